@@ -1,0 +1,2 @@
+/** @cosmo/client public API. */
+export {};

@@ -1,0 +1,137 @@
+import { cosmo } from './gen/proto.js';
+import { ProtocolError } from './errors.js';
+
+const { ClientFrame: ClientFrameMessage, ServerFrame: ServerFrameMessage } = cosmo.v1;
+
+/** A decoded client-to-server frame; `request` names the member of the oneof that is set. */
+export type ClientFrame = cosmo.v1.ClientFrame.$Shape;
+/** What a client passes to encode a frame. */
+export type ClientFrameInit = cosmo.v1.ClientFrame.$Properties;
+/** A decoded server-to-client frame; `body` names the member of the oneof that is set. */
+export type ServerFrame = cosmo.v1.ServerFrame.$Shape;
+/** What the server passes to encode a frame. */
+export type ServerFrameInit = cosmo.v1.ServerFrame.$Properties;
+/** The name of a request kind, e.g. `'join'`. */
+export type ClientRequestKind = NonNullable<cosmo.v1.ClientFrame['request']>;
+/** The name of a response or event kind, e.g. `'participantJoined'`. */
+export type ServerBodyKind = NonNullable<cosmo.v1.ServerFrame['body']>;
+
+/** Limits applied while decoding untrusted input. */
+export interface DecodeOptions {
+  /** Frames longer than this many bytes are refused before parsing. */
+  maxBytes?: number;
+}
+
+/** Default limit for client frames: far above any real request, far below a memory problem. */
+export const DEFAULT_MAX_CLIENT_FRAME_BYTES = 64 * 1024;
+/** Default limit for server frames, which carry participant lists of large classes. */
+export const DEFAULT_MAX_SERVER_FRAME_BYTES = 4 * 1024 * 1024;
+
+/** Encodes a client frame to its binary wire form. */
+export function encodeClientFrame(frame: ClientFrameInit): Uint8Array {
+  return ClientFrameMessage.encode(frame).finish();
+}
+
+/** Encodes a server frame to its binary wire form. */
+export function encodeServerFrame(frame: ServerFrameInit): Uint8Array {
+  return ServerFrameMessage.encode(frame).finish();
+}
+
+/**
+ * Decodes untrusted bytes from a client. Returns a frame with a non-zero id and a request, or
+ * throws `ProtocolError` (code `BAD_FRAME`); it never throws anything else.
+ */
+export function decodeClientFrame(bytes: Uint8Array, options: DecodeOptions = {}): ClientFrame {
+  checkSize(bytes.byteLength, options.maxBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES);
+  const frame = guard(() => ClientFrameMessage.decode(bytes));
+  return checkClientFrame(frame);
+}
+
+/**
+ * Decodes untrusted bytes from a server. Returns a frame with a body, or throws `ProtocolError`
+ * (code `BAD_FRAME`); it never throws anything else.
+ */
+export function decodeServerFrame(bytes: Uint8Array, options: DecodeOptions = {}): ServerFrame {
+  checkSize(bytes.byteLength, options.maxBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES);
+  const frame = guard(() => ServerFrameMessage.decode(bytes));
+  return checkServerFrame(frame);
+}
+
+// The JSON form: protobuf's JSON-like object mapping (enums as names), for debugging, logs and the
+// bench's baseline transport.
+
+const jsonOptions = { enums: String, oneofs: false, defaults: false, json: true } as const;
+
+/** Encodes a client frame as JSON text. */
+export function encodeClientFrameJson(frame: ClientFrameInit): string {
+  const message = ClientFrameMessage.fromObject(frame);
+  return JSON.stringify(ClientFrameMessage.toObject(message, jsonOptions));
+}
+
+/** Encodes a server frame as JSON text. */
+export function encodeServerFrameJson(frame: ServerFrameInit): string {
+  const message = ServerFrameMessage.fromObject(frame);
+  return JSON.stringify(ServerFrameMessage.toObject(message, jsonOptions));
+}
+
+/** Decodes untrusted JSON text from a client; the same guarantees as `decodeClientFrame`. */
+export function decodeClientFrameJson(text: string, options: DecodeOptions = {}): ClientFrame {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES;
+  checkSize(jsonSize(text, maxBytes), maxBytes);
+  const frame = guard(() => ClientFrameMessage.fromObject(parseObject(text)));
+  return checkClientFrame(frame as ClientFrame);
+}
+
+/** Decodes untrusted JSON text from a server; the same guarantees as `decodeServerFrame`. */
+export function decodeServerFrameJson(text: string, options: DecodeOptions = {}): ServerFrame {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES;
+  checkSize(jsonSize(text, maxBytes), maxBytes);
+  const frame = guard(() => ServerFrameMessage.fromObject(parseObject(text)));
+  return checkServerFrame(frame as ServerFrame);
+}
+
+function checkSize(length: number, maxBytes: number): void {
+  if (length === 0) throw new ProtocolError('empty frame');
+  if (length > maxBytes) {
+    throw new ProtocolError(`frame of ${length} bytes exceeds the limit of ${maxBytes} bytes`);
+  }
+}
+
+function checkClientFrame(frame: ClientFrame): ClientFrame {
+  if (!frame.request) throw new ProtocolError('frame carries no known request');
+  if (!frame.id) throw new ProtocolError('request id must be a non-zero integer');
+  return frame;
+}
+
+function checkServerFrame(frame: ServerFrame): ServerFrame {
+  if (!frame.body) throw new ProtocolError('frame carries no known response or event');
+  return frame;
+}
+
+function parseObject(text: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ProtocolError('a JSON frame must be an object');
+  }
+  return value as Record<string, unknown>;
+}
+
+function guard<T>(decode: () => T): T {
+  try {
+    return decode();
+  } catch (err) {
+    if (err instanceof ProtocolError) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ProtocolError(`malformed frame: ${reason}`, { cause: err });
+  }
+}
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).byteLength;
+}
+
+/** UTF-8 length of untrusted text, without encoding text that is over the limit anyway. */
+function jsonSize(text: string, maxBytes: number): number {
+  // UTF-8 never takes fewer bytes than UTF-16 code units.
+  return text.length > maxBytes ? text.length : utf8Length(text);
+}

@@ -1,0 +1,57 @@
+/**
+ * @cosmo/core: the protocol shared by the Cosmo server and clients: generated protobuf messages,
+ * the frame codec, domain types, the typed emitter and errors.
+ */
+export { cosmo } from './gen/proto.js';
+export {
+  encodeClientFrame,
+  decodeClientFrame,
+  encodeServerFrame,
+  decodeServerFrame,
+  encodeClientFrameJson,
+  decodeClientFrameJson,
+  encodeServerFrameJson,
+  decodeServerFrameJson,
+  DEFAULT_MAX_CLIENT_FRAME_BYTES,
+  DEFAULT_MAX_SERVER_FRAME_BYTES,
+} from './codec.js';
+export type {
+  ClientFrame,
+  ClientFrameInit,
+  ServerFrame,
+  ServerFrameInit,
+  ClientRequestKind,
+  ServerBodyKind,
+  DecodeOptions,
+} from './codec.js';
+export {
+  ErrorCode,
+  isErrorCode,
+  CosmoError,
+  ProtocolError,
+  PermissionError,
+  NotFoundError,
+  InvalidStateError,
+  toCosmoError,
+} from './errors.js';
+export { TypedEmitter } from './TypedEmitter.js';
+export type { EventMap } from './TypedEmitter.js';
+export {
+  PROTOCOL_VERSION,
+  ROLES,
+  isRole,
+  roleToProto,
+  roleFromProto,
+  mediaKindToProto,
+  mediaKindFromProto,
+  mediaSourceToProto,
+  mediaSourceFromProto,
+} from './types.js';
+export type {
+  Role,
+  MediaKind,
+  MediaSource,
+  Permissions,
+  ParticipantSummary,
+  ClassroomSummary,
+} from './types.js';

@@ -1,0 +1,99 @@
+import { cosmo } from './gen/proto.js';
+
+/** The protocol version this build speaks; a join with another version is refused. */
+export const PROTOCOL_VERSION = 1;
+
+const pb = cosmo.v1;
+
+/** What a participant is in a classroom; decides what they may do. */
+export type Role = 'teacher' | 'assistant' | 'student' | 'observer';
+
+/** Every role, most privileged first. */
+export const ROLES: readonly Role[] = ['teacher', 'assistant', 'student', 'observer'];
+
+const roleToWire: Record<Role, cosmo.v1.Role> = {
+  teacher: pb.Role.ROLE_TEACHER,
+  assistant: pb.Role.ROLE_ASSISTANT,
+  student: pb.Role.ROLE_STUDENT,
+  observer: pb.Role.ROLE_OBSERVER,
+};
+
+/** True when `value` names a role. */
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && Object.hasOwn(roleToWire, value);
+}
+
+/** The protocol enum of a role. */
+export function roleToProto(role: Role): cosmo.v1.Role {
+  return roleToWire[role];
+}
+
+/** The role of a protocol enum value, or `undefined` for unspecified or unknown values. */
+export function roleFromProto(value: number | null | undefined): Role | undefined {
+  return ROLES.find((r) => roleToWire[r] === value);
+}
+
+/** Audio or video. */
+export type MediaKind = 'audio' | 'video';
+
+/** The protocol enum of a media kind. */
+export function mediaKindToProto(kind: MediaKind): cosmo.v1.MediaKind {
+  return kind === 'audio' ? pb.MediaKind.MEDIA_KIND_AUDIO : pb.MediaKind.MEDIA_KIND_VIDEO;
+}
+
+/** The media kind of a protocol enum value, or `undefined` when unspecified or unknown. */
+export function mediaKindFromProto(value: number | null | undefined): MediaKind | undefined {
+  if (value === pb.MediaKind.MEDIA_KIND_AUDIO) return 'audio';
+  if (value === pb.MediaKind.MEDIA_KIND_VIDEO) return 'video';
+  return undefined;
+}
+
+/** What a producer carries, which decides its place in the layout. */
+export type MediaSource = 'microphone' | 'camera' | 'screen' | 'screen-audio';
+
+const sourceToWire: Record<MediaSource, cosmo.v1.MediaSource> = {
+  microphone: pb.MediaSource.MEDIA_SOURCE_MICROPHONE,
+  camera: pb.MediaSource.MEDIA_SOURCE_CAMERA,
+  screen: pb.MediaSource.MEDIA_SOURCE_SCREEN,
+  'screen-audio': pb.MediaSource.MEDIA_SOURCE_SCREEN_AUDIO,
+};
+
+/** The protocol enum of a media source. */
+export function mediaSourceToProto(source: MediaSource): cosmo.v1.MediaSource {
+  return sourceToWire[source];
+}
+
+/** The media source of a protocol enum value, or `undefined` when unspecified or unknown. */
+export function mediaSourceFromProto(value: number | null | undefined): MediaSource | undefined {
+  return (Object.keys(sourceToWire) as MediaSource[]).find((s) => sourceToWire[s] === value);
+}
+
+/** Rights a moderator grants or revokes per participant. */
+export interface Permissions {
+  speak: boolean;
+  video: boolean;
+  screen: boolean;
+  chat: boolean;
+}
+
+/** A participant as every client sees them. */
+export interface ParticipantSummary {
+  id: string;
+  identity: string;
+  name: string;
+  role: Role;
+  permissions: Permissions;
+  handRaised: boolean;
+  /** Unix time in milliseconds. */
+  joinedAt: number;
+}
+
+/** The classroom's shared state. */
+export interface ClassroomSummary {
+  room: string;
+  title: string;
+  locked: boolean;
+  lectureMode: boolean;
+  startedAt: number;
+  ended: boolean;
+}

@@ -1,0 +1,2 @@
+/** @cosmo/translate public API. */
+export {};
