@@ -3,19 +3,22 @@ import { ProtocolError } from './errors.js';
 
 const { ClientFrame: ClientFrameMessage, ServerFrame: ServerFrameMessage } = cosmo.v1;
 
-/** A decoded client-to-server frame; `request` names the member of the oneof that is set. */
-export type ClientFrame = cosmo.v1.ClientFrame.$Shape;
-/** What a client passes to encode a frame. */
-export type ClientFrameInit = cosmo.v1.ClientFrame.$Properties;
-/** A decoded server-to-client frame; `body` names the member of the oneof that is set. */
-export type ServerFrame = cosmo.v1.ServerFrame.$Shape;
-/** What the server passes to encode a frame. */
-export type ServerFrameInit = cosmo.v1.ServerFrame.$Properties;
 /** The name of a request kind, e.g. `'join'`. */
 export type ClientRequestKind = NonNullable<cosmo.v1.ClientFrame['request']>;
+/** A decoded client-to-server frame: a non-zero `id`, and `request` names the oneof member set. */
+export type ClientFrame = cosmo.v1.ClientFrame.$Shape & { id: number; request: ClientRequestKind };
+/** What a client passes to encode a frame. */
+export type ClientFrameInit = cosmo.v1.ClientFrame.$Properties;
 /** The name of a response or event kind, e.g. `'participantJoined'`. */
 export type ServerBodyKind = NonNullable<cosmo.v1.ServerFrame['body']>;
-
+/** A decoded server-to-client frame; `body` names the oneof member set. */
+export type ServerFrame = cosmo.v1.ServerFrame.$Shape & {
+  requestId: number;
+  seq: number;
+  body: ServerBodyKind;
+};
+/** What the server passes to encode a frame. */
+export type ServerFrameInit = cosmo.v1.ServerFrame.$Properties;
 /** Limits applied while decoding untrusted input. */
 export interface DecodeOptions {
   /** Frames longer than this many bytes are refused before parsing. */
@@ -79,7 +82,7 @@ export function decodeClientFrameJson(text: string, options: DecodeOptions = {})
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES;
   checkSize(jsonSize(text, maxBytes), maxBytes);
   const frame = guard(() => ClientFrameMessage.fromObject(parseObject(text)));
-  return checkClientFrame(frame as ClientFrame);
+  return checkClientFrame(frame as cosmo.v1.ClientFrame.$Shape);
 }
 
 /** Decodes untrusted JSON text from a server; the same guarantees as `decodeServerFrame`. */
@@ -87,7 +90,7 @@ export function decodeServerFrameJson(text: string, options: DecodeOptions = {})
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES;
   checkSize(jsonSize(text, maxBytes), maxBytes);
   const frame = guard(() => ServerFrameMessage.fromObject(parseObject(text)));
-  return checkServerFrame(frame as ServerFrame);
+  return checkServerFrame(frame as cosmo.v1.ServerFrame.$Shape);
 }
 
 function checkSize(length: number, maxBytes: number): void {
@@ -97,15 +100,19 @@ function checkSize(length: number, maxBytes: number): void {
   }
 }
 
-function checkClientFrame(frame: ClientFrame): ClientFrame {
+function checkClientFrame(frame: cosmo.v1.ClientFrame.$Shape): ClientFrame {
   if (!frame.request) throw new ProtocolError('frame carries no known request');
   if (!frame.id) throw new ProtocolError('request id must be a non-zero integer');
-  return frame;
+  return frame as ClientFrame;
 }
 
-function checkServerFrame(frame: ServerFrame): ServerFrame {
+function checkServerFrame(frame: cosmo.v1.ServerFrame.$Shape): ServerFrame {
   if (!frame.body) throw new ProtocolError('frame carries no known response or event');
-  return frame;
+  // Zero-valued scalars are prototype defaults after decoding; make them plain numbers.
+  return Object.assign(frame, {
+    requestId: frame.requestId ?? 0,
+    seq: frame.seq ?? 0,
+  }) as ServerFrame;
 }
 
 function parseObject(text: string): Record<string, unknown> {

@@ -55,3 +55,4 @@ export type {
   ParticipantSummary,
   ClassroomSummary,
 } from './types.js';
+export * from './rtc.js';

@@ -6072,6 +6072,7 @@ export const cosmo = $root.cosmo = (() => {
             ClientFrame.prototype.resumeConsumer = null;
             ClientFrame.prototype.closeConsumer = null;
             ClientFrame.prototype.setPreferredLayers = null;
+            ClientFrame.prototype.setRtpCapabilities = null;
             ClientFrame.prototype.sendChat = null;
             ClientFrame.prototype.raiseHand = null;
             ClientFrame.prototype.lowerHand = null;
@@ -6086,7 +6087,7 @@ export const cosmo = $root.cosmo = (() => {
             let $oneOfFields;
 
             $Object.defineProperty(ClientFrame.prototype, "request", {
-                get: $util.oneOfGetter($oneOfFields = ["join", "leave", "resume", "ping", "createTransport", "connectTransport", "restartIce", "produce", "closeProducer", "pauseProducer", "resumeProducer", "consume", "pauseConsumer", "resumeConsumer", "closeConsumer", "setPreferredLayers", "sendChat", "raiseHand", "lowerHand", "mute", "setPermissions", "lockRoom", "endClass", "subscribeCaptions", "sendNotification", "notificationReceipt"]),
+                get: $util.oneOfGetter($oneOfFields = ["join", "leave", "resume", "ping", "createTransport", "connectTransport", "restartIce", "produce", "closeProducer", "pauseProducer", "resumeProducer", "consume", "pauseConsumer", "resumeConsumer", "closeConsumer", "setPreferredLayers", "setRtpCapabilities", "sendChat", "raiseHand", "lowerHand", "mute", "setPermissions", "lockRoom", "endClass", "subscribeCaptions", "sendNotification", "notificationReceipt"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -6135,6 +6136,8 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.CloseConsumerRequest.encode(message.closeConsumer, writer.uint32(242).fork(), _depth + 1).ldelim();
                 if (message.setPreferredLayers != null && $Object.hasOwnProperty.call(message, "setPreferredLayers"))
                     $root.cosmo.v1.SetPreferredLayersRequest.encode(message.setPreferredLayers, writer.uint32(250).fork(), _depth + 1).ldelim();
+                if (message.setRtpCapabilities != null && $Object.hasOwnProperty.call(message, "setRtpCapabilities"))
+                    $root.cosmo.v1.SetRtpCapabilitiesRequest.encode(message.setRtpCapabilities, writer.uint32(258).fork(), _depth + 1).ldelim();
                 if (message.sendChat != null && $Object.hasOwnProperty.call(message, "sendChat"))
                     $root.cosmo.v1.SendChatRequest.encode(message.sendChat, writer.uint32(322).fork(), _depth + 1).ldelim();
                 if (message.raiseHand != null && $Object.hasOwnProperty.call(message, "raiseHand"))
@@ -6307,6 +6310,13 @@ export const cosmo = $root.cosmo = (() => {
                                 break;
                             message.setPreferredLayers = $root.cosmo.v1.SetPreferredLayersRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.setPreferredLayers);
                             message.request = "setPreferredLayers";
+                            continue;
+                        }
+                    case 32: {
+                            if (wireType !== 2)
+                                break;
+                            message.setRtpCapabilities = $root.cosmo.v1.SetRtpCapabilitiesRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.setRtpCapabilities);
+                            message.request = "setRtpCapabilities";
                             continue;
                         }
                     case 40: {
@@ -6565,6 +6575,16 @@ export const cosmo = $root.cosmo = (() => {
                             return "setPreferredLayers." + error;
                     }
                 }
+                if (message.setRtpCapabilities != null && $Object.hasOwnProperty.call(message, "setRtpCapabilities")) {
+                    if (properties.request === 1)
+                        return "request: multiple values";
+                    properties.request = 1;
+                    {
+                        let error = $root.cosmo.v1.SetRtpCapabilitiesRequest.verify(message.setRtpCapabilities, _depth + 1);
+                        if (error)
+                            return "setRtpCapabilities." + error;
+                    }
+                }
                 if (message.sendChat != null && $Object.hasOwnProperty.call(message, "sendChat")) {
                     if (properties.request === 1)
                         return "request: multiple values";
@@ -6761,6 +6781,11 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.ClientFrame.setPreferredLayers: object expected");
                     message.setPreferredLayers = $root.cosmo.v1.SetPreferredLayersRequest.fromObject(object.setPreferredLayers, _depth + 1);
                 }
+                if (object.setRtpCapabilities != null) {
+                    if (!$util.isObject(object.setRtpCapabilities))
+                        throw $TypeError(".cosmo.v1.ClientFrame.setRtpCapabilities: object expected");
+                    message.setRtpCapabilities = $root.cosmo.v1.SetRtpCapabilitiesRequest.fromObject(object.setRtpCapabilities, _depth + 1);
+                }
                 if (object.sendChat != null) {
                     if (!$util.isObject(object.sendChat))
                         throw $TypeError(".cosmo.v1.ClientFrame.sendChat: object expected");
@@ -6905,6 +6930,11 @@ export const cosmo = $root.cosmo = (() => {
                     object.setPreferredLayers = $root.cosmo.v1.SetPreferredLayersRequest.toObject(message.setPreferredLayers, options, _depth + 1);
                     if (options.oneofs)
                         object.request = "setPreferredLayers";
+                }
+                if (message.setRtpCapabilities != null && $Object.hasOwnProperty.call(message, "setRtpCapabilities")) {
+                    object.setRtpCapabilities = $root.cosmo.v1.SetRtpCapabilitiesRequest.toObject(message.setRtpCapabilities, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "setRtpCapabilities";
                 }
                 if (message.sendChat != null && $Object.hasOwnProperty.call(message, "sendChat")) {
                     object.sendChat = $root.cosmo.v1.SendChatRequest.toObject(message.sendChat, options, _depth + 1);
@@ -9492,6 +9522,141 @@ export const cosmo = $root.cosmo = (() => {
             };
 
             return SetPreferredLayersRequest;
+        })();
+
+        v1.SetRtpCapabilitiesRequest = (function() {
+
+            const SetRtpCapabilitiesRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            SetRtpCapabilitiesRequest.prototype.rtpCapabilities = null;
+
+            SetRtpCapabilitiesRequest.create = function(properties) {
+                return new SetRtpCapabilitiesRequest(properties);
+            };
+
+            SetRtpCapabilitiesRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.rtpCapabilities != null && $Object.hasOwnProperty.call(message, "rtpCapabilities"))
+                    $root.cosmo.v1.RtpCapabilities.encode(message.rtpCapabilities, writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            SetRtpCapabilitiesRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.SetRtpCapabilitiesRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.rtpCapabilities = $root.cosmo.v1.RtpCapabilities.decode(reader, reader.size(), $undefined, _depth + 1, message.rtpCapabilities);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            SetRtpCapabilitiesRequest.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.rtpCapabilities != null && $Object.hasOwnProperty.call(message, "rtpCapabilities")) {
+                    let error = $root.cosmo.v1.RtpCapabilities.verify(message.rtpCapabilities, _depth + 1);
+                    if (error)
+                        return "rtpCapabilities." + error;
+                }
+                return null;
+            };
+
+            SetRtpCapabilitiesRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.SetRtpCapabilitiesRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.SetRtpCapabilitiesRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.SetRtpCapabilitiesRequest();
+                if (object.rtpCapabilities != null) {
+                    if (!$util.isObject(object.rtpCapabilities))
+                        throw $TypeError(".cosmo.v1.SetRtpCapabilitiesRequest.rtpCapabilities: object expected");
+                    message.rtpCapabilities = $root.cosmo.v1.RtpCapabilities.fromObject(object.rtpCapabilities, _depth + 1);
+                }
+                return message;
+            };
+
+            SetRtpCapabilitiesRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.rtpCapabilities = null;
+                if (message.rtpCapabilities != null && $Object.hasOwnProperty.call(message, "rtpCapabilities"))
+                    object.rtpCapabilities = $root.cosmo.v1.RtpCapabilities.toObject(message.rtpCapabilities, options, _depth + 1);
+                return object;
+            };
+
+            SetRtpCapabilitiesRequest.prototype.toJSON = function() {
+                return SetRtpCapabilitiesRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return SetRtpCapabilitiesRequest;
         })();
 
         v1.SendChatRequest = (function() {

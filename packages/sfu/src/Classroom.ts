@@ -1,0 +1,481 @@
+import { randomUUID } from 'node:crypto';
+import type { types as ms } from 'mediasoup';
+import type { Logger } from 'pino';
+import type { cosmo } from '@cosmo/core';
+import {
+  CosmoError,
+  ErrorCode,
+  InvalidStateError,
+  NotFoundError,
+  PermissionError,
+  TypedEmitter,
+  mediaSourceToProto,
+  type MediaSource,
+  type Permissions,
+} from '@cosmo/core';
+import { DEFAULT_MEDIA_CODECS } from './mediaCodecs.js';
+import type { MediaWorkerPool } from './MediaWorkerPool.js';
+import type { Metrics } from './metrics.js';
+import { Participant, producerInfo, type EventBody, type ParticipantInit } from './Participant.js';
+import {
+  ROLE_RANK,
+  isAllowed,
+  publishAction,
+  publishPermission,
+  type Action,
+} from './permissions.js';
+
+/** What a classroom needs from its server. */
+export interface ClassroomContext {
+  pool: MediaWorkerPool;
+  metrics: Metrics;
+  logger: Logger;
+  listenIp: string;
+  announcedIp: string | undefined;
+  maxParticipants: number;
+}
+
+/** Classroom events (internal, to the server). */
+export type ClassroomEvents = {
+  closed: [];
+};
+
+/** Observer events, for metrics and the bench. */
+export type ClassroomObserverEvents = {
+  participantJoined: [p: Participant];
+  participantLeft: [p: Participant, reason: string];
+  mediaReset: [];
+};
+
+/**
+ * One lecture: a mediasoup router on some worker, the participants, and the rules of the room.
+ * Every method that a client triggers checks the permission table first and changes nothing when
+ * it refuses.
+ */
+export class Classroom extends TypedEmitter<ClassroomEvents> {
+  readonly room: string;
+  readonly observer = new TypedEmitter<ClassroomObserverEvents>();
+  readonly participants = new Map<string, Participant>();
+  readonly startedAt = Date.now();
+  title: string;
+  locked = false;
+  lectureMode = true;
+  ended = false;
+
+  readonly #ctx: ClassroomContext;
+  #router!: ms.Router;
+  #levels!: ms.AudioLevelObserver;
+  #closed = false;
+
+  private constructor(room: string, ctx: ClassroomContext) {
+    super();
+    this.room = room;
+    this.title = room;
+    this.#ctx = ctx;
+  }
+
+  /** Opens a classroom with a router on the least-loaded worker. */
+  static async open(room: string, ctx: ClassroomContext): Promise<Classroom> {
+    const classroom = new Classroom(room, ctx);
+    await classroom.#createRouter();
+    return classroom;
+  }
+
+  /** Whether the classroom is closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The classroom's router (changes when its worker dies). */
+  get router(): ms.Router {
+    return this.#router;
+  }
+
+  /** The shared state as clients see it. */
+  state(): cosmo.v1.ClassroomState.$Properties {
+    return {
+      room: this.room,
+      title: this.title,
+      locked: this.locked,
+      lectureMode: this.lectureMode,
+      startedAt: this.startedAt,
+      ended: this.ended,
+    };
+  }
+
+  /** Admits a participant, telling everyone else. Throws ROOM_LOCKED / ROOM_FULL. */
+  join(init: Omit<ParticipantInit, 'id'>): Participant {
+    this.#assertOpen();
+    const moderator = init.role === 'teacher' || init.role === 'assistant';
+    if (this.locked && !moderator) {
+      throw new CosmoError(ErrorCode.ROOM_LOCKED, 'the classroom is locked');
+    }
+    if (this.participants.size >= this.#ctx.maxParticipants) {
+      throw new CosmoError(ErrorCode.ROOM_FULL, 'the classroom is full');
+    }
+    const participant = new Participant({ ...init, id: randomUUID() });
+    this.participants.set(participant.id, participant);
+    this.#ctx.metrics.participants.inc();
+    participant.once('closed', (reason) => {
+      this.participants.delete(participant.id);
+      this.#ctx.metrics.participants.dec();
+      this.broadcast({ participantLeft: { participantId: participant.id, reason } });
+      this.observer.safeEmit('participantLeft', participant, reason);
+      if (this.participants.size === 0) this.close();
+    });
+    this.broadcast({ participantJoined: { participant: participant.info() } }, participant);
+    this.observer.safeEmit('participantJoined', participant);
+    return participant;
+  }
+
+  /** Sends an event to everyone, or everyone but `except`. */
+  broadcast(body: EventBody, except?: Participant, critical = true): void {
+    for (const p of this.participants.values()) if (p !== except) p.send(body, critical);
+  }
+
+  /** Refuses with PERMISSION_DENIED unless `p` may do `action`. */
+  authorize(p: Participant, action: Action): void {
+    if (!isAllowed(p.role, p.permissions, action)) {
+      throw new PermissionError(`a ${p.role} may not ${describe(action)}`);
+    }
+  }
+
+  /** A participant by id, or NOT_FOUND. */
+  participant(id: string | null | undefined): Participant {
+    const p = id ? this.participants.get(id) : undefined;
+    if (!p) throw new NotFoundError('no such participant in this classroom');
+    return p;
+  }
+
+  // ---- media ---------------------------------------------------------------------------------
+
+  /** Creates a WebRTC transport for sending or receiving. */
+  async createTransport(p: Participant, preferTcp: boolean): Promise<ms.WebRtcTransport> {
+    this.#assertOpen();
+    if (p.transports.size >= 4) {
+      throw new CosmoError(ErrorCode.INVALID_STATE, 'too many transports for one participant');
+    }
+    const transport = await this.#router.createWebRtcTransport({
+      listenIps: [{ ip: this.#ctx.listenIp, announcedIp: this.#ctx.announcedIp }],
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: !preferTcp,
+      preferTcp,
+      initialAvailableOutgoingBitrate: 1_000_000,
+      appData: { participantId: p.id },
+    });
+    if (p.closed) {
+      transport.close();
+      throw new InvalidStateError('the participant left');
+    }
+    p.transports.set(transport.id, transport);
+    transport.observer.once('close', () => p.transports.delete(transport.id));
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed') transport.close();
+    });
+    return transport;
+  }
+
+  /** A transport of `p`, or NOT_FOUND. */
+  transport(p: Participant, id: string | null | undefined): ms.WebRtcTransport {
+    const t = id ? p.transports.get(id) : undefined;
+    if (!t) throw new NotFoundError('no such transport');
+    return t;
+  }
+
+  /** Publishes a track, if the participant may publish that source. */
+  async produce(
+    p: Participant,
+    transportId: string,
+    kind: ms.MediaKind,
+    rtpParameters: ms.RtpParameters,
+    source: MediaSource,
+    paused: boolean,
+  ): Promise<ms.Producer> {
+    this.authorize(p, publishAction(source));
+    const expectedKind = source === 'microphone' || source === 'screen-audio' ? 'audio' : 'video';
+    if (kind !== expectedKind) {
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, `a ${source} track must be ${expectedKind}`);
+    }
+    const transport = this.transport(p, transportId);
+    const producer = await transport.produce({
+      kind,
+      rtpParameters,
+      paused,
+      appData: { source, participantId: p.id },
+    });
+    if (p.closed) {
+      producer.close();
+      throw new InvalidStateError('the participant left');
+    }
+    const media = { producer, source };
+    p.producers.set(producer.id, media);
+    this.#ctx.metrics.producers.inc();
+    producer.observer.once('close', () => {
+      p.producers.delete(producer.id);
+      this.#ctx.metrics.producers.dec();
+      if (!this.#closed)
+        this.broadcast({ producerRemoved: { producerId: producer.id, participantId: p.id } });
+    });
+    if (kind === 'audio') {
+      await this.#levels.addProducer({ producerId: producer.id }).catch(() => undefined);
+    }
+    this.broadcast({ producerAdded: { producer: producerInfo(p.id, media) } }, p);
+    return producer;
+  }
+
+  /** Finds a producer anywhere in the room, with its owner. */
+  findProducer(producerId: string | null | undefined): {
+    owner: Participant;
+    producer: ms.Producer;
+  } {
+    if (producerId) {
+      for (const owner of this.participants.values()) {
+        const media = owner.producers.get(producerId);
+        if (media) return { owner, producer: media.producer };
+      }
+    }
+    throw new NotFoundError('no such producer');
+  }
+
+  /** Subscribes `p` to a producer; the consumer starts paused until the client resumes it. */
+  async consume(p: Participant, transportId: string, producerId: string): Promise<ms.Consumer> {
+    this.authorize(p, 'consume');
+    if (!p.rtpCapabilities) {
+      throw new InvalidStateError('send your RTP capabilities in join before consuming');
+    }
+    const transport = this.transport(p, transportId);
+    const { owner, producer } = this.findProducer(producerId);
+    if (owner === p)
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'cannot consume your own producer');
+    if (!this.#router.canConsume({ producerId, rtpCapabilities: p.rtpCapabilities })) {
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'your device cannot decode this producer');
+    }
+    const consumer = await transport.consume({
+      producerId: producer.id,
+      rtpCapabilities: p.rtpCapabilities,
+      paused: true,
+      appData: { participantId: owner.id },
+    });
+    p.consumers.set(consumer.id, consumer);
+    this.#ctx.metrics.consumers.inc();
+    consumer.observer.once('close', () => {
+      p.consumers.delete(consumer.id);
+      this.#ctx.metrics.consumers.dec();
+    });
+    consumer.on('producerclose', () => {
+      consumer.close();
+      p.send({ consumerClosed: { consumerId: consumer.id } });
+    });
+    consumer.on('producerpause', () => p.send({ consumerPaused: { consumerId: consumer.id } }));
+    consumer.on('producerresume', () => p.send({ consumerResumed: { consumerId: consumer.id } }));
+    consumer.on('layerschange', (layers) =>
+      p.send(
+        {
+          consumerLayersChanged: {
+            consumerId: consumer.id,
+            spatialLayer: layers?.spatialLayer,
+            temporalLayer: layers?.temporalLayer,
+          },
+        },
+        false,
+      ),
+    );
+    return consumer;
+  }
+
+  /** A consumer of `p`, or NOT_FOUND. */
+  consumer(p: Participant, id: string | null | undefined): ms.Consumer {
+    const c = id ? p.consumers.get(id) : undefined;
+    if (!c) throw new NotFoundError('no such consumer');
+    return c;
+  }
+
+  /** A producer of `p` itself, or one of another participant when `p` may moderate it. */
+  controllableProducer(p: Participant, producerId: string | null | undefined): ms.Producer {
+    const own = producerId ? p.producers.get(producerId) : undefined;
+    if (own) return own.producer;
+    const { owner, producer } = this.findProducer(producerId);
+    this.authorize(p, 'closeOthersProducer');
+    this.#assertOutranks(p, owner);
+    return producer;
+  }
+
+  // ---- classroom life ------------------------------------------------------------------------
+
+  /** Chat to everyone, or privately to one participant. */
+  chat(p: Participant, text: string, to: string): void {
+    this.authorize(p, 'chat');
+    const trimmed = text.trim();
+    if (!trimmed)
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'a chat message cannot be empty');
+    if (trimmed.length > 2000) {
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'a chat message is at most 2000 characters');
+    }
+    const message = {
+      id: randomUUID(),
+      participantId: p.id,
+      name: p.name,
+      text: trimmed,
+      sentAt: Date.now(),
+      toParticipantId: to,
+    };
+    if (to) {
+      const target = this.participant(to);
+      target.send({ chat: message });
+      if (target !== p) p.send({ chat: message });
+    } else {
+      this.broadcast({ chat: message });
+    }
+  }
+
+  /** Raises `p`'s hand. */
+  raiseHand(p: Participant): void {
+    this.authorize(p, 'raiseHand');
+    this.#setHand(p, true, p);
+  }
+
+  /** Lowers one hand (one's own, or another's as a moderator), or every hand. */
+  lowerHand(p: Participant, targetId: string, all: boolean): void {
+    if (all || (targetId && targetId !== p.id)) this.authorize(p, 'lowerOthersHand');
+    if (all) {
+      for (const other of this.participants.values())
+        if (other.handRaised) this.#setHand(other, false, p);
+      return;
+    }
+    this.#setHand(targetId ? this.participant(targetId) : p, false, p);
+  }
+
+  /** Pauses the given sources (microphone by default) of one participant or of every student. */
+  mute(p: Participant, targetId: string, all: boolean, sources: MediaSource[]): void {
+    this.authorize(p, 'muteOthers');
+    const which: MediaSource[] = sources.length > 0 ? sources : ['microphone'];
+    const targets = all
+      ? [...this.participants.values()].filter(
+          (t) => t !== p && ROLE_RANK[t.role] < ROLE_RANK[p.role],
+        )
+      : [this.participant(targetId)];
+    if (!all) this.#assertOutranks(p, targets[0]!);
+    for (const target of targets) {
+      let changed = false;
+      for (const media of target.producers.values()) {
+        if (!which.includes(media.source) || media.producer.paused) continue;
+        void media.producer.pause().catch(() => undefined);
+        this.broadcast({ producerPaused: { producerId: media.producer.id } });
+        changed = true;
+      }
+      if (changed || !all) {
+        target.send({
+          muted: {
+            participantId: target.id,
+            sources: which.map(mediaSourceToProto),
+            byParticipantId: p.id,
+          },
+        });
+      }
+    }
+  }
+
+  /** Grants or revokes rights; a revoked right closes the producers it allowed. */
+  setPermissions(p: Participant, targetId: string, permissions: Permissions): void {
+    this.authorize(p, 'setPermissions');
+    const target = this.participant(targetId);
+    this.#assertOutranks(p, target);
+    target.permissions = { ...permissions };
+    for (const media of [...target.producers.values()]) {
+      if (!permissions[publishPermission(media.source)]) media.producer.close();
+    }
+    this.broadcast({ participantUpdated: { participant: target.info() } });
+  }
+
+  /** Locks or unlocks the room to new students. */
+  lock(p: Participant, locked: boolean): void {
+    this.authorize(p, 'lockRoom');
+    this.locked = locked;
+    this.broadcast({ classroomUpdated: { classroom: this.state() } });
+  }
+
+  /** Ends the class for everyone. */
+  end(p: Participant): void {
+    this.authorize(p, 'endClass');
+    this.ended = true;
+    this.broadcast({ classEnded: { byParticipantId: p.id } });
+    for (const other of [...this.participants.values()]) other.close('class_ended');
+  }
+
+  /** Closes the classroom: everyone leaves, the router closes. No-op when already closed. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const p of [...this.participants.values()]) p.close('class_ended');
+    this.#router.close();
+    this.safeEmit('closed');
+    this.removeAllListeners();
+    this.observer.removeAllListeners();
+  }
+
+  #setHand(target: Participant, raised: boolean, by: Participant): void {
+    if (target.handRaised === raised) return;
+    target.handRaised = raised;
+    this.broadcast({ handChanged: { participantId: target.id, raised, byParticipantId: by.id } });
+  }
+
+  #assertOutranks(p: Participant, target: Participant): void {
+    if (target !== p && ROLE_RANK[target.role] > ROLE_RANK[p.role]) {
+      throw new PermissionError(`a ${p.role} may not moderate a ${target.role}`);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed || this.ended) throw new InvalidStateError('the class has ended');
+  }
+
+  async #createRouter(): Promise<void> {
+    this.#router = await this.#ctx.pool.createRouter(DEFAULT_MEDIA_CODECS);
+    this.#levels = await this.#router.createAudioLevelObserver({
+      maxEntries: 4,
+      threshold: -70,
+      interval: 500,
+    });
+    this.#levels.on('volumes', (volumes) => {
+      const speakers = volumes.map((v) => ({
+        participantId: String(v.producer.appData['participantId'] ?? this.#ownerOf(v.producer.id)),
+        volume: v.volume,
+      }));
+      this.broadcast({ activeSpeaker: { speakers } }, undefined, false);
+    });
+    this.#levels.on('silence', () =>
+      this.broadcast({ activeSpeaker: { speakers: [] } }, undefined, false),
+    );
+    this.#router.on('workerclose', () => void this.#onWorkerLost());
+  }
+
+  #ownerOf(producerId: string): string {
+    for (const p of this.participants.values()) if (p.producers.has(producerId)) return p.id;
+    return '';
+  }
+
+  /** The worker died: move to a new router and have every client re-establish its media. */
+  async #onWorkerLost(): Promise<void> {
+    if (this.#closed) return;
+    this.#ctx.logger.warn({ room: this.room }, 'classroom lost its media worker; moving');
+    for (const p of this.participants.values()) p.closeMedia();
+    try {
+      await this.#createRouter();
+    } catch (err) {
+      this.#ctx.logger.error({ err, room: this.room }, 'cannot re-create the classroom router');
+      this.close();
+      return;
+    }
+    if (this.#closed) {
+      this.#router.close();
+      return;
+    }
+    this.broadcast({ mediaReset: { reason: 'worker_died' } });
+    this.observer.safeEmit('mediaReset');
+  }
+}
+
+function describe(action: Action): string {
+  return action.replace(/[A-Z]/g, (c) => ' ' + c.toLowerCase());
+}

@@ -1,0 +1,407 @@
+import { randomUUID } from 'node:crypto';
+import { pino, type Logger } from 'pino';
+import {
+  CosmoError,
+  ErrorCode,
+  InvalidStateError,
+  NotFoundError,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  decodeClientFrame,
+  decodeClientFrameJson,
+  rtpCapabilitiesFromProto,
+  rtpCapabilitiesToProto,
+  toCosmoError,
+  type ClientFrame,
+} from '@cosmo/core';
+import type { types as ms } from 'mediasoup';
+import { Classroom } from './Classroom.js';
+import { workerCount, type Config } from './config.js';
+import { CloseCode, Connection, type SignallingSocket, type WireFormat } from './Connection.js';
+import { joinedHandlers } from './handlers.js';
+import { MediaWorkerPool } from './MediaWorkerPool.js';
+import { Metrics } from './metrics.js';
+import type { EventBody, Participant } from './Participant.js';
+import { initialPermissions } from './permissions.js';
+import { TokenService, resolveApiSecret } from './tokens.js';
+import type { HttpAnswer, SignallingTransport } from './transports/SignallingTransport.js';
+import { UwsTransport } from './transports/UwsTransport.js';
+import { WsTransport } from './transports/WsTransport.js';
+
+/** How to start a server. */
+export interface CosmoServerOptions {
+  config: Config;
+  /** Defaults to a pino logger at the configured level. */
+  logger?: Logger;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * The Cosmo media server: HTTP + WebSocket signalling on one port, a mediasoup worker pool, and
+ * the classrooms. Every request gets a response; bad input gets an error code, never a crash.
+ */
+export class CosmoServer {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics = new Metrics();
+  readonly classrooms = new Map<string, Classroom>();
+  readonly tokens: TokenService;
+  readonly pool: MediaWorkerPool;
+  /** The bound port (useful when the config asked for port 0). */
+  port = 0;
+
+  readonly #transport: SignallingTransport;
+  readonly #opening = new Map<string, Promise<Classroom>>();
+  readonly #graceTimers = new Map<Participant, NodeJS.Timeout>();
+  readonly #sessions = new Map<string, Participant>();
+  readonly #connections = new Set<Connection>();
+  #closed = false;
+
+  private constructor(config: Config, logger: Logger, tokens: TokenService, pool: MediaWorkerPool) {
+    this.config = config;
+    this.logger = logger;
+    this.tokens = tokens;
+    this.pool = pool;
+    this.#transport = config.transport === 'uws' ? new UwsTransport() : new WsTransport();
+    pool.on('workerReplaced', () => this.metrics.workerDeaths.inc());
+  }
+
+  /** Starts the worker pool and the signalling server. */
+  static async start({ config, logger }: CosmoServerOptions): Promise<CosmoServer> {
+    const log = logger ?? pino({ level: config.logLevel, name: 'cosmo' });
+    const secret = resolveApiSecret(config.apiSecret, config.dataDir, (path) =>
+      log.warn(
+        { path },
+        'DEV MODE: no COSMO_API_SECRET set; using a generated secret stored on disk. ' +
+          'Set COSMO_API_SECRET in production.',
+      ),
+    );
+    const pool = await MediaWorkerPool.create({
+      count: workerCount(config),
+      rtcMinPort: config.rtcMinPort,
+      rtcMaxPort: config.rtcMaxPort,
+      logger: log,
+    });
+    const server = new CosmoServer(config, log, new TokenService(secret), pool);
+    try {
+      server.port = await server.#transport.listen(
+        {
+          host: config.host,
+          port: config.port,
+          maxPayloadBytes: config.maxFrameBytes * 4,
+          maxBackpressureBytes: config.backpressureBytes * 16,
+        },
+        {
+          open: (socket, format) => server.#open(socket, format),
+          message: (conn, data, isBinary) => server.#message(conn, data, isBinary),
+          close: (conn) => server.#close(conn),
+          http: (path) => server.#http(path),
+        },
+      );
+    } catch (err) {
+      pool.close();
+      throw err;
+    }
+    log.info(
+      { port: server.port, transport: server.#transport.name, workers: pool.workers.length },
+      'cosmo server listening',
+    );
+    return server;
+  }
+
+  /** Whether the server has been closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Stops accepting, ends every classroom, closes the workers. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const timer of this.#graceTimers.values()) clearTimeout(timer);
+    this.#graceTimers.clear();
+    for (const classroom of [...this.classrooms.values()]) classroom.close();
+    for (const conn of this.#connections) conn.close(CloseCode.GOING_AWAY, 'server shutting down');
+    await this.#transport.close();
+    this.pool.close();
+  }
+
+  // ---- sockets -------------------------------------------------------------------------------
+
+  #open(socket: SignallingSocket, format: WireFormat): Connection {
+    const conn = new Connection(
+      socket,
+      format,
+      {
+        maxFrameBytes: this.config.maxFrameBytes,
+        ratePerSecond: this.config.rateLimit.perSecond,
+        rateBurst: this.config.rateLimit.burst,
+        maxViolations: this.config.maxViolations,
+        backpressureBytes: this.config.backpressureBytes,
+      },
+      this.metrics,
+    );
+    this.#connections.add(conn);
+    this.metrics.connections.inc();
+    return conn;
+  }
+
+  #message(conn: Connection, data: Uint8Array, isBinary: boolean): void {
+    if (conn.closed) return;
+    this.metrics.framesIn.inc();
+    let frame: ClientFrame;
+    try {
+      if (!conn.admit()) {
+        throw new CosmoError(ErrorCode.RATE_LIMITED, 'too many requests; slow down');
+      }
+      const maxBytes = this.config.maxFrameBytes;
+      if (conn.format === 'json') {
+        if (isBinary) throw new ProtocolError('this connection speaks JSON text frames');
+        frame = decodeClientFrameJson(decoder.decode(data), { maxBytes });
+      } else {
+        if (!isBinary) throw new ProtocolError('this connection speaks binary protobuf frames');
+        frame = decodeClientFrame(data, { maxBytes });
+      }
+    } catch (err) {
+      const error = toCosmoError(err);
+      if (error.code === ErrorCode.BAD_FRAME) this.metrics.badFrames.inc();
+      conn.respondError(0, error);
+      conn.violation(error.message);
+      return;
+    }
+    conn.queue = conn.queue.then(() => this.#handle(conn, frame));
+  }
+
+  #close(conn: Connection): void {
+    conn.markClosed();
+    this.#connections.delete(conn);
+    this.metrics.connections.dec();
+    const p = conn.participant;
+    if (!p || p.closed || p.connection !== conn) return;
+    p.detach(conn);
+    if (this.#closed) return;
+    const grace = this.config.resumeGraceMs;
+    if (grace === 0) {
+      p.close('disconnected');
+      return;
+    }
+    this.#graceTimers.set(
+      p,
+      setTimeout(() => {
+        this.#graceTimers.delete(p);
+        if (!p.connection) p.close('disconnected');
+      }, grace),
+    );
+  }
+
+  // ---- requests ------------------------------------------------------------------------------
+
+  async #handle(conn: Connection, frame: ClientFrame): Promise<void> {
+    if (conn.closed && frame.request !== 'leave') return;
+    const id = frame.id;
+    try {
+      const body = await this.#dispatch(conn, frame);
+      if (body) conn.respond(id, body);
+    } catch (err) {
+      const error = toCosmoError(err);
+      if (error.code === ErrorCode.INTERNAL) {
+        this.logger.error({ err, request: frame.request }, 'request failed');
+      }
+      conn.respondError(id, error);
+      if (error.code === ErrorCode.NOT_AUTHORIZED || error.code === ErrorCode.UNSUPPORTED_VERSION) {
+        conn.close(CloseCode.NOT_AUTHORIZED, error.message);
+      }
+    }
+  }
+
+  /** Runs a request; resolves with the response body, or null when it already answered. */
+  async #dispatch(conn: Connection, frame: ClientFrame): Promise<EventBody | null> {
+    switch (frame.request) {
+      case 'ping':
+        return { pong: { clientTime: frame.ping.clientTime ?? 0, serverTime: Date.now() } };
+      case 'join':
+        return this.#join(conn, frame.join);
+      case 'resume':
+        return this.#resume(conn, frame.id, frame.resume);
+      case 'leave': {
+        const p = this.#joined(conn);
+        conn.participant = null;
+        p.close('left');
+        return { ok: {} };
+      }
+      default: {
+        const p = this.#joined(conn);
+        const classroom = this.classrooms.get(p.room);
+        if (!classroom) throw new InvalidStateError('the class has ended');
+        const kind = frame.request;
+        const handler = joinedHandlers[kind] as
+          ((ctx: unknown, req: unknown) => EventBody | Promise<EventBody>) | undefined;
+        if (!handler) throw new CosmoError(ErrorCode.UNAVAILABLE, `'${kind}' is not supported`);
+        return handler({ classroom, participant: p }, (frame as Record<string, unknown>)[kind]);
+      }
+    }
+  }
+
+  #joined(conn: Connection): Participant {
+    const p = conn.participant;
+    if (!p || p.closed) throw new InvalidStateError('join a classroom first');
+    return p;
+  }
+
+  async #join(conn: Connection, req: NonNullable<ClientFrame['join']>): Promise<EventBody> {
+    if (conn.participant && !conn.participant.closed) {
+      throw new InvalidStateError('this connection has already joined');
+    }
+    if (req.protocolVersion !== PROTOCOL_VERSION) {
+      throw new CosmoError(
+        ErrorCode.UNSUPPORTED_VERSION,
+        `protocol version ${req.protocolVersion ?? 0} is not supported; this server speaks ${PROTOCOL_VERSION}`,
+      );
+    }
+    const claims = await this.tokens.verify(req.token);
+    let rtpCapabilities: ms.RtpCapabilities | undefined;
+    if (req.rtpCapabilities) {
+      rtpCapabilities = rtpCapabilitiesFromProto(req.rtpCapabilities) as ms.RtpCapabilities;
+    }
+    const classroom = await this.#classroom(claims.room);
+    // The same person joining again (a second tab, a rejoin after a lost session) replaces
+    // the old session.
+    for (const other of classroom.participants.values()) {
+      if (other.identity === claims.identity) {
+        other.connection?.close(CloseCode.REPLACED, 'joined from another connection');
+        other.close('replaced');
+      }
+    }
+    if (conn.closed) throw new InvalidStateError('the connection closed while joining');
+    const participant = classroom.join({
+      identity: claims.identity,
+      name: claims.name,
+      role: claims.role,
+      room: classroom.room,
+      permissions: initialPermissions(claims.role, classroom.lectureMode, claims.grants),
+    });
+    participant.rtpCapabilities = rtpCapabilities;
+    participant.sessionId = randomUUID();
+    this.#sessions.set(participant.sessionId, participant);
+    participant.once('closed', () => {
+      this.#sessions.delete(participant.sessionId);
+      const timer = this.#graceTimers.get(participant);
+      if (timer) clearTimeout(timer);
+      this.#graceTimers.delete(participant);
+      const c = participant.connection;
+      if (c?.participant === participant) c.participant = null;
+    });
+    conn.participant = participant;
+    participant.attach(conn);
+    return {
+      join: {
+        sessionId: participant.sessionId,
+        participantId: participant.id,
+        protocolVersion: PROTOCOL_VERSION,
+        routerRtpCapabilities: rtpCapabilitiesToProto(classroom.router.rtpCapabilities),
+        classroom: classroom.state(),
+        self: participant.info(),
+        participants: [...classroom.participants.values()]
+          .filter((p) => p !== participant)
+          .map((p) => p.info()),
+        iceServers: this.config.iceServers.map((s) => ({
+          urls: Array.isArray(s.urls) ? s.urls : [s.urls],
+          username: s.username,
+          credential: s.credential,
+        })),
+        resumeGraceMs: this.config.resumeGraceMs,
+      },
+    };
+  }
+
+  async #resume(
+    conn: Connection,
+    requestId: number,
+    req: NonNullable<ClientFrame['resume']>,
+  ): Promise<null> {
+    const claims = await this.tokens.verify(req.token);
+    const p = req.sessionId ? this.#sessions.get(req.sessionId) : undefined;
+    if (!p || p.closed || p.identity !== claims.identity || p.room !== claims.room) {
+      throw new NotFoundError('the session has expired; join again');
+    }
+    const events = p.eventsAfter(req.lastSeq ?? 0);
+    if (!events) throw new InvalidStateError('too many events were missed; join again');
+    const timer = this.#graceTimers.get(p);
+    if (timer) clearTimeout(timer);
+    this.#graceTimers.delete(p);
+    const previous = p.connection;
+    if (previous && previous !== conn) {
+      previous.participant = null;
+      previous.close(CloseCode.REPLACED, 'resumed on another connection');
+    }
+    conn.participant = p;
+    p.attach(conn);
+    const classroom = this.classrooms.get(p.room);
+    // The response first, then the missed events in order.
+    conn.respond(requestId, {
+      resume: {
+        replayed: events.length,
+        classroom: classroom?.state(),
+        participants: classroom ? [...classroom.participants.values()].map((x) => x.info()) : [],
+      },
+    });
+    for (const e of events) conn.sendFrame(e);
+    return null;
+  }
+
+  async #classroom(room: string): Promise<Classroom> {
+    const existing = this.classrooms.get(room);
+    if (existing && !existing.closed) return existing;
+    let opening = this.#opening.get(room);
+    if (!opening) {
+      opening = Classroom.open(room, {
+        pool: this.pool,
+        metrics: this.metrics,
+        logger: this.logger,
+        listenIp: this.config.listenIp,
+        announcedIp: this.config.announcedIp,
+        maxParticipants: this.config.maxParticipants,
+      });
+      this.#opening.set(room, opening);
+      try {
+        const classroom = await opening;
+        this.classrooms.set(room, classroom);
+        this.metrics.rooms.inc();
+        classroom.once('closed', () => {
+          if (this.classrooms.get(room) === classroom) this.classrooms.delete(room);
+          this.metrics.rooms.dec();
+        });
+        return classroom;
+      } finally {
+        this.#opening.delete(room);
+      }
+    }
+    return opening;
+  }
+
+  // ---- HTTP ----------------------------------------------------------------------------------
+
+  async #http(path: string): Promise<HttpAnswer | undefined> {
+    if (path === '/healthz') {
+      const body = {
+        status: 'ok',
+        rooms: this.classrooms.size,
+        participants: [...this.classrooms.values()].reduce((n, c) => n + c.participants.size, 0),
+        workers: this.pool.workers.length,
+      };
+      return { status: 200, contentType: 'application/json', body: JSON.stringify(body) + '\n' };
+    }
+    if (path === '/metrics') {
+      for (const u of await this.pool.usage()) {
+        this.metrics.workerCpu.set({ pid: String(u.pid) }, u.cpuSeconds);
+      }
+      return {
+        status: 200,
+        contentType: this.metrics.registry.contentType,
+        body: await this.metrics.registry.metrics(),
+      };
+    }
+    return undefined;
+  }
+}

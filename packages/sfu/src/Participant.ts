@@ -1,0 +1,185 @@
+import type { types as ms } from 'mediasoup';
+import type { cosmo } from '@cosmo/core';
+import {
+  TypedEmitter,
+  mediaKindToProto,
+  mediaSourceToProto,
+  roleToProto,
+  type MediaSource,
+  type Permissions,
+  type Role,
+  type ServerFrameInit,
+} from '@cosmo/core';
+import type { Connection } from './Connection.js';
+
+/** A producer with what it carries. */
+export interface PublishedMedia {
+  producer: ms.Producer;
+  source: MediaSource;
+}
+
+/** Participant events (internal, to its classroom). */
+export type ParticipantEvents = {
+  closed: [reason: string];
+};
+
+/** What a participant is created from. */
+export interface ParticipantInit {
+  id: string;
+  room: string;
+  identity: string;
+  name: string;
+  role: Role;
+  permissions: Permissions;
+}
+
+/** Events kept for replay when a client resumes after a drop. */
+const REPLAY_LIMIT = 1000;
+
+/** Server frame bodies: everything of a ServerFrame but its ids. */
+export type EventBody = Omit<ServerFrameInit, 'requestId' | 'seq'>;
+
+/**
+ * One person in one classroom: who they are, what they may do, their WebRTC transports,
+ * producers and consumers, and their signalling session (numbered events kept for resume).
+ */
+export class Participant extends TypedEmitter<ParticipantEvents> {
+  readonly id: string;
+  readonly room: string;
+  readonly identity: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly joinedAt = Date.now();
+  permissions: Permissions;
+  handRaised = false;
+  captionLanguage = '';
+  /** The resume credential (with the token) for this session. */
+  sessionId = '';
+  /** The client's RTP capabilities; needed to consume. */
+  rtpCapabilities: ms.RtpCapabilities | undefined;
+
+  readonly transports = new Map<string, ms.WebRtcTransport>();
+  readonly producers = new Map<string, PublishedMedia>();
+  readonly consumers = new Map<string, ms.Consumer>();
+
+  #connection: Connection | null = null;
+  #seq = 0;
+  readonly #replay: { seq: number; frame: ServerFrameInit }[] = [];
+  #closed = false;
+
+  constructor(init: ParticipantInit) {
+    super();
+    this.id = init.id;
+    this.room = init.room;
+    this.identity = init.identity;
+    this.name = init.name;
+    this.role = init.role;
+    this.permissions = { ...init.permissions };
+  }
+
+  /** Whether the participant has left. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The live signalling connection, or null while the client is away. */
+  get connection(): Connection | null {
+    return this.#connection;
+  }
+
+  /** The last event sequence number sent. */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  /** Binds the participant to a (new) signalling connection. */
+  attach(connection: Connection): void {
+    this.#connection = connection;
+  }
+
+  /** Forgets the connection (the socket dropped); events are still numbered and kept. */
+  detach(connection: Connection): void {
+    if (this.#connection === connection) this.#connection = null;
+  }
+
+  /**
+   * Sends an event. Critical events (state changes) are numbered and kept for replay; ephemeral
+   * ones (active speaker, interim captions) carry seq 0 and may be dropped under backpressure.
+   */
+  send(body: EventBody, critical = true): void {
+    if (this.#closed) return;
+    let frame: ServerFrameInit;
+    if (critical) {
+      frame = { ...body, seq: ++this.#seq };
+      this.#replay.push({ seq: this.#seq, frame });
+      if (this.#replay.length > REPLAY_LIMIT) this.#replay.shift();
+    } else {
+      frame = body;
+    }
+    this.#connection?.sendFrame(frame, critical);
+  }
+
+  /** Events after `lastSeq`, or undefined when some of them are no longer kept. */
+  eventsAfter(lastSeq: number): ServerFrameInit[] | undefined {
+    if (lastSeq >= this.#seq) return [];
+    const first = this.#replay[0];
+    if (!first || first.seq > lastSeq + 1) return undefined;
+    return this.#replay.filter((e) => e.seq > lastSeq).map((e) => e.frame);
+  }
+
+  /** Producer of this participant by source (the first one). */
+  producerBySource(source: MediaSource): PublishedMedia | undefined {
+    for (const media of this.producers.values()) if (media.source === source) return media;
+    return undefined;
+  }
+
+  /** The participant as other clients see them. */
+  info(): cosmo.v1.ParticipantInfo.$Properties {
+    return {
+      id: this.id,
+      identity: this.identity,
+      name: this.name,
+      role: roleToProto(this.role),
+      permissions: { ...this.permissions },
+      handRaised: this.handRaised,
+      joinedAt: this.joinedAt,
+      producers: [...this.producers.values()].map((m) => producerInfo(this.id, m)),
+      captionLanguage: this.captionLanguage,
+    };
+  }
+
+  /** Closes every transport (and with them every producer and consumer). */
+  closeMedia(): void {
+    for (const transport of this.transports.values()) transport.close();
+    this.transports.clear();
+    this.producers.clear();
+    this.consumers.clear();
+  }
+
+  /** Leaves: closes media and the session. No-op when already closed. */
+  close(reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.closeMedia();
+    this.#connection = null;
+    this.#replay.length = 0;
+    this.safeEmit('closed', reason);
+    this.removeAllListeners();
+  }
+}
+
+/** A producer as clients see it. */
+export function producerInfo(
+  participantId: string,
+  media: PublishedMedia,
+): cosmo.v1.ProducerInfo.$Properties {
+  const { producer, source } = media;
+  return {
+    id: producer.id,
+    participantId,
+    kind: mediaKindToProto(producer.kind),
+    source: mediaSourceToProto(source),
+    paused: producer.paused,
+    layers: Math.max(1, producer.rtpParameters.encodings?.length ?? 1),
+  };
+}

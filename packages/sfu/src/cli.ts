@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// The `cosmo` command: `cosmo serve` runs the media server, `cosmo token` mints a join token.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CosmoError, isRole } from '@cosmo/core';
+import { loadConfig, type ConfigInput } from './config.js';
+import { CosmoServer } from './CosmoServer.js';
+import { TokenService, parseDuration, resolveApiSecret } from './tokens.js';
+
+const USAGE = `usage:
+  cosmo serve [--port 7880] [--config cosmo.json] [--transport uws|ws]
+  cosmo token --room ROOM --identity ID --name "NAME" --role teacher|assistant|student|observer
+              [--ttl 2h] [--grant speak,video,screen] [--config cosmo.json]
+
+Configuration: a JSON file (--config) and COSMO_* environment variables (see docs/server.md).
+COSMO_API_SECRET signs tokens; without it, a dev secret is generated under the data dir.`;
+
+/** Finds the worker binary that scripts/setup.sh recorded, when MEDIASOUP_WORKER_BIN is unset. */
+function findRecordedWorker(): void {
+  if (process.env['MEDIASOUP_WORKER_BIN']) return;
+  const starts = [process.cwd(), dirname(fileURLToPath(import.meta.url))];
+  for (const start of starts) {
+    for (let dir = resolve(start); ; dir = dirname(dir)) {
+      const record = join(dir, '.cosmo', 'mediasoup-worker-bin');
+      if (existsSync(record)) {
+        process.env['MEDIASOUP_WORKER_BIN'] = readFileSync(record, 'utf8').trim();
+        return;
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string' },
+      config: { type: 'string' },
+      transport: { type: 'string' },
+    },
+  });
+  const overrides: ConfigInput = {};
+  if (values.port !== undefined) overrides.port = Number(values.port);
+  if (values.transport !== undefined) overrides.transport = values.transport as 'uws' | 'ws';
+  const config = loadConfig({ file: values.config, overrides });
+  findRecordedWorker();
+  const server = await CosmoServer.start({ config });
+  const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  console.error(`cosmo: serving on http://${shown}:${server.port} (WebSocket at /ws)`);
+  const stop = (signal: string) => {
+    console.error(`cosmo: ${signal}, shutting down`);
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function token(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      room: { type: 'string' },
+      identity: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      ttl: { type: 'string', default: '2h' },
+      grant: { type: 'string' },
+      config: { type: 'string' },
+    },
+  });
+  const missing = (['room', 'identity', 'role'] as const).filter((k) => !values[k]);
+  if (missing.length > 0) throw new TypeError(`missing --${missing.join(', --')}`);
+  if (!isRole(values.role)) {
+    throw new TypeError(
+      `--role must be teacher, assistant, student or observer, not '${values.role}'`,
+    );
+  }
+  const grants: Record<string, boolean> = {};
+  for (const g of (values.grant ?? '').split(',').filter(Boolean)) {
+    if (!['speak', 'video', 'screen'].includes(g)) {
+      throw new TypeError(`--grant takes speak, video and screen, not '${g}'`);
+    }
+    grants[g] = true;
+  }
+  const config = loadConfig({ file: values.config });
+  const secret = resolveApiSecret(config.apiSecret, config.dataDir, (path) =>
+    console.error(`cosmo: dev mode, signing with the generated secret in ${path}`),
+  );
+  const jwt = await new TokenService(secret).mint(
+    {
+      room: values.room!,
+      identity: values.identity!,
+      name: values.name ?? values.identity!,
+      role: values.role,
+      ...(Object.keys(grants).length > 0 ? { grants } : {}),
+    },
+    parseDuration(values.ttl!),
+  );
+  console.log(jwt);
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case 'token':
+      return token(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return;
+    default:
+      throw new TypeError(`unknown command '${command}'`);
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof CosmoError) console.error(`cosmo: ${err.code}: ${err.message}`);
+  else if (err instanceof TypeError) console.error(`cosmo: ${err.message}\n\n${USAGE}`);
+  else console.error('cosmo: failed:', err);
+  process.exit(1);
+});

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { z } from 'zod';
+import { CosmoError, ErrorCode } from '@cosmo/core';
+
+const iceServer = z.object({
+  urls: z.union([z.string(), z.array(z.string()).nonempty()]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+/** The server's configuration, validated; every field has a sensible default. */
+export const ConfigSchema = z
+  .object({
+    /** HTTP + WebSocket port. */
+    port: z.number().int().min(0).max(65535).default(7880),
+    /** Address the HTTP/WebSocket server binds. */
+    host: z.string().default('0.0.0.0'),
+    /** Where the server keeps its files (dev secret, database, handouts). */
+    dataDir: z.string().default('.data'),
+    /** Signs join tokens (HS256). Unset: dev mode generates one under dataDir and warns. */
+    apiSecret: z.string().min(32, 'apiSecret must be at least 32 characters').optional(),
+    /** Signalling transport: uWebSockets.js, or the `ws` package where uWS does not load. */
+    transport: z.enum(['uws', 'ws']).default('uws'),
+    /** mediasoup workers; 0 means one per core. */
+    workers: z.number().int().min(0).max(256).default(0),
+    /** IP the media sockets bind. */
+    listenIp: z.string().default('127.0.0.1'),
+    /** IP announced to clients in ICE candidates (a public IP behind NAT). */
+    announcedIp: z.string().optional(),
+    rtcMinPort: z.number().int().min(1024).max(65535).default(40000),
+    rtcMaxPort: z.number().int().min(1024).max(65535).default(49999),
+    /** TURN/STUN servers handed to clients on join. */
+    iceServers: z.array(iceServer).default([]),
+    /** Largest accepted client frame, in bytes. */
+    maxFrameBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024)
+      .default(64 * 1024),
+    /** Token bucket per connection: sustained requests per second, and burst size. */
+    rateLimit: z
+      .object({
+        perSecond: z.number().positive().default(50),
+        burst: z.number().int().positive().default(100),
+      })
+      .default({}),
+    /** Bad frames or rate-limit hits tolerated per connection before it is closed. */
+    maxViolations: z.number().int().positive().default(20),
+    /** Bytes queued on a socket above which non-critical events are dropped. */
+    backpressureBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
+    /** How long a dropped session waits for its client to resume, in milliseconds. */
+    resumeGraceMs: z.number().int().min(0).default(15_000),
+    /** Largest classroom. */
+    maxParticipants: z.number().int().positive().default(1000),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+  })
+  .refine((c) => c.rtcMinPort <= c.rtcMaxPort, {
+    message: 'rtcMinPort must not exceed rtcMaxPort',
+    path: ['rtcMinPort'],
+  });
+
+/** Validated server configuration. */
+export type Config = z.output<typeof ConfigSchema>;
+/** What a caller may pass; missing fields get defaults. */
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+const envMap: Record<string, { key: keyof ConfigInput; type: 'string' | 'number' | 'json' }> = {
+  COSMO_PORT: { key: 'port', type: 'number' },
+  COSMO_HOST: { key: 'host', type: 'string' },
+  COSMO_DATA_DIR: { key: 'dataDir', type: 'string' },
+  COSMO_API_SECRET: { key: 'apiSecret', type: 'string' },
+  COSMO_TRANSPORT: { key: 'transport', type: 'string' },
+  COSMO_WORKERS: { key: 'workers', type: 'number' },
+  COSMO_LISTEN_IP: { key: 'listenIp', type: 'string' },
+  COSMO_ANNOUNCED_IP: { key: 'announcedIp', type: 'string' },
+  COSMO_RTC_MIN_PORT: { key: 'rtcMinPort', type: 'number' },
+  COSMO_RTC_MAX_PORT: { key: 'rtcMaxPort', type: 'number' },
+  COSMO_ICE_SERVERS: { key: 'iceServers', type: 'json' },
+  COSMO_LOG_LEVEL: { key: 'logLevel', type: 'string' },
+};
+
+/**
+ * Reads the configuration: defaults, then the JSON file (if any), then `COSMO_*` environment
+ * variables, then `overrides`. Throws `INVALID_ARGUMENT` listing every bad field.
+ */
+export function loadConfig(
+  options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: ConfigInput } = {},
+): Config {
+  const env = options.env ?? process.env;
+  let fromFile: Record<string, unknown> = {};
+  if (options.file) {
+    let text: string;
+    try {
+      text = readFileSync(options.file, 'utf8');
+    } catch (err) {
+      throw new CosmoError(
+        ErrorCode.INVALID_ARGUMENT,
+        `cannot read config file ${options.file}: ${(err as Error).message}`,
+      );
+    }
+    try {
+      fromFile = JSON.parse(text) as Record<string, unknown>;
+    } catch (err) {
+      throw new CosmoError(
+        ErrorCode.INVALID_ARGUMENT,
+        `config file ${options.file} is not valid JSON: ${(err as Error).message}`,
+      );
+    }
+  }
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, { key, type }] of Object.entries(envMap)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (type === 'number') fromEnv[key] = Number(raw);
+    else if (type === 'json') {
+      try {
+        fromEnv[key] = JSON.parse(raw);
+      } catch {
+        throw new CosmoError(ErrorCode.INVALID_ARGUMENT, `${name} must be JSON`);
+      }
+    } else fromEnv[key] = raw;
+  }
+  const result = ConfigSchema.safeParse({ ...fromFile, ...fromEnv, ...options.overrides });
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new CosmoError(ErrorCode.INVALID_ARGUMENT, `invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** The number of mediasoup workers to run: the configured count, or one per core. */
+export function workerCount(config: Config): number {
+  return config.workers > 0 ? config.workers : Math.max(1, cpus().length);
+}

@@ -1,0 +1,266 @@
+import {
+  CosmoError,
+  ErrorCode,
+  cosmo,
+  dtlsParametersFromProto,
+  dtlsParametersToProto,
+  iceCandidatesToProto,
+  iceParametersToProto,
+  mediaKindFromProto,
+  mediaKindToProto,
+  mediaSourceFromProto,
+  mediaSourceToProto,
+  rtpCapabilitiesFromProto,
+  rtpParametersFromProto,
+  rtpParametersToProto,
+  sctpParametersToProto,
+  type ClientRequestKind,
+  type MediaSource,
+} from '@cosmo/core';
+import type { types as ms } from 'mediasoup';
+import type { Classroom } from './Classroom.js';
+import type { Participant, EventBody } from './Participant.js';
+import { publishAction } from './permissions.js';
+
+/** What a request handler works on: a joined participant in its classroom. */
+export interface JoinedContext {
+  classroom: Classroom;
+  participant: Participant;
+}
+
+type Body<K extends ClientRequestKind> = NonNullable<cosmo.v1.ClientFrame[K]>;
+type Handler<K extends ClientRequestKind> = (
+  ctx: JoinedContext,
+  request: Body<K>,
+) => EventBody | Promise<EventBody>;
+
+const OK: EventBody = { ok: {} };
+const pb = cosmo.v1;
+
+function source(value: number | null | undefined): MediaSource {
+  const s = mediaSourceFromProto(value);
+  if (!s)
+    throw new CosmoError(
+      ErrorCode.INVALID_ARGUMENT,
+      'source must be microphone, camera, screen or screen-audio',
+    );
+  return s;
+}
+
+function required<T>(value: T | null | undefined, what: string): T {
+  if (value == null) throw new CosmoError(ErrorCode.INVALID_ARGUMENT, `${what} is required`);
+  return value;
+}
+
+function transportCreated(
+  t: ms.WebRtcTransport,
+  direction: cosmo.v1.TransportDirection,
+): EventBody {
+  return {
+    transportCreated: {
+      id: t.id,
+      direction,
+      iceParameters: iceParametersToProto(t.iceParameters),
+      iceCandidates: iceCandidatesToProto(t.iceCandidates),
+      dtlsParameters: dtlsParametersToProto(t.dtlsParameters),
+      sctpParameters: t.sctpParameters ? sctpParametersToProto(t.sctpParameters) : undefined,
+    },
+  };
+}
+
+/**
+ * Handlers of the requests a joined participant makes, by request kind. Join, resume, leave and
+ * ping are handled by the server itself.
+ */
+export const joinedHandlers: { [K in ClientRequestKind]?: Handler<K> } = {
+  async createTransport({ classroom, participant }, req) {
+    const direction = req.direction ?? 0;
+    if (
+      direction !== pb.TransportDirection.TRANSPORT_DIRECTION_SEND &&
+      direction !== pb.TransportDirection.TRANSPORT_DIRECTION_RECV
+    ) {
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'direction must be SEND or RECV');
+    }
+    const transport = await classroom.createTransport(participant, Boolean(req.preferTcp));
+    return transportCreated(transport, direction);
+  },
+
+  async connectTransport({ classroom, participant }, req) {
+    const transport = classroom.transport(participant, req.transportId);
+    const dtls = dtlsParametersFromProto(required(req.dtlsParameters, 'dtlsParameters'));
+    if (dtls.fingerprints.length === 0) {
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'dtlsParameters need a fingerprint');
+    }
+    await transport.connect({ dtlsParameters: dtls as ms.DtlsParameters });
+    return OK;
+  },
+
+  async restartIce({ classroom, participant }, req) {
+    const transport = classroom.transport(participant, req.transportId);
+    const iceParameters = await transport.restartIce();
+    return { restartIce: { iceParameters: iceParametersToProto(iceParameters) } };
+  },
+
+  async produce({ classroom, participant }, req) {
+    const kind = mediaKindFromProto(req.kind);
+    if (!kind) throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'kind must be audio or video');
+    const rtpParameters = rtpParametersFromProto(required(req.rtpParameters, 'rtpParameters'));
+    const producer = await classroom.produce(
+      participant,
+      req.transportId ?? '',
+      kind,
+      rtpParameters as ms.RtpParameters,
+      source(req.source),
+      Boolean(req.paused),
+    );
+    return { produce: { producerId: producer.id } };
+  },
+
+  closeProducer({ classroom, participant }, req) {
+    classroom.controllableProducer(participant, req.producerId).close();
+    return OK;
+  },
+
+  async pauseProducer({ classroom, participant }, req) {
+    const producer = classroom.controllableProducer(participant, req.producerId);
+    if (!producer.paused) {
+      await producer.pause();
+      classroom.broadcast({ producerPaused: { producerId: producer.id } });
+    }
+    return OK;
+  },
+
+  async resumeProducer({ participant, classroom }, req) {
+    // Only the owner resumes: a moderator's mute is not undone by another moderator's click.
+    const media = req.producerId ? participant.producers.get(req.producerId) : undefined;
+    if (!media) throw new CosmoError(ErrorCode.NOT_FOUND, 'no such producer of yours');
+    classroom.authorize(participant, publishAction(media.source));
+    if (media.producer.paused) {
+      await media.producer.resume();
+      classroom.broadcast({ producerResumed: { producerId: media.producer.id } });
+    }
+    return OK;
+  },
+
+  async consume({ classroom, participant }, req) {
+    const consumer = await classroom.consume(
+      participant,
+      req.transportId ?? '',
+      required(req.producerId, 'producerId'),
+    );
+    const media = classroom.findProducer(consumer.producerId);
+    const published = media.owner.producers.get(consumer.producerId);
+    return {
+      consume: {
+        consumerId: consumer.id,
+        producerId: consumer.producerId,
+        kind: mediaKindToProto(consumer.kind),
+        rtpParameters: rtpParametersToProto(consumer.rtpParameters),
+        paused: consumer.paused,
+        producerPaused: consumer.producerPaused,
+        participantId: media.owner.id,
+        source: published ? mediaSourceToProto(published.source) : 0,
+      },
+    };
+  },
+
+  async pauseConsumer({ classroom, participant }, req) {
+    await classroom.consumer(participant, req.consumerId).pause();
+    return OK;
+  },
+
+  async resumeConsumer({ classroom, participant }, req) {
+    const consumer = classroom.consumer(participant, req.consumerId);
+    await consumer.resume();
+    if (consumer.kind === 'video') await consumer.requestKeyFrame().catch(() => undefined);
+    return OK;
+  },
+
+  closeConsumer({ classroom, participant }, req) {
+    classroom.consumer(participant, req.consumerId).close();
+    return OK;
+  },
+
+  async setPreferredLayers({ classroom, participant }, req) {
+    const consumer = classroom.consumer(participant, req.consumerId);
+    if (consumer.type !== 'simulcast' && consumer.type !== 'svc') {
+      throw new CosmoError(ErrorCode.INVALID_STATE, 'this consumer has no layers');
+    }
+    await consumer.setPreferredLayers({
+      spatialLayer: req.spatialLayer ?? 0,
+      ...(req.temporalLayer != null ? { temporalLayer: req.temporalLayer } : {}),
+    });
+    return OK;
+  },
+
+  setRtpCapabilities({ participant }, req) {
+    const caps = rtpCapabilitiesFromProto(required(req.rtpCapabilities, 'rtpCapabilities'));
+    participant.rtpCapabilities = caps as ms.RtpCapabilities;
+    return OK;
+  },
+
+  sendChat({ classroom, participant }, req) {
+    classroom.chat(participant, req.text ?? '', req.toParticipantId ?? '');
+    return OK;
+  },
+
+  raiseHand({ classroom, participant }) {
+    classroom.raiseHand(participant);
+    return OK;
+  },
+
+  lowerHand({ classroom, participant }, req) {
+    classroom.lowerHand(participant, req.participantId ?? '', Boolean(req.all));
+    return OK;
+  },
+
+  mute({ classroom, participant }, req) {
+    classroom.mute(
+      participant,
+      req.participantId ?? '',
+      Boolean(req.all),
+      (req.sources ?? []).map(source),
+    );
+    return OK;
+  },
+
+  setPermissions({ classroom, participant }, req) {
+    const p = required(req.permissions, 'permissions');
+    classroom.setPermissions(participant, req.participantId ?? '', {
+      speak: Boolean(p.speak),
+      video: Boolean(p.video),
+      screen: Boolean(p.screen),
+      chat: Boolean(p.chat),
+    });
+    return OK;
+  },
+
+  lockRoom({ classroom, participant }, req) {
+    classroom.lock(participant, Boolean(req.locked));
+    return OK;
+  },
+
+  endClass({ classroom, participant }) {
+    classroom.end(participant);
+    return OK;
+  },
+
+  subscribeCaptions({ classroom, participant }, req) {
+    const language = req.language ?? '';
+    if (language && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language)) {
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'language must be a BCP 47 tag like "es"');
+    }
+    participant.captionLanguage = language;
+    classroom.broadcast({ participantUpdated: { participant: participant.info() } });
+    return OK;
+  },
+
+  sendNotification({ classroom, participant }) {
+    classroom.authorize(participant, 'sendNotification');
+    throw new CosmoError(ErrorCode.UNAVAILABLE, 'notifications are not enabled on this server');
+  },
+
+  notificationReceipt() {
+    throw new CosmoError(ErrorCode.UNAVAILABLE, 'notifications are not enabled on this server');
+  },
+};

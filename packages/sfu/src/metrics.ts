@@ -1,0 +1,72 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The server's Prometheus metrics, in their own registry. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly rooms = new Gauge({
+    name: 'cosmo_rooms',
+    help: 'Open classrooms',
+    registers: [this.registry],
+  });
+  readonly participants = new Gauge({
+    name: 'cosmo_participants',
+    help: 'Participants in classrooms',
+    registers: [this.registry],
+  });
+  readonly producers = new Gauge({
+    name: 'cosmo_producers',
+    help: 'Media producers',
+    registers: [this.registry],
+  });
+  readonly consumers = new Gauge({
+    name: 'cosmo_consumers',
+    help: 'Media consumers',
+    registers: [this.registry],
+  });
+  readonly connections = new Gauge({
+    name: 'cosmo_connections',
+    help: 'Open signalling connections',
+    registers: [this.registry],
+  });
+  readonly framesIn = new Counter({
+    name: 'cosmo_frames_in_total',
+    help: 'Signalling frames received',
+    registers: [this.registry],
+  });
+  readonly framesOut = new Counter({
+    name: 'cosmo_frames_out_total',
+    help: 'Signalling frames sent',
+    registers: [this.registry],
+  });
+  readonly badFrames = new Counter({
+    name: 'cosmo_bad_frames_total',
+    help: 'Frames refused as BAD_FRAME',
+    registers: [this.registry],
+  });
+  readonly rejected = new Counter({
+    name: 'cosmo_rejected_requests_total',
+    help: 'Requests answered with an error, by code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly droppedEvents = new Counter({
+    name: 'cosmo_dropped_events_total',
+    help: 'Ephemeral events dropped under backpressure',
+    registers: [this.registry],
+  });
+  readonly workerCpu = new Gauge({
+    name: 'cosmo_worker_cpu_seconds',
+    help: 'CPU seconds used by each mediasoup worker',
+    labelNames: ['pid'] as const,
+    registers: [this.registry],
+  });
+  readonly workerDeaths = new Counter({
+    name: 'cosmo_worker_deaths_total',
+    help: 'mediasoup workers that died and were respawned',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'cosmo_process_' });
+  }
+}

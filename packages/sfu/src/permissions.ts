@@ -1,0 +1,150 @@
+import type { MediaSource, Permissions, Role } from '@cosmo/core';
+
+/** Everything a participant may ask the server to do that some role may not. */
+export type Action =
+  | 'consume'
+  | 'publishMicrophone'
+  | 'publishCamera'
+  | 'publishScreen'
+  | 'chat'
+  | 'raiseHand'
+  | 'lowerOthersHand'
+  | 'muteOthers'
+  | 'closeOthersProducer'
+  | 'setPermissions'
+  | 'lockRoom'
+  | 'endClass'
+  | 'sendNotification';
+
+/** `always`: the role may; `never`: it may not; a permission name: only while it is granted. */
+export type Rule = 'always' | 'never' | keyof Permissions;
+
+/**
+ * Who may do what: the one table the server consults. Teachers and assistants moderate; students
+ * chat, raise hands and publish only what they are granted; observers only watch.
+ */
+export const ROLE_ACTIONS: Readonly<Record<Role, Readonly<Record<Action, Rule>>>> = {
+  teacher: {
+    consume: 'always',
+    publishMicrophone: 'always',
+    publishCamera: 'always',
+    publishScreen: 'always',
+    chat: 'always',
+    raiseHand: 'always',
+    lowerOthersHand: 'always',
+    muteOthers: 'always',
+    closeOthersProducer: 'always',
+    setPermissions: 'always',
+    lockRoom: 'always',
+    endClass: 'always',
+    sendNotification: 'always',
+  },
+  assistant: {
+    consume: 'always',
+    publishMicrophone: 'always',
+    publishCamera: 'always',
+    publishScreen: 'always',
+    chat: 'always',
+    raiseHand: 'always',
+    lowerOthersHand: 'always',
+    muteOthers: 'always',
+    closeOthersProducer: 'always',
+    setPermissions: 'always',
+    lockRoom: 'always',
+    endClass: 'always',
+    sendNotification: 'always',
+  },
+  student: {
+    consume: 'always',
+    publishMicrophone: 'speak',
+    publishCamera: 'video',
+    publishScreen: 'screen',
+    chat: 'chat',
+    raiseHand: 'always',
+    lowerOthersHand: 'never',
+    muteOthers: 'never',
+    closeOthersProducer: 'never',
+    setPermissions: 'never',
+    lockRoom: 'never',
+    endClass: 'never',
+    sendNotification: 'never',
+  },
+  observer: {
+    consume: 'always',
+    publishMicrophone: 'never',
+    publishCamera: 'never',
+    publishScreen: 'never',
+    chat: 'never',
+    raiseHand: 'never',
+    lowerOthersHand: 'never',
+    muteOthers: 'never',
+    closeOthersProducer: 'never',
+    setPermissions: 'never',
+    lockRoom: 'never',
+    endClass: 'never',
+    sendNotification: 'never',
+  },
+};
+
+/** Every action, in table order. */
+export const ACTIONS = Object.keys(ROLE_ACTIONS.teacher) as Action[];
+
+/** Rank for moderation: nobody moderates someone of a higher rank (an assistant cannot mute the teacher). */
+export const ROLE_RANK: Readonly<Record<Role, number>> = {
+  teacher: 3,
+  assistant: 2,
+  student: 1,
+  observer: 0,
+};
+
+/** Whether a participant with `role` and current `permissions` may do `action`. */
+export function isAllowed(role: Role, permissions: Permissions, action: Action): boolean {
+  const rule = ROLE_ACTIONS[role][action];
+  if (rule === 'always') return true;
+  if (rule === 'never') return false;
+  return permissions[rule];
+}
+
+/**
+ * The rights a participant starts with. In lecture mode students join muted and unpublished;
+ * token grants add to that.
+ */
+export function initialPermissions(
+  role: Role,
+  lectureMode: boolean,
+  grants: Partial<Permissions> = {},
+): Permissions {
+  switch (role) {
+    case 'teacher':
+    case 'assistant':
+      return { speak: true, video: true, screen: true, chat: true };
+    case 'observer':
+      return { speak: false, video: false, screen: false, chat: false };
+    case 'student':
+      return {
+        speak: grants.speak ?? !lectureMode,
+        video: grants.video ?? !lectureMode,
+        screen: grants.screen ?? false,
+        chat: grants.chat ?? true,
+      };
+  }
+}
+
+/** The action that publishing (or resuming) a source needs. */
+export function publishAction(source: MediaSource): Action {
+  switch (source) {
+    case 'microphone':
+      return 'publishMicrophone';
+    case 'camera':
+      return 'publishCamera';
+    case 'screen':
+    case 'screen-audio':
+      return 'publishScreen';
+  }
+}
+
+/** The permission that allows publishing a source. */
+export function publishPermission(source: MediaSource): keyof Permissions {
+  const rule = ROLE_ACTIONS.student[publishAction(source)];
+  return rule as keyof Permissions;
+}

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { CosmoError, ErrorCode, isRole, type Role } from '@cosmo/core';
+
+/** What a join token grants. */
+export interface JoinClaims {
+  /** Stable user id (the school's id for the person). */
+  identity: string;
+  /** Display name. */
+  name: string;
+  /** Classroom the token admits to. */
+  room: string;
+  role: Role;
+  /** Extra rights granted up front, e.g. a student allowed to speak from the start. */
+  grants?: { speak?: boolean; video?: boolean; screen?: boolean };
+}
+
+const ISSUER = 'cosmo';
+const AUDIENCE = 'cosmo-classroom';
+
+/** Parses durations like `90s`, `30m`, `2h`, `7d` into seconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(text.trim());
+  if (!match) throw new TypeError(`invalid duration '${text}': use e.g. 90s, 30m, 2h, 7d`);
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+/** Signs and verifies join tokens (HS256 JWTs). */
+export class TokenService {
+  readonly #key: Uint8Array;
+
+  constructor(secret: string) {
+    if (secret.length < 32) throw new TypeError('the API secret must be at least 32 characters');
+    this.#key = new TextEncoder().encode(secret);
+  }
+
+  /** Mints a token valid for `ttlSeconds` (default two hours). */
+  async mint(claims: JoinClaims, ttlSeconds = 2 * 3600): Promise<string> {
+    if (!isRole(claims.role)) throw new TypeError(`unknown role '${String(claims.role)}'`);
+    if (!claims.identity || !claims.room) throw new TypeError('identity and room are required');
+    return new SignJWT({
+      name: claims.name,
+      room: claims.room,
+      role: claims.role,
+      ...(claims.grants ? { grants: claims.grants } : {}),
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(claims.identity)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+      .sign(this.#key);
+  }
+
+  /**
+   * Verifies a token, and that it admits to `room` when given. Throws `NOT_AUTHORIZED` with the
+   * reason for a missing, malformed, tampered, expired or wrong-room token.
+   */
+  async verify(token: string | null | undefined, room?: string): Promise<JoinClaims> {
+    if (!token) throw new CosmoError(ErrorCode.NOT_AUTHORIZED, 'a join token is required');
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, this.#key, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+      }));
+    } catch (err) {
+      throw new CosmoError(ErrorCode.NOT_AUTHORIZED, reasonOf(err));
+    }
+    const { sub, name, role, grants } = payload;
+    const claimRoom = payload['room'];
+    if (typeof sub !== 'string' || typeof claimRoom !== 'string' || !isRole(role)) {
+      throw new CosmoError(ErrorCode.NOT_AUTHORIZED, 'the join token lacks identity, room or role');
+    }
+    if (room !== undefined && claimRoom !== room) {
+      throw new CosmoError(ErrorCode.NOT_AUTHORIZED, `the join token is for another classroom`);
+    }
+    return {
+      identity: sub,
+      name: typeof name === 'string' && name ? name : sub,
+      room: claimRoom,
+      role,
+      ...(grants && typeof grants === 'object' ? { grants: grants as JoinClaims['grants'] } : {}),
+    };
+  }
+}
+
+function reasonOf(err: unknown): string {
+  if (err instanceof joseErrors.JWTExpired) return 'the join token has expired';
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+    return 'the join token signature is invalid';
+  if (err instanceof joseErrors.JWTClaimValidationFailed)
+    return `the join token is not valid here (${err.claim})`;
+  return 'the join token is malformed';
+}
+
+/**
+ * The API secret: the configured one, or in dev mode one generated once and kept in
+ * `<dataDir>/dev-secret`. `onDevSecret` is told the path so the caller can warn loudly.
+ */
+export function resolveApiSecret(
+  configured: string | undefined,
+  dataDir: string,
+  onDevSecret: (path: string) => void,
+): string {
+  if (configured) return configured;
+  const path = join(dataDir, 'dev-secret');
+  let secret: string;
+  try {
+    secret = readFileSync(path, 'utf8').trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    secret = randomBytes(32).toString('base64url');
+    writeFileSync(path, secret + '\n', { mode: 0o600 });
+  }
+  onDevSecret(path);
+  return secret;
+}

@@ -1,0 +1,115 @@
+import uWS from 'uWebSockets.js';
+import type { SignallingSocket, WireFormat } from '../Connection.js';
+import {
+  negotiateSubprotocol,
+  type ListenOptions,
+  type SignallingHandlers,
+  type SignallingTransport,
+} from './SignallingTransport.js';
+
+interface SocketData<S> {
+  format: WireFormat;
+  remoteAddress: string;
+  state?: S;
+  closed: boolean;
+}
+
+const STATUS: Record<number, string> = {
+  200: '200 OK',
+  404: '404 Not Found',
+  500: '500 Internal Server Error',
+};
+
+/** Signalling over uWebSockets.js: the fast path. */
+export class UwsTransport implements SignallingTransport {
+  readonly name = 'uws';
+  #app: uWS.TemplatedApp | undefined;
+  #listenSocket: uWS.us_listen_socket | undefined;
+
+  listen<S>(options: ListenOptions, handlers: SignallingHandlers<S>): Promise<number> {
+    const app = uWS.App();
+    this.#app = app;
+    app.ws<SocketData<S>>('/ws', {
+      compression: uWS.DISABLED,
+      maxPayloadLength: options.maxPayloadBytes,
+      maxBackpressure: options.maxBackpressureBytes,
+      idleTimeout: 60,
+      sendPingsAutomatically: true,
+      upgrade: (res, req, context) => {
+        const { format, protocol } = negotiateSubprotocol(req.getHeader('sec-websocket-protocol'));
+        const remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
+        res.upgrade<SocketData<S>>(
+          { format, remoteAddress, closed: false },
+          req.getHeader('sec-websocket-key'),
+          protocol,
+          req.getHeader('sec-websocket-extensions'),
+          context,
+        );
+      },
+      open: (ws) => {
+        const data = ws.getUserData();
+        const socket: SignallingSocket = {
+          remoteAddress: data.remoteAddress,
+          send: (bytes) => {
+            if (data.closed) return false;
+            return ws.send(bytes, typeof bytes !== 'string') !== 2;
+          },
+          bufferedAmount: () => (data.closed ? 0 : ws.getBufferedAmount()),
+          close: (code, reason) => {
+            if (data.closed) return;
+            data.closed = true;
+            ws.end(code, reason);
+          },
+        };
+        data.state = handlers.open(socket, data.format);
+      },
+      message: (ws, message, isBinary) => {
+        const data = ws.getUserData();
+        // The ArrayBuffer is neutered after this callback; handlers decode synchronously.
+        if (data.state !== undefined)
+          handlers.message(data.state, new Uint8Array(message), isBinary);
+      },
+      close: (ws, code) => {
+        const data = ws.getUserData();
+        data.closed = true;
+        if (data.state !== undefined) handlers.close(data.state, code);
+      },
+    });
+    app.any('/*', (res, req) => {
+      const path = req.getUrl();
+      const method = req.getMethod();
+      let aborted = false;
+      res.onAborted(() => (aborted = true));
+      const answer = method === 'get' ? handlers.http(path) : Promise.resolve(undefined);
+      void answer
+        .catch(() => ({ status: 500, contentType: 'text/plain', body: 'internal error\n' }))
+        .then((a) => {
+          if (aborted) return;
+          const result = a ?? { status: 404, contentType: 'text/plain', body: 'not found\n' };
+          res.cork(() => {
+            res
+              .writeStatus(STATUS[result.status] ?? `${result.status} Error`)
+              .writeHeader('content-type', result.contentType)
+              .end(result.body);
+          });
+        });
+    });
+    return new Promise((resolve, reject) => {
+      app.listen(options.host, options.port, (listenSocket) => {
+        if (!listenSocket) {
+          reject(new Error(`cannot listen on ${options.host}:${options.port} (port in use?)`));
+          return;
+        }
+        this.#listenSocket = listenSocket;
+        resolve(uWS.us_socket_local_port(listenSocket));
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#listenSocket) uWS.us_listen_socket_close(this.#listenSocket);
+    this.#listenSocket = undefined;
+    this.#app?.close();
+    this.#app = undefined;
+  }
+}
