@@ -91,6 +91,11 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     return this.#router;
   }
 
+  /** The pid of the mediasoup worker hosting this classroom. */
+  get workerPid(): number {
+    return Number(this.#router.appData['workerPid']);
+  }
+
   /** The shared state as clients see it. */
   state(): cosmo.v1.ClassroomState.$Properties {
     return {

@@ -152,9 +152,8 @@ export class CosmoServer {
     this.metrics.framesIn.inc();
     let frame: ClientFrame;
     try {
-      if (!conn.admit()) {
-        throw new CosmoError(ErrorCode.RATE_LIMITED, 'too many requests; slow down');
-      }
+      // Decoding is bounded by the frame limit, so it comes first: a rate-limited request then
+      // gets its RATE_LIMITED answer under its own id.
       const maxBytes = this.config.maxFrameBytes;
       if (conn.format === 'json') {
         if (isBinary) throw new ProtocolError('this connection speaks JSON text frames');
@@ -164,10 +163,17 @@ export class CosmoServer {
         frame = decodeClientFrame(data, { maxBytes });
       }
     } catch (err) {
-      const error = toCosmoError(err);
-      if (error.code === ErrorCode.BAD_FRAME) this.metrics.badFrames.inc();
-      conn.respondError(0, error);
-      conn.violation(error.message);
+      this.metrics.badFrames.inc();
+      conn.respondError(0, toCosmoError(err));
+      conn.violation('too many bad frames');
+      return;
+    }
+    if (!conn.admit()) {
+      conn.respondError(
+        frame.id,
+        new CosmoError(ErrorCode.RATE_LIMITED, 'too many requests; slow down'),
+      );
+      conn.violation('request rate too high');
       return;
     }
     conn.queue = conn.queue.then(() => this.#handle(conn, frame));

@@ -94,7 +94,7 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
       (a, b) => (this.#routers.get(a) ?? 0) - (this.#routers.get(b) ?? 0),
     )[0];
     if (!worker) throw new InvalidStateError('no media worker is running');
-    const router = await worker.createRouter({ mediaCodecs });
+    const router = await worker.createRouter({ mediaCodecs, appData: { workerPid: worker.pid } });
     this.#routers.set(worker, (this.#routers.get(worker) ?? 0) + 1);
     router.observer.once('close', () => {
       const n = this.#routers.get(worker);

@@ -174,7 +174,7 @@ export class NodePeer {
   }
 
   /** Publishes a moving 640x360 test pattern at 15 fps, in three simulcast layers by default. */
-  async publishVideo(simulcast = true): Promise<mc.Producer> {
+  async publishVideo(simulcast = true, source: MediaSource = 'camera'): Promise<mc.Producer> {
     const video = new RTCVideoSource();
     const track = video.createTrack();
     const width = 640;
@@ -193,7 +193,7 @@ export class NodePeer {
     const transport = await this.#transport('send');
     return transport.produce({
       track: track as never,
-      appData: { source: 'camera' },
+      appData: { source },
       ...(simulcast
         ? {
             encodings: [

@@ -1,0 +1,50 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('configuration', () => {
+  it('has sensible defaults', () => {
+    const c = loadConfig({ env: {} });
+    expect(c).toMatchObject({ port: 7880, transport: 'uws', workers: 0, resumeGraceMs: 15_000 });
+  });
+
+  it('reads a file, then the environment, then overrides', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cosmo-config-')), 'cosmo.json');
+    writeFileSync(file, JSON.stringify({ port: 9000, announcedIp: '203.0.113.7', workers: 3 }));
+    const c = loadConfig({
+      file,
+      env: { COSMO_PORT: '9100', COSMO_ICE_SERVERS: '[{"urls":"turn:turn.example:3478"}]' },
+      overrides: { workers: 1 },
+    });
+    expect(c.port).toBe(9100);
+    expect(c.announcedIp).toBe('203.0.113.7');
+    expect(c.workers).toBe(1);
+    expect(c.iceServers).toEqual([{ urls: 'turn:turn.example:3478' }]);
+  });
+
+  it('lists every bad field in one clear error', () => {
+    let message = '';
+    try {
+      loadConfig({
+        env: { COSMO_PORT: 'eighty', COSMO_TRANSPORT: 'carrier-pigeon', COSMO_API_SECRET: 'short' },
+      });
+    } catch (err) {
+      expect(err).toMatchObject({ code: 'INVALID_ARGUMENT' });
+      message = (err as Error).message;
+    }
+    expect(message).toContain('port:');
+    expect(message).toContain('transport:');
+    expect(message).toContain('apiSecret: apiSecret must be at least 32 characters');
+  });
+
+  it('refuses an unreadable or invalid file', () => {
+    expect(() => loadConfig({ file: '/nonexistent/cosmo.json', env: {} })).toThrow(
+      /cannot read config file/,
+    );
+    const file = join(mkdtempSync(join(tmpdir(), 'cosmo-config-')), 'bad.json');
+    writeFileSync(file, '{ port: 1');
+    expect(() => loadConfig({ file, env: {} })).toThrow(/is not valid JSON/);
+  });
+});

@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ROLES,
+  cosmo,
+  mediaKindToProto,
+  mediaSourceToProto,
+  type MediaSource,
+  type Role,
+} from '@cosmo/core';
+import {
+  ACTIONS,
+  ROLE_ACTIONS,
+  initialPermissions,
+  isAllowed,
+  type Action,
+} from './permissions.js';
+import { NodePeer, waitFor } from './testing/NodePeer.js';
+import { startTestServer, type TestServer } from './testing/testServer.js';
+
+describe('the role x action table, enforced by the server', () => {
+  let t: TestServer;
+  let teacher: NodePeer;
+  let target: NodePeer;
+  let targetProducerId: string;
+  const actors = new Map<Role, NodePeer>();
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    teacher = await NodePeer.connect(t.url, await t.token('art', 'teacher', 'teacher'));
+    // A student allowed to speak, with a live microphone and a raised hand: the target of
+    // every moderation attempt.
+    target = await NodePeer.connect(
+      t.url,
+      await t.token('art', 'target', 'student', { speak: true }),
+    );
+    targetProducerId = (await target.publishAudio()).id;
+    await target.signalling.request('raiseHand', {});
+    for (const role of ROLES) {
+      actors.set(role, await NodePeer.connect(t.url, await t.token('art', `actor-${role}`, role)));
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all([teacher, target, ...actors.values()].map((p) => p?.close()));
+    await t?.close();
+  });
+
+  const sendTransports = new Map<NodePeer, string>();
+
+  /** Asks the server to publish `source` on a real send transport of `actor`. */
+  async function produce(actor: NodePeer, source: MediaSource, kind: 'audio' | 'video') {
+    let transportId = sendTransports.get(actor);
+    if (!transportId) {
+      const res = await actor.signalling.request('createTransport', {
+        direction: cosmo.v1.TransportDirection.TRANSPORT_DIRECTION_SEND,
+      });
+      transportId = res.transportCreated!.id!;
+      sendTransports.set(actor, transportId);
+    }
+    return actor.signalling.request('produce', {
+      transportId,
+      kind: mediaKindToProto(kind),
+      source: mediaSourceToProto(source),
+      rtpParameters: { codecs: [], encodings: [] },
+    });
+  }
+
+  /** Performs `action` as `actor` the way a client would. */
+  async function attempt(actor: NodePeer, action: Action): Promise<unknown> {
+    const r = actor.signalling;
+    switch (action) {
+      case 'consume':
+        return actor.consume(targetProducerId);
+      case 'publishMicrophone':
+        return produce(actor, 'microphone', 'audio');
+      case 'publishCamera':
+        return produce(actor, 'camera', 'video');
+      case 'publishScreen':
+        return produce(actor, 'screen', 'video');
+      case 'chat':
+        return r.request('sendChat', { text: 'hello' });
+      case 'raiseHand':
+        return r.request('raiseHand', {});
+      case 'lowerOthersHand':
+        return r.request('lowerHand', { participantId: target.id });
+      case 'muteOthers':
+        return r.request('mute', { participantId: target.id });
+      case 'closeOthersProducer':
+        return r.request('closeProducer', { producerId: targetProducerId });
+      case 'setPermissions':
+        return r.request('setPermissions', {
+          participantId: target.id,
+          permissions: { speak: true, video: true, screen: true, chat: true },
+        });
+      case 'lockRoom':
+        return r.request('lockRoom', { locked: true });
+      case 'endClass':
+        return r.request('endClass', {});
+      case 'sendNotification':
+        return r.request('sendNotification', { audience: 'class:art', title: 'x', body: 'y' });
+    }
+  }
+
+  function snapshot(): string {
+    const classroom = t.server.classrooms.get('art')!;
+    return JSON.stringify({
+      state: classroom.state(),
+      participants: [...classroom.participants.values()].map((p) => p.info()),
+    });
+  }
+
+  it('teachers and assistants may do everything; observers only watch', () => {
+    for (const action of ACTIONS) {
+      expect(ROLE_ACTIONS.teacher[action]).toBe('always');
+      expect(ROLE_ACTIONS.assistant[action]).toBe('always');
+      expect(ROLE_ACTIONS.observer[action]).toBe(action === 'consume' ? 'always' : 'never');
+    }
+  });
+
+  it('every forbidden action from every role is refused with PERMISSION_DENIED and changes nothing', async () => {
+    let refused = 0;
+    for (const role of ROLES) {
+      const actor = actors.get(role)!;
+      const permissions = initialPermissions(role, true);
+      for (const action of ACTIONS) {
+        if (isAllowed(role, permissions, action)) continue;
+        const before = snapshot();
+        const chatsBefore = teacher.events.filter((e) => e.body === 'chat').length;
+        await expect(attempt(actor, action), `${role} ${action}`).rejects.toMatchObject({
+          code: 'PERMISSION_DENIED',
+        });
+        expect(snapshot(), `${role} ${action} changed the classroom`).toBe(before);
+        expect(teacher.events.filter((e) => e.body === 'chat')).toHaveLength(chatsBefore);
+        refused++;
+      }
+    }
+    // Students: 3 unpublished sources + 7 moderation actions; observers: all but consume.
+    expect(refused).toBe(10 + (ACTIONS.length - 1));
+    // The target is untouched: still speaking, hand still up.
+    const onServer = t.server.classrooms.get('art')!.participants.get(target.id)!;
+    expect(onServer.producers.get(targetProducerId)?.producer.paused).toBe(false);
+    expect(onServer.handRaised).toBe(true);
+  });
+
+  it('an assistant may not mute the teacher, but may mute a student', async () => {
+    const assistant = actors.get('assistant')!;
+    const teacherMic = await teacher.publishAudio();
+    await expect(
+      assistant.signalling.request('closeProducer', { producerId: teacherMic.id }),
+    ).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    await expect(
+      assistant.signalling.request('mute', { participantId: teacher.id }),
+    ).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    await assistant.signalling.request('mute', { participantId: target.id });
+    await waitFor('the student to be told they were muted', () =>
+      target.events.some((e) => e.body === 'muted' && e.muted.byParticipantId === assistant.id),
+    );
+    const classroom = t.server.classrooms.get('art')!;
+    expect(
+      classroom.participants.get(target.id)!.producers.get(targetProducerId)!.producer.paused,
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,150 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { PROTOCOL_VERSION } from '@cosmo/core';
+import { SignallingClient, type WebSocketConstructor } from '@cosmo/client';
+import { startTestServer, type TestServer } from './testing/testServer.js';
+import type { ConfigInput } from './config.js';
+
+const connect = (url: string, format: 'binary' | 'json' = 'binary') =>
+  SignallingClient.connect({
+    url,
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    format,
+  });
+
+describe.each(['uws', 'ws'] as const)('signalling over %s', (transport) => {
+  let t: TestServer | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+  const start = (extra: ConfigInput = {}) =>
+    startTestServer({ transport, ...extra }).then((s) => (t = s));
+
+  it('answers every request, results and errors alike, with the request id', async () => {
+    await start();
+    const c = await connect(t!.url);
+    const pong = await c.request('ping', { clientTime: 42 });
+    expect(pong.pong?.clientTime).toBe(42);
+    await expect(c.request('raiseHand', {})).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    const joined = await c.request('join', {
+      token: await t!.token('bio', 'mr-li', 'teacher'),
+      protocolVersion: PROTOCOL_VERSION,
+    });
+    expect(joined.join?.routerRtpCapabilities?.codecs?.length).toBeGreaterThan(3);
+    expect(joined.join?.self?.identity).toBe('mr-li');
+    await expect(c.request('join', { token: 'x', protocolVersion: 1 })).rejects.toMatchObject({
+      code: 'INVALID_STATE',
+    });
+    await expect(
+      c.request('consume', { transportId: 'nope', producerId: 'nope' }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_STATE',
+    });
+    c.close();
+  });
+
+  it('speaks the JSON form to clients that ask for it', async () => {
+    await start();
+    const c = await connect(t!.url, 'json');
+    const joined = await c.request('join', {
+      token: await t!.token('bio', 'mr-li', 'teacher'),
+      protocolVersion: PROTOCOL_VERSION,
+    });
+    expect(joined.join?.participantId).toBeTruthy();
+    c.close();
+  });
+
+  it.each([
+    ['missing', async () => ''],
+    ['tampered', async () => (await t!.token('bio', 'eve', 'student')).slice(0, -4) + 'AAAA'],
+    [
+      'expired',
+      async () =>
+        t!.server.tokens.mint({ room: 'bio', identity: 'eve', name: 'Eve', role: 'student' }, -1),
+    ],
+  ])('a %s token is refused with NOT_AUTHORIZED and the socket is closed', async (_kind, token) => {
+    await start();
+    const c = await connect(t!.url);
+    const closed = new Promise<number>((resolve) => c.once('closed', (code) => resolve(code)));
+    await expect(
+      c.request('join', { token: await token(), protocolVersion: PROTOCOL_VERSION }),
+    ).rejects.toMatchObject({
+      code: 'NOT_AUTHORIZED',
+    });
+    expect(await closed).toBe(4001);
+    expect(t!.server.classrooms.size).toBe(0);
+  });
+
+  it('an old protocol version is refused with UNSUPPORTED_VERSION', async () => {
+    await start();
+    const c = await connect(t!.url);
+    await expect(
+      c.request('join', { token: await t!.token('bio', 'a', 'student'), protocolVersion: 99 }),
+    ).rejects.toMatchObject({ code: 'UNSUPPORTED_VERSION' });
+  });
+
+  it('a flood of garbage and of valid frames closes that socket while another client is served', async () => {
+    await start({ rateLimit: { perSecond: 20, burst: 20 }, maxViolations: 10 });
+    const abuser = await connect(t!.url);
+    const errors: string[] = [];
+    abuser.on('event', (f) => {
+      if (f.body === 'errorEvent') errors.push(f.errorEvent.error!.code!);
+    });
+    const refusals: Promise<unknown>[] = [];
+    const closed = new Promise<number>((resolve) => abuser.once('closed', (code) => resolve(code)));
+    const good = await connect(t!.url);
+
+    const answered: number[] = [];
+    const pinging = (async () => {
+      for (let i = 0; i < 10; i++) {
+        answered.push((await good.request('ping', { clientTime: i })).pong!.clientTime!);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    for (let i = 0; i < 200 && !abuser.closed; i++) {
+      abuser.sendRaw(Uint8Array.from({ length: 64 }, () => Math.floor(Math.random() * 256)));
+      refusals.push(
+        abuser.request('ping', { clientTime: i }).catch((e: { code: string }) => e.code),
+      );
+    }
+    expect(await closed).toBe(1008);
+    await pinging;
+    expect(answered).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // Garbage got BAD_FRAME events; valid requests got answers, then RATE_LIMITED, then CLOSED.
+    expect(errors.length).toBeGreaterThan(0);
+    expect(new Set(errors)).toEqual(new Set(['BAD_FRAME']));
+    const outcomes = await Promise.all(refusals);
+    expect(outcomes.filter((o) => typeof o === 'object').length).toBeGreaterThan(0);
+    expect(
+      outcomes
+        .filter((o) => typeof o === 'string')
+        .every((c) => c === 'RATE_LIMITED' || c === 'CLOSED'),
+    ).toBe(true);
+    const bad = await t!.server.metrics.registry.getSingleMetricAsString('cosmo_bad_frames_total');
+    expect(Number(/ (\d+)$/m.exec(bad)![1])).toBeGreaterThan(0);
+    good.close();
+  });
+
+  it('serves /healthz and Prometheus /metrics on the same port', async () => {
+    await start();
+    const base = t!.url.replace('ws://', 'http://').replace('/ws', '');
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', workers: 1 });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    for (const name of [
+      'cosmo_rooms',
+      'cosmo_participants',
+      'cosmo_producers',
+      'cosmo_consumers',
+      'cosmo_frames_in_total',
+      'cosmo_bad_frames_total',
+      'cosmo_rejected_requests_total',
+      'cosmo_worker_cpu_seconds',
+    ]) {
+      expect(metrics).toContain(name);
+    }
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+  });
+});
