@@ -126,6 +126,54 @@ describe.each(['uws', 'ws'] as const)('signalling over %s', (transport) => {
     good.close();
   });
 
+  it('a dropped client resumes its session and gets the events it missed, in order', async () => {
+    await start({ resumeGraceMs: 5000 });
+    const teacher = await connect(t!.url);
+    await teacher.request('join', {
+      token: await t!.token('bio', 'mr-li', 'teacher'),
+      protocolVersion: PROTOCOL_VERSION,
+    });
+    const studentToken = await t!.token('bio', 'aiko', 'student');
+    const first = await connect(t!.url);
+    const joined = (
+      await first.request('join', { token: studentToken, protocolVersion: PROTOCOL_VERSION })
+    ).join!;
+    let lastSeq = 0;
+    first.on('event', (f) => (lastSeq = Math.max(lastSeq, f.seq)));
+    await teacher.request('sendChat', { text: 'before the drop' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lastSeq).toBeGreaterThan(0);
+    first.close(4000, 'network lost');
+
+    await teacher.request('sendChat', { text: 'while you were away 1' });
+    await teacher.request('sendChat', { text: 'while you were away 2' });
+    const classroom = t!.server.classrooms.get('bio')!;
+    expect(classroom.participants.has(joined.participantId!)).toBe(true);
+
+    const second = await connect(t!.url);
+    const replayed: string[] = [];
+    second.on('event', (f) => {
+      if (f.body === 'chat') replayed.push(f.chat.text!);
+    });
+    const resumed = await second.request('resume', {
+      token: studentToken,
+      sessionId: joined.sessionId!,
+      lastSeq,
+    });
+    expect(resumed.resume?.replayed).toBe(2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(replayed).toEqual(['while you were away 1', 'while you were away 2']);
+    // Same participant, same session: nobody saw them leave.
+    expect(classroom.participants.has(joined.participantId!)).toBe(true);
+    await expect(
+      second.request('resume', {
+        token: await t!.token('bio', 'eve', 'student'),
+        sessionId: joined.sessionId!,
+        lastSeq,
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('serves /healthz and Prometheus /metrics on the same port', async () => {
     await start();
     const base = t!.url.replace('ws://', 'http://').replace('/ws', '');

@@ -1,4 +1,5 @@
-import uWS from 'uWebSockets.js';
+import type uWSModule from 'uWebSockets.js';
+import { CosmoError, ErrorCode } from '@cosmo/core';
 import type { SignallingSocket, WireFormat } from '../Connection.js';
 import {
   negotiateSubprotocol,
@@ -23,10 +24,23 @@ const STATUS: Record<number, string> = {
 /** Signalling over uWebSockets.js: the fast path. */
 export class UwsTransport implements SignallingTransport {
   readonly name = 'uws';
-  #app: uWS.TemplatedApp | undefined;
-  #listenSocket: uWS.us_listen_socket | undefined;
+  #uws: typeof uWSModule | undefined;
+  #app: uWSModule.TemplatedApp | undefined;
+  #listenSocket: uWSModule.us_listen_socket | undefined;
 
-  listen<S>(options: ListenOptions, handlers: SignallingHandlers<S>): Promise<number> {
+  async listen<S>(options: ListenOptions, handlers: SignallingHandlers<S>): Promise<number> {
+    let uWS: typeof uWSModule;
+    try {
+      // Loaded here, not at import: its native binary may not exist for this platform.
+      uWS = (await import('uWebSockets.js')).default;
+    } catch (err) {
+      throw new CosmoError(
+        ErrorCode.UNAVAILABLE,
+        `uWebSockets.js does not load here (${(err as Error).message.split('\n')[0]}); ` +
+          'set COSMO_TRANSPORT=ws to use the ws transport',
+      );
+    }
+    this.#uws = uWS;
     const app = uWS.App();
     this.#app = app;
     app.ws<SocketData<S>>('/ws', {
@@ -107,7 +121,7 @@ export class UwsTransport implements SignallingTransport {
   }
 
   async close(): Promise<void> {
-    if (this.#listenSocket) uWS.us_listen_socket_close(this.#listenSocket);
+    if (this.#listenSocket) this.#uws?.us_listen_socket_close(this.#listenSocket);
     this.#listenSocket = undefined;
     this.#app?.close();
     this.#app = undefined;
