@@ -39,6 +39,24 @@ describe('a lecture over real WebRTC', () => {
       expect(s.received.get(video.id)!.width).toBeGreaterThan(0);
     }
 
+    // The loudest voice is announced as the active speaker.
+    await waitFor('an active-speaker event naming the teacher', () =>
+      students[0]!.events.some(
+        (e) =>
+          e.body === 'activeSpeaker' && e.activeSpeaker.speakers?.[0]?.participantId === teacher.id,
+      ),
+    );
+
+    // A student on a small tile asks for the lowest simulcast layer and gets 160x90 frames.
+    const small = students[1]!;
+    const stats = small.received.get(video.id)!;
+    await small.signalling.request('setPreferredLayers', {
+      consumerId: stats.consumerId,
+      spatialLayer: 0,
+    });
+    await waitFor('the lowest layer to arrive', () => stats.width === 160, 15_000);
+    expect(stats.height).toBe(90);
+
     // Lecture mode: a student may not speak until granted.
     const [aiko, bilal] = students as [NodePeer, NodePeer];
     await expect(aiko.publishAudio()).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
