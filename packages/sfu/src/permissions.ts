@@ -19,41 +19,30 @@ export type Action =
 /** `always`: the role may; `never`: it may not; a permission name: only while it is granted. */
 export type Rule = 'always' | 'never' | keyof Permissions;
 
+/** Teachers and assistants moderate: every action, always. */
+const MODERATOR: Readonly<Record<Action, Rule>> = {
+  consume: 'always',
+  publishMicrophone: 'always',
+  publishCamera: 'always',
+  publishScreen: 'always',
+  chat: 'always',
+  raiseHand: 'always',
+  lowerOthersHand: 'always',
+  muteOthers: 'always',
+  closeOthersProducer: 'always',
+  setPermissions: 'always',
+  lockRoom: 'always',
+  endClass: 'always',
+  sendNotification: 'always',
+};
+
 /**
  * Who may do what: the one table the server consults. Teachers and assistants moderate; students
  * chat, raise hands and publish only what they are granted; observers only watch.
  */
 export const ROLE_ACTIONS: Readonly<Record<Role, Readonly<Record<Action, Rule>>>> = {
-  teacher: {
-    consume: 'always',
-    publishMicrophone: 'always',
-    publishCamera: 'always',
-    publishScreen: 'always',
-    chat: 'always',
-    raiseHand: 'always',
-    lowerOthersHand: 'always',
-    muteOthers: 'always',
-    closeOthersProducer: 'always',
-    setPermissions: 'always',
-    lockRoom: 'always',
-    endClass: 'always',
-    sendNotification: 'always',
-  },
-  assistant: {
-    consume: 'always',
-    publishMicrophone: 'always',
-    publishCamera: 'always',
-    publishScreen: 'always',
-    chat: 'always',
-    raiseHand: 'always',
-    lowerOthersHand: 'always',
-    muteOthers: 'always',
-    closeOthersProducer: 'always',
-    setPermissions: 'always',
-    lockRoom: 'always',
-    endClass: 'always',
-    sendNotification: 'always',
-  },
+  teacher: MODERATOR,
+  assistant: MODERATOR,
   student: {
     consume: 'always',
     publishMicrophone: 'speak',
