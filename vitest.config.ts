@@ -14,7 +14,13 @@ const workerBin =
 export default defineConfig({
   resolve: {
     // Tests run against the sources of sibling packages, not their build output.
-    alias: [{ find: /^@cosmo\/(core|sfu|client|translate)$/, replacement: pkg('$1') }],
+    alias: [
+      {
+        find: /^@cosmo\/client\/node$/,
+        replacement: fileURLToPath(new URL('./packages/client/src/node/index.ts', import.meta.url)),
+      },
+      { find: /^@cosmo\/(core|sfu|client|translate)$/, replacement: pkg('$1') },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'bench/src/**/*.test.ts'],

@@ -52,11 +52,6 @@ export type SignallingClientEvents = {
   closed: [code: number, reason: string];
 };
 
-/** A response of kind K, narrowed. */
-export type ResponseOf<K extends keyof ServerFrame> = ServerFrame & {
-  [P in K]-?: NonNullable<ServerFrame[P]>;
-};
-
 interface Pending {
   resolve: (frame: ServerFrame) => void;
   reject: (err: CosmoError) => void;

@@ -1,11 +1,22 @@
 /**
  * @cosmo/client: the browser (and Node) SDK of Cosmo Classroom.
  */
+export { CosmoClient } from './CosmoClient.js';
+export type {
+  CosmoClientOptions,
+  CosmoClientEvents,
+  ConnectionState,
+  AutoSubscribe,
+  ChatMessage,
+} from './CosmoClient.js';
+export { layerForWidth } from './MediaSession.js';
+export type { LocalTrack, RemoteTrack } from './MediaSession.js';
+export { ExponentialBackoff, DEFAULT_BACKOFF } from './ReconnectPolicy.js';
+export type { ReconnectPolicy, BackoffOptions } from './ReconnectPolicy.js';
 export { SignallingClient } from './SignallingClient.js';
 export type {
   SignallingClientOptions,
   SignallingClientEvents,
   WebSocketLike,
   WebSocketConstructor,
-  ResponseOf,
 } from './SignallingClient.js';

@@ -46,6 +46,9 @@ export {
   mediaKindFromProto,
   mediaSourceToProto,
   mediaSourceFromProto,
+  producerFromProto,
+  participantFromProto,
+  classroomFromProto,
 } from './types.js';
 export type {
   Role,
@@ -53,6 +56,7 @@ export type {
   MediaSource,
   Permissions,
   ParticipantSummary,
+  ProducerSummary,
   ClassroomSummary,
 } from './types.js';
 export * from './rtc.js';

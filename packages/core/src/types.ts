@@ -76,6 +76,17 @@ export interface Permissions {
   chat: boolean;
 }
 
+/** A producer (published track) as every client sees it. */
+export interface ProducerSummary {
+  id: string;
+  participantId: string;
+  kind: MediaKind;
+  source: MediaSource;
+  paused: boolean;
+  /** Simulcast layers (1 when not simulcast). */
+  layers: number;
+}
+
 /** A participant as every client sees them. */
 export interface ParticipantSummary {
   id: string;
@@ -86,6 +97,9 @@ export interface ParticipantSummary {
   handRaised: boolean;
   /** Unix time in milliseconds. */
   joinedAt: number;
+  producers: ProducerSummary[];
+  /** Language the participant reads captions in, empty when off. */
+  captionLanguage: string;
 }
 
 /** The classroom's shared state. */
@@ -96,4 +110,49 @@ export interface ClassroomSummary {
   lectureMode: boolean;
   startedAt: number;
   ended: boolean;
+}
+
+/** A producer from its protocol message. */
+export function producerFromProto(m: cosmo.v1.ProducerInfo.$Properties): ProducerSummary {
+  return {
+    id: m.id ?? '',
+    participantId: m.participantId ?? '',
+    kind: mediaKindFromProto(m.kind) ?? 'audio',
+    source: mediaSourceFromProto(m.source) ?? 'microphone',
+    paused: Boolean(m.paused),
+    layers: m.layers || 1,
+  };
+}
+
+/** A participant from its protocol message. */
+export function participantFromProto(m: cosmo.v1.ParticipantInfo.$Properties): ParticipantSummary {
+  const p = m.permissions ?? {};
+  return {
+    id: m.id ?? '',
+    identity: m.identity ?? '',
+    name: m.name ?? '',
+    role: roleFromProto(m.role) ?? 'observer',
+    permissions: {
+      speak: Boolean(p.speak),
+      video: Boolean(p.video),
+      screen: Boolean(p.screen),
+      chat: Boolean(p.chat),
+    },
+    handRaised: Boolean(m.handRaised),
+    joinedAt: m.joinedAt ?? 0,
+    producers: (m.producers ?? []).map(producerFromProto),
+    captionLanguage: m.captionLanguage ?? '',
+  };
+}
+
+/** Classroom state from its protocol message. */
+export function classroomFromProto(m: cosmo.v1.ClassroomState.$Properties): ClassroomSummary {
+  return {
+    room: m.room ?? '',
+    title: m.title ?? '',
+    locked: Boolean(m.locked),
+    lectureMode: Boolean(m.lectureMode),
+    startedAt: m.startedAt ?? 0,
+    ended: Boolean(m.ended),
+  };
 }

@@ -17,3 +17,5 @@ export type { Action, Rule } from './permissions.js';
 export { CloseCode, SUBPROTOCOLS } from './Connection.js';
 export { DEFAULT_MEDIA_CODECS } from './mediaCodecs.js';
 export { resolveWorkerBinary } from './workerBinary.js';
+export { startEphemeralServer } from './ephemeral.js';
+export type { EphemeralServer } from './ephemeral.js';

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NodePeer, waitFor } from './testing/NodePeer.js';
-import { startTestServer, type TestServer } from './testing/testServer.js';
+import { startEphemeralServer, type EphemeralServer } from './ephemeral.js';
+import { joinPeer, waitFor, type Peer } from './testing/peers.js';
 
 describe('a mediasoup worker dying mid-lecture', () => {
-  let t: TestServer | undefined;
-  const peers: NodePeer[] = [];
+  let t: EphemeralServer | undefined;
+  const peers: Peer[] = [];
   afterEach(async () => {
     await Promise.all(peers.splice(0).map((p) => p.close()));
     await t?.close();
@@ -12,46 +12,46 @@ describe('a mediasoup worker dying mid-lecture', () => {
   });
 
   it('is respawned, the classroom moves, and media flows to the students again', async () => {
-    t = await startTestServer({ workers: 2, resumeGraceMs: 10_000 });
-    const teacher = await NodePeer.connect(t.url, await t.token('history', 'mr-okafor', 'teacher'));
-    const student = await NodePeer.connect(t.url, await t.token('history', 'chen', 'student'));
+    t = await startEphemeralServer({ workers: 2, resumeGraceMs: 10_000 });
+    const teacher = await joinPeer(t, 'history', 'mr-okafor', 'teacher');
+    const student = await joinPeer(t, 'history', 'chen', 'student');
     peers.push(teacher, student);
+    await teacher.publishTone();
+    await teacher.publishPattern();
 
-    const publish = async () => [await teacher.publishAudio(), await teacher.publishVideo()];
-    const watch = async () => {
-      await waitFor('the teacher producers', () => student.producers().length === 2);
-      for (const p of student.producers()) await student.consume(p.id!);
-    };
-    const flowing = (ids: string[]) =>
-      waitFor('media to flow to the student', () =>
-        ids.every((id) => (student.received.get(id)?.units ?? 0) >= 10),
-      );
-
-    let produced = await publish();
-    await watch();
-    await flowing(produced.map((p) => p.id));
+    const flowing = (what: string) =>
+      waitFor(what, () => {
+        const tracks = [...student.client.remoteTracks.keys()].map((id) =>
+          student.received.get(id),
+        );
+        return tracks.length === 2 && tracks.every((s) => (s?.units ?? 0) >= 10);
+      });
+    await flowing('media to flow to the student');
 
     const classroom = t.server.classrooms.get('history')!;
     const roster = [...classroom.participants.keys()].sort();
+    const before = [...student.client.remoteTracks.keys()];
+    const resets: string[] = [];
+    for (const p of [teacher, student])
+      p.client.on('mediaReset', () => resets.push(p.client.self!.id));
     const deadPid = classroom.workerPid;
     process.kill(deadPid, 'SIGKILL');
 
-    for (const p of [teacher, student]) {
-      await waitFor('the media reset event', () => p.events.some((e) => e.body === 'mediaReset'));
-      p.resetMedia();
-    }
+    await waitFor('both clients to be told to reset their media', () => resets.length === 2);
     expect(classroom.workerPid).not.toBe(deadPid);
     expect([...classroom.participants.keys()].sort()).toEqual(roster);
 
-    produced = await publish();
-    await watch();
-    await flowing(produced.map((p) => p.id));
+    // The clients re-publish and re-subscribe on their own; new producers, media flowing again.
+    await waitFor('new producers', () =>
+      [...student.client.remoteTracks.keys()].every((id) => !before.includes(id)),
+    );
+    await flowing('media to flow again after the worker died');
 
     await waitFor('the pool to respawn the dead worker', () => t!.server.pool.workers.length === 2);
     expect(t.server.pool.workers.map((w) => w.pid)).not.toContain(deadPid);
-    const metrics = await t.server.metrics.registry.getSingleMetricAsString(
+    const deaths = await t.server.metrics.registry.getSingleMetricAsString(
       'cosmo_worker_deaths_total',
     );
-    expect(metrics).toMatch(/cosmo_worker_deaths_total 1/);
+    expect(deaths).toMatch(/cosmo_worker_deaths_total 1/);
   });
 });

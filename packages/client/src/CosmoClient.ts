@@ -1,0 +1,592 @@
+import type { types as mc } from 'mediasoup-client';
+import {
+  CosmoError,
+  ErrorCode,
+  PROTOCOL_VERSION,
+  TypedEmitter,
+  classroomFromProto,
+  mediaSourceFromProto,
+  mediaSourceToProto,
+  participantFromProto,
+  producerFromProto,
+  type ClassroomSummary,
+  type ClientFrameInit,
+  type ClientRequestKind,
+  type MediaSource,
+  type ParticipantSummary,
+  type Permissions,
+  type ProducerSummary,
+  type ServerFrame,
+} from '@cosmo/core';
+import { MediaSession, type LocalTrack, type RemoteTrack } from './MediaSession.js';
+import { ExponentialBackoff, type ReconnectPolicy } from './ReconnectPolicy.js';
+import { SignallingClient, type WebSocketConstructor } from './SignallingClient.js';
+
+/** Where the client is in its life. */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** Which remote tracks the client subscribes to by itself. */
+export type AutoSubscribe = 'all' | 'audio' | 'none';
+
+/** Options of a client. */
+export interface CosmoClientOptions {
+  /** The server's WebSocket URL, e.g. `wss://cosmo.school.example/ws`. */
+  url: string;
+  /** A join token from `cosmo token` or the school's backend. */
+  token: string;
+  /** Defaults to the browser's WebSocket; pass `ws` in Node. */
+  WebSocket?: WebSocketConstructor;
+  /** When and whether to reconnect after a drop. */
+  reconnectPolicy?: ReconnectPolicy;
+  /** mediasoup-client handler: auto-detected in browsers; `'Chrome111'` in Node with wrtc. */
+  handlerName?: mc.BuiltinHandlerName;
+  /** Default `'all'`. The element uses `'audio'` and subscribes to the video it shows. */
+  autoSubscribe?: AutoSubscribe;
+}
+
+/** A chat message. */
+export interface ChatMessage {
+  id: string;
+  participantId: string;
+  name: string;
+  text: string;
+  sentAt: number;
+  /** Empty for everyone, otherwise a private message. */
+  toParticipantId: string;
+}
+
+/** Client events. */
+export type CosmoClientEvents = {
+  stateChanged: [state: ConnectionState, previous: ConnectionState];
+  /** Joined (or rejoined after the session was lost). */
+  joined: [self: ParticipantSummary];
+  /** Resumed the same session after a drop. */
+  resumed: [replayed: number];
+  participantJoined: [participant: ParticipantSummary];
+  participantLeft: [participant: ParticipantSummary, reason: string];
+  participantUpdated: [participant: ParticipantSummary];
+  producerAdded: [producer: ProducerSummary];
+  producerRemoved: [producer: ProducerSummary];
+  producerPaused: [producer: ProducerSummary];
+  producerResumed: [producer: ProducerSummary];
+  trackSubscribed: [track: RemoteTrack];
+  trackUnsubscribed: [track: RemoteTrack];
+  activeSpeakers: [speakers: { participantId: string; volume: number }[]];
+  chat: [message: ChatMessage];
+  handChanged: [participantId: string, raised: boolean, byParticipantId: string];
+  /** A moderator paused this client's sources. */
+  muted: [sources: MediaSource[], byParticipantId: string];
+  classroomUpdated: [classroom: ClassroomSummary];
+  classEnded: [byParticipantId: string];
+  caption: [caption: ServerFrame['caption']];
+  notification: [notification: NonNullable<ServerFrame['notification']>];
+  /** The server restarted this client's media (worker failover); handled automatically. */
+  mediaReset: [];
+  /** Something failed that no call awaits (a background resubscribe, a failed reconnect). */
+  error: [error: CosmoError];
+};
+
+const FINAL_CLOSE_CODES = new Set([4001, 4002, 4003]);
+
+/**
+ * A participant's connection to a Cosmo classroom: signalling, WebRTC media, and the classroom's
+ * state. Runs in browsers, and in Node when given `ws` and `@roamhq/wrtc`.
+ */
+export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
+  readonly options: Required<Omit<CosmoClientOptions, 'WebSocket' | 'handlerName'>> &
+    Pick<CosmoClientOptions, 'WebSocket' | 'handlerName'>;
+  /** Everyone else in the room, by participant id. */
+  readonly participants = new Map<string, ParticipantSummary>();
+  /** Remote producers announced by the server, by producer id. */
+  readonly producers = new Map<string, ProducerSummary>();
+  #self: ParticipantSummary | undefined;
+  #classroom: ClassroomSummary | undefined;
+  #state: ConnectionState = 'idle';
+  #signalling: SignallingClient | undefined;
+  #media: MediaSession | undefined;
+  #sessionId = '';
+  #lastSeq = 0;
+  #iceServers: RTCIceServer[] = [];
+  #reconnecting = false;
+
+  constructor(options: CosmoClientOptions) {
+    super();
+    if (!options.url || !options.token) throw new TypeError('url and token are required');
+    this.options = {
+      reconnectPolicy: new ExponentialBackoff(),
+      autoSubscribe: 'all',
+      ...options,
+    };
+  }
+
+  /** The connection state. */
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** This participant, once joined. */
+  get self(): ParticipantSummary | undefined {
+    return this.#self;
+  }
+
+  /** The classroom's shared state, once joined. */
+  get classroom(): ClassroomSummary | undefined {
+    return this.#classroom;
+  }
+
+  /** TURN/STUN servers from the server. */
+  get iceServers(): RTCIceServer[] {
+    return this.#iceServers;
+  }
+
+  /** Tracks this client publishes, by source. */
+  get localTracks(): ReadonlyMap<MediaSource, LocalTrack> {
+    return this.#media?.local ?? new Map();
+  }
+
+  /** Tracks this client receives, by producer id. */
+  get remoteTracks(): ReadonlyMap<string, RemoteTrack> {
+    return this.#media?.remote ?? new Map();
+  }
+
+  /** Connects and joins. Rejects with the server's error code (e.g. `NOT_AUTHORIZED`). */
+  async connect(): Promise<ParticipantSummary> {
+    if (this.#state !== 'idle')
+      throw new CosmoError(ErrorCode.INVALID_STATE, `cannot connect while ${this.#state}`);
+    this.#setState('connecting');
+    try {
+      const signalling = await this.#open();
+      await this.#join(signalling);
+      this.#setState('connected');
+      return this.#self!;
+    } catch (err) {
+      this.#shutdown();
+      throw err;
+    }
+  }
+
+  /** Leaves the classroom and frees everything. No-op when already closed. */
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return;
+    const signalling = this.#signalling;
+    this.#shutdown();
+    if (signalling && !signalling.closed) {
+      await signalling.request('leave', {}).catch(() => undefined);
+      signalling.close(1000, 'left');
+    }
+  }
+
+  /** Sends a request on the current connection. */
+  request<K extends ClientRequestKind>(
+    kind: K,
+    body: NonNullable<ClientFrameInit[K]>,
+  ): Promise<ServerFrame> {
+    const s = this.#signalling;
+    if (!s || s.closed) return Promise.reject(new CosmoError(ErrorCode.CLOSED, 'not connected'));
+    return s.request(kind, body);
+  }
+
+  // ---- media ---------------------------------------------------------------------------------
+
+  /** Publishes a track (from getUserMedia, getDisplayMedia, or wrtc's sources in Node). */
+  publish(track: MediaStreamTrack, source: MediaSource): Promise<LocalTrack> {
+    return this.#mediaSession().publish(track, source);
+  }
+
+  /** Publishes the default microphone. */
+  async publishMicrophone(): Promise<LocalTrack> {
+    const stream = await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: true, noiseSuppression: true },
+    });
+    return this.publish(stream.getAudioTracks()[0]!, 'microphone');
+  }
+
+  /** Publishes the default camera in three simulcast layers. */
+  async publishCamera(): Promise<LocalTrack> {
+    const stream = await navigator.mediaDevices.getUserMedia({
+      video: { width: 1280, height: 720, frameRate: 24 },
+    });
+    return this.publish(stream.getVideoTracks()[0]!, 'camera');
+  }
+
+  /** Publishes a screen, window or tab chosen by the user. */
+  async publishScreen(): Promise<LocalTrack> {
+    const stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
+    const track = stream.getVideoTracks()[0]!;
+    track.addEventListener('ended', () => void this.unpublish('screen'));
+    return this.publish(track, 'screen');
+  }
+
+  /** Stops publishing a source and stops its track. */
+  async unpublish(source: MediaSource): Promise<void> {
+    const local = this.#media?.local.get(source);
+    await this.#media?.unpublish(source);
+    local?.track.stop();
+  }
+
+  /** Mutes or unmutes a published source. */
+  setMuted(source: MediaSource, muted: boolean): Promise<void> {
+    return this.#mediaSession().setPaused(source, muted);
+  }
+
+  /** Receives a remote producer; `width` (CSS px of its tile) picks the simulcast layer. */
+  async subscribe(producerId: string, width = 1280): Promise<RemoteTrack> {
+    const remote = await this.#mediaSession().subscribe(
+      producerId,
+      width <= 240 ? 0 : width <= 640 ? 1 : 2,
+    );
+    this.safeEmit('trackSubscribed', remote);
+    return remote;
+  }
+
+  /** Stops receiving a remote producer (e.g. its tile scrolled out of view). */
+  async unsubscribe(producerId: string): Promise<void> {
+    const remote = await this.#media?.unsubscribe(producerId);
+    if (remote) this.safeEmit('trackUnsubscribed', remote);
+  }
+
+  /** Tells the server how big a video is shown, so it sends the layer that fits. */
+  setVideoWidth(producerId: string, width: number): Promise<void> {
+    return this.#mediaSession().setPreferredWidth(producerId, width);
+  }
+
+  // ---- classroom -----------------------------------------------------------------------------
+
+  /** Chat to everyone, or privately. */
+  async sendChat(text: string, toParticipantId = ''): Promise<void> {
+    await this.request('sendChat', { text, toParticipantId });
+  }
+
+  /** Raises this participant's hand. */
+  async raiseHand(): Promise<void> {
+    await this.request('raiseHand', {});
+  }
+
+  /** Lowers one's own hand, another's (moderators), or all (moderators). */
+  async lowerHand(participantId = '', all = false): Promise<void> {
+    await this.request('lowerHand', { participantId, all });
+  }
+
+  /** Moderators: mutes a participant's sources (microphone by default), or every student. */
+  async mute(
+    participantId: string | 'all',
+    sources: MediaSource[] = ['microphone'],
+  ): Promise<void> {
+    const all = participantId === 'all';
+    await this.request('mute', {
+      participantId: all ? '' : participantId,
+      all,
+      sources: sources.map(mediaSourceToProto),
+    });
+  }
+
+  /** Moderators: grants or revokes a participant's rights. */
+  async setPermissions(participantId: string, permissions: Permissions): Promise<void> {
+    await this.request('setPermissions', { participantId, permissions });
+  }
+
+  /** Moderators: locks or unlocks the room. */
+  async lockRoom(locked: boolean): Promise<void> {
+    await this.request('lockRoom', { locked });
+  }
+
+  /** Moderators: ends the class for everyone. */
+  async endClass(): Promise<void> {
+    await this.request('endClass', {});
+  }
+
+  /** Receives captions in `language` (BCP 47); empty turns them off. */
+  async subscribeCaptions(language: string): Promise<void> {
+    await this.request('subscribeCaptions', { language });
+  }
+
+  /** Closes the socket as if the network dropped, to exercise resume (tests, demos). */
+  dropConnectionForTesting(): void {
+    this.#signalling?.close(4000, 'dropped for testing');
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  #setState(state: ConnectionState): void {
+    const previous = this.#state;
+    if (previous === state) return;
+    this.#state = state;
+    this.safeEmit('stateChanged', state, previous);
+  }
+
+  #mediaSession(): MediaSession {
+    if (!this.#media) throw new CosmoError(ErrorCode.INVALID_STATE, 'join the classroom first');
+    return this.#media;
+  }
+
+  async #open(): Promise<SignallingClient> {
+    const signalling = await SignallingClient.connect({
+      url: this.options.url,
+      WebSocket: this.options.WebSocket,
+    });
+    this.#signalling = signalling;
+    signalling.on('event', (frame) => this.#onEvent(frame));
+    signalling.on('closed', (code) => {
+      if (this.#signalling === signalling) void this.#onDrop(code);
+    });
+    return signalling;
+  }
+
+  async #join(signalling: SignallingClient): Promise<void> {
+    const res = await signalling.request('join', {
+      token: this.options.token,
+      protocolVersion: PROTOCOL_VERSION,
+      clientInfo: 'cosmo-client/0.1',
+    });
+    const join = res.join!;
+    this.#sessionId = join.sessionId ?? '';
+    this.#lastSeq = 0;
+    this.#iceServers = (join.iceServers ?? []).map((s) => ({
+      urls: s.urls ?? [],
+      ...(s.username ? { username: s.username } : {}),
+      ...(s.credential ? { credential: s.credential } : {}),
+    }));
+    this.#self = participantFromProto(join.self!);
+    this.#classroom = classroomFromProto(join.classroom!);
+    this.participants.clear();
+    this.producers.clear();
+    for (const info of join.participants ?? []) this.#upsertParticipant(participantFromProto(info));
+    const request = signalling.request.bind(signalling);
+    if (!this.#media) this.#media = new MediaSession(request, this.options.handlerName);
+    else this.#media.setRequest(request);
+    await this.#media.load(join.routerRtpCapabilities!);
+    this.safeEmit('joined', this.#self);
+    await this.#media.republish();
+    for (const producer of this.producers.values()) this.#autoSubscribe(producer);
+  }
+
+  async #onDrop(code: number): Promise<void> {
+    if (this.#state === 'closed' || this.#state === 'connecting' || this.#reconnecting) return;
+    if (FINAL_CLOSE_CODES.has(code)) {
+      this.#shutdown();
+      return;
+    }
+    this.#reconnecting = true;
+    try {
+      await this.#reconnect();
+    } finally {
+      this.#reconnecting = false;
+    }
+  }
+
+  async #reconnect(): Promise<void> {
+    this.#setState('reconnecting');
+    for (let attempt = 0; ; attempt++) {
+      const delay = this.options.reconnectPolicy.nextRetryDelayMs(attempt);
+      if (delay === null) {
+        this.safeEmit('error', new CosmoError(ErrorCode.CLOSED, 'could not reconnect; giving up'));
+        this.#shutdown();
+        return;
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      if (this.#state !== 'reconnecting') return;
+      let signalling: SignallingClient;
+      try {
+        signalling = await this.#open();
+      } catch {
+        continue;
+      }
+      try {
+        await this.#resume(signalling);
+      } catch (err) {
+        const code = (err as CosmoError).code;
+        if (code === ErrorCode.CLOSED || code === ErrorCode.TIMEOUT) continue;
+        // The session is gone (expired, or too much was missed): join afresh.
+        try {
+          this.#media?.reset();
+          await this.#join(signalling);
+        } catch (joinErr) {
+          this.safeEmit('error', joinErr as CosmoError);
+          this.#shutdown();
+          return;
+        }
+      }
+      if (this.#state === 'reconnecting') this.#setState('connected');
+      return;
+    }
+  }
+
+  async #resume(signalling: SignallingClient): Promise<void> {
+    const res = await signalling.request('resume', {
+      token: this.options.token,
+      sessionId: this.#sessionId,
+      lastSeq: this.#lastSeq,
+    });
+    this.#media?.setRequest(signalling.request.bind(signalling));
+    await this.#media?.restartIce();
+    this.safeEmit('resumed', res.resume?.replayed ?? 0);
+  }
+
+  #shutdown(): void {
+    const signalling = this.#signalling;
+    this.#signalling = undefined;
+    signalling?.close(1000, 'closed');
+    this.#media?.close();
+    this.#media = undefined;
+    this.#setState('closed');
+  }
+
+  #upsertParticipant(p: ParticipantSummary): void {
+    this.participants.set(p.id, p);
+    for (const producer of p.producers) this.producers.set(producer.id, producer);
+  }
+
+  #autoSubscribe(producer: ProducerSummary): void {
+    const mode = this.options.autoSubscribe;
+    if (mode === 'none' || (mode === 'audio' && producer.kind !== 'audio')) return;
+    this.subscribe(producer.id).catch((err: CosmoError) => this.safeEmit('error', err));
+  }
+
+  #onEvent(frame: ServerFrame): void {
+    if (frame.seq) this.#lastSeq = Math.max(this.#lastSeq, frame.seq);
+    switch (frame.body) {
+      case 'participantJoined': {
+        const p = participantFromProto(frame.participantJoined.participant!);
+        this.#upsertParticipant(p);
+        this.safeEmit('participantJoined', p);
+        break;
+      }
+      case 'participantLeft': {
+        const p = this.participants.get(frame.participantLeft.participantId ?? '');
+        if (!p) break;
+        this.participants.delete(p.id);
+        for (const pr of p.producers) this.producers.delete(pr.id);
+        this.safeEmit('participantLeft', p, frame.participantLeft.reason ?? '');
+        break;
+      }
+      case 'participantUpdated': {
+        const p = participantFromProto(frame.participantUpdated.participant!);
+        if (p.id === this.#self?.id) this.#self = p;
+        else this.#upsertParticipant(p);
+        this.safeEmit('participantUpdated', p);
+        break;
+      }
+      case 'producerAdded': {
+        const pr = producerFromProto(frame.producerAdded.producer!);
+        this.producers.set(pr.id, pr);
+        this.participants.get(pr.participantId)?.producers.push(pr);
+        this.safeEmit('producerAdded', pr);
+        this.#autoSubscribe(pr);
+        break;
+      }
+      case 'producerRemoved': {
+        const id = frame.producerRemoved.producerId ?? '';
+        const pr = this.producers.get(id);
+        this.producers.delete(id);
+        const owner = pr && this.participants.get(pr.participantId);
+        if (owner) owner.producers = owner.producers.filter((x) => x.id !== id);
+        void this.#media?.unsubscribe(id, false).then((remote) => {
+          if (remote) this.safeEmit('trackUnsubscribed', remote);
+        });
+        if (pr) this.safeEmit('producerRemoved', pr);
+        break;
+      }
+      case 'producerPaused':
+      case 'producerResumed': {
+        const id =
+          frame.body === 'producerPaused'
+            ? frame.producerPaused.producerId
+            : frame.producerResumed.producerId;
+        const pr = this.producers.get(id ?? '');
+        if (!pr) break;
+        pr.paused = frame.body === 'producerPaused';
+        this.safeEmit(frame.body, pr);
+        break;
+      }
+      case 'consumerClosed': {
+        const producerId = this.#media?.producerOfConsumer(frame.consumerClosed.consumerId ?? '');
+        if (producerId) {
+          void this.#media?.unsubscribe(producerId, false).then((remote) => {
+            if (remote) this.safeEmit('trackUnsubscribed', remote);
+          });
+        }
+        break;
+      }
+      case 'activeSpeaker':
+        this.safeEmit(
+          'activeSpeakers',
+          (frame.activeSpeaker.speakers ?? []).map((s) => ({
+            participantId: s.participantId ?? '',
+            volume: s.volume ?? -127,
+          })),
+        );
+        break;
+      case 'chat': {
+        const c = frame.chat;
+        this.safeEmit('chat', {
+          id: c.id ?? '',
+          participantId: c.participantId ?? '',
+          name: c.name ?? '',
+          text: c.text ?? '',
+          sentAt: c.sentAt ?? 0,
+          toParticipantId: c.toParticipantId ?? '',
+        });
+        break;
+      }
+      case 'handChanged': {
+        const h = frame.handChanged;
+        const target =
+          h.participantId === this.#self?.id
+            ? this.#self
+            : this.participants.get(h.participantId ?? '');
+        if (target) target.handRaised = Boolean(h.raised);
+        this.safeEmit(
+          'handChanged',
+          h.participantId ?? '',
+          Boolean(h.raised),
+          h.byParticipantId ?? '',
+        );
+        break;
+      }
+      case 'muted': {
+        const sources = (frame.muted.sources ?? [])
+          .map((s) => mediaSourceFromProto(s))
+          .filter((s): s is MediaSource => !!s);
+        for (const s of sources) this.#media?.pausedByServer(s);
+        this.safeEmit('muted', sources, frame.muted.byParticipantId ?? '');
+        break;
+      }
+      case 'classroomUpdated':
+        this.#classroom = classroomFromProto(frame.classroomUpdated.classroom!);
+        this.safeEmit('classroomUpdated', this.#classroom);
+        break;
+      case 'classEnded':
+        if (this.#classroom) this.#classroom.ended = true;
+        this.safeEmit('classEnded', frame.classEnded.byParticipantId ?? '');
+        break;
+      case 'caption':
+        this.safeEmit('caption', frame.caption);
+        break;
+      case 'notification':
+        this.safeEmit('notification', frame.notification);
+        break;
+      case 'mediaReset':
+        void this.#onMediaReset();
+        break;
+      case 'errorEvent':
+        this.safeEmit('error', CosmoError.fromWire(frame.errorEvent.error ?? {}));
+        break;
+      default:
+        break;
+    }
+  }
+
+  async #onMediaReset(): Promise<void> {
+    const media = this.#media;
+    if (!media) return;
+    for (const remote of media.reset()) this.safeEmit('trackUnsubscribed', remote);
+    this.producers.clear();
+    for (const p of this.participants.values()) p.producers = [];
+    this.safeEmit('mediaReset');
+    try {
+      await media.republish();
+    } catch (err) {
+      this.safeEmit('error', err as CosmoError);
+    }
+  }
+}
