@@ -1,0 +1,121 @@
+import wrtc from '@roamhq/wrtc';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startEphemeralServer, type EphemeralServer } from '@cosmo/sfu';
+import { CosmoClient, type ConnectionState, type WebSocketConstructor } from './index.js';
+import {
+  patternTrack,
+  toneTrack,
+  useNodeWebRtc,
+  watchTrack,
+  type NodeWebRtc,
+  type TrackStats,
+} from './node/index.js';
+
+const rtc = wrtc as unknown as NodeWebRtc;
+useNodeWebRtc(rtc);
+
+async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('CosmoClient in Node', () => {
+  let t: EphemeralServer | undefined;
+  const cleanup: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f();
+    await t?.close();
+    t = undefined;
+  });
+
+  async function client(identity: string, role: 'teacher' | 'student'): Promise<CosmoClient> {
+    const c = new CosmoClient({
+      url: t!.url,
+      token: await t!.token('music', identity, role),
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      handlerName: 'Chrome111',
+      reconnectPolicy: { nextRetryDelayMs: (n) => (n < 10 ? 200 : null) },
+    });
+    cleanup.push(() => c.close());
+    return c;
+  }
+
+  it('refuses a bad token with NOT_AUTHORIZED and ends closed', async () => {
+    t = await startEphemeralServer();
+    const c = new CosmoClient({
+      url: t.url,
+      token: 'nope',
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+    });
+    await expect(c.connect()).rejects.toMatchObject({ code: 'NOT_AUTHORIZED' });
+    expect(c.state).toBe('closed');
+  });
+
+  it('resumes the same session after a drop: missed events replayed, media still flowing', async () => {
+    t = await startEphemeralServer({ resumeGraceMs: 10_000 });
+    const teacher = await client('ms-ito', 'teacher');
+    const student = await client('dara', 'student');
+    await teacher.connect();
+    const tone = toneTrack(rtc);
+    const pattern = patternTrack(rtc);
+    cleanup.push(tone.stop, pattern.stop);
+    await teacher.publish(tone.track, 'microphone');
+    const video = await teacher.publish(pattern.track, 'camera');
+
+    const states: ConnectionState[] = [];
+    const chats: string[] = [];
+    const stats = new Map<string, TrackStats>();
+    student.on('stateChanged', (s) => states.push(s));
+    student.on('chat', (m) => chats.push(m.text));
+    student.on('trackSubscribed', (r) => stats.set(r.producerId, watchTrack(rtc, r.track)));
+    cleanup.push(() => [...stats.values()].forEach((s) => s.stop()));
+    const self = await student.connect();
+    expect(student.participants.get(teacher.self!.id)?.role).toBe('teacher');
+    await until(
+      'teacher video at the student',
+      () => (stats.get(video.producerId)?.units ?? 0) >= 10,
+    );
+
+    const resumed = new Promise<number>((resolve) => student.once('resumed', resolve));
+    student.dropConnectionForTesting();
+    await teacher.sendChat('did everyone get the handout?');
+    expect(await resumed).toBeGreaterThanOrEqual(1);
+    await until('the replayed chat', () => chats.length === 1);
+    expect(chats).toEqual(['did everyone get the handout?']);
+    expect(student.self!.id).toBe(self.id);
+    expect(states).toEqual(['connecting', 'connected', 'reconnecting', 'connected']);
+
+    const before = stats.get(video.producerId)!.units;
+    await until(
+      'video to keep flowing after the ICE restart',
+      () => stats.get(video.producerId)!.units >= before + 10,
+    );
+    // Nobody saw the student leave.
+    const classroom = t.server.classrooms.get('music')!;
+    expect(classroom.participants.has(self.id)).toBe(true);
+  });
+
+  it('joins afresh when its session has expired, and publishes again', async () => {
+    t = await startEphemeralServer({ resumeGraceMs: 0 });
+    const teacher = await client('ms-ito', 'teacher');
+    const student = await client('dara', 'student');
+    await student.connect();
+    await teacher.connect();
+    const tone = toneTrack(rtc);
+    cleanup.push(tone.stop);
+    await teacher.publish(tone.track, 'microphone');
+    const firstId = teacher.self!.id;
+    const joined = new Promise((resolve) => teacher.once('joined', resolve));
+    teacher.dropConnectionForTesting();
+    await joined;
+    expect(teacher.self!.id).not.toBe(firstId);
+    await until('the student to hear the re-published microphone', () =>
+      [...student.remoteTracks.values()].some((r) => r.participantId === teacher.self!.id),
+    );
+    expect(teacher.state).toBe('connected');
+  });
+});
