@@ -2,8 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const pkg = (name: string) =>
-  fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 
 // scripts/setup.sh records where it cached the mediasoup worker it built.
 const workerRecord = fileURLToPath(new URL('./.cosmo/mediasoup-worker-bin', import.meta.url));
@@ -15,11 +14,12 @@ export default defineConfig({
   resolve: {
     // Tests run against the sources of sibling packages, not their build output.
     alias: [
+      { find: '@cosmo/client/node', replacement: src('client/src/node/index.ts') },
       {
-        find: /^@cosmo\/client\/node$/,
-        replacement: fileURLToPath(new URL('./packages/client/src/node/index.ts', import.meta.url)),
+        find: '@cosmo/client/element',
+        replacement: src('client/src/classroom/cosmo-classroom.ts'),
       },
-      { find: /^@cosmo\/(core|sfu|client|translate)$/, replacement: pkg('$1') },
+      { find: /^@cosmo\/(core|sfu|client|translate)$/, replacement: src('$1/src/index.ts') },
     ],
   },
   test: {

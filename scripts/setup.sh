@@ -8,12 +8,12 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages: the worker's build tools and libraries, Chromium for browser tests, Redis for
-# cluster tests, and the offline speech and translation engines.
+# Debian packages: the worker's build tools and libraries, Chromium for the browser tests, and
+# Redis for the cluster tests.
 APT_PACKAGES=(
   build-essential python3 meson ninja-build pkg-config
   libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev libssl-dev
-  redis-server
+  chromium redis-server
 )
 
 step "system packages"
@@ -50,7 +50,8 @@ mkdir -p .cosmo
 echo "$worker_bin" >.cosmo/mediasoup-worker-bin
 echo "MEDIASOUP_WORKER_BIN=$worker_bin (recorded in .cosmo/mediasoup-worker-bin)"
 
-step "build packages"
+step "build packages and the demo app"
 pnpm -r --filter './packages/**' run build
+pnpm -F @cosmo/demo run build
 
 printf '\nsetup done\n'

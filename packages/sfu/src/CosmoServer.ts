@@ -24,7 +24,8 @@ import { Metrics } from './metrics.js';
 import type { EventBody, Participant } from './Participant.js';
 import { initialPermissions } from './permissions.js';
 import { TokenService, resolveApiSecret } from './tokens.js';
-import type { HttpAnswer, SignallingTransport } from './transports/SignallingTransport.js';
+import { createHttpRoutes } from './httpRoutes.js';
+import type { SignallingTransport } from './transports/SignallingTransport.js';
 import { UwsTransport } from './transports/UwsTransport.js';
 import { WsTransport } from './transports/WsTransport.js';
 
@@ -56,6 +57,7 @@ export class CosmoServer {
   readonly #graceTimers = new Map<Participant, NodeJS.Timeout>();
   readonly #sessions = new Map<string, Participant>();
   readonly #connections = new Set<Connection>();
+  readonly #titles = new Map<string, string>();
   #closed = false;
 
   private constructor(config: Config, logger: Logger, tokens: TokenService, pool: MediaWorkerPool) {
@@ -96,7 +98,7 @@ export class CosmoServer {
           open: (socket, format) => server.#open(socket, format),
           message: (conn, data, isBinary) => server.#message(conn, data, isBinary),
           close: (conn) => server.#close(conn),
-          http: (path) => server.#http(path),
+          http: createHttpRoutes(server),
         },
       );
     } catch (err) {
@@ -108,6 +110,13 @@ export class CosmoServer {
       'cosmo server listening',
     );
     return server;
+  }
+
+  /** Names a classroom (shown in the header) before or after it opens. */
+  setRoomTitle(room: string, title: string): void {
+    this.#titles.set(room, title);
+    const open = this.classrooms.get(room);
+    if (open) open.title = title;
   }
 
   /** Whether the server has been closed. */
@@ -372,10 +381,12 @@ export class CosmoServer {
       this.#opening.set(room, opening);
       try {
         const classroom = await opening;
+        classroom.title = this.#titles.get(room) ?? room;
         this.classrooms.set(room, classroom);
         this.metrics.rooms.inc();
         classroom.once('closed', () => {
           if (this.classrooms.get(room) === classroom) this.classrooms.delete(room);
+          this.#titles.delete(room);
           this.metrics.rooms.dec();
         });
         return classroom;
@@ -384,30 +395,5 @@ export class CosmoServer {
       }
     }
     return opening;
-  }
-
-  // ---- HTTP ----------------------------------------------------------------------------------
-
-  async #http(path: string): Promise<HttpAnswer | undefined> {
-    if (path === '/healthz') {
-      const body = {
-        status: 'ok',
-        rooms: this.classrooms.size,
-        participants: [...this.classrooms.values()].reduce((n, c) => n + c.participants.size, 0),
-        workers: this.pool.workers.length,
-      };
-      return { status: 200, contentType: 'application/json', body: JSON.stringify(body) + '\n' };
-    }
-    if (path === '/metrics') {
-      for (const u of await this.pool.usage()) {
-        this.metrics.workerCpu.set({ pid: String(u.pid) }, u.cpuSeconds);
-      }
-      return {
-        status: 200,
-        contentType: this.metrics.registry.contentType,
-        body: await this.metrics.registry.metrics(),
-      };
-    }
-    return undefined;
   }
 }

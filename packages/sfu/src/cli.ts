@@ -10,9 +10,11 @@ import { CosmoServer } from './CosmoServer.js';
 import { TokenService, parseDuration, resolveApiSecret } from './tokens.js';
 
 const USAGE = `usage:
-  cosmo serve [--port 7880] [--config cosmo.json] [--transport uws|ws]
+  cosmo serve [--port 7880] [--config cosmo.json] [--transport uws|ws] [--demo] [--static DIR]
   cosmo token --room ROOM --identity ID --name "NAME" --role teacher|assistant|student|observer
               [--ttl 2h] [--grant speak,video,screen] [--config cosmo.json]
+
+  cosmo serve --demo --static apps/demo/dist   (the demo app and its class API)
 
 Configuration: a JSON file (--config) and COSMO_* environment variables (see docs/server.md).
 COSMO_API_SECRET signs tokens; without it, a dev secret is generated under the data dir.`;
@@ -40,9 +42,13 @@ async function serve(args: string[]): Promise<void> {
       port: { type: 'string' },
       config: { type: 'string' },
       transport: { type: 'string' },
+      demo: { type: 'boolean' },
+      static: { type: 'string' },
     },
   });
   const overrides: ConfigInput = {};
+  if (values.demo) overrides.demo = true;
+  if (values.static !== undefined) overrides.staticDir = values.static;
   if (values.port !== undefined) overrides.port = Number(values.port);
   if (values.transport !== undefined) overrides.transport = values.transport as 'uws' | 'ws';
   const config = loadConfig({ file: values.config, overrides });

@@ -58,6 +58,10 @@ export const ConfigSchema = z
     resumeGraceMs: z.number().int().min(0).default(15_000),
     /** Largest classroom. */
     maxParticipants: z.number().int().positive().default(1000),
+    /** Serves the demo API (creates classes, mints their tokens): never on a school's server. */
+    demo: z.boolean().default(false),
+    /** Serves these static files (the built demo app) on the same port. */
+    staticDir: z.string().optional(),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -85,6 +89,7 @@ const envMap: Record<string, { key: keyof ConfigInput; type: 'string' | 'number'
   COSMO_RTC_MAX_PORT: { key: 'rtcMaxPort', type: 'number' },
   COSMO_ICE_SERVERS: { key: 'iceServers', type: 'json' },
   COSMO_LOG_LEVEL: { key: 'logLevel', type: 'string' },
+  COSMO_STATIC_DIR: { key: 'staticDir', type: 'string' },
 };
 
 /**

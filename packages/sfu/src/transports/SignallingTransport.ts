@@ -1,11 +1,27 @@
 import type { SignallingSocket, WireFormat } from '../Connection.js';
 import { SUBPROTOCOLS } from '../Connection.js';
 
-/** An HTTP answer for the small built-in routes (/healthz, /metrics). */
+/** An HTTP request to the built-in routes (health, metrics, demo API, static files). */
+export interface HttpRequest {
+  method: string;
+  path: string;
+  body: Uint8Array;
+}
+
+/** An HTTP answer. */
 export interface HttpAnswer {
   status: number;
   contentType: string;
-  body: string;
+  body: string | Uint8Array;
+  headers?: Record<string, string>;
+}
+
+/** Request bodies above this are refused with 413. */
+export const MAX_HTTP_BODY_BYTES = 64 * 1024;
+
+/** Plain-text answers for errors. */
+export function textAnswer(status: number, text: string): HttpAnswer {
+  return { status, contentType: 'text/plain; charset=utf-8', body: text + '\n' };
 }
 
 /** What the server gives a transport: callbacks per socket, plus the HTTP routes. */
@@ -16,8 +32,8 @@ export interface SignallingHandlers<S> {
   message(state: S, data: Uint8Array, isBinary: boolean): void;
   /** The socket closed, for whatever reason. */
   close(state: S, code: number): void;
-  /** Answers GET requests other than /ws; undefined means 404. */
-  http(path: string): Promise<HttpAnswer | undefined>;
+  /** Answers HTTP requests other than the WebSocket upgrade; undefined means 404. */
+  http(request: HttpRequest): Promise<HttpAnswer | undefined>;
 }
 
 /** Where the socket listens, and how big a message may be before the transport drops the socket. */

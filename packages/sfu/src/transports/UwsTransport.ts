@@ -2,7 +2,9 @@ import type uWSModule from 'uWebSockets.js';
 import { CosmoError, ErrorCode } from '@cosmo/core';
 import type { SignallingSocket, WireFormat } from '../Connection.js';
 import {
+  MAX_HTTP_BODY_BYTES,
   negotiateSubprotocol,
+  textAnswer,
   type ListenOptions,
   type SignallingHandlers,
   type SignallingTransport,
@@ -91,22 +93,33 @@ export class UwsTransport implements SignallingTransport {
     });
     app.any('/*', (res, req) => {
       const path = req.getUrl();
-      const method = req.getMethod();
+      const method = req.getMethod().toUpperCase();
       let aborted = false;
       res.onAborted(() => (aborted = true));
-      const answer = method === 'get' ? handlers.http(path) : Promise.resolve(undefined);
-      void answer
-        .catch(() => ({ status: 500, contentType: 'text/plain', body: 'internal error\n' }))
-        .then((a) => {
-          if (aborted) return;
-          const result = a ?? { status: 404, contentType: 'text/plain', body: 'not found\n' };
-          res.cork(() => {
-            res
-              .writeStatus(STATUS[result.status] ?? `${result.status} Error`)
-              .writeHeader('content-type', result.contentType)
-              .end(result.body);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.onData((chunk, isLast) => {
+        // Chunks are neutered after the callback: copy.
+        size += chunk.byteLength;
+        if (size <= MAX_HTTP_BODY_BYTES) chunks.push(Buffer.from(chunk.slice(0)));
+        if (!isLast) return;
+        const answer =
+          size > MAX_HTTP_BODY_BYTES
+            ? Promise.resolve(textAnswer(413, 'request body too large'))
+            : handlers.http({ method, path, body: Buffer.concat(chunks) });
+        void answer
+          .catch(() => textAnswer(500, 'internal error'))
+          .then((a) => {
+            if (aborted) return;
+            const result = a ?? textAnswer(404, 'not found');
+            res.cork(() => {
+              res.writeStatus(`${result.status} ${STATUS[result.status] ?? 'Status'}`);
+              res.writeHeader('content-type', result.contentType);
+              for (const [k, v] of Object.entries(result.headers ?? {})) res.writeHeader(k, v);
+              res.end(result.body);
+            });
           });
-        });
+      });
     });
     return new Promise((resolve, reject) => {
       app.listen(options.host, options.port, (listenSocket) => {

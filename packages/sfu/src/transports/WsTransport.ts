@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SignallingSocket } from '../Connection.js';
 import {
+  MAX_HTTP_BODY_BYTES,
   negotiateSubprotocol,
+  textAnswer,
   type ListenOptions,
   type SignallingHandlers,
   type SignallingTransport,
@@ -18,13 +20,25 @@ export class WsTransport implements SignallingTransport {
   listen<S>(options: ListenOptions, handlers: SignallingHandlers<S>): Promise<number> {
     const http = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
-      const answer = req.method === 'GET' ? handlers.http(path) : Promise.resolve(undefined);
-      void answer
-        .catch(() => ({ status: 500, contentType: 'text/plain', body: 'internal error\n' }))
-        .then((a) => {
-          const result = a ?? { status: 404, contentType: 'text/plain', body: 'not found\n' };
-          res.writeHead(result.status, { 'content-type': result.contentType }).end(result.body);
-        });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.byteLength;
+        if (size <= MAX_HTTP_BODY_BYTES) chunks.push(chunk);
+      });
+      req.on('end', () => {
+        const answer =
+          size > MAX_HTTP_BODY_BYTES
+            ? Promise.resolve(textAnswer(413, 'request body too large'))
+            : handlers.http({ method: req.method ?? 'GET', path, body: Buffer.concat(chunks) });
+        void answer
+          .catch(() => textAnswer(500, 'internal error'))
+          .then((a) => {
+            const result = a ?? textAnswer(404, 'not found');
+            res.writeHead(result.status, { 'content-type': result.contentType, ...result.headers });
+            res.end(result.body);
+          });
+      });
     });
     const wss = new WebSocketServer({
       noServer: true,

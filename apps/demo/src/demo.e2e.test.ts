@@ -1,0 +1,193 @@
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEphemeralServer, type EphemeralServer } from '@cosmo/sfu';
+import { launchChromium } from './browser.js';
+
+const demoRoot = fileURLToPath(new URL('..', import.meta.url));
+const artifacts = fileURLToPath(new URL('../../../test-artifacts', import.meta.url));
+
+/** Reads a value from inside the element's shadow DOM. */
+function classroomState(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => {
+    const el = document.querySelector('cosmo-classroom');
+    return el?.shadowRoot?.querySelector<HTMLElement>('[data-state]')?.dataset['state'];
+  });
+}
+
+/** Frames the stage video has decoded so far (0 when there is none). */
+function stageFrames(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const el = document.querySelector('cosmo-classroom');
+    const video = el?.shadowRoot
+      ?.querySelector('.stage cosmo-video')
+      ?.shadowRoot?.querySelector('video');
+    if (!video || video.videoWidth === 0) return 0;
+    return video.getVideoPlaybackQuality().totalVideoFrames;
+  });
+}
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (ok(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(value)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('the demo in Chromium: a teacher and two students', () => {
+  let server: EphemeralServer;
+  let browser: Browser;
+  let dist: string;
+
+  beforeAll(async () => {
+    dist = await mkdtemp(join(tmpdir(), 'cosmo-demo-'));
+    await build({ root: demoRoot, logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
+    server = await startEphemeralServer({ demo: true, staticDir: dist, resumeGraceMs: 20_000 });
+    browser = await launchChromium();
+    mkdirSync(artifacts, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await rm(dist, { recursive: true, force: true });
+  });
+
+  it('runs a lecture: video, chat both ways, hands, muting, and a resumed student', async () => {
+    const teacher = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const pageErrors: string[] = [];
+    teacher.on('pageerror', (e) => pageErrors.push(e.message));
+    await teacher.goto(server.httpUrl);
+    await teacher.getByLabel('Your name').fill('Ms Tanaka');
+    await teacher.getByLabel('Class title').fill('Physics 2B');
+    await teacher.getByRole('button', { name: 'Start class' }).click();
+    await until(
+      'the teacher to join',
+      () => classroomState(teacher),
+      (s) => s === 'connected',
+    );
+    const link = await teacher.locator('.share').getAttribute('data-student-link');
+    expect(link).toMatch(/\?class=/);
+    await teacher.locator('[data-action="camera"]').click();
+    await teacher.locator('[data-action="mic"]').click();
+
+    // Student 2's WebSocket goes through a route the test can cut, like a dropped Wi-Fi.
+    let offline = false;
+    const routes: WebSocketRoute[] = [];
+    const students: Page[] = [];
+    for (const name of ['Aiko', 'Bilal']) {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+      if (name === 'Bilal') {
+        await page.routeWebSocket(/\/ws$/, (ws) => {
+          if (offline) {
+            void ws.close({ code: 4000, reason: 'offline' });
+            return;
+          }
+          ws.connectToServer();
+          routes.push(ws);
+        });
+      }
+      await page.goto(link!);
+      await page.getByLabel('Your name').fill(name);
+      await page.getByRole('button', { name: 'Join class' }).click();
+      await until(
+        `${name} to join`,
+        () => classroomState(page),
+        (s) => s === 'connected',
+      );
+      students.push(page);
+    }
+    const [aiko, bilal] = students as [Page, Page];
+
+    // Each student's page plays the teacher's video.
+    for (const page of students) {
+      await until(
+        'the teacher video to play',
+        () => stageFrames(page),
+        (n) => n > 10,
+      );
+    }
+
+    // Chat both ways.
+    await aiko.getByLabel('Message the class').fill('Is this on the test?');
+    await aiko.getByRole('button', { name: 'Send' }).click();
+    await teacher.locator('.message', { hasText: 'Is this on the test?' }).waitFor();
+    await teacher.getByLabel('Message the class').fill('Yes, chapter 4.');
+    await teacher.getByRole('button', { name: 'Send' }).click();
+    await aiko.locator('.message', { hasText: 'Yes, chapter 4.' }).waitFor();
+    await bilal.locator('.message', { hasText: 'Yes, chapter 4.' }).waitFor();
+
+    // A raised hand appears on the teacher's page.
+    await bilal.locator('[data-action="hand"]').click();
+    await teacher.getByRole('tab', { name: /People/ }).click();
+    await teacher
+      .locator('li.person', { hasText: 'Bilal' })
+      .getByRole('img', { name: 'Hand raised' })
+      .waitFor();
+
+    // The teacher lets Aiko speak, she unmutes, then the teacher mutes her: her page shows it.
+    await teacher.getByRole('button', { name: 'Let speak Aiko' }).click();
+    await until(
+      'Aiko to be allowed to speak',
+      () => aiko.locator('[data-action="mic"]').isEnabled(),
+      (v) => v,
+    );
+    await aiko.locator('[data-action="mic"]').click();
+    await until(
+      'Aiko to be live',
+      () => aiko.locator('[data-action="mic"]').getAttribute('aria-pressed'),
+      (v) => v === 'true',
+    );
+    await teacher.getByRole('button', { name: 'Mute Aiko' }).click();
+    await aiko.getByText('You were muted by the teacher.').waitFor();
+    expect(await aiko.locator('[data-action="mic"]').getAttribute('aria-pressed')).toBe('false');
+
+    await teacher.screenshot({ path: join(artifacts, 'teacher.png') });
+    await aiko.screenshot({ path: join(artifacts, 'student.png') });
+
+    // Cut Bilal's connection for three seconds: he resumes the same session.
+    const classroom = [...server.server.classrooms.values()][0]!;
+    const bilalId = [...classroom.participants.values()].find((p) => p.name === 'Bilal')!.id;
+    const left: string[] = [];
+    classroom.observer.on('participantLeft', (p) => left.push(p.id));
+    offline = true;
+    for (const ws of routes.splice(0)) await ws.close({ code: 4000, reason: 'network cut' });
+    await until(
+      'Bilal to notice',
+      () => classroomState(bilal),
+      (s) => s === 'reconnecting',
+    );
+    await new Promise((r) => setTimeout(r, 3000));
+    offline = false;
+    await until(
+      'Bilal to resume',
+      () => classroomState(bilal),
+      (s) => s === 'connected',
+      30_000,
+    );
+    expect(classroom.participants.has(bilalId)).toBe(true);
+    expect(left).not.toContain(bilalId);
+    const frames = await stageFrames(bilal);
+    await until(
+      'video to keep playing after the resume',
+      () => stageFrames(bilal),
+      (n) => n > frames + 10,
+    );
+    await bilal.screenshot({ path: join(artifacts, 'student-resumed.png') });
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,149 @@
+// The Cosmo demo: a teacher creates a class and shares a link; a student opens it and is in.
+import '@cosmo/client/element';
+import QRCode from 'qrcode';
+import { strings, type DemoLanguage } from './strings.js';
+
+const app = document.querySelector<HTMLDivElement>('#app')!;
+const params = new URLSearchParams(location.search);
+const classId = params.get('class');
+const language = ((): DemoLanguage => {
+  const tag = (params.get('lang') ?? navigator.language).toLowerCase();
+  return tag.startsWith('ja') ? 'ja' : tag.startsWith('zh') ? 'zh' : 'en';
+})();
+const t = strings[language];
+document.documentElement.lang = language;
+const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+
+interface ApiError {
+  code: string;
+  message: string;
+}
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const data = (await res.json().catch(() => ({ code: 'INTERNAL', message: res.statusText }))) as
+    T | ApiError;
+  if (!res.ok) throw new Error((data as ApiError).message);
+  return data as T;
+}
+
+function form(
+  title: string,
+  intro: string,
+  fields: [name: string, label: string][],
+  submit: string,
+  onSubmit: (values: Record<string, string>) => Promise<void>,
+): void {
+  app.innerHTML = '';
+  const card = document.createElement('form');
+  card.className = 'card';
+  card.innerHTML = `<h1></h1><p></p>`;
+  card.querySelector('h1')!.textContent = title;
+  card.querySelector('p')!.textContent = intro;
+  for (const [name, label] of fields) {
+    const l = document.createElement('label');
+    l.textContent = label;
+    const input = document.createElement('input');
+    input.name = name;
+    input.required = true;
+    input.maxLength = 80;
+    l.append(input);
+    card.append(l);
+  }
+  const button = document.createElement('button');
+  button.type = 'submit';
+  button.textContent = submit;
+  const error = document.createElement('p');
+  error.className = 'error';
+  error.setAttribute('role', 'alert');
+  card.append(button, error);
+  card.addEventListener('submit', (e) => {
+    e.preventDefault();
+    button.disabled = true;
+    const values = Object.fromEntries(new FormData(card).entries()) as Record<string, string>;
+    onSubmit(values).catch((err: Error) => {
+      console.error(err);
+      // The form may already be gone (the classroom replaced it): show the error on its own.
+      if (!card.isConnected) app.replaceChildren(card);
+      error.textContent = err.message;
+      button.disabled = false;
+    });
+  });
+  app.append(card);
+  card.querySelector('input')?.focus();
+}
+
+function enterClassroom(token: string, share?: string): void {
+  app.innerHTML = '';
+  if (share) {
+    const bar = document.createElement('div');
+    bar.className = 'share';
+    bar.dataset['studentLink'] = share;
+    const qr = document.createElement('img');
+    qr.alt = t.qrAlt;
+    void QRCode.toDataURL(share, { margin: 1, width: 144 }).then((url) => (qr.src = url));
+    const text = document.createElement('div');
+    const caption = document.createElement('div');
+    caption.textContent = t.shareWithStudents;
+    const code = document.createElement('code');
+    code.textContent = share;
+    text.append(caption, code);
+    const copy = document.createElement('button');
+    copy.type = 'button';
+    copy.textContent = t.copy;
+    copy.addEventListener('click', () => {
+      void navigator.clipboard?.writeText(share).then(() => (copy.textContent = t.copied));
+    });
+    bar.append(qr, text, copy);
+    app.append(bar);
+  }
+  const room = document.createElement('cosmo-classroom');
+  room.setAttribute('lang', language);
+  room.serverUrl = wsUrl;
+  room.token = token;
+  room.addEventListener('cosmo-left', () => {
+    setTimeout(
+      () => location.assign(location.pathname + (classId ? `?class=${classId}` : '')),
+      1500,
+    );
+  });
+  app.append(room);
+}
+
+if (classId) {
+  api<{ title: string }>('GET', `/api/demo/classes/${encodeURIComponent(classId)}`)
+    .then((info) =>
+      form(info.title, t.studentIntro, [['name', t.yourName]], t.joinClass, async ({ name }) => {
+        const { token } = await api<{ token: string }>(
+          'POST',
+          `/api/demo/classes/${encodeURIComponent(classId)}/students`,
+          { name },
+        );
+        enterClassroom(token);
+      }),
+    )
+    .catch((err: Error) =>
+      form(t.linkProblem, err.message, [], t.startOver, async () => location.assign('/')),
+    );
+} else {
+  form(
+    t.teacherTitle,
+    t.teacherIntro,
+    [
+      ['teacherName', t.yourName],
+      ['title', t.classTitle],
+    ],
+    t.startClass,
+    async ({ teacherName, title }) => {
+      const created = await api<{ room: string; token: string }>('POST', '/api/demo/classes', {
+        teacherName,
+        title,
+      });
+      enterClassroom(created.token, `${location.origin}/?class=${created.room}`);
+    },
+  );
+}

@@ -1,0 +1,258 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import {
+  CosmoError,
+  ErrorCode,
+  cosmo,
+  type ClassroomSummary,
+  type ParticipantSummary,
+  type ProducerSummary,
+} from '@cosmo/core';
+import { CosmoClient, type ChatMessage, type ConnectionState } from '../CosmoClient.js';
+import type { RemoteTrack } from '../MediaSession.js';
+
+/** Video decoders the element runs at most, whatever the class size. */
+export const MAX_VIDEOS = 9;
+
+/** A notice in the inbox. */
+export interface Notice {
+  id: string;
+  title: string;
+  body: string;
+  sender: string;
+  urgent: boolean;
+  sentAt: number;
+  read: boolean;
+}
+
+/** A caption line. */
+export interface CaptionLine {
+  speakerId: string;
+  text: string;
+  final: boolean;
+  language: string;
+}
+
+/** What the element's host must offer: an update cycle, and a way to fire DOM events. */
+export type ClassroomHost = ReactiveControllerHost & {
+  emit(name: string, detail: unknown): void;
+};
+
+/**
+ * Wires a CosmoClient to the element: keeps a render-ready snapshot of the classroom, decides which
+ * videos to decode, and turns client events into DOM events. Rendering stays in the component.
+ */
+export class ClassroomController implements ReactiveController {
+  readonly #host: ClassroomHost;
+  client: CosmoClient | undefined;
+  state: ConnectionState = 'idle';
+  error: CosmoError | undefined;
+  chat: ChatMessage[] = [];
+  notices: Notice[] = [];
+  caption: CaptionLine | undefined;
+  /** Participant ids heard recently, loudest first. */
+  speakers: string[] = [];
+  /** Set when a moderator muted this participant, until they unmute. */
+  mutedByModerator = false;
+  ended = false;
+  #visibleVideos = new Map<string, number>();
+
+  constructor(host: ClassroomHost) {
+    this.#host = host;
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    void this.disconnect();
+  }
+
+  /** Everyone but oneself. */
+  get others(): ParticipantSummary[] {
+    return this.client ? [...this.client.participants.values()] : [];
+  }
+
+  get self(): ParticipantSummary | undefined {
+    return this.client?.self;
+  }
+
+  get classroom(): ClassroomSummary | undefined {
+    return this.client?.classroom;
+  }
+
+  /** Whether this participant moderates (teacher or assistant). */
+  get moderator(): boolean {
+    const role = this.self?.role;
+    return role === 'teacher' || role === 'assistant';
+  }
+
+  /** Remote tracks by producer id. */
+  get remote(): ReadonlyMap<string, RemoteTrack> {
+    return this.client?.remoteTracks ?? new Map();
+  }
+
+  /** Connects with a new client (closing any previous one). */
+  async connect(url: string, token: string): Promise<void> {
+    await this.disconnect();
+    const client = new CosmoClient({ url, token, autoSubscribe: 'audio' });
+    this.client = client;
+    this.ended = false;
+    this.error = undefined;
+    const update = () => this.#host.requestUpdate();
+    client.on('stateChanged', (state) => {
+      this.state = state;
+      this.#host.emit('cosmo-state-change', { state });
+      update();
+    });
+    for (const event of [
+      'participantJoined',
+      'participantLeft',
+      'participantUpdated',
+      'producerPaused',
+      'producerResumed',
+      'trackSubscribed',
+      'trackUnsubscribed',
+      'classroomUpdated',
+      'handChanged',
+      'mediaReset',
+      'resumed',
+    ] as const) {
+      client.on(event, update);
+    }
+    client.on('producerAdded', () => this.#applyVideoPolicy());
+    client.on('producerRemoved', () => this.#applyVideoPolicy());
+    client.on('activeSpeakers', (speakers) => {
+      const ids = speakers.map((s) => s.participantId).filter(Boolean);
+      if (ids.join() !== this.speakers.join()) {
+        this.speakers = ids;
+        update();
+      }
+    });
+    client.on('chat', (message) => {
+      this.chat = [...this.chat.slice(-199), message];
+      this.#host.emit('cosmo-chat', { message });
+      update();
+    });
+    client.on('muted', () => {
+      this.mutedByModerator = true;
+      update();
+    });
+    client.on('caption', (c) => {
+      const caption = c?.caption;
+      if (!caption) return;
+      this.caption = {
+        speakerId: caption.speakerId ?? '',
+        text: caption.text ?? '',
+        final: Boolean(caption.final),
+        language: caption.language ?? '',
+      };
+      update();
+    });
+    client.on('notification', (n) => {
+      if (this.notices.some((x) => x.id === n.id)) return;
+      const notice: Notice = {
+        id: n.id ?? '',
+        title: n.title ?? '',
+        body: n.body ?? '',
+        sender: n.senderName ?? '',
+        urgent: n.priority === cosmo.v1.NotificationPriority.NOTIFICATION_PRIORITY_URGENT,
+        sentAt: n.sentAt ?? Date.now(),
+        read: false,
+      };
+      this.notices = [notice, ...this.notices];
+      this.#host.emit('cosmo-notification', { notice });
+      void client
+        .request('notificationReceipt', {
+          notificationId: notice.id,
+          kind: cosmo.v1.ReceiptKind.RECEIPT_KIND_DELIVERED,
+        })
+        .catch(() => undefined);
+      update();
+    });
+    client.on('classEnded', () => {
+      this.ended = true;
+      this.#host.emit('cosmo-left', { reason: 'class_ended' });
+      update();
+    });
+    client.on('error', (err) => this.#fail(err));
+    try {
+      const self = await client.connect();
+      this.#host.emit('cosmo-joined', {
+        participantId: self.id,
+        role: self.role,
+        room: client.classroom?.room,
+      });
+      this.#applyVideoPolicy();
+    } catch (err) {
+      this.#fail(err);
+    }
+    update();
+  }
+
+  /** Leaves the class. */
+  async disconnect(reason = 'left'): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    this.client = undefined;
+    const wasJoined = client.state === 'connected' || client.state === 'reconnecting';
+    await client.close();
+    for (const local of client.localTracks.values()) local.track.stop();
+    if (wasJoined && !this.ended) this.#host.emit('cosmo-left', { reason });
+    this.state = 'closed';
+    this.#host.requestUpdate();
+  }
+
+  /**
+   * Runs a user action; its error is shown and fired as `cosmo-error` instead of escaping.
+   */
+  async run(action: (client: CosmoClient) => Promise<unknown>): Promise<void> {
+    if (!this.client) return;
+    try {
+      await action(this.client);
+    } catch (err) {
+      this.#fail(err);
+    }
+    this.#host.requestUpdate();
+  }
+
+  /** The tiles on screen and their widths: decode video only for those, at most MAX_VIDEOS. */
+  setVisibleVideos(visible: Map<string, number>): void {
+    this.#visibleVideos = visible;
+    this.#applyVideoPolicy();
+  }
+
+  /** Video producers (camera or screen) of a participant. */
+  videoOf(participantId: string): ProducerSummary[] {
+    const p = this.client?.participants.get(participantId);
+    return (p?.producers ?? []).filter((pr) => pr.kind === 'video');
+  }
+
+  #applyVideoPolicy(): void {
+    const client = this.client;
+    if (!client || client.state !== 'connected') return;
+    const wanted = [...this.#visibleVideos.entries()]
+      .filter(([id]) => client.producers.has(id))
+      .slice(0, MAX_VIDEOS);
+    const wantedIds = new Set(wanted.map(([id]) => id));
+    for (const [producerId, remote] of client.remoteTracks) {
+      if (remote.kind === 'video' && !wantedIds.has(producerId))
+        void this.run((c) => c.unsubscribe(producerId));
+    }
+    for (const [producerId, width] of wanted) {
+      if (client.remoteTracks.has(producerId))
+        void this.run((c) => c.setVideoWidth(producerId, width));
+      else void this.run((c) => c.subscribe(producerId, width));
+    }
+    this.#host.requestUpdate();
+  }
+
+  #fail(err: unknown): void {
+    const error =
+      err instanceof CosmoError
+        ? err
+        : new CosmoError(ErrorCode.INTERNAL, err instanceof Error ? err.message : String(err));
+    this.error = error;
+    this.#host.emit('cosmo-error', { code: error.code, message: error.message });
+    this.#host.requestUpdate();
+  }
+}

@@ -1,0 +1,540 @@
+import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { cosmo, type ParticipantSummary, type Role } from '@cosmo/core';
+import { ClassroomController } from './classroom.controller.js';
+import { pickLanguage, translator, type MessageKey, type UiLanguage } from './i18n.js';
+import styles from './cosmo-classroom.styles.js';
+import './cosmo-video.js';
+
+type Tab = 'chat' | 'people' | 'inbox';
+
+/**
+ * A whole virtual classroom in one tag: the teacher on stage, the class in a paged grid, chat,
+ * the participant list, captions, the notice inbox, and the controls each role may use.
+ *
+ * @event cosmo-joined - Joined the class; `detail: { participantId, role, room }`.
+ * @event cosmo-left - Left the class, or it ended; `detail: { reason }`.
+ * @event cosmo-error - A request failed or the connection was lost; `detail: { code, message }`.
+ * @event cosmo-state-change - The connection state changed; `detail: { state }`.
+ * @event cosmo-chat - A chat message arrived; `detail: { message }`.
+ * @event cosmo-notification - A notice arrived; `detail: { notice }`.
+ *
+ * @csspart base - The whole layout.
+ * @csspart header - Title, status and counts.
+ * @csspart stage - The teacher's (or the shared screen's) large view.
+ * @csspart captions - The caption line on the stage.
+ * @csspart grid - The tiles of the class.
+ * @csspart tile - One participant's tile.
+ * @csspart sidebar - Chat, people and inbox.
+ * @csspart controls - The control bar.
+ *
+ * @cssproperty --cosmo-bg - Page background.
+ * @cssproperty --cosmo-surface - Panels and tiles.
+ * @cssproperty --cosmo-fg - Text color.
+ * @cssproperty --cosmo-muted - Secondary text.
+ * @cssproperty --cosmo-accent - Highlights, active speaker, pressed buttons.
+ * @cssproperty --cosmo-danger - Leave, end class, errors.
+ * @cssproperty --cosmo-radius - Corner radius of tiles and panels.
+ * @cssproperty --cosmo-font - Font stack (covers Japanese and Chinese by default).
+ */
+export class CosmoClassroom extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    serverUrl: { attribute: 'server-url' },
+    token: {},
+    lang: {},
+    pageSize: { type: Number, attribute: 'page-size' },
+    tab: { state: true },
+    page: { state: true },
+  };
+
+  /** The server's WebSocket URL, e.g. `wss://cosmo.school.example/ws`. */
+  declare serverUrl: string;
+  /** A join token for this participant. */
+  declare token: string;
+  /** Tiles per page of the class grid. */
+  declare pageSize: number;
+  declare private tab: Tab;
+  declare private page: number;
+
+  readonly #room = new ClassroomController(this);
+  readonly #tileWidths = new Map<string, number>();
+  #lastVisible: Map<string, number> | undefined;
+
+  constructor() {
+    super();
+    this.serverUrl = '';
+    this.token = '';
+    this.pageSize = 24;
+    this.tab = 'chat';
+    this.page = 0;
+  }
+
+  /** The underlying client, once connected (for embedders who need more than the UI). */
+  get client() {
+    return this.#room.client;
+  }
+
+  /** Fires a composed, bubbling `cosmo-*` event. */
+  emit(name: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+
+  get #language(): UiLanguage {
+    return pickLanguage(this.lang || document.documentElement.lang, navigator.languages ?? []);
+  }
+
+  #t(key: MessageKey): string {
+    return translator(this.#language)(key);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if ((changed.has('serverUrl') || changed.has('token')) && this.serverUrl && this.token) {
+      void this.#room.connect(this.serverUrl, this.token);
+    }
+    this.#reportVisibleVideos();
+  }
+
+  /** Tells the controller which videos are on screen, with their widths. */
+  #reportVisibleVideos(): void {
+    const visible = new Map<string, number>();
+    for (const el of this.renderRoot.querySelectorAll<HTMLElement>('[data-producer]')) {
+      const id = el.dataset['producer']!;
+      visible.set(id, this.#tileWidths.get(id) ?? el.clientWidth);
+    }
+    const before = [...(this.#lastVisible ?? new Map()).entries()].join();
+    if (before !== [...visible.entries()].join()) {
+      this.#lastVisible = visible;
+      this.#room.setVisibleVideos(visible);
+    }
+  }
+
+  #onResize(e: CustomEvent<{ width: number }>): void {
+    const id = (e.target as HTMLElement).closest<HTMLElement>('[data-producer]')?.dataset[
+      'producer'
+    ];
+    if (!id) return;
+    this.#tileWidths.set(id, e.detail.width);
+    this.#reportVisibleVideos();
+  }
+
+  // ---- render --------------------------------------------------------------------------------
+
+  protected override render(): TemplateResult {
+    const room = this.#room;
+    if (!this.serverUrl || !this.token)
+      return html`<div class="ended">${this.#t('missingConfig')}</div>`;
+    if (room.ended) return html`<div class="ended" role="status">${this.#t('classEnded')}</div>`;
+    return html`
+      <div part="base" class="room" @cosmo-video-resize=${this.#onResize}>
+        ${this.#renderHeader()}
+        <main>${this.#renderStage()} ${this.#renderGrid()}</main>
+        ${this.#renderSidebar()} ${this.#renderControls()} ${this.#renderAudio()}
+        ${room.error ? html`<div class="toast" role="alert">${room.error.message}</div>` : nothing}
+        ${room.mutedByModerator ? html`<div class="toast info" role="status">${this.#t('mutedByTeacher')}</div>` : nothing}
+      </div>
+    `;
+  }
+
+  #renderHeader(): TemplateResult {
+    const room = this.#room;
+    const badge: Record<string, [string, MessageKey]> = {
+      idle: ['', 'joining'],
+      connecting: ['', 'joining'],
+      connected: ['live', 'connected'],
+      reconnecting: ['warn', 'reconnecting'],
+      closed: ['', 'closed'],
+    };
+    const [cls, key] = badge[room.state] ?? ['', 'closed'];
+    const count = room.others.length + (room.self ? 1 : 0);
+    return html`<header part="header">
+      <h1>${room.classroom?.title ?? ''}</h1>
+      <span class="badge ${cls}" role="status" data-state=${room.state}>${this.#t(key)}</span>
+      <span class="badge">${count} ${this.#t('participants')}</span>
+      ${room.classroom?.locked ? html`<span class="badge" role="img" aria-label=${this.#t('lock')}>${lockIcon}</span>` : nothing}
+      <span class="spacer"></span>
+    </header>`;
+  }
+
+  /** The teacher on stage: their screen share first, else their camera. */
+  #renderStage(): TemplateResult {
+    const room = this.#room;
+    const teacher = [room.self, ...room.others].find((p) => p?.role === 'teacher');
+    const local = teacher && teacher === room.self;
+    let video: TemplateResult | typeof nothing = nothing;
+    if (teacher && local) {
+      const track =
+        room.client?.localTracks.get('screen')?.track ??
+        room.client?.localTracks.get('camera')?.track;
+      if (track)
+        video = html`<cosmo-video
+          .track=${track}
+          ?mirror=${!room.client?.localTracks.get('screen')}
+        ></cosmo-video>`;
+    } else if (teacher) {
+      const producers = room.videoOf(teacher.id);
+      const shown = producers.find((p) => p.source === 'screen') ?? producers[0];
+      if (shown) {
+        video = html`<div data-producer=${shown.id} style="position:absolute;inset:0">
+          <cosmo-video
+            .track=${room.remote.get(shown.id)?.track}
+            ?contain=${shown.source === 'screen'}
+          ></cosmo-video>
+        </div>`;
+      }
+    }
+    const caption = room.caption;
+    return html`<section part="stage" class="stage" aria-label=${this.#t('teacher')}>
+      ${
+        video === nothing
+          ? html`<div class="placeholder">
+              ${teacher ? teacher.name : this.#t('waitingForTeacher')}
+            </div>`
+          : video
+      }
+      ${teacher && video !== nothing ? html`<span class="name">${teacher.name}</span>` : nothing}
+      ${
+        caption
+          ? html`<div
+              part="captions"
+              class="captions ${caption.final ? '' : 'interim'}"
+              aria-live="polite"
+            >
+              ${caption.text}
+            </div>`
+          : nothing
+      }
+    </section>`;
+  }
+
+  /** Everyone else, active speakers and raised hands first, one page at a time. */
+  #renderGrid(): TemplateResult {
+    const room = this.#room;
+    const speaking = new Set(room.speakers);
+    const rank = (p: ParticipantSummary) => (speaking.has(p.id) ? 0 : p.handRaised ? 1 : 2);
+    const people = [room.self, ...room.others]
+      .filter((p): p is ParticipantSummary => !!p && p.role !== 'teacher')
+      .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+    const pages = Math.max(1, Math.ceil(people.length / this.pageSize));
+    const page = Math.min(this.page, pages - 1);
+    const shown = people.slice(page * this.pageSize, (page + 1) * this.pageSize);
+    return html`<div class="grid-wrap">
+      <div part="grid" class="grid" role="list">
+        ${repeat(
+          shown,
+          (p) => p.id,
+          (p) => this.#renderTile(p, speaking.has(p.id)),
+        )}
+      </div>
+      ${
+        pages > 1
+          ? html`<nav class="pager" aria-label=${this.#t('page')}>
+              <button
+                class="small"
+                aria-label=${this.#t('previous')}
+                ?disabled=${page === 0}
+                @click=${() => (this.page = page - 1)}
+              >
+                ‹
+              </button>
+              <span>${page + 1} / ${pages}</span>
+              <button
+                class="small"
+                aria-label=${this.#t('next')}
+                ?disabled=${page >= pages - 1}
+                @click=${() => (this.page = page + 1)}
+              >
+                ›
+              </button>
+            </nav>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  #renderTile(p: ParticipantSummary, speaking: boolean): TemplateResult {
+    const room = this.#room;
+    const isSelf = p.id === room.self?.id;
+    let video: TemplateResult | typeof nothing = nothing;
+    if (isSelf) {
+      const track = room.client?.localTracks.get('camera')?.track;
+      if (track) video = html`<cosmo-video .track=${track} mirror></cosmo-video>`;
+    } else {
+      const camera = room.videoOf(p.id).find((v) => v.source === 'camera');
+      const remote = camera && room.remote.get(camera.id);
+      if (camera) {
+        video = html`<div data-producer=${camera.id} style="position:absolute;inset:0">
+          ${remote ? html`<cosmo-video .track=${remote.track}></cosmo-video>` : nothing}
+        </div>`;
+      }
+    }
+    const label = `${p.name}${isSelf ? ` (${this.#t('you')})` : ''}`;
+    return html`<div
+      part="tile"
+      class="tile ${speaking ? 'speaking' : ''}"
+      role="listitem"
+      aria-label=${label}
+      data-participant=${p.id}
+    >
+      <div class="avatar" aria-hidden="true">${p.name.slice(0, 1).toUpperCase()}</div>
+      ${video}
+      <span class="name">${label}</span>
+      ${p.handRaised ? html`<span class="hand" role="img" aria-label=${this.#t('handRaised')}>${handIcon}</span>` : nothing}
+    </div>`;
+  }
+
+  #renderSidebar(): TemplateResult {
+    const unread = this.#room.notices.filter((n) => !n.read).length;
+    const tabs: [Tab, string][] = [
+      ['chat', this.#t('chat')],
+      ['people', `${this.#t('people')} (${this.#room.others.length + 1})`],
+      ['inbox', unread ? `${this.#t('inbox')} (${unread})` : this.#t('inbox')],
+    ];
+    return html`<aside part="sidebar">
+      <div role="tablist">
+        ${tabs.map(
+          ([id, label]) =>
+            html`<button
+              role="tab"
+              id="tab-${id}"
+              aria-controls="panel-${id}"
+              aria-selected=${this.tab === id}
+              @click=${() => (this.tab = id)}
+            >
+              ${label}
+            </button>`,
+        )}
+      </div>
+      <div role="tabpanel" id="panel-${this.tab}" aria-labelledby="tab-${this.tab}" class="panel">
+        ${this.tab === 'chat' ? this.#renderChat() : this.tab === 'people' ? this.#renderPeople() : this.#renderInbox()}
+      </div>
+    </aside>`;
+  }
+
+  #renderChat(): TemplateResult {
+    const room = this.#room;
+    const send = (e: SubmitEvent) => {
+      e.preventDefault();
+      const input = (e.target as HTMLFormElement).elements.namedItem('text') as HTMLInputElement;
+      const text = input.value.trim();
+      if (!text) return;
+      input.value = '';
+      void room.run((c) => c.sendChat(text));
+    };
+    return html`<div class="messages" aria-live="polite">
+        ${room.chat.length === 0 ? html`<p class="role">${this.#t('noMessages')}</p>` : nothing}
+        ${repeat(
+          room.chat,
+          (m) => m.id,
+          (m) => html`<div class="message"><b>${m.name}</b> ${m.text}</div>`,
+        )}
+      </div>
+      <form @submit=${send}>
+        <input
+          name="text"
+          maxlength="2000"
+          autocomplete="off"
+          aria-label=${this.#t('chatPlaceholder')}
+          placeholder=${this.#t('chatPlaceholder')}
+          ?disabled=${!room.self?.permissions.chat}
+        />
+        <button type="submit" ?disabled=${!room.self?.permissions.chat}>${this.#t('send')}</button>
+      </form>`;
+  }
+
+  #renderPeople(): TemplateResult {
+    const room = this.#room;
+    const order: Record<Role, number> = { teacher: 0, assistant: 1, student: 2, observer: 3 };
+    const people = [room.self, ...room.others]
+      .filter((p): p is ParticipantSummary => !!p)
+      .sort(
+        (a, b) =>
+          order[a.role] - order[b.role] ||
+          Number(b.handRaised) - Number(a.handRaised) ||
+          a.name.localeCompare(b.name),
+      );
+    return html`<ul>
+      ${repeat(
+        people,
+        (p) => p.id,
+        (p) =>
+          html`<li class="person" data-participant=${p.id}>
+            <span class="who"
+              >${p.name}
+              ${p.handRaised ? html`<span class="hand-inline" role="img" aria-label=${this.#t('handRaised')}>${handIcon}</span>` : nothing}
+              <br /><span class="role">${this.#t(p.role)}</span></span
+            >
+            ${room.moderator && p.id !== room.self?.id && p.role === 'student' ? this.#renderModeration(p) : nothing}
+          </li>`,
+      )}
+    </ul>`;
+  }
+
+  #renderModeration(p: ParticipantSummary): TemplateResult {
+    const room = this.#room;
+    const grant = !p.permissions.speak;
+    return html`<button
+        class="small"
+        @click=${() => room.run((c) => c.mute(p.id))}
+        aria-label="${this.#t('mute')} ${p.name}"
+      >
+        ${this.#t('mute')}
+      </button>
+      <button
+        class="small"
+        @click=${() => room.run((c) => c.setPermissions(p.id, { ...p.permissions, speak: grant }))}
+        aria-label="${this.#t(grant ? 'grantSpeech' : 'revokeSpeech')} ${p.name}"
+      >
+        ${this.#t(grant ? 'grantSpeech' : 'revokeSpeech')}
+      </button>
+      ${p.handRaised ? html`<button class="small" @click=${() => room.run((c) => c.lowerHand(p.id))} aria-label="${this.#t('lowerHand')} ${p.name}">${this.#t('lowerHand')}</button>` : nothing}`;
+  }
+
+  #renderInbox(): TemplateResult {
+    const room = this.#room;
+    if (room.notices.length === 0) return html`<p class="role">${this.#t('noNotices')}</p>`;
+    return html`${room.notices.map(
+      (n) =>
+        html`<div class="notice ${n.read ? '' : 'unread'} ${n.urgent ? 'urgent' : ''}">
+          ${n.urgent ? html`<b>${this.#t('urgent')}</b> ` : nothing}<b>${n.title}</b>
+          <div>${n.body}</div>
+          <div class="role">${n.sender}</div>
+          ${n.read ? nothing : html`<button class="small" @click=${() => this.#markRead(n.id)}>${this.#t('markRead')}</button>`}
+        </div>`,
+    )}`;
+  }
+
+  #markRead(id: string): void {
+    const room = this.#room;
+    room.notices = room.notices.map((n) => (n.id === id ? { ...n, read: true } : n));
+    void room.client
+      ?.request('notificationReceipt', {
+        notificationId: id,
+        kind: cosmo.v1.ReceiptKind.RECEIPT_KIND_READ,
+      })
+      .catch(() => undefined);
+    this.requestUpdate();
+  }
+
+  #renderControls(): TemplateResult {
+    const room = this.#room;
+    const self = room.self;
+    const local = room.client?.localTracks;
+    const mic = local?.get('microphone');
+    const cam = local?.get('camera');
+    const screen = local?.get('screen');
+    const joined = room.state === 'connected';
+    const toggleMic = () =>
+      room.run(async (c) => {
+        room.mutedByModerator = false;
+        if (!mic) await c.publishMicrophone();
+        else await c.setMuted('microphone', !mic.paused);
+      });
+    const toggleCam = () => room.run((c) => (cam ? c.unpublish('camera') : c.publishCamera()));
+    const toggleScreen = () =>
+      room.run((c) => (screen ? c.unpublish('screen') : c.publishScreen()));
+    const hand = () => room.run((c) => (self?.handRaised ? c.lowerHand() : c.raiseHand()));
+    const micLive = !!mic && !mic.paused;
+    return html`<footer part="controls">
+      <button
+        aria-pressed=${micLive}
+        ?disabled=${!joined || !self?.permissions.speak}
+        @click=${toggleMic}
+        data-action="mic"
+      >
+        ${this.#t(micLive ? 'micOn' : 'micOff')}
+      </button>
+      <button
+        aria-pressed=${!!cam}
+        ?disabled=${!joined || !self?.permissions.video}
+        @click=${toggleCam}
+        data-action="camera"
+      >
+        ${this.#t(cam ? 'camOn' : 'camOff')}
+      </button>
+      <button
+        aria-pressed=${!!screen}
+        ?disabled=${!joined || !self?.permissions.screen}
+        @click=${toggleScreen}
+        data-action="screen"
+      >
+        ${this.#t(screen ? 'screenOn' : 'screenOff')}
+      </button>
+      ${
+        self?.role === 'student' || self?.role === 'assistant'
+          ? html`<button
+              aria-pressed=${!!self?.handRaised}
+              ?disabled=${!joined}
+              @click=${hand}
+              data-action="hand"
+            >
+              ${this.#t(self?.handRaised ? 'lowerHand' : 'raiseHand')}
+            </button>`
+          : nothing
+      }
+      ${
+        room.moderator
+          ? html`<button
+                ?disabled=${!joined}
+                @click=${() => room.run((c) => c.mute('all'))}
+                data-action="mute-all"
+              >
+                ${this.#t('muteAll')}
+              </button>
+              <button
+                ?disabled=${!joined}
+                @click=${() => room.run((c) => c.lowerHand('', true))}
+                data-action="lower-hands"
+              >
+                ${this.#t('lowerHands')}
+              </button>
+              <button
+                ?disabled=${!joined}
+                @click=${() => room.run((c) => c.lockRoom(!room.classroom?.locked))}
+                data-action="lock"
+              >
+                ${this.#t(room.classroom?.locked ? 'unlock' : 'lock')}
+              </button>
+              <button
+                class="danger"
+                ?disabled=${!joined}
+                @click=${() => room.run((c) => c.endClass())}
+                data-action="end"
+              >
+                ${this.#t('endClass')}
+              </button>`
+          : nothing
+      }
+      <button class="danger" @click=${() => room.disconnect()} data-action="leave">
+        ${this.#t('leave')}
+      </button>
+    </footer>`;
+  }
+
+  /** One hidden audio element per remote audio track. */
+  #renderAudio(): TemplateResult {
+    const audio = [...this.#room.remote.values()].filter((r) => r.kind === 'audio');
+    return html`${repeat(
+      audio,
+      (r) => r.producerId,
+      (r) => html`<audio autoplay .srcObject=${streamOf(r.track)}></audio>`,
+    )}`;
+  }
+}
+
+// Icons are inline SVG: emoji fonts are missing on many school machines.
+const handIcon = svg`<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="#f5a524" d="M12 2a1.5 1.5 0 0 1 1.5 1.5V11h1V4.5a1.5 1.5 0 0 1 3 0V12h1V7.5a1.5 1.5 0 0 1 3 0V15a7 7 0 0 1-7 7h-1a7 7 0 0 1-6.06-3.5L3.2 14.1a1.5 1.5 0 0 1 2.6-1.5L8 15.5V5.5a1.5 1.5 0 0 1 3 0V11h-.5V3.5A1.5 1.5 0 0 1 12 2z"/></svg>`;
+const lockIcon = svg`<svg viewBox="0 0 24 24" width="12" height="12" aria-hidden="true"><path fill="currentColor" d="M7 10V7a5 5 0 0 1 10 0v3h1a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2h1zm2 0h6V7a3 3 0 0 0-6 0v3z"/></svg>`;
+
+const streams = new WeakMap<MediaStreamTrack, MediaStream>();
+
+/** One MediaStream per track, so re-rendering does not restart playback. */
+function streamOf(track: MediaStreamTrack): MediaStream {
+  let stream = streams.get(track);
+  if (!stream) {
+    stream = new MediaStream([track]);
+    streams.set(track, stream);
+  }
+  return stream;
+}

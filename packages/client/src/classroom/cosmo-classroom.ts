@@ -1,0 +1,23 @@
+import type { ChatMessage } from '../CosmoClient.js';
+import type { Notice } from './classroom.controller.js';
+import { CosmoClassroom } from './cosmo-classroom.component.js';
+
+export { CosmoClassroom };
+export type { Notice } from './classroom.controller.js';
+
+if (!customElements.get('cosmo-classroom'))
+  customElements.define('cosmo-classroom', CosmoClassroom);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cosmo-classroom': CosmoClassroom;
+  }
+  interface GlobalEventHandlersEventMap {
+    'cosmo-joined': CustomEvent<{ participantId: string; role: string; room: string }>;
+    'cosmo-left': CustomEvent<{ reason: string }>;
+    'cosmo-error': CustomEvent<{ code: string; message: string }>;
+    'cosmo-state-change': CustomEvent<{ state: string }>;
+    'cosmo-chat': CustomEvent<{ message: ChatMessage }>;
+    'cosmo-notification': CustomEvent<{ notice: Notice }>;
+  }
+}

@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import { z } from 'zod';
+import type { CosmoServer } from './CosmoServer.js';
+import { textAnswer, type HttpAnswer, type HttpRequest } from './transports/SignallingTransport.js';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.webmanifest': 'application/manifest+json',
+  '.woff2': 'font/woff2',
+};
+
+const json = (status: number, value: unknown): HttpAnswer => ({
+  status,
+  contentType: 'application/json',
+  body: JSON.stringify(value) + '\n',
+});
+
+const CreateClass = z.object({
+  teacherName: z.string().trim().min(1, 'teacherName is required').max(80),
+  title: z.string().trim().min(1, 'title is required').max(120),
+});
+const JoinClass = z.object({ name: z.string().trim().min(1, 'name is required').max(80) });
+
+/** A class created from the demo page: anyone with its link may join as a student. */
+interface DemoClass {
+  room: string;
+  title: string;
+  createdAt: number;
+}
+
+/** Demo classes expire after a school day. */
+const DEMO_CLASS_TTL_MS = 12 * 3600 * 1000;
+
+/**
+ * The server's HTTP side: health and metrics; when `demo` is on, the demo API that creates a
+ * class and mints its tokens; and the demo app's static files when `staticDir` is set.
+ */
+export function createHttpRoutes(
+  server: CosmoServer,
+): (req: HttpRequest) => Promise<HttpAnswer | undefined> {
+  const demoClasses = new Map<string, DemoClass>();
+
+  async function demo(req: HttpRequest): Promise<HttpAnswer | undefined> {
+    if (!server.config.demo) return textAnswer(404, 'the demo API is off (start with --demo)');
+    let body: unknown;
+    try {
+      body = req.body.byteLength ? JSON.parse(new TextDecoder().decode(req.body)) : {};
+    } catch {
+      return json(400, { code: 'INVALID_ARGUMENT', message: 'the body must be JSON' });
+    }
+    for (const [room, c] of demoClasses)
+      if (Date.now() - c.createdAt > DEMO_CLASS_TTL_MS) demoClasses.delete(room);
+
+    if (req.path === '/api/demo/classes' && req.method === 'POST') {
+      const parsed = CreateClass.safeParse(body);
+      if (!parsed.success)
+        return json(400, { code: 'INVALID_ARGUMENT', message: parsed.error.issues[0]!.message });
+      const room = randomBytes(6).toString('base64url');
+      demoClasses.set(room, { room, title: parsed.data.title, createdAt: Date.now() });
+      server.setRoomTitle(room, parsed.data.title);
+      const token = await server.tokens.mint(
+        {
+          room,
+          identity: `teacher-${randomBytes(4).toString('hex')}`,
+          name: parsed.data.teacherName,
+          role: 'teacher',
+        },
+        DEMO_CLASS_TTL_MS / 1000,
+      );
+      return json(201, { room, title: parsed.data.title, token });
+    }
+    const match = /^\/api\/demo\/classes\/([A-Za-z0-9_-]{1,32})(\/students)?$/.exec(req.path);
+    const demoClass = match ? demoClasses.get(match[1]!) : undefined;
+    if (match && !demoClass)
+      return json(404, {
+        code: 'NOT_FOUND',
+        message: 'this class link has expired or never existed',
+      });
+    if (demoClass && !match![2] && req.method === 'GET')
+      return json(200, { room: demoClass.room, title: demoClass.title });
+    if (demoClass && match![2] && req.method === 'POST') {
+      const parsed = JoinClass.safeParse(body);
+      if (!parsed.success)
+        return json(400, { code: 'INVALID_ARGUMENT', message: parsed.error.issues[0]!.message });
+      const token = await server.tokens.mint(
+        {
+          room: demoClass.room,
+          identity: `student-${randomBytes(4).toString('hex')}`,
+          name: parsed.data.name,
+          role: 'student',
+        },
+        DEMO_CLASS_TTL_MS / 1000,
+      );
+      return json(201, { room: demoClass.room, title: demoClass.title, token });
+    }
+    return json(405, {
+      code: 'INVALID_ARGUMENT',
+      message: `${req.method} ${req.path} is not part of the demo API`,
+    });
+  }
+
+  async function serveStatic(path: string): Promise<HttpAnswer | undefined> {
+    const root = server.config.staticDir;
+    if (!root) return undefined;
+    const base = resolve(root);
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      return textAnswer(400, 'bad path');
+    }
+    let file = resolve(join(base, decoded));
+    if (file !== base && !file.startsWith(base + sep)) return textAnswer(403, 'forbidden');
+    const info = await stat(file).catch(() => undefined);
+    if (!info || info.isDirectory()) {
+      // The app routes in the browser: unknown paths without an extension get index.html.
+      if (info?.isDirectory() || !extname(file)) file = join(base, 'index.html');
+      else return undefined;
+    }
+    const body = await readFile(file).catch(() => undefined);
+    if (!body) return undefined;
+    const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+    const immutable = file.includes(`${sep}assets${sep}`);
+    return {
+      status: 200,
+      contentType: type,
+      body,
+      headers: { 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' },
+    };
+  }
+
+  return async (req) => {
+    if (req.method === 'GET' && req.path === '/healthz') {
+      return json(200, {
+        status: 'ok',
+        rooms: server.classrooms.size,
+        participants: [...server.classrooms.values()].reduce((n, c) => n + c.participants.size, 0),
+        workers: server.pool.workers.length,
+      });
+    }
+    if (req.method === 'GET' && req.path === '/metrics') {
+      for (const u of await server.pool.usage())
+        server.metrics.workerCpu.set({ pid: String(u.pid) }, u.cpuSeconds);
+      return {
+        status: 200,
+        contentType: server.metrics.registry.contentType,
+        body: await server.metrics.registry.metrics(),
+      };
+    }
+    if (req.path.startsWith('/api/demo/')) return demo(req);
+    if (req.method === 'GET') return serveStatic(req.path);
+    return undefined;
+  };
+}
