@@ -9,8 +9,11 @@ step() { printf '\n==> %s\n' "$*"; }
 MEDIASOUP_WORKER_BIN=$(cat .cosmo/mediasoup-worker-bin)
 export MEDIASOUP_WORKER_BIN
 
-step "generated protocol code is current"
+step "generated files are current"
 pnpm gen:check
+pnpm -F @cosmo/client run manifest >/dev/null
+git diff --exit-code --stat -- packages/client/custom-elements.json \
+  || { echo "packages/client/custom-elements.json is stale: run 'pnpm -F @cosmo/client manifest' and commit it" >&2; exit 1; }
 
 step "typecheck"
 pnpm typecheck

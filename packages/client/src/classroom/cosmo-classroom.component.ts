@@ -45,8 +45,6 @@ export class CosmoClassroom extends LitElement {
     token: {},
     lang: {},
     pageSize: { type: Number, attribute: 'page-size' },
-    tab: { state: true },
-    page: { state: true },
   };
 
   /** The server's WebSocket URL, e.g. `wss://cosmo.school.example/ws`. */
@@ -55,8 +53,6 @@ export class CosmoClassroom extends LitElement {
   declare token: string;
   /** Tiles per page of the class grid. */
   declare pageSize: number;
-  declare private tab: Tab;
-  declare private page: number;
 
   readonly #room = new ClassroomController(this);
   readonly #tileWidths = new Map<string, number>();
@@ -67,8 +63,27 @@ export class CosmoClassroom extends LitElement {
     this.serverUrl = '';
     this.token = '';
     this.pageSize = 24;
-    this.tab = 'chat';
-    this.page = 0;
+  }
+
+  #tab: Tab = 'chat';
+  #page = 0;
+
+  private get tab(): Tab {
+    return this.#tab;
+  }
+
+  private set tab(tab: Tab) {
+    this.#tab = tab;
+    this.requestUpdate();
+  }
+
+  private get page(): number {
+    return this.#page;
+  }
+
+  private set page(page: number) {
+    this.#page = page;
+    this.requestUpdate();
   }
 
   /** The underlying client, once connected (for embedders who need more than the UI). */
@@ -76,9 +91,9 @@ export class CosmoClassroom extends LitElement {
     return this.#room.client;
   }
 
-  /** Fires a composed, bubbling `cosmo-*` event. */
+  /** Fires a composed, bubbling `cosmo-*` event (the controller calls it). */
   emit(name: string, detail: unknown): void {
-    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+    fire(this, name, detail);
   }
 
   get #language(): UiLanguage {
@@ -521,6 +536,11 @@ export class CosmoClassroom extends LitElement {
       (r) => html`<audio autoplay .srcObject=${streamOf(r.track)}></audio>`,
     )}`;
   }
+}
+
+/** Dispatches a composed, bubbling event: it reaches the page through shadow roots. */
+function fire(target: EventTarget, name: string, detail: unknown): void {
+  target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
 }
 
 // Icons are inline SVG: emoji fonts are missing on many school machines.
