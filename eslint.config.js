@@ -4,7 +4,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/dist-bundle/**', 'test-artifacts/**', '**/src/gen/**', '**/node_modules/**', 'bench/results/**', '.cosmo/**'],
+    ignores: [
+      '**/dist/**',
+      '**/dist-bundle/**',
+      'test-artifacts/**',
+      '**/src/gen/**',
+      '**/node_modules/**',
+      'bench/results/**',
+      '.cosmo/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
