@@ -24,11 +24,14 @@ const json = (status: number, value: unknown): HttpAnswer => ({
   body: JSON.stringify(value) + '\n',
 });
 
-const CreateClass = z.object({
-  teacherName: z.string().trim().min(1, 'teacherName is required').max(80),
-  title: z.string().trim().min(1, 'title is required').max(120),
-});
-const JoinClass = z.object({ name: z.string().trim().min(1, 'name is required').max(80) });
+const text = (field: string, max: number) =>
+  z
+    .string({ required_error: `${field} is required`, invalid_type_error: `${field} must be text` })
+    .trim()
+    .min(1, `${field} is required`)
+    .max(max, `${field} is at most ${max} characters`);
+const CreateClass = z.object({ teacherName: text('teacherName', 80), title: text('title', 120) });
+const JoinClass = z.object({ name: text('name', 80) });
 
 /** A class created from the demo page: anyone with its link may join as a student. */
 interface DemoClass {
