@@ -40,6 +40,11 @@ else
 fi
 
 step "dependencies (pnpm install --frozen-lockfile)"
+# Native addons (better-sqlite3) compile against the installed Node's headers; node-gyp would
+# otherwise try to download them.
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node_version.h ]; then
+  export npm_config_nodedir=/usr
+fi
 # mediasoup's own postinstall would try to download a prebuilt worker; it is not run (see
 # pnpm-workspace.yaml). The worker is built from source in the next step.
 pnpm install --frozen-lockfile --reporter=append-only

@@ -33,6 +33,8 @@ export interface ClassroomContext {
   listenIp: string;
   announcedIp: string | undefined;
   maxParticipants: number;
+  /** Stores a chat message before it is broadcast; returns its position in the history. */
+  storeChat?: (room: string, message: cosmo.v1.ChatMessage.$Properties) => number;
 }
 
 /** Classroom events (internal, to the server). */
@@ -317,7 +319,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     if (trimmed.length > 2000) {
       throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'a chat message is at most 2000 characters');
     }
-    const message = {
+    const message: cosmo.v1.ChatMessage.$Properties = {
       id: randomUUID(),
       participantId: p.id,
       name: p.name,
@@ -325,6 +327,9 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       sentAt: Date.now(),
       toParticipantId: to,
     };
+    if (to) this.participant(to);
+    // Stored first: a message anyone saw is in the history.
+    message.seq = this.#ctx.storeChat?.(this.room, message) ?? 0;
     if (to) {
       const target = this.participant(to);
       target.send({ chat: message });

@@ -13,9 +13,12 @@ import {
   rtpCapabilitiesToProto,
   toCosmoError,
   type ClientFrame,
+  type cosmo,
 } from '@cosmo/core';
 import type { types as ms } from 'mediasoup';
 import { Classroom } from './Classroom.js';
+import { School } from './school/School.js';
+import { chatToProto, noticeToProto } from './school/wire.js';
 import { workerCount, type Config } from './config.js';
 import { CloseCode, Connection, type SignallingSocket, type WireFormat } from './Connection.js';
 import { joinedHandlers } from './handlers.js';
@@ -49,6 +52,8 @@ export class CosmoServer {
   readonly classrooms = new Map<string, Classroom>();
   readonly tokens: TokenService;
   readonly pool: MediaWorkerPool;
+  /** Roster, attendance, leave, notices and chat history (off with `school: false`). */
+  readonly school: School | undefined;
   /** The bound port (useful when the config asked for port 0). */
   port = 0;
 
@@ -60,11 +65,35 @@ export class CosmoServer {
   readonly #titles = new Map<string, string>();
   #closed = false;
 
-  private constructor(config: Config, logger: Logger, tokens: TokenService, pool: MediaWorkerPool) {
+  private constructor(
+    config: Config,
+    logger: Logger,
+    tokens: TokenService,
+    pool: MediaWorkerPool,
+    school: School | undefined,
+  ) {
     this.config = config;
     this.logger = logger;
     this.tokens = tokens;
     this.pool = pool;
+    this.school = school;
+    if (school) {
+      school.on('deliver', (personId, notice, reminder) => {
+        for (const p of this.participantsOf(personId))
+          p.send({ notification: noticeToProto(notice, reminder) });
+      });
+      school.on('receipts', (notice, r) => {
+        const summary = {
+          notificationId: notice.id,
+          recipients: r.recipients,
+          delivered: r.delivered,
+          read: r.read,
+        };
+        for (const p of this.participantsOf(notice.senderId))
+          p.send({ receiptSummary: summary }, false);
+      });
+      school.startReminders((personId) => this.participantsOf(personId).some((p) => p.connection));
+    }
     this.#transport = config.transport === 'uws' ? new UwsTransport() : new WsTransport();
     pool.on('workerReplaced', () => this.metrics.workerDeaths.inc());
   }
@@ -85,7 +114,19 @@ export class CosmoServer {
       rtcMaxPort: config.rtcMaxPort,
       logger: log,
     });
-    const server = new CosmoServer(config, log, new TokenService(secret), pool);
+    let school: School | undefined;
+    try {
+      if (config.school) {
+        school = School.open(config.dataDir, {
+          reminderIntervalMs: config.reminderIntervalMs,
+          reminderLimit: config.reminderLimit,
+        });
+      }
+    } catch (err) {
+      pool.close();
+      throw err;
+    }
+    const server = new CosmoServer(config, log, new TokenService(secret), pool, school);
     try {
       server.port = await server.#transport.listen(
         {
@@ -103,6 +144,7 @@ export class CosmoServer {
       );
     } catch (err) {
       pool.close();
+      school?.close();
       throw err;
     }
     log.info(
@@ -134,6 +176,16 @@ export class CosmoServer {
     for (const conn of this.#connections) conn.close(CloseCode.GOING_AWAY, 'server shutting down');
     await this.#transport.close();
     this.pool.close();
+    this.school?.close();
+  }
+
+  /** The live participants of a person (one per classroom they are in). */
+  participantsOf(identity: string): Participant[] {
+    const found: Participant[] = [];
+    for (const classroom of this.classrooms.values()) {
+      for (const p of classroom.participants.values()) if (p.identity === identity) found.push(p);
+    }
+    return found;
   }
 
   // ---- sockets -------------------------------------------------------------------------------
@@ -253,7 +305,10 @@ export class CosmoServer {
         const handler = joinedHandlers[kind] as
           ((ctx: unknown, req: unknown) => EventBody | Promise<EventBody>) | undefined;
         if (!handler) throw new CosmoError(ErrorCode.UNAVAILABLE, `'${kind}' is not supported`);
-        return handler({ classroom, participant: p }, (frame as Record<string, unknown>)[kind]);
+        return handler(
+          { classroom, participant: p, school: this.school },
+          (frame as Record<string, unknown>)[kind],
+        );
       }
     }
   }
@@ -299,7 +354,10 @@ export class CosmoServer {
     participant.rtpCapabilities = rtpCapabilities;
     participant.sessionId = randomUUID();
     this.#sessions.set(participant.sessionId, participant);
+    const school = this.school;
+    school?.recordPresence(classroom.room, participant.identity, 'join');
     participant.once('closed', () => {
+      school?.recordPresence(classroom.room, participant.identity, 'leave');
       this.#sessions.delete(participant.sessionId);
       const timer = this.#graceTimers.get(participant);
       if (timer) clearTimeout(timer);
@@ -309,6 +367,16 @@ export class CosmoServer {
     });
     conn.participant = participant;
     participant.attach(conn);
+    // Notices sent while this person was away go out right after the join response.
+    if (school) {
+      const pending = school.undeliveredFor(participant.identity);
+      if (pending.length > 0) {
+        queueMicrotask(() => {
+          for (const notice of pending)
+            participant.send({ notification: noticeToProto(notice, false) });
+        });
+      }
+    }
     return {
       join: {
         sessionId: participant.sessionId,
@@ -326,6 +394,9 @@ export class CosmoServer {
           credential: s.credential,
         })),
         resumeGraceMs: this.config.resumeGraceMs,
+        recentChat: (school?.chatHistory(classroom.room, participant.identity, 50) ?? []).map(
+          chatToProto,
+        ),
       },
     };
   }
@@ -365,6 +436,22 @@ export class CosmoServer {
     return null;
   }
 
+  #storeChat(room: string, m: cosmo.v1.ChatMessage.$Properties): number {
+    // History outlives sessions: store people by identity, not by participant id.
+    const participants = this.classrooms.get(room)?.participants;
+    const identityOf = (id: string | null | undefined) =>
+      id ? (participants?.get(id)?.identity ?? '') : '';
+    return this.school!.storeChat({
+      id: m.id ?? '',
+      room,
+      personId: identityOf(m.participantId),
+      name: m.name ?? '',
+      text: m.text ?? '',
+      toPerson: identityOf(m.toParticipantId),
+      sentAt: m.sentAt ?? Date.now(),
+    }).seq;
+  }
+
   async #classroom(room: string): Promise<Classroom> {
     const existing = this.classrooms.get(room);
     if (existing && !existing.closed) return existing;
@@ -377,6 +464,7 @@ export class CosmoServer {
         listenIp: this.config.listenIp,
         announcedIp: this.config.announcedIp,
         maxParticipants: this.config.maxParticipants,
+        ...(this.school ? { storeChat: (room, m) => this.#storeChat(room, m) } : {}),
       });
       this.#opening.set(room, opening);
       try {

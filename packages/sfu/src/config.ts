@@ -58,6 +58,15 @@ export const ConfigSchema = z
     resumeGraceMs: z.number().int().min(0).default(15_000),
     /** Largest classroom. */
     maxParticipants: z.number().int().positive().default(1000),
+    /** The school features (roster, attendance, leave, notices, chat history) in <dataDir>/cosmo.db. */
+    school: z.boolean().default(true),
+    /** Unread notices are pushed again this often, at most `reminderLimit` times. */
+    reminderIntervalMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(10 * 60_000),
+    reminderLimit: z.number().int().min(0).max(100).default(3),
     /** Serves the demo API (creates classes, mints their tokens): never on a school's server. */
     demo: z.boolean().default(false),
     /** Serves these static files (the built demo app) on the same port. */

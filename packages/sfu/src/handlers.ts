@@ -21,11 +21,20 @@ import type { types as ms } from 'mediasoup';
 import type { Classroom } from './Classroom.js';
 import type { Participant, EventBody } from './Participant.js';
 import { publishAction } from './permissions.js';
+import type { School } from './school/School.js';
+import { attendanceToProto, chatToProto, leaveToProto } from './school/wire.js';
 
 /** What a request handler works on: a joined participant in its classroom. */
 export interface JoinedContext {
   classroom: Classroom;
   participant: Participant;
+  school: School | undefined;
+}
+
+function schoolOf(ctx: JoinedContext): School {
+  if (!ctx.school)
+    throw new CosmoError(ErrorCode.UNAVAILABLE, 'the school features are off on this server');
+  return ctx.school;
 }
 
 type Body<K extends ClientRequestKind> = NonNullable<cosmo.v1.ClientFrame[K]>;
@@ -255,12 +264,84 @@ export const joinedHandlers: { [K in ClientRequestKind]?: Handler<K> } = {
     return OK;
   },
 
-  sendNotification({ classroom, participant }) {
-    classroom.authorize(participant, 'sendNotification');
-    throw new CosmoError(ErrorCode.UNAVAILABLE, 'notifications are not enabled on this server');
+  sendNotification(ctx, req) {
+    ctx.classroom.authorize(ctx.participant, 'sendNotification');
+    const { notice, recipients } = schoolOf(ctx).sendNotice({
+      senderId: ctx.participant.identity,
+      audience: req.audience ?? '',
+      title: req.title ?? '',
+      body: req.body ?? '',
+      urgent: req.priority === cosmo.v1.NotificationPriority.NOTIFICATION_PRIORITY_URGENT,
+      idempotencyKey: req.idempotencyKey ?? '',
+    });
+    return { sendNotification: { notificationId: notice.id, recipients } };
   },
 
-  notificationReceipt() {
-    throw new CosmoError(ErrorCode.UNAVAILABLE, 'notifications are not enabled on this server');
+  notificationReceipt(ctx, req) {
+    const kind = req.kind === cosmo.v1.ReceiptKind.RECEIPT_KIND_READ ? 'read' : 'delivered';
+    schoolOf(ctx).receipt(ctx.participant.identity, req.notificationId ?? '', kind);
+    return OK;
+  },
+
+  chatHistory(ctx, req) {
+    const messages = schoolOf(ctx).chatHistory(
+      ctx.classroom.room,
+      ctx.participant.identity,
+      req.limit || 50,
+      req.beforeSeq || undefined,
+    );
+    return { chatHistory: { messages: messages.map(chatToProto) } };
+  },
+
+  requestLeave(ctx, req) {
+    const request = schoolOf(ctx).requestLeave(ctx.participant.identity, {
+      classId: req.classId ?? '',
+      fromDate: req.fromDate ?? '',
+      toDate: req.toDate ?? '',
+      reason: req.reason ?? '',
+    });
+    return { leaveRequest: leaveToProto(request) };
+  },
+
+  decideLeave(ctx, req) {
+    const decided = schoolOf(ctx).decideLeave(
+      ctx.participant.identity,
+      req.requestId ?? '',
+      Boolean(req.approve),
+      req.comment ?? '',
+    );
+    return { leaveRequest: leaveToProto(decided) };
+  },
+
+  listLeaveRequests(ctx, req) {
+    const school = schoolOf(ctx);
+    const classId = req.classId ?? '';
+    const me = ctx.participant.identity;
+    const all = school.repos.leave.forClass(classId);
+    // Teachers of the class see every request; students see their own.
+    let moderates = true;
+    try {
+      school.assertModerates(me, classId);
+    } catch {
+      moderates = false;
+    }
+    return {
+      leaveRequests: {
+        requests: all.filter((r) => moderates || r.personId === me).map(leaveToProto),
+      },
+    };
+  },
+
+  attendanceReport(ctx, req) {
+    const school = schoolOf(ctx);
+    const lecture = school.repos.roster.lecture(req.lectureId ?? '');
+    if (!lecture) throw new CosmoError(ErrorCode.NOT_FOUND, 'no such lecture');
+    school.assertModerates(ctx.participant.identity, lecture.classId);
+    return {
+      attendanceReport: {
+        lectureId: lecture.id,
+        rows: school.attendance(lecture.id).map(attendanceToProto),
+      },
+    };
   },
 };

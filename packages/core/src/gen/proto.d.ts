@@ -581,6 +581,9 @@ export namespace cosmo {
             /** ChatMessage toParticipantId. */
             toParticipantId: string;
 
+            /** ChatMessage seq. */
+            seq: number;
+
             /**
              * Creates a new ChatMessage instance using the specified properties.
              * @param [properties] Properties to set
@@ -658,6 +661,9 @@ export namespace cosmo {
 
                 /** ChatMessage toParticipantId */
                 toParticipantId?: (string|null);
+
+                /** ChatMessage seq */
+                seq?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -1065,6 +1071,304 @@ export namespace cosmo {
 
             /** Shape of a ReceiptSummary. */
             type $Shape = cosmo.v1.ReceiptSummary.$Properties;
+        }
+
+        /** LeaveStatus enum. */
+        enum LeaveStatus {
+
+            /** LEAVE_STATUS_UNSPECIFIED value */
+            LEAVE_STATUS_UNSPECIFIED = 0,
+
+            /** LEAVE_STATUS_PENDING value */
+            LEAVE_STATUS_PENDING = 1,
+
+            /** LEAVE_STATUS_APPROVED value */
+            LEAVE_STATUS_APPROVED = 2,
+
+            /** LEAVE_STATUS_REJECTED value */
+            LEAVE_STATUS_REJECTED = 3
+        }
+
+        /**
+         * Properties of a LeaveRequestInfo.
+         * @deprecated Use cosmo.v1.LeaveRequestInfo.$Properties instead.
+         */
+        interface ILeaveRequestInfo extends cosmo.v1.LeaveRequestInfo.$Properties {
+        }
+
+        /** Represents a LeaveRequestInfo. */
+        class LeaveRequestInfo {
+
+            /**
+             * Constructs a new LeaveRequestInfo.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.LeaveRequestInfo.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** LeaveRequestInfo id. */
+            id: string;
+
+            /** LeaveRequestInfo personId. */
+            personId: string;
+
+            /** LeaveRequestInfo classId. */
+            classId: string;
+
+            /** LeaveRequestInfo fromDate. */
+            fromDate: string;
+
+            /** LeaveRequestInfo toDate. */
+            toDate: string;
+
+            /** LeaveRequestInfo reason. */
+            reason: string;
+
+            /** LeaveRequestInfo status. */
+            status: cosmo.v1.LeaveStatus;
+
+            /** LeaveRequestInfo decidedBy. */
+            decidedBy: string;
+
+            /** LeaveRequestInfo comment. */
+            comment: string;
+
+            /** LeaveRequestInfo createdAt. */
+            createdAt: number;
+
+            /**
+             * Creates a new LeaveRequestInfo instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns LeaveRequestInfo instance
+             */
+            static create(properties: cosmo.v1.LeaveRequestInfo.$Shape): cosmo.v1.LeaveRequestInfo & cosmo.v1.LeaveRequestInfo.$Shape;
+            static create(properties?: cosmo.v1.LeaveRequestInfo.$Properties): cosmo.v1.LeaveRequestInfo;
+
+            /**
+             * Encodes the specified LeaveRequestInfo message. Does not implicitly {@link cosmo.v1.LeaveRequestInfo.verify|verify} messages.
+             * @param message LeaveRequestInfo message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.LeaveRequestInfo.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a LeaveRequestInfo message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.LeaveRequestInfo & cosmo.v1.LeaveRequestInfo.$Shape} LeaveRequestInfo
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.LeaveRequestInfo & cosmo.v1.LeaveRequestInfo.$Shape;
+
+            /**
+             * Verifies a LeaveRequestInfo message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a LeaveRequestInfo message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns LeaveRequestInfo
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.LeaveRequestInfo;
+
+            /**
+             * Creates a plain object from a LeaveRequestInfo message. Also converts values to other types if specified.
+             * @param message LeaveRequestInfo
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.LeaveRequestInfo, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this LeaveRequestInfo to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace LeaveRequestInfo {
+
+            /** Properties of a LeaveRequestInfo. */
+            interface $Properties {
+
+                /** LeaveRequestInfo id */
+                id?: (string|null);
+
+                /** LeaveRequestInfo personId */
+                personId?: (string|null);
+
+                /** LeaveRequestInfo classId */
+                classId?: (string|null);
+
+                /** LeaveRequestInfo fromDate */
+                fromDate?: (string|null);
+
+                /** LeaveRequestInfo toDate */
+                toDate?: (string|null);
+
+                /** LeaveRequestInfo reason */
+                reason?: (string|null);
+
+                /** LeaveRequestInfo status */
+                status?: (cosmo.v1.LeaveStatus|null);
+
+                /** LeaveRequestInfo decidedBy */
+                decidedBy?: (string|null);
+
+                /** LeaveRequestInfo comment */
+                comment?: (string|null);
+
+                /** LeaveRequestInfo createdAt */
+                createdAt?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a LeaveRequestInfo. */
+            type $Shape = cosmo.v1.LeaveRequestInfo.$Properties;
+        }
+
+        /**
+         * Properties of an AttendanceRow.
+         * @deprecated Use cosmo.v1.AttendanceRow.$Properties instead.
+         */
+        interface IAttendanceRow extends cosmo.v1.AttendanceRow.$Properties {
+        }
+
+        /** Represents an AttendanceRow. */
+        class AttendanceRow {
+
+            /**
+             * Constructs a new AttendanceRow.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.AttendanceRow.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** AttendanceRow personId. */
+            personId: string;
+
+            /** AttendanceRow name. */
+            name: string;
+
+            /** AttendanceRow className. */
+            className: string;
+
+            /** AttendanceRow lecture. */
+            lecture: string;
+
+            /** AttendanceRow status. */
+            status: string;
+
+            /** AttendanceRow firstJoin. */
+            firstJoin: number;
+
+            /** AttendanceRow lastLeave. */
+            lastLeave: number;
+
+            /** AttendanceRow minutes. */
+            minutes: number;
+
+            /**
+             * Creates a new AttendanceRow instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns AttendanceRow instance
+             */
+            static create(properties: cosmo.v1.AttendanceRow.$Shape): cosmo.v1.AttendanceRow & cosmo.v1.AttendanceRow.$Shape;
+            static create(properties?: cosmo.v1.AttendanceRow.$Properties): cosmo.v1.AttendanceRow;
+
+            /**
+             * Encodes the specified AttendanceRow message. Does not implicitly {@link cosmo.v1.AttendanceRow.verify|verify} messages.
+             * @param message AttendanceRow message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.AttendanceRow.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an AttendanceRow message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.AttendanceRow & cosmo.v1.AttendanceRow.$Shape} AttendanceRow
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.AttendanceRow & cosmo.v1.AttendanceRow.$Shape;
+
+            /**
+             * Verifies an AttendanceRow message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an AttendanceRow message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns AttendanceRow
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.AttendanceRow;
+
+            /**
+             * Creates a plain object from an AttendanceRow message. Also converts values to other types if specified.
+             * @param message AttendanceRow
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.AttendanceRow, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this AttendanceRow to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace AttendanceRow {
+
+            /** Properties of an AttendanceRow. */
+            interface $Properties {
+
+                /** AttendanceRow personId */
+                personId?: (string|null);
+
+                /** AttendanceRow name */
+                name?: (string|null);
+
+                /** AttendanceRow className */
+                className?: (string|null);
+
+                /** AttendanceRow lecture */
+                lecture?: (string|null);
+
+                /** AttendanceRow status */
+                status?: (string|null);
+
+                /** AttendanceRow firstJoin */
+                firstJoin?: (number|null);
+
+                /** AttendanceRow lastLeave */
+                lastLeave?: (number|null);
+
+                /** AttendanceRow minutes */
+                minutes?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an AttendanceRow. */
+            type $Shape = cosmo.v1.AttendanceRow.$Properties;
         }
 
         /**
@@ -3101,6 +3405,9 @@ export namespace cosmo {
             /** ClientFrame lowerHand. */
             lowerHand?: (cosmo.v1.LowerHandRequest.$Properties|null);
 
+            /** ClientFrame chatHistory. */
+            chatHistory?: (cosmo.v1.ChatHistoryRequest.$Properties|null);
+
             /** ClientFrame mute. */
             mute?: (cosmo.v1.MuteRequest.$Properties|null);
 
@@ -3122,8 +3429,20 @@ export namespace cosmo {
             /** ClientFrame notificationReceipt. */
             notificationReceipt?: (cosmo.v1.NotificationReceiptRequest.$Properties|null);
 
+            /** ClientFrame requestLeave. */
+            requestLeave?: (cosmo.v1.RequestLeaveRequest.$Properties|null);
+
+            /** ClientFrame decideLeave. */
+            decideLeave?: (cosmo.v1.DecideLeaveRequest.$Properties|null);
+
+            /** ClientFrame listLeaveRequests. */
+            listLeaveRequests?: (cosmo.v1.ListLeaveRequestsRequest.$Properties|null);
+
+            /** ClientFrame attendanceReport. */
+            attendanceReport?: (cosmo.v1.AttendanceReportRequest.$Properties|null);
+
             /** ClientFrame request. */
-            request?: ("join"|"leave"|"resume"|"ping"|"createTransport"|"connectTransport"|"restartIce"|"produce"|"closeProducer"|"pauseProducer"|"resumeProducer"|"consume"|"pauseConsumer"|"resumeConsumer"|"closeConsumer"|"setPreferredLayers"|"setRtpCapabilities"|"sendChat"|"raiseHand"|"lowerHand"|"mute"|"setPermissions"|"lockRoom"|"endClass"|"subscribeCaptions"|"sendNotification"|"notificationReceipt");
+            request?: ("join"|"leave"|"resume"|"ping"|"createTransport"|"connectTransport"|"restartIce"|"produce"|"closeProducer"|"pauseProducer"|"resumeProducer"|"consume"|"pauseConsumer"|"resumeConsumer"|"closeConsumer"|"setPreferredLayers"|"setRtpCapabilities"|"sendChat"|"raiseHand"|"lowerHand"|"chatHistory"|"mute"|"setPermissions"|"lockRoom"|"endClass"|"subscribeCaptions"|"sendNotification"|"notificationReceipt"|"requestLeave"|"decideLeave"|"listLeaveRequests"|"attendanceReport");
 
             /**
              * Creates a new ClientFrame instance using the specified properties.
@@ -3248,6 +3567,9 @@ export namespace cosmo {
                 /** ClientFrame lowerHand */
                 lowerHand?: (cosmo.v1.LowerHandRequest.$Properties|null);
 
+                /** ClientFrame chatHistory */
+                chatHistory?: (cosmo.v1.ChatHistoryRequest.$Properties|null);
+
                 /** ClientFrame mute */
                 mute?: (cosmo.v1.MuteRequest.$Properties|null);
 
@@ -3269,8 +3591,20 @@ export namespace cosmo {
                 /** ClientFrame notificationReceipt */
                 notificationReceipt?: (cosmo.v1.NotificationReceiptRequest.$Properties|null);
 
+                /** ClientFrame requestLeave */
+                requestLeave?: (cosmo.v1.RequestLeaveRequest.$Properties|null);
+
+                /** ClientFrame decideLeave */
+                decideLeave?: (cosmo.v1.DecideLeaveRequest.$Properties|null);
+
+                /** ClientFrame listLeaveRequests */
+                listLeaveRequests?: (cosmo.v1.ListLeaveRequestsRequest.$Properties|null);
+
+                /** ClientFrame attendanceReport */
+                attendanceReport?: (cosmo.v1.AttendanceReportRequest.$Properties|null);
+
                 /** ClientFrame request */
-                request?: ("join"|"leave"|"resume"|"ping"|"createTransport"|"connectTransport"|"restartIce"|"produce"|"closeProducer"|"pauseProducer"|"resumeProducer"|"consume"|"pauseConsumer"|"resumeConsumer"|"closeConsumer"|"setPreferredLayers"|"setRtpCapabilities"|"sendChat"|"raiseHand"|"lowerHand"|"mute"|"setPermissions"|"lockRoom"|"endClass"|"subscribeCaptions"|"sendNotification"|"notificationReceipt");
+                request?: ("join"|"leave"|"resume"|"ping"|"createTransport"|"connectTransport"|"restartIce"|"produce"|"closeProducer"|"pauseProducer"|"resumeProducer"|"consume"|"pauseConsumer"|"resumeConsumer"|"closeConsumer"|"setPreferredLayers"|"setRtpCapabilities"|"sendChat"|"raiseHand"|"lowerHand"|"chatHistory"|"mute"|"setPermissions"|"lockRoom"|"endClass"|"subscribeCaptions"|"sendNotification"|"notificationReceipt"|"requestLeave"|"decideLeave"|"listLeaveRequests"|"attendanceReport");
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -3299,6 +3633,7 @@ export namespace cosmo {
               sendChat?: cosmo.v1.SendChatRequest.$Shape|null;
               raiseHand?: cosmo.v1.RaiseHandRequest.$Shape|null;
               lowerHand?: cosmo.v1.LowerHandRequest.$Shape|null;
+              chatHistory?: cosmo.v1.ChatHistoryRequest.$Shape|null;
               mute?: cosmo.v1.MuteRequest.$Shape|null;
               setPermissions?: cosmo.v1.SetPermissionsRequest.$Shape|null;
               lockRoom?: cosmo.v1.LockRoomRequest.$Shape|null;
@@ -3306,9 +3641,13 @@ export namespace cosmo {
               subscribeCaptions?: cosmo.v1.SubscribeCaptionsRequest.$Shape|null;
               sendNotification?: cosmo.v1.SendNotificationRequest.$Shape|null;
               notificationReceipt?: cosmo.v1.NotificationReceiptRequest.$Shape|null;
+              requestLeave?: cosmo.v1.RequestLeaveRequest.$Shape|null;
+              decideLeave?: cosmo.v1.DecideLeaveRequest.$Shape|null;
+              listLeaveRequests?: cosmo.v1.ListLeaveRequestsRequest.$Shape|null;
+              attendanceReport?: cosmo.v1.AttendanceReportRequest.$Shape|null;
               $unknowns?: Uint8Array[];
             } & (
-              ({ request?: undefined; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "join"; join: cosmo.v1.JoinRequest.$Shape; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "leave"; join?: null; leave: cosmo.v1.LeaveRequest.$Shape; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "resume"; join?: null; leave?: null; resume: cosmo.v1.ResumeRequest.$Shape; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "ping"; join?: null; leave?: null; resume?: null; ping: cosmo.v1.PingRequest.$Shape; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "createTransport"; join?: null; leave?: null; resume?: null; ping?: null; createTransport: cosmo.v1.CreateTransportRequest.$Shape; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "connectTransport"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport: cosmo.v1.ConnectTransportRequest.$Shape; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "restartIce"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce: cosmo.v1.RestartIceRequest.$Shape; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "produce"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce: cosmo.v1.ProduceRequest.$Shape; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "closeProducer"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer: cosmo.v1.CloseProducerRequest.$Shape; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "pauseProducer"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer: cosmo.v1.PauseProducerRequest.$Shape; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "resumeProducer"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer: cosmo.v1.ResumeProducerRequest.$Shape; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "consume"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume: cosmo.v1.ConsumeRequest.$Shape; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "pauseConsumer"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer: cosmo.v1.PauseConsumerRequest.$Shape; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "resumeConsumer"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer: cosmo.v1.ResumeConsumerRequest.$Shape; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "closeConsumer"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer: cosmo.v1.CloseConsumerRequest.$Shape; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "setPreferredLayers"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers: cosmo.v1.SetPreferredLayersRequest.$Shape; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "setRtpCapabilities"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities: cosmo.v1.SetRtpCapabilitiesRequest.$Shape; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "sendChat"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat: cosmo.v1.SendChatRequest.$Shape; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "raiseHand"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand: cosmo.v1.RaiseHandRequest.$Shape; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "lowerHand"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand: cosmo.v1.LowerHandRequest.$Shape; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "mute"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute: cosmo.v1.MuteRequest.$Shape; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "setPermissions"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions: cosmo.v1.SetPermissionsRequest.$Shape; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "lockRoom"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom: cosmo.v1.LockRoomRequest.$Shape; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "endClass"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass: cosmo.v1.EndClassRequest.$Shape; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null }|{ request?: "subscribeCaptions"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions: cosmo.v1.SubscribeCaptionsRequest.$Shape; sendNotification?: null; notificationReceipt?: null }|{ request?: "sendNotification"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification: cosmo.v1.SendNotificationRequest.$Shape; notificationReceipt?: null }|{ request?: "notificationReceipt"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt: cosmo.v1.NotificationReceiptRequest.$Shape })
+              ({ request?: undefined; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "join"; join: cosmo.v1.JoinRequest.$Shape; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "leave"; join?: null; leave: cosmo.v1.LeaveRequest.$Shape; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "resume"; join?: null; leave?: null; resume: cosmo.v1.ResumeRequest.$Shape; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "ping"; join?: null; leave?: null; resume?: null; ping: cosmo.v1.PingRequest.$Shape; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "createTransport"; join?: null; leave?: null; resume?: null; ping?: null; createTransport: cosmo.v1.CreateTransportRequest.$Shape; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "connectTransport"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport: cosmo.v1.ConnectTransportRequest.$Shape; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "restartIce"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce: cosmo.v1.RestartIceRequest.$Shape; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "produce"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce: cosmo.v1.ProduceRequest.$Shape; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "closeProducer"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer: cosmo.v1.CloseProducerRequest.$Shape; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "pauseProducer"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer: cosmo.v1.PauseProducerRequest.$Shape; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "resumeProducer"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer: cosmo.v1.ResumeProducerRequest.$Shape; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "consume"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume: cosmo.v1.ConsumeRequest.$Shape; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "pauseConsumer"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer: cosmo.v1.PauseConsumerRequest.$Shape; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "resumeConsumer"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer: cosmo.v1.ResumeConsumerRequest.$Shape; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "closeConsumer"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer: cosmo.v1.CloseConsumerRequest.$Shape; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "setPreferredLayers"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers: cosmo.v1.SetPreferredLayersRequest.$Shape; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "setRtpCapabilities"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities: cosmo.v1.SetRtpCapabilitiesRequest.$Shape; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "sendChat"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat: cosmo.v1.SendChatRequest.$Shape; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "raiseHand"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand: cosmo.v1.RaiseHandRequest.$Shape; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "lowerHand"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand: cosmo.v1.LowerHandRequest.$Shape; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "chatHistory"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory: cosmo.v1.ChatHistoryRequest.$Shape; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "mute"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute: cosmo.v1.MuteRequest.$Shape; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "setPermissions"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions: cosmo.v1.SetPermissionsRequest.$Shape; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "lockRoom"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom: cosmo.v1.LockRoomRequest.$Shape; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "endClass"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass: cosmo.v1.EndClassRequest.$Shape; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "subscribeCaptions"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions: cosmo.v1.SubscribeCaptionsRequest.$Shape; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "sendNotification"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification: cosmo.v1.SendNotificationRequest.$Shape; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "notificationReceipt"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt: cosmo.v1.NotificationReceiptRequest.$Shape; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "requestLeave"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave: cosmo.v1.RequestLeaveRequest.$Shape; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "decideLeave"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave: cosmo.v1.DecideLeaveRequest.$Shape; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "listLeaveRequests"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests: cosmo.v1.ListLeaveRequestsRequest.$Shape; attendanceReport?: null }|{ request?: "attendanceReport"; join?: null; leave?: null; resume?: null; ping?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport: cosmo.v1.AttendanceReportRequest.$Shape })
             );
         }
 
@@ -5106,6 +5445,105 @@ export namespace cosmo {
         }
 
         /**
+         * Properties of a ChatHistoryRequest.
+         * @deprecated Use cosmo.v1.ChatHistoryRequest.$Properties instead.
+         */
+        interface IChatHistoryRequest extends cosmo.v1.ChatHistoryRequest.$Properties {
+        }
+
+        /** Represents a ChatHistoryRequest. */
+        class ChatHistoryRequest {
+
+            /**
+             * Constructs a new ChatHistoryRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.ChatHistoryRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ChatHistoryRequest beforeSeq. */
+            beforeSeq: number;
+
+            /** ChatHistoryRequest limit. */
+            limit: number;
+
+            /**
+             * Creates a new ChatHistoryRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ChatHistoryRequest instance
+             */
+            static create(properties: cosmo.v1.ChatHistoryRequest.$Shape): cosmo.v1.ChatHistoryRequest & cosmo.v1.ChatHistoryRequest.$Shape;
+            static create(properties?: cosmo.v1.ChatHistoryRequest.$Properties): cosmo.v1.ChatHistoryRequest;
+
+            /**
+             * Encodes the specified ChatHistoryRequest message. Does not implicitly {@link cosmo.v1.ChatHistoryRequest.verify|verify} messages.
+             * @param message ChatHistoryRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.ChatHistoryRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ChatHistoryRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.ChatHistoryRequest & cosmo.v1.ChatHistoryRequest.$Shape} ChatHistoryRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ChatHistoryRequest & cosmo.v1.ChatHistoryRequest.$Shape;
+
+            /**
+             * Verifies a ChatHistoryRequest message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a ChatHistoryRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ChatHistoryRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.ChatHistoryRequest;
+
+            /**
+             * Creates a plain object from a ChatHistoryRequest message. Also converts values to other types if specified.
+             * @param message ChatHistoryRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.ChatHistoryRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ChatHistoryRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ChatHistoryRequest {
+
+            /** Properties of a ChatHistoryRequest. */
+            interface $Properties {
+
+                /** ChatHistoryRequest beforeSeq */
+                beforeSeq?: (number|null);
+
+                /** ChatHistoryRequest limit */
+                limit?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ChatHistoryRequest. */
+            type $Shape = cosmo.v1.ChatHistoryRequest.$Properties;
+        }
+
+        /**
          * Properties of a RaiseHandRequest.
          * @deprecated Use cosmo.v1.RaiseHandRequest.$Properties instead.
          */
@@ -5998,6 +6436,408 @@ export namespace cosmo {
         }
 
         /**
+         * Properties of a RequestLeaveRequest.
+         * @deprecated Use cosmo.v1.RequestLeaveRequest.$Properties instead.
+         */
+        interface IRequestLeaveRequest extends cosmo.v1.RequestLeaveRequest.$Properties {
+        }
+
+        /** Represents a RequestLeaveRequest. */
+        class RequestLeaveRequest {
+
+            /**
+             * Constructs a new RequestLeaveRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.RequestLeaveRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** RequestLeaveRequest classId. */
+            classId: string;
+
+            /** RequestLeaveRequest fromDate. */
+            fromDate: string;
+
+            /** RequestLeaveRequest toDate. */
+            toDate: string;
+
+            /** RequestLeaveRequest reason. */
+            reason: string;
+
+            /**
+             * Creates a new RequestLeaveRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns RequestLeaveRequest instance
+             */
+            static create(properties: cosmo.v1.RequestLeaveRequest.$Shape): cosmo.v1.RequestLeaveRequest & cosmo.v1.RequestLeaveRequest.$Shape;
+            static create(properties?: cosmo.v1.RequestLeaveRequest.$Properties): cosmo.v1.RequestLeaveRequest;
+
+            /**
+             * Encodes the specified RequestLeaveRequest message. Does not implicitly {@link cosmo.v1.RequestLeaveRequest.verify|verify} messages.
+             * @param message RequestLeaveRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.RequestLeaveRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a RequestLeaveRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.RequestLeaveRequest & cosmo.v1.RequestLeaveRequest.$Shape} RequestLeaveRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RequestLeaveRequest & cosmo.v1.RequestLeaveRequest.$Shape;
+
+            /**
+             * Verifies a RequestLeaveRequest message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a RequestLeaveRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns RequestLeaveRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.RequestLeaveRequest;
+
+            /**
+             * Creates a plain object from a RequestLeaveRequest message. Also converts values to other types if specified.
+             * @param message RequestLeaveRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.RequestLeaveRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this RequestLeaveRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace RequestLeaveRequest {
+
+            /** Properties of a RequestLeaveRequest. */
+            interface $Properties {
+
+                /** RequestLeaveRequest classId */
+                classId?: (string|null);
+
+                /** RequestLeaveRequest fromDate */
+                fromDate?: (string|null);
+
+                /** RequestLeaveRequest toDate */
+                toDate?: (string|null);
+
+                /** RequestLeaveRequest reason */
+                reason?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a RequestLeaveRequest. */
+            type $Shape = cosmo.v1.RequestLeaveRequest.$Properties;
+        }
+
+        /**
+         * Properties of a DecideLeaveRequest.
+         * @deprecated Use cosmo.v1.DecideLeaveRequest.$Properties instead.
+         */
+        interface IDecideLeaveRequest extends cosmo.v1.DecideLeaveRequest.$Properties {
+        }
+
+        /** Represents a DecideLeaveRequest. */
+        class DecideLeaveRequest {
+
+            /**
+             * Constructs a new DecideLeaveRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.DecideLeaveRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** DecideLeaveRequest requestId. */
+            requestId: string;
+
+            /** DecideLeaveRequest approve. */
+            approve: boolean;
+
+            /** DecideLeaveRequest comment. */
+            comment: string;
+
+            /**
+             * Creates a new DecideLeaveRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns DecideLeaveRequest instance
+             */
+            static create(properties: cosmo.v1.DecideLeaveRequest.$Shape): cosmo.v1.DecideLeaveRequest & cosmo.v1.DecideLeaveRequest.$Shape;
+            static create(properties?: cosmo.v1.DecideLeaveRequest.$Properties): cosmo.v1.DecideLeaveRequest;
+
+            /**
+             * Encodes the specified DecideLeaveRequest message. Does not implicitly {@link cosmo.v1.DecideLeaveRequest.verify|verify} messages.
+             * @param message DecideLeaveRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.DecideLeaveRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a DecideLeaveRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.DecideLeaveRequest & cosmo.v1.DecideLeaveRequest.$Shape} DecideLeaveRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.DecideLeaveRequest & cosmo.v1.DecideLeaveRequest.$Shape;
+
+            /**
+             * Verifies a DecideLeaveRequest message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a DecideLeaveRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns DecideLeaveRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.DecideLeaveRequest;
+
+            /**
+             * Creates a plain object from a DecideLeaveRequest message. Also converts values to other types if specified.
+             * @param message DecideLeaveRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.DecideLeaveRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this DecideLeaveRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace DecideLeaveRequest {
+
+            /** Properties of a DecideLeaveRequest. */
+            interface $Properties {
+
+                /** DecideLeaveRequest requestId */
+                requestId?: (string|null);
+
+                /** DecideLeaveRequest approve */
+                approve?: (boolean|null);
+
+                /** DecideLeaveRequest comment */
+                comment?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a DecideLeaveRequest. */
+            type $Shape = cosmo.v1.DecideLeaveRequest.$Properties;
+        }
+
+        /**
+         * Properties of a ListLeaveRequestsRequest.
+         * @deprecated Use cosmo.v1.ListLeaveRequestsRequest.$Properties instead.
+         */
+        interface IListLeaveRequestsRequest extends cosmo.v1.ListLeaveRequestsRequest.$Properties {
+        }
+
+        /** Represents a ListLeaveRequestsRequest. */
+        class ListLeaveRequestsRequest {
+
+            /**
+             * Constructs a new ListLeaveRequestsRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.ListLeaveRequestsRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ListLeaveRequestsRequest classId. */
+            classId: string;
+
+            /**
+             * Creates a new ListLeaveRequestsRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ListLeaveRequestsRequest instance
+             */
+            static create(properties: cosmo.v1.ListLeaveRequestsRequest.$Shape): cosmo.v1.ListLeaveRequestsRequest & cosmo.v1.ListLeaveRequestsRequest.$Shape;
+            static create(properties?: cosmo.v1.ListLeaveRequestsRequest.$Properties): cosmo.v1.ListLeaveRequestsRequest;
+
+            /**
+             * Encodes the specified ListLeaveRequestsRequest message. Does not implicitly {@link cosmo.v1.ListLeaveRequestsRequest.verify|verify} messages.
+             * @param message ListLeaveRequestsRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.ListLeaveRequestsRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ListLeaveRequestsRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.ListLeaveRequestsRequest & cosmo.v1.ListLeaveRequestsRequest.$Shape} ListLeaveRequestsRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ListLeaveRequestsRequest & cosmo.v1.ListLeaveRequestsRequest.$Shape;
+
+            /**
+             * Verifies a ListLeaveRequestsRequest message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a ListLeaveRequestsRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ListLeaveRequestsRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.ListLeaveRequestsRequest;
+
+            /**
+             * Creates a plain object from a ListLeaveRequestsRequest message. Also converts values to other types if specified.
+             * @param message ListLeaveRequestsRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.ListLeaveRequestsRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ListLeaveRequestsRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ListLeaveRequestsRequest {
+
+            /** Properties of a ListLeaveRequestsRequest. */
+            interface $Properties {
+
+                /** ListLeaveRequestsRequest classId */
+                classId?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ListLeaveRequestsRequest. */
+            type $Shape = cosmo.v1.ListLeaveRequestsRequest.$Properties;
+        }
+
+        /**
+         * Properties of an AttendanceReportRequest.
+         * @deprecated Use cosmo.v1.AttendanceReportRequest.$Properties instead.
+         */
+        interface IAttendanceReportRequest extends cosmo.v1.AttendanceReportRequest.$Properties {
+        }
+
+        /** Represents an AttendanceReportRequest. */
+        class AttendanceReportRequest {
+
+            /**
+             * Constructs a new AttendanceReportRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.AttendanceReportRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** AttendanceReportRequest lectureId. */
+            lectureId: string;
+
+            /**
+             * Creates a new AttendanceReportRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns AttendanceReportRequest instance
+             */
+            static create(properties: cosmo.v1.AttendanceReportRequest.$Shape): cosmo.v1.AttendanceReportRequest & cosmo.v1.AttendanceReportRequest.$Shape;
+            static create(properties?: cosmo.v1.AttendanceReportRequest.$Properties): cosmo.v1.AttendanceReportRequest;
+
+            /**
+             * Encodes the specified AttendanceReportRequest message. Does not implicitly {@link cosmo.v1.AttendanceReportRequest.verify|verify} messages.
+             * @param message AttendanceReportRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.AttendanceReportRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an AttendanceReportRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.AttendanceReportRequest & cosmo.v1.AttendanceReportRequest.$Shape} AttendanceReportRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.AttendanceReportRequest & cosmo.v1.AttendanceReportRequest.$Shape;
+
+            /**
+             * Verifies an AttendanceReportRequest message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an AttendanceReportRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns AttendanceReportRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.AttendanceReportRequest;
+
+            /**
+             * Creates a plain object from an AttendanceReportRequest message. Also converts values to other types if specified.
+             * @param message AttendanceReportRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.AttendanceReportRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this AttendanceReportRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace AttendanceReportRequest {
+
+            /** Properties of an AttendanceReportRequest. */
+            interface $Properties {
+
+                /** AttendanceReportRequest lectureId */
+                lectureId?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an AttendanceReportRequest. */
+            type $Shape = cosmo.v1.AttendanceReportRequest.$Properties;
+        }
+
+        /**
          * Properties of a ServerFrame.
          * @deprecated Use cosmo.v1.ServerFrame.$Properties instead.
          */
@@ -6051,6 +6891,18 @@ export namespace cosmo {
 
             /** ServerFrame sendNotification. */
             sendNotification?: (cosmo.v1.SendNotificationResponse.$Properties|null);
+
+            /** ServerFrame chatHistory. */
+            chatHistory?: (cosmo.v1.ChatHistory.$Properties|null);
+
+            /** ServerFrame leaveRequest. */
+            leaveRequest?: (cosmo.v1.LeaveRequestInfo.$Properties|null);
+
+            /** ServerFrame leaveRequests. */
+            leaveRequests?: (cosmo.v1.LeaveRequestList.$Properties|null);
+
+            /** ServerFrame attendanceReport. */
+            attendanceReport?: (cosmo.v1.AttendanceReport.$Properties|null);
 
             /** ServerFrame participantJoined. */
             participantJoined?: (cosmo.v1.ParticipantJoined.$Properties|null);
@@ -6119,7 +6971,7 @@ export namespace cosmo {
             mediaReset?: (cosmo.v1.MediaReset.$Properties|null);
 
             /** ServerFrame body. */
-            body?: ("error"|"ok"|"join"|"resume"|"pong"|"transportCreated"|"produce"|"consume"|"restartIce"|"sendNotification"|"participantJoined"|"participantLeft"|"participantUpdated"|"producerAdded"|"producerRemoved"|"producerPaused"|"producerResumed"|"consumerClosed"|"consumerPaused"|"consumerResumed"|"consumerLayersChanged"|"activeSpeaker"|"chat"|"handChanged"|"muted"|"classroomUpdated"|"classEnded"|"caption"|"notification"|"receiptSummary"|"errorEvent"|"mediaReset");
+            body?: ("error"|"ok"|"join"|"resume"|"pong"|"transportCreated"|"produce"|"consume"|"restartIce"|"sendNotification"|"chatHistory"|"leaveRequest"|"leaveRequests"|"attendanceReport"|"participantJoined"|"participantLeft"|"participantUpdated"|"producerAdded"|"producerRemoved"|"producerPaused"|"producerResumed"|"consumerClosed"|"consumerPaused"|"consumerResumed"|"consumerLayersChanged"|"activeSpeaker"|"chat"|"handChanged"|"muted"|"classroomUpdated"|"classEnded"|"caption"|"notification"|"receiptSummary"|"errorEvent"|"mediaReset");
 
             /**
              * Creates a new ServerFrame instance using the specified properties.
@@ -6217,6 +7069,18 @@ export namespace cosmo {
                 /** ServerFrame sendNotification */
                 sendNotification?: (cosmo.v1.SendNotificationResponse.$Properties|null);
 
+                /** ServerFrame chatHistory */
+                chatHistory?: (cosmo.v1.ChatHistory.$Properties|null);
+
+                /** ServerFrame leaveRequest */
+                leaveRequest?: (cosmo.v1.LeaveRequestInfo.$Properties|null);
+
+                /** ServerFrame leaveRequests */
+                leaveRequests?: (cosmo.v1.LeaveRequestList.$Properties|null);
+
+                /** ServerFrame attendanceReport */
+                attendanceReport?: (cosmo.v1.AttendanceReport.$Properties|null);
+
                 /** ServerFrame participantJoined */
                 participantJoined?: (cosmo.v1.ParticipantJoined.$Properties|null);
 
@@ -6284,7 +7148,7 @@ export namespace cosmo {
                 mediaReset?: (cosmo.v1.MediaReset.$Properties|null);
 
                 /** ServerFrame body */
-                body?: ("error"|"ok"|"join"|"resume"|"pong"|"transportCreated"|"produce"|"consume"|"restartIce"|"sendNotification"|"participantJoined"|"participantLeft"|"participantUpdated"|"producerAdded"|"producerRemoved"|"producerPaused"|"producerResumed"|"consumerClosed"|"consumerPaused"|"consumerResumed"|"consumerLayersChanged"|"activeSpeaker"|"chat"|"handChanged"|"muted"|"classroomUpdated"|"classEnded"|"caption"|"notification"|"receiptSummary"|"errorEvent"|"mediaReset");
+                body?: ("error"|"ok"|"join"|"resume"|"pong"|"transportCreated"|"produce"|"consume"|"restartIce"|"sendNotification"|"chatHistory"|"leaveRequest"|"leaveRequests"|"attendanceReport"|"participantJoined"|"participantLeft"|"participantUpdated"|"producerAdded"|"producerRemoved"|"producerPaused"|"producerResumed"|"consumerClosed"|"consumerPaused"|"consumerResumed"|"consumerLayersChanged"|"activeSpeaker"|"chat"|"handChanged"|"muted"|"classroomUpdated"|"classEnded"|"caption"|"notification"|"receiptSummary"|"errorEvent"|"mediaReset");
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -6304,6 +7168,10 @@ export namespace cosmo {
               consume?: cosmo.v1.ConsumeResponse.$Shape|null;
               restartIce?: cosmo.v1.RestartIceResponse.$Shape|null;
               sendNotification?: cosmo.v1.SendNotificationResponse.$Shape|null;
+              chatHistory?: cosmo.v1.ChatHistory.$Shape|null;
+              leaveRequest?: cosmo.v1.LeaveRequestInfo.$Shape|null;
+              leaveRequests?: cosmo.v1.LeaveRequestList.$Shape|null;
+              attendanceReport?: cosmo.v1.AttendanceReport.$Shape|null;
               participantJoined?: cosmo.v1.ParticipantJoined.$Shape|null;
               participantLeft?: cosmo.v1.ParticipantLeft.$Shape|null;
               participantUpdated?: cosmo.v1.ParticipantUpdated.$Shape|null;
@@ -6328,7 +7196,7 @@ export namespace cosmo {
               mediaReset?: cosmo.v1.MediaReset.$Shape|null;
               $unknowns?: Uint8Array[];
             } & (
-              ({ body?: undefined; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "error"; error: cosmo.v1.Error.$Shape; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "ok"; error?: null; ok: cosmo.v1.Ok.$Shape; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "join"; error?: null; ok?: null; join: cosmo.v1.JoinResponse.$Shape; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "resume"; error?: null; ok?: null; join?: null; resume: cosmo.v1.ResumeResponse.$Shape; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "pong"; error?: null; ok?: null; join?: null; resume?: null; pong: cosmo.v1.PongResponse.$Shape; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "transportCreated"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated: cosmo.v1.TransportCreated.$Shape; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "produce"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce: cosmo.v1.ProduceResponse.$Shape; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "consume"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume: cosmo.v1.ConsumeResponse.$Shape; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "restartIce"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce: cosmo.v1.RestartIceResponse.$Shape; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "sendNotification"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification: cosmo.v1.SendNotificationResponse.$Shape; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "participantJoined"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined: cosmo.v1.ParticipantJoined.$Shape; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "participantLeft"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft: cosmo.v1.ParticipantLeft.$Shape; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "participantUpdated"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated: cosmo.v1.ParticipantUpdated.$Shape; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "producerAdded"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded: cosmo.v1.ProducerAdded.$Shape; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "producerRemoved"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved: cosmo.v1.ProducerRemoved.$Shape; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "producerPaused"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused: cosmo.v1.ProducerPaused.$Shape; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "producerResumed"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed: cosmo.v1.ProducerResumed.$Shape; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "consumerClosed"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed: cosmo.v1.ConsumerClosed.$Shape; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "consumerPaused"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused: cosmo.v1.ConsumerPaused.$Shape; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "consumerResumed"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed: cosmo.v1.ConsumerResumed.$Shape; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "consumerLayersChanged"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged: cosmo.v1.ConsumerLayersChanged.$Shape; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "activeSpeaker"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker: cosmo.v1.ActiveSpeaker.$Shape; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "chat"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat: cosmo.v1.ChatMessage.$Shape; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "handChanged"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged: cosmo.v1.HandChanged.$Shape; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "muted"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted: cosmo.v1.Muted.$Shape; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "classroomUpdated"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated: cosmo.v1.ClassroomUpdated.$Shape; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "classEnded"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded: cosmo.v1.ClassEnded.$Shape; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "caption"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption: cosmo.v1.CaptionEvent.$Shape; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "notification"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification: cosmo.v1.Notification.$Shape; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "receiptSummary"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary: cosmo.v1.ReceiptSummary.$Shape; errorEvent?: null; mediaReset?: null }|{ body?: "errorEvent"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent: cosmo.v1.ErrorEvent.$Shape; mediaReset?: null }|{ body?: "mediaReset"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset: cosmo.v1.MediaReset.$Shape })
+              ({ body?: undefined; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "error"; error: cosmo.v1.Error.$Shape; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "ok"; error?: null; ok: cosmo.v1.Ok.$Shape; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "join"; error?: null; ok?: null; join: cosmo.v1.JoinResponse.$Shape; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "resume"; error?: null; ok?: null; join?: null; resume: cosmo.v1.ResumeResponse.$Shape; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "pong"; error?: null; ok?: null; join?: null; resume?: null; pong: cosmo.v1.PongResponse.$Shape; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "transportCreated"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated: cosmo.v1.TransportCreated.$Shape; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "produce"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce: cosmo.v1.ProduceResponse.$Shape; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "consume"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume: cosmo.v1.ConsumeResponse.$Shape; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "restartIce"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce: cosmo.v1.RestartIceResponse.$Shape; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "sendNotification"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification: cosmo.v1.SendNotificationResponse.$Shape; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "chatHistory"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory: cosmo.v1.ChatHistory.$Shape; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "leaveRequest"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest: cosmo.v1.LeaveRequestInfo.$Shape; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "leaveRequests"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests: cosmo.v1.LeaveRequestList.$Shape; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "attendanceReport"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport: cosmo.v1.AttendanceReport.$Shape; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "participantJoined"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined: cosmo.v1.ParticipantJoined.$Shape; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "participantLeft"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft: cosmo.v1.ParticipantLeft.$Shape; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "participantUpdated"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated: cosmo.v1.ParticipantUpdated.$Shape; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "producerAdded"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded: cosmo.v1.ProducerAdded.$Shape; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "producerRemoved"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved: cosmo.v1.ProducerRemoved.$Shape; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "producerPaused"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused: cosmo.v1.ProducerPaused.$Shape; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "producerResumed"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed: cosmo.v1.ProducerResumed.$Shape; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "consumerClosed"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed: cosmo.v1.ConsumerClosed.$Shape; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "consumerPaused"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused: cosmo.v1.ConsumerPaused.$Shape; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "consumerResumed"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed: cosmo.v1.ConsumerResumed.$Shape; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "consumerLayersChanged"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged: cosmo.v1.ConsumerLayersChanged.$Shape; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "activeSpeaker"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker: cosmo.v1.ActiveSpeaker.$Shape; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "chat"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat: cosmo.v1.ChatMessage.$Shape; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "handChanged"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged: cosmo.v1.HandChanged.$Shape; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "muted"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted: cosmo.v1.Muted.$Shape; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "classroomUpdated"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated: cosmo.v1.ClassroomUpdated.$Shape; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "classEnded"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded: cosmo.v1.ClassEnded.$Shape; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "caption"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption: cosmo.v1.CaptionEvent.$Shape; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "notification"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification: cosmo.v1.Notification.$Shape; receiptSummary?: null; errorEvent?: null; mediaReset?: null }|{ body?: "receiptSummary"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary: cosmo.v1.ReceiptSummary.$Shape; errorEvent?: null; mediaReset?: null }|{ body?: "errorEvent"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent: cosmo.v1.ErrorEvent.$Shape; mediaReset?: null }|{ body?: "mediaReset"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset: cosmo.v1.MediaReset.$Shape })
             );
         }
 
@@ -6564,6 +7432,9 @@ export namespace cosmo {
             /** JoinResponse resumeGraceMs. */
             resumeGraceMs: number;
 
+            /** JoinResponse recentChat. */
+            recentChat: cosmo.v1.ChatMessage.$Properties[];
+
             /**
              * Creates a new JoinResponse instance using the specified properties.
              * @param [properties] Properties to set
@@ -6651,6 +7522,9 @@ export namespace cosmo {
                 /** JoinResponse resumeGraceMs */
                 resumeGraceMs?: (number|null);
 
+                /** JoinResponse recentChat */
+                recentChat?: (cosmo.v1.ChatMessage.$Properties[]|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -6666,6 +7540,7 @@ export namespace cosmo {
               participants?: cosmo.v1.ParticipantInfo.$Shape[]|null;
               iceServers?: cosmo.v1.IceServer.$Shape[]|null;
               resumeGraceMs?: number|null;
+              recentChat?: cosmo.v1.ChatMessage.$Shape[]|null;
               $unknowns?: Uint8Array[];
             };
         }
@@ -7437,6 +8312,291 @@ export namespace cosmo {
 
             /** Shape of a RestartIceResponse. */
             type $Shape = cosmo.v1.RestartIceResponse.$Properties;
+        }
+
+        /**
+         * Properties of a ChatHistory.
+         * @deprecated Use cosmo.v1.ChatHistory.$Properties instead.
+         */
+        interface IChatHistory extends cosmo.v1.ChatHistory.$Properties {
+        }
+
+        /** Represents a ChatHistory. */
+        class ChatHistory {
+
+            /**
+             * Constructs a new ChatHistory.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.ChatHistory.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ChatHistory messages. */
+            messages: cosmo.v1.ChatMessage.$Properties[];
+
+            /**
+             * Creates a new ChatHistory instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ChatHistory instance
+             */
+            static create(properties: cosmo.v1.ChatHistory.$Shape): cosmo.v1.ChatHistory & cosmo.v1.ChatHistory.$Shape;
+            static create(properties?: cosmo.v1.ChatHistory.$Properties): cosmo.v1.ChatHistory;
+
+            /**
+             * Encodes the specified ChatHistory message. Does not implicitly {@link cosmo.v1.ChatHistory.verify|verify} messages.
+             * @param message ChatHistory message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.ChatHistory.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ChatHistory message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.ChatHistory & cosmo.v1.ChatHistory.$Shape} ChatHistory
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ChatHistory & cosmo.v1.ChatHistory.$Shape;
+
+            /**
+             * Verifies a ChatHistory message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a ChatHistory message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ChatHistory
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.ChatHistory;
+
+            /**
+             * Creates a plain object from a ChatHistory message. Also converts values to other types if specified.
+             * @param message ChatHistory
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.ChatHistory, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ChatHistory to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ChatHistory {
+
+            /** Properties of a ChatHistory. */
+            interface $Properties {
+
+                /** ChatHistory messages */
+                messages?: (cosmo.v1.ChatMessage.$Properties[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ChatHistory. */
+            type $Shape = cosmo.v1.ChatHistory.$Properties;
+        }
+
+        /**
+         * Properties of a LeaveRequestList.
+         * @deprecated Use cosmo.v1.LeaveRequestList.$Properties instead.
+         */
+        interface ILeaveRequestList extends cosmo.v1.LeaveRequestList.$Properties {
+        }
+
+        /** Represents a LeaveRequestList. */
+        class LeaveRequestList {
+
+            /**
+             * Constructs a new LeaveRequestList.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.LeaveRequestList.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** LeaveRequestList requests. */
+            requests: cosmo.v1.LeaveRequestInfo.$Properties[];
+
+            /**
+             * Creates a new LeaveRequestList instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns LeaveRequestList instance
+             */
+            static create(properties: cosmo.v1.LeaveRequestList.$Shape): cosmo.v1.LeaveRequestList & cosmo.v1.LeaveRequestList.$Shape;
+            static create(properties?: cosmo.v1.LeaveRequestList.$Properties): cosmo.v1.LeaveRequestList;
+
+            /**
+             * Encodes the specified LeaveRequestList message. Does not implicitly {@link cosmo.v1.LeaveRequestList.verify|verify} messages.
+             * @param message LeaveRequestList message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.LeaveRequestList.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a LeaveRequestList message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.LeaveRequestList & cosmo.v1.LeaveRequestList.$Shape} LeaveRequestList
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.LeaveRequestList & cosmo.v1.LeaveRequestList.$Shape;
+
+            /**
+             * Verifies a LeaveRequestList message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a LeaveRequestList message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns LeaveRequestList
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.LeaveRequestList;
+
+            /**
+             * Creates a plain object from a LeaveRequestList message. Also converts values to other types if specified.
+             * @param message LeaveRequestList
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.LeaveRequestList, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this LeaveRequestList to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace LeaveRequestList {
+
+            /** Properties of a LeaveRequestList. */
+            interface $Properties {
+
+                /** LeaveRequestList requests */
+                requests?: (cosmo.v1.LeaveRequestInfo.$Properties[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a LeaveRequestList. */
+            type $Shape = cosmo.v1.LeaveRequestList.$Properties;
+        }
+
+        /**
+         * Properties of an AttendanceReport.
+         * @deprecated Use cosmo.v1.AttendanceReport.$Properties instead.
+         */
+        interface IAttendanceReport extends cosmo.v1.AttendanceReport.$Properties {
+        }
+
+        /** Represents an AttendanceReport. */
+        class AttendanceReport {
+
+            /**
+             * Constructs a new AttendanceReport.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.AttendanceReport.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** AttendanceReport lectureId. */
+            lectureId: string;
+
+            /** AttendanceReport rows. */
+            rows: cosmo.v1.AttendanceRow.$Properties[];
+
+            /**
+             * Creates a new AttendanceReport instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns AttendanceReport instance
+             */
+            static create(properties: cosmo.v1.AttendanceReport.$Shape): cosmo.v1.AttendanceReport & cosmo.v1.AttendanceReport.$Shape;
+            static create(properties?: cosmo.v1.AttendanceReport.$Properties): cosmo.v1.AttendanceReport;
+
+            /**
+             * Encodes the specified AttendanceReport message. Does not implicitly {@link cosmo.v1.AttendanceReport.verify|verify} messages.
+             * @param message AttendanceReport message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.AttendanceReport.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an AttendanceReport message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.AttendanceReport & cosmo.v1.AttendanceReport.$Shape} AttendanceReport
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.AttendanceReport & cosmo.v1.AttendanceReport.$Shape;
+
+            /**
+             * Verifies an AttendanceReport message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an AttendanceReport message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns AttendanceReport
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.AttendanceReport;
+
+            /**
+             * Creates a plain object from an AttendanceReport message. Also converts values to other types if specified.
+             * @param message AttendanceReport
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.AttendanceReport, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this AttendanceReport to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace AttendanceReport {
+
+            /** Properties of an AttendanceReport. */
+            interface $Properties {
+
+                /** AttendanceReport lectureId */
+                lectureId?: (string|null);
+
+                /** AttendanceReport rows */
+                rows?: (cosmo.v1.AttendanceRow.$Properties[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an AttendanceReport. */
+            type $Shape = cosmo.v1.AttendanceReport.$Properties;
         }
 
         /**

@@ -1111,6 +1111,7 @@ export const cosmo = $root.cosmo = (() => {
             ChatMessage.prototype.text = "";
             ChatMessage.prototype.sentAt = 0;
             ChatMessage.prototype.toParticipantId = "";
+            ChatMessage.prototype.seq = 0;
 
             ChatMessage.create = function(properties) {
                 return new ChatMessage(properties);
@@ -1135,6 +1136,8 @@ export const cosmo = $root.cosmo = (() => {
                     writer.uint32(41).double(message.sentAt);
                 if (message.toParticipantId != null && $Object.hasOwnProperty.call(message, "toParticipantId") && message.toParticipantId !== "")
                     writer.uint32(50).string(message.toParticipantId);
+                if (message.seq != null && $Object.hasOwnProperty.call(message, "seq") && message.seq !== 0)
+                    writer.uint32(56).uint32(message.seq);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1222,6 +1225,15 @@ export const cosmo = $root.cosmo = (() => {
                                 delete message.toParticipantId;
                             continue;
                         }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.seq = value;
+                            else
+                                delete message.seq;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1264,6 +1276,9 @@ export const cosmo = $root.cosmo = (() => {
                 if (message.toParticipantId != null && $Object.hasOwnProperty.call(message, "toParticipantId"))
                     if (!$util.isString(message.toParticipantId))
                         return "toParticipantId: string expected";
+                if (message.seq != null && $Object.hasOwnProperty.call(message, "seq"))
+                    if (!$util.isInteger(message.seq))
+                        return "seq: integer expected";
                 return null;
             };
 
@@ -1295,6 +1310,9 @@ export const cosmo = $root.cosmo = (() => {
                 if (object.toParticipantId != null)
                     if (typeof object.toParticipantId !== "string" || object.toParticipantId.length)
                         message.toParticipantId = $String(object.toParticipantId);
+                if (object.seq != null)
+                    if ($Number(object.seq) !== 0)
+                        message.seq = object.seq >>> 0;
                 return message;
             };
 
@@ -1313,6 +1331,7 @@ export const cosmo = $root.cosmo = (() => {
                     object.text = "";
                     object.sentAt = 0;
                     object.toParticipantId = "";
+                    object.seq = 0;
                 }
                 if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
                     object.id = message.id;
@@ -1326,6 +1345,8 @@ export const cosmo = $root.cosmo = (() => {
                     object.sentAt = options.json && !$isFinite(message.sentAt) ? $String(message.sentAt) : message.sentAt;
                 if (message.toParticipantId != null && $Object.hasOwnProperty.call(message, "toParticipantId"))
                     object.toParticipantId = message.toParticipantId;
+                if (message.seq != null && $Object.hasOwnProperty.call(message, "seq"))
+                    object.seq = message.seq;
                 return object;
             };
 
@@ -2140,6 +2161,640 @@ export const cosmo = $root.cosmo = (() => {
             };
 
             return ReceiptSummary;
+        })();
+
+        v1.LeaveStatus = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "LEAVE_STATUS_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "LEAVE_STATUS_PENDING"] = 1;
+            values[valuesById[2] = "LEAVE_STATUS_APPROVED"] = 2;
+            values[valuesById[3] = "LEAVE_STATUS_REJECTED"] = 3;
+            return values;
+        })();
+
+        v1.LeaveRequestInfo = (function() {
+
+            const LeaveRequestInfo = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            LeaveRequestInfo.prototype.id = "";
+            LeaveRequestInfo.prototype.personId = "";
+            LeaveRequestInfo.prototype.classId = "";
+            LeaveRequestInfo.prototype.fromDate = "";
+            LeaveRequestInfo.prototype.toDate = "";
+            LeaveRequestInfo.prototype.reason = "";
+            LeaveRequestInfo.prototype.status = 0;
+            LeaveRequestInfo.prototype.decidedBy = "";
+            LeaveRequestInfo.prototype.comment = "";
+            LeaveRequestInfo.prototype.createdAt = 0;
+
+            LeaveRequestInfo.create = function(properties) {
+                return new LeaveRequestInfo(properties);
+            };
+
+            LeaveRequestInfo.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
+                    writer.uint32(10).string(message.id);
+                if (message.personId != null && $Object.hasOwnProperty.call(message, "personId") && message.personId !== "")
+                    writer.uint32(18).string(message.personId);
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId") && message.classId !== "")
+                    writer.uint32(26).string(message.classId);
+                if (message.fromDate != null && $Object.hasOwnProperty.call(message, "fromDate") && message.fromDate !== "")
+                    writer.uint32(34).string(message.fromDate);
+                if (message.toDate != null && $Object.hasOwnProperty.call(message, "toDate") && message.toDate !== "")
+                    writer.uint32(42).string(message.toDate);
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                    writer.uint32(50).string(message.reason);
+                if (message.status != null && $Object.hasOwnProperty.call(message, "status") && message.status !== 0)
+                    writer.uint32(56).int32(message.status);
+                if (message.decidedBy != null && $Object.hasOwnProperty.call(message, "decidedBy") && message.decidedBy !== "")
+                    writer.uint32(66).string(message.decidedBy);
+                if (message.comment != null && $Object.hasOwnProperty.call(message, "comment") && message.comment !== "")
+                    writer.uint32(74).string(message.comment);
+                if (message.createdAt != null && $Object.hasOwnProperty.call(message, "createdAt") && !$Object.is(message.createdAt, 0))
+                    writer.uint32(81).double(message.createdAt);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            LeaveRequestInfo.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.LeaveRequestInfo();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.id = value;
+                            else
+                                delete message.id;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.personId = value;
+                            else
+                                delete message.personId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.classId = value;
+                            else
+                                delete message.classId;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.fromDate = value;
+                            else
+                                delete message.fromDate;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.toDate = value;
+                            else
+                                delete message.toDate;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.reason = value;
+                            else
+                                delete message.reason;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.status = value;
+                            else
+                                delete message.status;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.decidedBy = value;
+                            else
+                                delete message.decidedBy;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.comment = value;
+                            else
+                                delete message.comment;
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.createdAt = value;
+                            else
+                                delete message.createdAt;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            LeaveRequestInfo.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    if (!$util.isString(message.id))
+                        return "id: string expected";
+                if (message.personId != null && $Object.hasOwnProperty.call(message, "personId"))
+                    if (!$util.isString(message.personId))
+                        return "personId: string expected";
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
+                    if (!$util.isString(message.classId))
+                        return "classId: string expected";
+                if (message.fromDate != null && $Object.hasOwnProperty.call(message, "fromDate"))
+                    if (!$util.isString(message.fromDate))
+                        return "fromDate: string expected";
+                if (message.toDate != null && $Object.hasOwnProperty.call(message, "toDate"))
+                    if (!$util.isString(message.toDate))
+                        return "toDate: string expected";
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
+                    if (!$util.isString(message.reason))
+                        return "reason: string expected";
+                if (message.status != null && $Object.hasOwnProperty.call(message, "status"))
+                    if (typeof message.status !== "number" || (message.status | 0) !== message.status)
+                        return "status: enum value expected";
+                if (message.decidedBy != null && $Object.hasOwnProperty.call(message, "decidedBy"))
+                    if (!$util.isString(message.decidedBy))
+                        return "decidedBy: string expected";
+                if (message.comment != null && $Object.hasOwnProperty.call(message, "comment"))
+                    if (!$util.isString(message.comment))
+                        return "comment: string expected";
+                if (message.createdAt != null && $Object.hasOwnProperty.call(message, "createdAt"))
+                    if (typeof message.createdAt !== "number")
+                        return "createdAt: number expected";
+                return null;
+            };
+
+            LeaveRequestInfo.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.LeaveRequestInfo)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.LeaveRequestInfo: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.LeaveRequestInfo();
+                if (object.id != null)
+                    if (typeof object.id !== "string" || object.id.length)
+                        message.id = $String(object.id);
+                if (object.personId != null)
+                    if (typeof object.personId !== "string" || object.personId.length)
+                        message.personId = $String(object.personId);
+                if (object.classId != null)
+                    if (typeof object.classId !== "string" || object.classId.length)
+                        message.classId = $String(object.classId);
+                if (object.fromDate != null)
+                    if (typeof object.fromDate !== "string" || object.fromDate.length)
+                        message.fromDate = $String(object.fromDate);
+                if (object.toDate != null)
+                    if (typeof object.toDate !== "string" || object.toDate.length)
+                        message.toDate = $String(object.toDate);
+                if (object.reason != null)
+                    if (typeof object.reason !== "string" || object.reason.length)
+                        message.reason = $String(object.reason);
+                if (object.status !== 0 && (typeof object.status !== "string" || $root.cosmo.v1.LeaveStatus[object.status] !== 0))
+                    switch (object.status) {
+                    case "LEAVE_STATUS_UNSPECIFIED":
+                    case 0:
+                        message.status = 0;
+                        break;
+                    case "LEAVE_STATUS_PENDING":
+                    case 1:
+                        message.status = 1;
+                        break;
+                    case "LEAVE_STATUS_APPROVED":
+                    case 2:
+                        message.status = 2;
+                        break;
+                    case "LEAVE_STATUS_REJECTED":
+                    case 3:
+                        message.status = 3;
+                        break;
+                    default:
+                        if (typeof object.status === "number" && (object.status | 0) === object.status)
+                            message.status = object.status;
+                    }
+                if (object.decidedBy != null)
+                    if (typeof object.decidedBy !== "string" || object.decidedBy.length)
+                        message.decidedBy = $String(object.decidedBy);
+                if (object.comment != null)
+                    if (typeof object.comment !== "string" || object.comment.length)
+                        message.comment = $String(object.comment);
+                if (object.createdAt != null)
+                    if (!$Object.is($Number(object.createdAt), 0))
+                        message.createdAt = $Number(object.createdAt);
+                return message;
+            };
+
+            LeaveRequestInfo.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.id = "";
+                    object.personId = "";
+                    object.classId = "";
+                    object.fromDate = "";
+                    object.toDate = "";
+                    object.reason = "";
+                    object.status = options.enums === $String ? "LEAVE_STATUS_UNSPECIFIED" : 0;
+                    object.decidedBy = "";
+                    object.comment = "";
+                    object.createdAt = 0;
+                }
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    object.id = message.id;
+                if (message.personId != null && $Object.hasOwnProperty.call(message, "personId"))
+                    object.personId = message.personId;
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
+                    object.classId = message.classId;
+                if (message.fromDate != null && $Object.hasOwnProperty.call(message, "fromDate"))
+                    object.fromDate = message.fromDate;
+                if (message.toDate != null && $Object.hasOwnProperty.call(message, "toDate"))
+                    object.toDate = message.toDate;
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
+                    object.reason = message.reason;
+                if (message.status != null && $Object.hasOwnProperty.call(message, "status"))
+                    object.status = options.enums === $String ? $root.cosmo.v1.LeaveStatus[message.status] === $undefined ? message.status : $root.cosmo.v1.LeaveStatus[message.status] : message.status;
+                if (message.decidedBy != null && $Object.hasOwnProperty.call(message, "decidedBy"))
+                    object.decidedBy = message.decidedBy;
+                if (message.comment != null && $Object.hasOwnProperty.call(message, "comment"))
+                    object.comment = message.comment;
+                if (message.createdAt != null && $Object.hasOwnProperty.call(message, "createdAt"))
+                    object.createdAt = options.json && !$isFinite(message.createdAt) ? $String(message.createdAt) : message.createdAt;
+                return object;
+            };
+
+            LeaveRequestInfo.prototype.toJSON = function() {
+                return LeaveRequestInfo.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return LeaveRequestInfo;
+        })();
+
+        v1.AttendanceRow = (function() {
+
+            const AttendanceRow = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            AttendanceRow.prototype.personId = "";
+            AttendanceRow.prototype.name = "";
+            AttendanceRow.prototype.className = "";
+            AttendanceRow.prototype.lecture = "";
+            AttendanceRow.prototype.status = "";
+            AttendanceRow.prototype.firstJoin = 0;
+            AttendanceRow.prototype.lastLeave = 0;
+            AttendanceRow.prototype.minutes = 0;
+
+            AttendanceRow.create = function(properties) {
+                return new AttendanceRow(properties);
+            };
+
+            AttendanceRow.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.personId != null && $Object.hasOwnProperty.call(message, "personId") && message.personId !== "")
+                    writer.uint32(10).string(message.personId);
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(18).string(message.name);
+                if (message.className != null && $Object.hasOwnProperty.call(message, "className") && message.className !== "")
+                    writer.uint32(26).string(message.className);
+                if (message.lecture != null && $Object.hasOwnProperty.call(message, "lecture") && message.lecture !== "")
+                    writer.uint32(34).string(message.lecture);
+                if (message.status != null && $Object.hasOwnProperty.call(message, "status") && message.status !== "")
+                    writer.uint32(42).string(message.status);
+                if (message.firstJoin != null && $Object.hasOwnProperty.call(message, "firstJoin") && !$Object.is(message.firstJoin, 0))
+                    writer.uint32(49).double(message.firstJoin);
+                if (message.lastLeave != null && $Object.hasOwnProperty.call(message, "lastLeave") && !$Object.is(message.lastLeave, 0))
+                    writer.uint32(57).double(message.lastLeave);
+                if (message.minutes != null && $Object.hasOwnProperty.call(message, "minutes") && message.minutes !== 0)
+                    writer.uint32(64).uint32(message.minutes);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            AttendanceRow.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.AttendanceRow();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.personId = value;
+                            else
+                                delete message.personId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.className = value;
+                            else
+                                delete message.className;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.lecture = value;
+                            else
+                                delete message.lecture;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.status = value;
+                            else
+                                delete message.status;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.firstJoin = value;
+                            else
+                                delete message.firstJoin;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.lastLeave = value;
+                            else
+                                delete message.lastLeave;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.minutes = value;
+                            else
+                                delete message.minutes;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            AttendanceRow.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.personId != null && $Object.hasOwnProperty.call(message, "personId"))
+                    if (!$util.isString(message.personId))
+                        return "personId: string expected";
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                    if (!$util.isString(message.name))
+                        return "name: string expected";
+                if (message.className != null && $Object.hasOwnProperty.call(message, "className"))
+                    if (!$util.isString(message.className))
+                        return "className: string expected";
+                if (message.lecture != null && $Object.hasOwnProperty.call(message, "lecture"))
+                    if (!$util.isString(message.lecture))
+                        return "lecture: string expected";
+                if (message.status != null && $Object.hasOwnProperty.call(message, "status"))
+                    if (!$util.isString(message.status))
+                        return "status: string expected";
+                if (message.firstJoin != null && $Object.hasOwnProperty.call(message, "firstJoin"))
+                    if (typeof message.firstJoin !== "number")
+                        return "firstJoin: number expected";
+                if (message.lastLeave != null && $Object.hasOwnProperty.call(message, "lastLeave"))
+                    if (typeof message.lastLeave !== "number")
+                        return "lastLeave: number expected";
+                if (message.minutes != null && $Object.hasOwnProperty.call(message, "minutes"))
+                    if (!$util.isInteger(message.minutes))
+                        return "minutes: integer expected";
+                return null;
+            };
+
+            AttendanceRow.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.AttendanceRow)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.AttendanceRow: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.AttendanceRow();
+                if (object.personId != null)
+                    if (typeof object.personId !== "string" || object.personId.length)
+                        message.personId = $String(object.personId);
+                if (object.name != null)
+                    if (typeof object.name !== "string" || object.name.length)
+                        message.name = $String(object.name);
+                if (object.className != null)
+                    if (typeof object.className !== "string" || object.className.length)
+                        message.className = $String(object.className);
+                if (object.lecture != null)
+                    if (typeof object.lecture !== "string" || object.lecture.length)
+                        message.lecture = $String(object.lecture);
+                if (object.status != null)
+                    if (typeof object.status !== "string" || object.status.length)
+                        message.status = $String(object.status);
+                if (object.firstJoin != null)
+                    if (!$Object.is($Number(object.firstJoin), 0))
+                        message.firstJoin = $Number(object.firstJoin);
+                if (object.lastLeave != null)
+                    if (!$Object.is($Number(object.lastLeave), 0))
+                        message.lastLeave = $Number(object.lastLeave);
+                if (object.minutes != null)
+                    if ($Number(object.minutes) !== 0)
+                        message.minutes = object.minutes >>> 0;
+                return message;
+            };
+
+            AttendanceRow.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.personId = "";
+                    object.name = "";
+                    object.className = "";
+                    object.lecture = "";
+                    object.status = "";
+                    object.firstJoin = 0;
+                    object.lastLeave = 0;
+                    object.minutes = 0;
+                }
+                if (message.personId != null && $Object.hasOwnProperty.call(message, "personId"))
+                    object.personId = message.personId;
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                    object.name = message.name;
+                if (message.className != null && $Object.hasOwnProperty.call(message, "className"))
+                    object.className = message.className;
+                if (message.lecture != null && $Object.hasOwnProperty.call(message, "lecture"))
+                    object.lecture = message.lecture;
+                if (message.status != null && $Object.hasOwnProperty.call(message, "status"))
+                    object.status = message.status;
+                if (message.firstJoin != null && $Object.hasOwnProperty.call(message, "firstJoin"))
+                    object.firstJoin = options.json && !$isFinite(message.firstJoin) ? $String(message.firstJoin) : message.firstJoin;
+                if (message.lastLeave != null && $Object.hasOwnProperty.call(message, "lastLeave"))
+                    object.lastLeave = options.json && !$isFinite(message.lastLeave) ? $String(message.lastLeave) : message.lastLeave;
+                if (message.minutes != null && $Object.hasOwnProperty.call(message, "minutes"))
+                    object.minutes = message.minutes;
+                return object;
+            };
+
+            AttendanceRow.prototype.toJSON = function() {
+                return AttendanceRow.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return AttendanceRow;
         })();
 
         v1.ParamValue = (function() {
@@ -6076,6 +6731,7 @@ export const cosmo = $root.cosmo = (() => {
             ClientFrame.prototype.sendChat = null;
             ClientFrame.prototype.raiseHand = null;
             ClientFrame.prototype.lowerHand = null;
+            ClientFrame.prototype.chatHistory = null;
             ClientFrame.prototype.mute = null;
             ClientFrame.prototype.setPermissions = null;
             ClientFrame.prototype.lockRoom = null;
@@ -6083,11 +6739,15 @@ export const cosmo = $root.cosmo = (() => {
             ClientFrame.prototype.subscribeCaptions = null;
             ClientFrame.prototype.sendNotification = null;
             ClientFrame.prototype.notificationReceipt = null;
+            ClientFrame.prototype.requestLeave = null;
+            ClientFrame.prototype.decideLeave = null;
+            ClientFrame.prototype.listLeaveRequests = null;
+            ClientFrame.prototype.attendanceReport = null;
 
             let $oneOfFields;
 
             $Object.defineProperty(ClientFrame.prototype, "request", {
-                get: $util.oneOfGetter($oneOfFields = ["join", "leave", "resume", "ping", "createTransport", "connectTransport", "restartIce", "produce", "closeProducer", "pauseProducer", "resumeProducer", "consume", "pauseConsumer", "resumeConsumer", "closeConsumer", "setPreferredLayers", "setRtpCapabilities", "sendChat", "raiseHand", "lowerHand", "mute", "setPermissions", "lockRoom", "endClass", "subscribeCaptions", "sendNotification", "notificationReceipt"]),
+                get: $util.oneOfGetter($oneOfFields = ["join", "leave", "resume", "ping", "createTransport", "connectTransport", "restartIce", "produce", "closeProducer", "pauseProducer", "resumeProducer", "consume", "pauseConsumer", "resumeConsumer", "closeConsumer", "setPreferredLayers", "setRtpCapabilities", "sendChat", "raiseHand", "lowerHand", "chatHistory", "mute", "setPermissions", "lockRoom", "endClass", "subscribeCaptions", "sendNotification", "notificationReceipt", "requestLeave", "decideLeave", "listLeaveRequests", "attendanceReport"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -6144,6 +6804,8 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.RaiseHandRequest.encode(message.raiseHand, writer.uint32(330).fork(), _depth + 1).ldelim();
                 if (message.lowerHand != null && $Object.hasOwnProperty.call(message, "lowerHand"))
                     $root.cosmo.v1.LowerHandRequest.encode(message.lowerHand, writer.uint32(338).fork(), _depth + 1).ldelim();
+                if (message.chatHistory != null && $Object.hasOwnProperty.call(message, "chatHistory"))
+                    $root.cosmo.v1.ChatHistoryRequest.encode(message.chatHistory, writer.uint32(346).fork(), _depth + 1).ldelim();
                 if (message.mute != null && $Object.hasOwnProperty.call(message, "mute"))
                     $root.cosmo.v1.MuteRequest.encode(message.mute, writer.uint32(402).fork(), _depth + 1).ldelim();
                 if (message.setPermissions != null && $Object.hasOwnProperty.call(message, "setPermissions"))
@@ -6158,6 +6820,14 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.SendNotificationRequest.encode(message.sendNotification, writer.uint32(562).fork(), _depth + 1).ldelim();
                 if (message.notificationReceipt != null && $Object.hasOwnProperty.call(message, "notificationReceipt"))
                     $root.cosmo.v1.NotificationReceiptRequest.encode(message.notificationReceipt, writer.uint32(570).fork(), _depth + 1).ldelim();
+                if (message.requestLeave != null && $Object.hasOwnProperty.call(message, "requestLeave"))
+                    $root.cosmo.v1.RequestLeaveRequest.encode(message.requestLeave, writer.uint32(578).fork(), _depth + 1).ldelim();
+                if (message.decideLeave != null && $Object.hasOwnProperty.call(message, "decideLeave"))
+                    $root.cosmo.v1.DecideLeaveRequest.encode(message.decideLeave, writer.uint32(586).fork(), _depth + 1).ldelim();
+                if (message.listLeaveRequests != null && $Object.hasOwnProperty.call(message, "listLeaveRequests"))
+                    $root.cosmo.v1.ListLeaveRequestsRequest.encode(message.listLeaveRequests, writer.uint32(594).fork(), _depth + 1).ldelim();
+                if (message.attendanceReport != null && $Object.hasOwnProperty.call(message, "attendanceReport"))
+                    $root.cosmo.v1.AttendanceReportRequest.encode(message.attendanceReport, writer.uint32(602).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -6340,6 +7010,13 @@ export const cosmo = $root.cosmo = (() => {
                             message.request = "lowerHand";
                             continue;
                         }
+                    case 43: {
+                            if (wireType !== 2)
+                                break;
+                            message.chatHistory = $root.cosmo.v1.ChatHistoryRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.chatHistory);
+                            message.request = "chatHistory";
+                            continue;
+                        }
                     case 50: {
                             if (wireType !== 2)
                                 break;
@@ -6387,6 +7064,34 @@ export const cosmo = $root.cosmo = (() => {
                                 break;
                             message.notificationReceipt = $root.cosmo.v1.NotificationReceiptRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.notificationReceipt);
                             message.request = "notificationReceipt";
+                            continue;
+                        }
+                    case 72: {
+                            if (wireType !== 2)
+                                break;
+                            message.requestLeave = $root.cosmo.v1.RequestLeaveRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.requestLeave);
+                            message.request = "requestLeave";
+                            continue;
+                        }
+                    case 73: {
+                            if (wireType !== 2)
+                                break;
+                            message.decideLeave = $root.cosmo.v1.DecideLeaveRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.decideLeave);
+                            message.request = "decideLeave";
+                            continue;
+                        }
+                    case 74: {
+                            if (wireType !== 2)
+                                break;
+                            message.listLeaveRequests = $root.cosmo.v1.ListLeaveRequestsRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.listLeaveRequests);
+                            message.request = "listLeaveRequests";
+                            continue;
+                        }
+                    case 75: {
+                            if (wireType !== 2)
+                                break;
+                            message.attendanceReport = $root.cosmo.v1.AttendanceReportRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.attendanceReport);
+                            message.request = "attendanceReport";
                             continue;
                         }
                     }
@@ -6615,6 +7320,16 @@ export const cosmo = $root.cosmo = (() => {
                             return "lowerHand." + error;
                     }
                 }
+                if (message.chatHistory != null && $Object.hasOwnProperty.call(message, "chatHistory")) {
+                    if (properties.request === 1)
+                        return "request: multiple values";
+                    properties.request = 1;
+                    {
+                        let error = $root.cosmo.v1.ChatHistoryRequest.verify(message.chatHistory, _depth + 1);
+                        if (error)
+                            return "chatHistory." + error;
+                    }
+                }
                 if (message.mute != null && $Object.hasOwnProperty.call(message, "mute")) {
                     if (properties.request === 1)
                         return "request: multiple values";
@@ -6683,6 +7398,46 @@ export const cosmo = $root.cosmo = (() => {
                         let error = $root.cosmo.v1.NotificationReceiptRequest.verify(message.notificationReceipt, _depth + 1);
                         if (error)
                             return "notificationReceipt." + error;
+                    }
+                }
+                if (message.requestLeave != null && $Object.hasOwnProperty.call(message, "requestLeave")) {
+                    if (properties.request === 1)
+                        return "request: multiple values";
+                    properties.request = 1;
+                    {
+                        let error = $root.cosmo.v1.RequestLeaveRequest.verify(message.requestLeave, _depth + 1);
+                        if (error)
+                            return "requestLeave." + error;
+                    }
+                }
+                if (message.decideLeave != null && $Object.hasOwnProperty.call(message, "decideLeave")) {
+                    if (properties.request === 1)
+                        return "request: multiple values";
+                    properties.request = 1;
+                    {
+                        let error = $root.cosmo.v1.DecideLeaveRequest.verify(message.decideLeave, _depth + 1);
+                        if (error)
+                            return "decideLeave." + error;
+                    }
+                }
+                if (message.listLeaveRequests != null && $Object.hasOwnProperty.call(message, "listLeaveRequests")) {
+                    if (properties.request === 1)
+                        return "request: multiple values";
+                    properties.request = 1;
+                    {
+                        let error = $root.cosmo.v1.ListLeaveRequestsRequest.verify(message.listLeaveRequests, _depth + 1);
+                        if (error)
+                            return "listLeaveRequests." + error;
+                    }
+                }
+                if (message.attendanceReport != null && $Object.hasOwnProperty.call(message, "attendanceReport")) {
+                    if (properties.request === 1)
+                        return "request: multiple values";
+                    properties.request = 1;
+                    {
+                        let error = $root.cosmo.v1.AttendanceReportRequest.verify(message.attendanceReport, _depth + 1);
+                        if (error)
+                            return "attendanceReport." + error;
                     }
                 }
                 return null;
@@ -6801,6 +7556,11 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.ClientFrame.lowerHand: object expected");
                     message.lowerHand = $root.cosmo.v1.LowerHandRequest.fromObject(object.lowerHand, _depth + 1);
                 }
+                if (object.chatHistory != null) {
+                    if (!$util.isObject(object.chatHistory))
+                        throw $TypeError(".cosmo.v1.ClientFrame.chatHistory: object expected");
+                    message.chatHistory = $root.cosmo.v1.ChatHistoryRequest.fromObject(object.chatHistory, _depth + 1);
+                }
                 if (object.mute != null) {
                     if (!$util.isObject(object.mute))
                         throw $TypeError(".cosmo.v1.ClientFrame.mute: object expected");
@@ -6835,6 +7595,26 @@ export const cosmo = $root.cosmo = (() => {
                     if (!$util.isObject(object.notificationReceipt))
                         throw $TypeError(".cosmo.v1.ClientFrame.notificationReceipt: object expected");
                     message.notificationReceipt = $root.cosmo.v1.NotificationReceiptRequest.fromObject(object.notificationReceipt, _depth + 1);
+                }
+                if (object.requestLeave != null) {
+                    if (!$util.isObject(object.requestLeave))
+                        throw $TypeError(".cosmo.v1.ClientFrame.requestLeave: object expected");
+                    message.requestLeave = $root.cosmo.v1.RequestLeaveRequest.fromObject(object.requestLeave, _depth + 1);
+                }
+                if (object.decideLeave != null) {
+                    if (!$util.isObject(object.decideLeave))
+                        throw $TypeError(".cosmo.v1.ClientFrame.decideLeave: object expected");
+                    message.decideLeave = $root.cosmo.v1.DecideLeaveRequest.fromObject(object.decideLeave, _depth + 1);
+                }
+                if (object.listLeaveRequests != null) {
+                    if (!$util.isObject(object.listLeaveRequests))
+                        throw $TypeError(".cosmo.v1.ClientFrame.listLeaveRequests: object expected");
+                    message.listLeaveRequests = $root.cosmo.v1.ListLeaveRequestsRequest.fromObject(object.listLeaveRequests, _depth + 1);
+                }
+                if (object.attendanceReport != null) {
+                    if (!$util.isObject(object.attendanceReport))
+                        throw $TypeError(".cosmo.v1.ClientFrame.attendanceReport: object expected");
+                    message.attendanceReport = $root.cosmo.v1.AttendanceReportRequest.fromObject(object.attendanceReport, _depth + 1);
                 }
                 return message;
             };
@@ -6951,6 +7731,11 @@ export const cosmo = $root.cosmo = (() => {
                     if (options.oneofs)
                         object.request = "lowerHand";
                 }
+                if (message.chatHistory != null && $Object.hasOwnProperty.call(message, "chatHistory")) {
+                    object.chatHistory = $root.cosmo.v1.ChatHistoryRequest.toObject(message.chatHistory, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "chatHistory";
+                }
                 if (message.mute != null && $Object.hasOwnProperty.call(message, "mute")) {
                     object.mute = $root.cosmo.v1.MuteRequest.toObject(message.mute, options, _depth + 1);
                     if (options.oneofs)
@@ -6985,6 +7770,26 @@ export const cosmo = $root.cosmo = (() => {
                     object.notificationReceipt = $root.cosmo.v1.NotificationReceiptRequest.toObject(message.notificationReceipt, options, _depth + 1);
                     if (options.oneofs)
                         object.request = "notificationReceipt";
+                }
+                if (message.requestLeave != null && $Object.hasOwnProperty.call(message, "requestLeave")) {
+                    object.requestLeave = $root.cosmo.v1.RequestLeaveRequest.toObject(message.requestLeave, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "requestLeave";
+                }
+                if (message.decideLeave != null && $Object.hasOwnProperty.call(message, "decideLeave")) {
+                    object.decideLeave = $root.cosmo.v1.DecideLeaveRequest.toObject(message.decideLeave, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "decideLeave";
+                }
+                if (message.listLeaveRequests != null && $Object.hasOwnProperty.call(message, "listLeaveRequests")) {
+                    object.listLeaveRequests = $root.cosmo.v1.ListLeaveRequestsRequest.toObject(message.listLeaveRequests, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "listLeaveRequests";
+                }
+                if (message.attendanceReport != null && $Object.hasOwnProperty.call(message, "attendanceReport")) {
+                    object.attendanceReport = $root.cosmo.v1.AttendanceReportRequest.toObject(message.attendanceReport, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "attendanceReport";
                 }
                 return object;
             };
@@ -9815,6 +10620,162 @@ export const cosmo = $root.cosmo = (() => {
             return SendChatRequest;
         })();
 
+        v1.ChatHistoryRequest = (function() {
+
+            const ChatHistoryRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ChatHistoryRequest.prototype.beforeSeq = 0;
+            ChatHistoryRequest.prototype.limit = 0;
+
+            ChatHistoryRequest.create = function(properties) {
+                return new ChatHistoryRequest(properties);
+            };
+
+            ChatHistoryRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.beforeSeq != null && $Object.hasOwnProperty.call(message, "beforeSeq") && message.beforeSeq !== 0)
+                    writer.uint32(8).uint32(message.beforeSeq);
+                if (message.limit != null && $Object.hasOwnProperty.call(message, "limit") && message.limit !== 0)
+                    writer.uint32(16).uint32(message.limit);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ChatHistoryRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.ChatHistoryRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.beforeSeq = value;
+                            else
+                                delete message.beforeSeq;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.limit = value;
+                            else
+                                delete message.limit;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            ChatHistoryRequest.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.beforeSeq != null && $Object.hasOwnProperty.call(message, "beforeSeq"))
+                    if (!$util.isInteger(message.beforeSeq))
+                        return "beforeSeq: integer expected";
+                if (message.limit != null && $Object.hasOwnProperty.call(message, "limit"))
+                    if (!$util.isInteger(message.limit))
+                        return "limit: integer expected";
+                return null;
+            };
+
+            ChatHistoryRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.ChatHistoryRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.ChatHistoryRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.ChatHistoryRequest();
+                if (object.beforeSeq != null)
+                    if ($Number(object.beforeSeq) !== 0)
+                        message.beforeSeq = object.beforeSeq >>> 0;
+                if (object.limit != null)
+                    if ($Number(object.limit) !== 0)
+                        message.limit = object.limit >>> 0;
+                return message;
+            };
+
+            ChatHistoryRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.beforeSeq = 0;
+                    object.limit = 0;
+                }
+                if (message.beforeSeq != null && $Object.hasOwnProperty.call(message, "beforeSeq"))
+                    object.beforeSeq = message.beforeSeq;
+                if (message.limit != null && $Object.hasOwnProperty.call(message, "limit"))
+                    object.limit = message.limit;
+                return object;
+            };
+
+            ChatHistoryRequest.prototype.toJSON = function() {
+                return ChatHistoryRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return ChatHistoryRequest;
+        })();
+
         v1.RaiseHandRequest = (function() {
 
             const RaiseHandRequest = function (properties) {
@@ -11228,6 +12189,649 @@ export const cosmo = $root.cosmo = (() => {
             return NotificationReceiptRequest;
         })();
 
+        v1.RequestLeaveRequest = (function() {
+
+            const RequestLeaveRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            RequestLeaveRequest.prototype.classId = "";
+            RequestLeaveRequest.prototype.fromDate = "";
+            RequestLeaveRequest.prototype.toDate = "";
+            RequestLeaveRequest.prototype.reason = "";
+
+            RequestLeaveRequest.create = function(properties) {
+                return new RequestLeaveRequest(properties);
+            };
+
+            RequestLeaveRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId") && message.classId !== "")
+                    writer.uint32(10).string(message.classId);
+                if (message.fromDate != null && $Object.hasOwnProperty.call(message, "fromDate") && message.fromDate !== "")
+                    writer.uint32(18).string(message.fromDate);
+                if (message.toDate != null && $Object.hasOwnProperty.call(message, "toDate") && message.toDate !== "")
+                    writer.uint32(26).string(message.toDate);
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                    writer.uint32(34).string(message.reason);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            RequestLeaveRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.RequestLeaveRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.classId = value;
+                            else
+                                delete message.classId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.fromDate = value;
+                            else
+                                delete message.fromDate;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.toDate = value;
+                            else
+                                delete message.toDate;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.reason = value;
+                            else
+                                delete message.reason;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            RequestLeaveRequest.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
+                    if (!$util.isString(message.classId))
+                        return "classId: string expected";
+                if (message.fromDate != null && $Object.hasOwnProperty.call(message, "fromDate"))
+                    if (!$util.isString(message.fromDate))
+                        return "fromDate: string expected";
+                if (message.toDate != null && $Object.hasOwnProperty.call(message, "toDate"))
+                    if (!$util.isString(message.toDate))
+                        return "toDate: string expected";
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
+                    if (!$util.isString(message.reason))
+                        return "reason: string expected";
+                return null;
+            };
+
+            RequestLeaveRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.RequestLeaveRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.RequestLeaveRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.RequestLeaveRequest();
+                if (object.classId != null)
+                    if (typeof object.classId !== "string" || object.classId.length)
+                        message.classId = $String(object.classId);
+                if (object.fromDate != null)
+                    if (typeof object.fromDate !== "string" || object.fromDate.length)
+                        message.fromDate = $String(object.fromDate);
+                if (object.toDate != null)
+                    if (typeof object.toDate !== "string" || object.toDate.length)
+                        message.toDate = $String(object.toDate);
+                if (object.reason != null)
+                    if (typeof object.reason !== "string" || object.reason.length)
+                        message.reason = $String(object.reason);
+                return message;
+            };
+
+            RequestLeaveRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.classId = "";
+                    object.fromDate = "";
+                    object.toDate = "";
+                    object.reason = "";
+                }
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
+                    object.classId = message.classId;
+                if (message.fromDate != null && $Object.hasOwnProperty.call(message, "fromDate"))
+                    object.fromDate = message.fromDate;
+                if (message.toDate != null && $Object.hasOwnProperty.call(message, "toDate"))
+                    object.toDate = message.toDate;
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
+                    object.reason = message.reason;
+                return object;
+            };
+
+            RequestLeaveRequest.prototype.toJSON = function() {
+                return RequestLeaveRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return RequestLeaveRequest;
+        })();
+
+        v1.DecideLeaveRequest = (function() {
+
+            const DecideLeaveRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            DecideLeaveRequest.prototype.requestId = "";
+            DecideLeaveRequest.prototype.approve = false;
+            DecideLeaveRequest.prototype.comment = "";
+
+            DecideLeaveRequest.create = function(properties) {
+                return new DecideLeaveRequest(properties);
+            };
+
+            DecideLeaveRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.requestId != null && $Object.hasOwnProperty.call(message, "requestId") && message.requestId !== "")
+                    writer.uint32(10).string(message.requestId);
+                if (message.approve != null && $Object.hasOwnProperty.call(message, "approve") && message.approve !== false)
+                    writer.uint32(16).bool(message.approve);
+                if (message.comment != null && $Object.hasOwnProperty.call(message, "comment") && message.comment !== "")
+                    writer.uint32(26).string(message.comment);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            DecideLeaveRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.DecideLeaveRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.requestId = value;
+                            else
+                                delete message.requestId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.approve = value;
+                            else
+                                delete message.approve;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.comment = value;
+                            else
+                                delete message.comment;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            DecideLeaveRequest.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.requestId != null && $Object.hasOwnProperty.call(message, "requestId"))
+                    if (!$util.isString(message.requestId))
+                        return "requestId: string expected";
+                if (message.approve != null && $Object.hasOwnProperty.call(message, "approve"))
+                    if (typeof message.approve !== "boolean")
+                        return "approve: boolean expected";
+                if (message.comment != null && $Object.hasOwnProperty.call(message, "comment"))
+                    if (!$util.isString(message.comment))
+                        return "comment: string expected";
+                return null;
+            };
+
+            DecideLeaveRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.DecideLeaveRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.DecideLeaveRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.DecideLeaveRequest();
+                if (object.requestId != null)
+                    if (typeof object.requestId !== "string" || object.requestId.length)
+                        message.requestId = $String(object.requestId);
+                if (object.approve != null)
+                    if (object.approve)
+                        message.approve = $Boolean(object.approve);
+                if (object.comment != null)
+                    if (typeof object.comment !== "string" || object.comment.length)
+                        message.comment = $String(object.comment);
+                return message;
+            };
+
+            DecideLeaveRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.requestId = "";
+                    object.approve = false;
+                    object.comment = "";
+                }
+                if (message.requestId != null && $Object.hasOwnProperty.call(message, "requestId"))
+                    object.requestId = message.requestId;
+                if (message.approve != null && $Object.hasOwnProperty.call(message, "approve"))
+                    object.approve = message.approve;
+                if (message.comment != null && $Object.hasOwnProperty.call(message, "comment"))
+                    object.comment = message.comment;
+                return object;
+            };
+
+            DecideLeaveRequest.prototype.toJSON = function() {
+                return DecideLeaveRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return DecideLeaveRequest;
+        })();
+
+        v1.ListLeaveRequestsRequest = (function() {
+
+            const ListLeaveRequestsRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ListLeaveRequestsRequest.prototype.classId = "";
+
+            ListLeaveRequestsRequest.create = function(properties) {
+                return new ListLeaveRequestsRequest(properties);
+            };
+
+            ListLeaveRequestsRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId") && message.classId !== "")
+                    writer.uint32(10).string(message.classId);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ListLeaveRequestsRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.ListLeaveRequestsRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.classId = value;
+                            else
+                                delete message.classId;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            ListLeaveRequestsRequest.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
+                    if (!$util.isString(message.classId))
+                        return "classId: string expected";
+                return null;
+            };
+
+            ListLeaveRequestsRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.ListLeaveRequestsRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.ListLeaveRequestsRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.ListLeaveRequestsRequest();
+                if (object.classId != null)
+                    if (typeof object.classId !== "string" || object.classId.length)
+                        message.classId = $String(object.classId);
+                return message;
+            };
+
+            ListLeaveRequestsRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.classId = "";
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
+                    object.classId = message.classId;
+                return object;
+            };
+
+            ListLeaveRequestsRequest.prototype.toJSON = function() {
+                return ListLeaveRequestsRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return ListLeaveRequestsRequest;
+        })();
+
+        v1.AttendanceReportRequest = (function() {
+
+            const AttendanceReportRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            AttendanceReportRequest.prototype.lectureId = "";
+
+            AttendanceReportRequest.create = function(properties) {
+                return new AttendanceReportRequest(properties);
+            };
+
+            AttendanceReportRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId") && message.lectureId !== "")
+                    writer.uint32(10).string(message.lectureId);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            AttendanceReportRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.AttendanceReportRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.lectureId = value;
+                            else
+                                delete message.lectureId;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            AttendanceReportRequest.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId"))
+                    if (!$util.isString(message.lectureId))
+                        return "lectureId: string expected";
+                return null;
+            };
+
+            AttendanceReportRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.AttendanceReportRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.AttendanceReportRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.AttendanceReportRequest();
+                if (object.lectureId != null)
+                    if (typeof object.lectureId !== "string" || object.lectureId.length)
+                        message.lectureId = $String(object.lectureId);
+                return message;
+            };
+
+            AttendanceReportRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.lectureId = "";
+                if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId"))
+                    object.lectureId = message.lectureId;
+                return object;
+            };
+
+            AttendanceReportRequest.prototype.toJSON = function() {
+                return AttendanceReportRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return AttendanceReportRequest;
+        })();
+
         v1.ServerFrame = (function() {
 
             const ServerFrame = function (properties) {
@@ -11249,6 +12853,10 @@ export const cosmo = $root.cosmo = (() => {
             ServerFrame.prototype.consume = null;
             ServerFrame.prototype.restartIce = null;
             ServerFrame.prototype.sendNotification = null;
+            ServerFrame.prototype.chatHistory = null;
+            ServerFrame.prototype.leaveRequest = null;
+            ServerFrame.prototype.leaveRequests = null;
+            ServerFrame.prototype.attendanceReport = null;
             ServerFrame.prototype.participantJoined = null;
             ServerFrame.prototype.participantLeft = null;
             ServerFrame.prototype.participantUpdated = null;
@@ -11275,7 +12883,7 @@ export const cosmo = $root.cosmo = (() => {
             let $oneOfFields;
 
             $Object.defineProperty(ServerFrame.prototype, "body", {
-                get: $util.oneOfGetter($oneOfFields = ["error", "ok", "join", "resume", "pong", "transportCreated", "produce", "consume", "restartIce", "sendNotification", "participantJoined", "participantLeft", "participantUpdated", "producerAdded", "producerRemoved", "producerPaused", "producerResumed", "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker", "chat", "handChanged", "muted", "classroomUpdated", "classEnded", "caption", "notification", "receiptSummary", "errorEvent", "mediaReset"]),
+                get: $util.oneOfGetter($oneOfFields = ["error", "ok", "join", "resume", "pong", "transportCreated", "produce", "consume", "restartIce", "sendNotification", "chatHistory", "leaveRequest", "leaveRequests", "attendanceReport", "participantJoined", "participantLeft", "participantUpdated", "producerAdded", "producerRemoved", "producerPaused", "producerResumed", "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker", "chat", "handChanged", "muted", "classroomUpdated", "classEnded", "caption", "notification", "receiptSummary", "errorEvent", "mediaReset"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -11314,6 +12922,14 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.RestartIceResponse.encode(message.restartIce, writer.uint32(146).fork(), _depth + 1).ldelim();
                 if (message.sendNotification != null && $Object.hasOwnProperty.call(message, "sendNotification"))
                     $root.cosmo.v1.SendNotificationResponse.encode(message.sendNotification, writer.uint32(154).fork(), _depth + 1).ldelim();
+                if (message.chatHistory != null && $Object.hasOwnProperty.call(message, "chatHistory"))
+                    $root.cosmo.v1.ChatHistory.encode(message.chatHistory, writer.uint32(162).fork(), _depth + 1).ldelim();
+                if (message.leaveRequest != null && $Object.hasOwnProperty.call(message, "leaveRequest"))
+                    $root.cosmo.v1.LeaveRequestInfo.encode(message.leaveRequest, writer.uint32(170).fork(), _depth + 1).ldelim();
+                if (message.leaveRequests != null && $Object.hasOwnProperty.call(message, "leaveRequests"))
+                    $root.cosmo.v1.LeaveRequestList.encode(message.leaveRequests, writer.uint32(178).fork(), _depth + 1).ldelim();
+                if (message.attendanceReport != null && $Object.hasOwnProperty.call(message, "attendanceReport"))
+                    $root.cosmo.v1.AttendanceReport.encode(message.attendanceReport, writer.uint32(186).fork(), _depth + 1).ldelim();
                 if (message.participantJoined != null && $Object.hasOwnProperty.call(message, "participantJoined"))
                     $root.cosmo.v1.ParticipantJoined.encode(message.participantJoined, writer.uint32(322).fork(), _depth + 1).ldelim();
                 if (message.participantLeft != null && $Object.hasOwnProperty.call(message, "participantLeft"))
@@ -11477,6 +13093,34 @@ export const cosmo = $root.cosmo = (() => {
                                 break;
                             message.sendNotification = $root.cosmo.v1.SendNotificationResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.sendNotification);
                             message.body = "sendNotification";
+                            continue;
+                        }
+                    case 20: {
+                            if (wireType !== 2)
+                                break;
+                            message.chatHistory = $root.cosmo.v1.ChatHistory.decode(reader, reader.size(), $undefined, _depth + 1, message.chatHistory);
+                            message.body = "chatHistory";
+                            continue;
+                        }
+                    case 21: {
+                            if (wireType !== 2)
+                                break;
+                            message.leaveRequest = $root.cosmo.v1.LeaveRequestInfo.decode(reader, reader.size(), $undefined, _depth + 1, message.leaveRequest);
+                            message.body = "leaveRequest";
+                            continue;
+                        }
+                    case 22: {
+                            if (wireType !== 2)
+                                break;
+                            message.leaveRequests = $root.cosmo.v1.LeaveRequestList.decode(reader, reader.size(), $undefined, _depth + 1, message.leaveRequests);
+                            message.body = "leaveRequests";
+                            continue;
+                        }
+                    case 23: {
+                            if (wireType !== 2)
+                                break;
+                            message.attendanceReport = $root.cosmo.v1.AttendanceReport.decode(reader, reader.size(), $undefined, _depth + 1, message.attendanceReport);
+                            message.body = "attendanceReport";
                             continue;
                         }
                     case 40: {
@@ -11760,6 +13404,46 @@ export const cosmo = $root.cosmo = (() => {
                         let error = $root.cosmo.v1.SendNotificationResponse.verify(message.sendNotification, _depth + 1);
                         if (error)
                             return "sendNotification." + error;
+                    }
+                }
+                if (message.chatHistory != null && $Object.hasOwnProperty.call(message, "chatHistory")) {
+                    if (properties.body === 1)
+                        return "body: multiple values";
+                    properties.body = 1;
+                    {
+                        let error = $root.cosmo.v1.ChatHistory.verify(message.chatHistory, _depth + 1);
+                        if (error)
+                            return "chatHistory." + error;
+                    }
+                }
+                if (message.leaveRequest != null && $Object.hasOwnProperty.call(message, "leaveRequest")) {
+                    if (properties.body === 1)
+                        return "body: multiple values";
+                    properties.body = 1;
+                    {
+                        let error = $root.cosmo.v1.LeaveRequestInfo.verify(message.leaveRequest, _depth + 1);
+                        if (error)
+                            return "leaveRequest." + error;
+                    }
+                }
+                if (message.leaveRequests != null && $Object.hasOwnProperty.call(message, "leaveRequests")) {
+                    if (properties.body === 1)
+                        return "body: multiple values";
+                    properties.body = 1;
+                    {
+                        let error = $root.cosmo.v1.LeaveRequestList.verify(message.leaveRequests, _depth + 1);
+                        if (error)
+                            return "leaveRequests." + error;
+                    }
+                }
+                if (message.attendanceReport != null && $Object.hasOwnProperty.call(message, "attendanceReport")) {
+                    if (properties.body === 1)
+                        return "body: multiple values";
+                    properties.body = 1;
+                    {
+                        let error = $root.cosmo.v1.AttendanceReport.verify(message.attendanceReport, _depth + 1);
+                        if (error)
+                            return "attendanceReport." + error;
                     }
                 }
                 if (message.participantJoined != null && $Object.hasOwnProperty.call(message, "participantJoined")) {
@@ -12051,6 +13735,26 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.ServerFrame.sendNotification: object expected");
                     message.sendNotification = $root.cosmo.v1.SendNotificationResponse.fromObject(object.sendNotification, _depth + 1);
                 }
+                if (object.chatHistory != null) {
+                    if (!$util.isObject(object.chatHistory))
+                        throw $TypeError(".cosmo.v1.ServerFrame.chatHistory: object expected");
+                    message.chatHistory = $root.cosmo.v1.ChatHistory.fromObject(object.chatHistory, _depth + 1);
+                }
+                if (object.leaveRequest != null) {
+                    if (!$util.isObject(object.leaveRequest))
+                        throw $TypeError(".cosmo.v1.ServerFrame.leaveRequest: object expected");
+                    message.leaveRequest = $root.cosmo.v1.LeaveRequestInfo.fromObject(object.leaveRequest, _depth + 1);
+                }
+                if (object.leaveRequests != null) {
+                    if (!$util.isObject(object.leaveRequests))
+                        throw $TypeError(".cosmo.v1.ServerFrame.leaveRequests: object expected");
+                    message.leaveRequests = $root.cosmo.v1.LeaveRequestList.fromObject(object.leaveRequests, _depth + 1);
+                }
+                if (object.attendanceReport != null) {
+                    if (!$util.isObject(object.attendanceReport))
+                        throw $TypeError(".cosmo.v1.ServerFrame.attendanceReport: object expected");
+                    message.attendanceReport = $root.cosmo.v1.AttendanceReport.fromObject(object.attendanceReport, _depth + 1);
+                }
                 if (object.participantJoined != null) {
                     if (!$util.isObject(object.participantJoined))
                         throw $TypeError(".cosmo.v1.ServerFrame.participantJoined: object expected");
@@ -12229,6 +13933,26 @@ export const cosmo = $root.cosmo = (() => {
                     object.sendNotification = $root.cosmo.v1.SendNotificationResponse.toObject(message.sendNotification, options, _depth + 1);
                     if (options.oneofs)
                         object.body = "sendNotification";
+                }
+                if (message.chatHistory != null && $Object.hasOwnProperty.call(message, "chatHistory")) {
+                    object.chatHistory = $root.cosmo.v1.ChatHistory.toObject(message.chatHistory, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "chatHistory";
+                }
+                if (message.leaveRequest != null && $Object.hasOwnProperty.call(message, "leaveRequest")) {
+                    object.leaveRequest = $root.cosmo.v1.LeaveRequestInfo.toObject(message.leaveRequest, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "leaveRequest";
+                }
+                if (message.leaveRequests != null && $Object.hasOwnProperty.call(message, "leaveRequests")) {
+                    object.leaveRequests = $root.cosmo.v1.LeaveRequestList.toObject(message.leaveRequests, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "leaveRequests";
+                }
+                if (message.attendanceReport != null && $Object.hasOwnProperty.call(message, "attendanceReport")) {
+                    object.attendanceReport = $root.cosmo.v1.AttendanceReport.toObject(message.attendanceReport, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "attendanceReport";
                 }
                 if (message.participantJoined != null && $Object.hasOwnProperty.call(message, "participantJoined")) {
                     object.participantJoined = $root.cosmo.v1.ParticipantJoined.toObject(message.participantJoined, options, _depth + 1);
@@ -12611,6 +14335,7 @@ export const cosmo = $root.cosmo = (() => {
             const JoinResponse = function (properties) {
                 this.participants = [];
                 this.iceServers = [];
+                this.recentChat = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -12626,6 +14351,7 @@ export const cosmo = $root.cosmo = (() => {
             JoinResponse.prototype.participants = $util.emptyArray;
             JoinResponse.prototype.iceServers = $util.emptyArray;
             JoinResponse.prototype.resumeGraceMs = 0;
+            JoinResponse.prototype.recentChat = $util.emptyArray;
 
             JoinResponse.create = function(properties) {
                 return new JoinResponse(properties);
@@ -12658,6 +14384,9 @@ export const cosmo = $root.cosmo = (() => {
                         $root.cosmo.v1.IceServer.encode(message.iceServers[i], writer.uint32(66).fork(), _depth + 1).ldelim();
                 if (message.resumeGraceMs != null && $Object.hasOwnProperty.call(message, "resumeGraceMs") && message.resumeGraceMs !== 0)
                     writer.uint32(72).uint32(message.resumeGraceMs);
+                if (message.recentChat != null && message.recentChat.length)
+                    for (let i = 0; i < message.recentChat.length; ++i)
+                        $root.cosmo.v1.ChatMessage.encode(message.recentChat[i], writer.uint32(82).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -12761,6 +14490,14 @@ export const cosmo = $root.cosmo = (() => {
                                 delete message.resumeGraceMs;
                             continue;
                         }
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.recentChat && message.recentChat.length))
+                                message.recentChat = [];
+                            message.recentChat.push($root.cosmo.v1.ChatMessage.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -12830,6 +14567,15 @@ export const cosmo = $root.cosmo = (() => {
                 if (message.resumeGraceMs != null && $Object.hasOwnProperty.call(message, "resumeGraceMs"))
                     if (!$util.isInteger(message.resumeGraceMs))
                         return "resumeGraceMs: integer expected";
+                if (message.recentChat != null && $Object.hasOwnProperty.call(message, "recentChat")) {
+                    if (!$Array.isArray(message.recentChat))
+                        return "recentChat: array expected";
+                    for (let i = 0; i < message.recentChat.length; ++i) {
+                        let error = $root.cosmo.v1.ChatMessage.verify(message.recentChat[i], _depth + 1);
+                        if (error)
+                            return "recentChat." + error;
+                    }
+                }
                 return null;
             };
 
@@ -12890,6 +14636,16 @@ export const cosmo = $root.cosmo = (() => {
                 if (object.resumeGraceMs != null)
                     if ($Number(object.resumeGraceMs) !== 0)
                         message.resumeGraceMs = object.resumeGraceMs >>> 0;
+                if (object.recentChat) {
+                    if (!$Array.isArray(object.recentChat))
+                        throw $TypeError(".cosmo.v1.JoinResponse.recentChat: array expected");
+                    message.recentChat = $Array(object.recentChat.length);
+                    for (let i = 0; i < object.recentChat.length; ++i) {
+                        if (!$util.isObject(object.recentChat[i]))
+                            throw $TypeError(".cosmo.v1.JoinResponse.recentChat: object expected");
+                        message.recentChat[i] = $root.cosmo.v1.ChatMessage.fromObject(object.recentChat[i], _depth + 1);
+                    }
+                }
                 return message;
             };
 
@@ -12904,6 +14660,7 @@ export const cosmo = $root.cosmo = (() => {
                 if (options.arrays || options.defaults) {
                     object.participants = [];
                     object.iceServers = [];
+                    object.recentChat = [];
                 }
                 if (options.defaults) {
                     object.sessionId = "";
@@ -12938,6 +14695,11 @@ export const cosmo = $root.cosmo = (() => {
                 }
                 if (message.resumeGraceMs != null && $Object.hasOwnProperty.call(message, "resumeGraceMs"))
                     object.resumeGraceMs = message.resumeGraceMs;
+                if (message.recentChat && message.recentChat.length) {
+                    object.recentChat = $Array(message.recentChat.length);
+                    for (let j = 0; j < message.recentChat.length; ++j)
+                        object.recentChat[j] = $root.cosmo.v1.ChatMessage.toObject(message.recentChat[j], options, _depth + 1);
+                }
                 return object;
             };
 
@@ -14374,6 +16136,481 @@ export const cosmo = $root.cosmo = (() => {
             };
 
             return RestartIceResponse;
+        })();
+
+        v1.ChatHistory = (function() {
+
+            const ChatHistory = function (properties) {
+                this.messages = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ChatHistory.prototype.messages = $util.emptyArray;
+
+            ChatHistory.create = function(properties) {
+                return new ChatHistory(properties);
+            };
+
+            ChatHistory.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.messages != null && message.messages.length)
+                    for (let i = 0; i < message.messages.length; ++i)
+                        $root.cosmo.v1.ChatMessage.encode(message.messages[i], writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ChatHistory.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.ChatHistory();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.messages && message.messages.length))
+                                message.messages = [];
+                            message.messages.push($root.cosmo.v1.ChatMessage.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            ChatHistory.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.messages != null && $Object.hasOwnProperty.call(message, "messages")) {
+                    if (!$Array.isArray(message.messages))
+                        return "messages: array expected";
+                    for (let i = 0; i < message.messages.length; ++i) {
+                        let error = $root.cosmo.v1.ChatMessage.verify(message.messages[i], _depth + 1);
+                        if (error)
+                            return "messages." + error;
+                    }
+                }
+                return null;
+            };
+
+            ChatHistory.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.ChatHistory)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.ChatHistory: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.ChatHistory();
+                if (object.messages) {
+                    if (!$Array.isArray(object.messages))
+                        throw $TypeError(".cosmo.v1.ChatHistory.messages: array expected");
+                    message.messages = $Array(object.messages.length);
+                    for (let i = 0; i < object.messages.length; ++i) {
+                        if (!$util.isObject(object.messages[i]))
+                            throw $TypeError(".cosmo.v1.ChatHistory.messages: object expected");
+                        message.messages[i] = $root.cosmo.v1.ChatMessage.fromObject(object.messages[i], _depth + 1);
+                    }
+                }
+                return message;
+            };
+
+            ChatHistory.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.messages = [];
+                if (message.messages && message.messages.length) {
+                    object.messages = $Array(message.messages.length);
+                    for (let j = 0; j < message.messages.length; ++j)
+                        object.messages[j] = $root.cosmo.v1.ChatMessage.toObject(message.messages[j], options, _depth + 1);
+                }
+                return object;
+            };
+
+            ChatHistory.prototype.toJSON = function() {
+                return ChatHistory.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return ChatHistory;
+        })();
+
+        v1.LeaveRequestList = (function() {
+
+            const LeaveRequestList = function (properties) {
+                this.requests = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            LeaveRequestList.prototype.requests = $util.emptyArray;
+
+            LeaveRequestList.create = function(properties) {
+                return new LeaveRequestList(properties);
+            };
+
+            LeaveRequestList.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.requests != null && message.requests.length)
+                    for (let i = 0; i < message.requests.length; ++i)
+                        $root.cosmo.v1.LeaveRequestInfo.encode(message.requests[i], writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            LeaveRequestList.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.LeaveRequestList();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.requests && message.requests.length))
+                                message.requests = [];
+                            message.requests.push($root.cosmo.v1.LeaveRequestInfo.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            LeaveRequestList.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.requests != null && $Object.hasOwnProperty.call(message, "requests")) {
+                    if (!$Array.isArray(message.requests))
+                        return "requests: array expected";
+                    for (let i = 0; i < message.requests.length; ++i) {
+                        let error = $root.cosmo.v1.LeaveRequestInfo.verify(message.requests[i], _depth + 1);
+                        if (error)
+                            return "requests." + error;
+                    }
+                }
+                return null;
+            };
+
+            LeaveRequestList.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.LeaveRequestList)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.LeaveRequestList: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.LeaveRequestList();
+                if (object.requests) {
+                    if (!$Array.isArray(object.requests))
+                        throw $TypeError(".cosmo.v1.LeaveRequestList.requests: array expected");
+                    message.requests = $Array(object.requests.length);
+                    for (let i = 0; i < object.requests.length; ++i) {
+                        if (!$util.isObject(object.requests[i]))
+                            throw $TypeError(".cosmo.v1.LeaveRequestList.requests: object expected");
+                        message.requests[i] = $root.cosmo.v1.LeaveRequestInfo.fromObject(object.requests[i], _depth + 1);
+                    }
+                }
+                return message;
+            };
+
+            LeaveRequestList.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.requests = [];
+                if (message.requests && message.requests.length) {
+                    object.requests = $Array(message.requests.length);
+                    for (let j = 0; j < message.requests.length; ++j)
+                        object.requests[j] = $root.cosmo.v1.LeaveRequestInfo.toObject(message.requests[j], options, _depth + 1);
+                }
+                return object;
+            };
+
+            LeaveRequestList.prototype.toJSON = function() {
+                return LeaveRequestList.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return LeaveRequestList;
+        })();
+
+        v1.AttendanceReport = (function() {
+
+            const AttendanceReport = function (properties) {
+                this.rows = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            AttendanceReport.prototype.lectureId = "";
+            AttendanceReport.prototype.rows = $util.emptyArray;
+
+            AttendanceReport.create = function(properties) {
+                return new AttendanceReport(properties);
+            };
+
+            AttendanceReport.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId") && message.lectureId !== "")
+                    writer.uint32(10).string(message.lectureId);
+                if (message.rows != null && message.rows.length)
+                    for (let i = 0; i < message.rows.length; ++i)
+                        $root.cosmo.v1.AttendanceRow.encode(message.rows[i], writer.uint32(18).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            AttendanceReport.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.AttendanceReport();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.lectureId = value;
+                            else
+                                delete message.lectureId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.rows && message.rows.length))
+                                message.rows = [];
+                            message.rows.push($root.cosmo.v1.AttendanceRow.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            AttendanceReport.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId"))
+                    if (!$util.isString(message.lectureId))
+                        return "lectureId: string expected";
+                if (message.rows != null && $Object.hasOwnProperty.call(message, "rows")) {
+                    if (!$Array.isArray(message.rows))
+                        return "rows: array expected";
+                    for (let i = 0; i < message.rows.length; ++i) {
+                        let error = $root.cosmo.v1.AttendanceRow.verify(message.rows[i], _depth + 1);
+                        if (error)
+                            return "rows." + error;
+                    }
+                }
+                return null;
+            };
+
+            AttendanceReport.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.AttendanceReport)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.AttendanceReport: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.AttendanceReport();
+                if (object.lectureId != null)
+                    if (typeof object.lectureId !== "string" || object.lectureId.length)
+                        message.lectureId = $String(object.lectureId);
+                if (object.rows) {
+                    if (!$Array.isArray(object.rows))
+                        throw $TypeError(".cosmo.v1.AttendanceReport.rows: array expected");
+                    message.rows = $Array(object.rows.length);
+                    for (let i = 0; i < object.rows.length; ++i) {
+                        if (!$util.isObject(object.rows[i]))
+                            throw $TypeError(".cosmo.v1.AttendanceReport.rows: object expected");
+                        message.rows[i] = $root.cosmo.v1.AttendanceRow.fromObject(object.rows[i], _depth + 1);
+                    }
+                }
+                return message;
+            };
+
+            AttendanceReport.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.rows = [];
+                if (options.defaults)
+                    object.lectureId = "";
+                if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId"))
+                    object.lectureId = message.lectureId;
+                if (message.rows && message.rows.length) {
+                    object.rows = $Array(message.rows.length);
+                    for (let j = 0; j < message.rows.length; ++j)
+                        object.rows[j] = $root.cosmo.v1.AttendanceRow.toObject(message.rows[j], options, _depth + 1);
+                }
+                return object;
+            };
+
+            AttendanceReport.prototype.toJSON = function() {
+                return AttendanceReport.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return AttendanceReport;
         })();
 
         v1.SendNotificationResponse = (function() {

@@ -1,0 +1,447 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { CosmoError, ErrorCode, NotFoundError, PermissionError, TypedEmitter } from '@cosmo/core';
+import {
+  attendanceCsv,
+  attendanceReport,
+  lectureDate,
+  type AttendancePolicy,
+  type AttendanceRow,
+} from './attendance.js';
+import type {
+  AttendanceRepository,
+  ChatRepository,
+  LeaveRepository,
+  LeaveRequest,
+  Lecture,
+  Notice,
+  NoticeRepository,
+  Person,
+  Receipts,
+  RosterRepository,
+  StoredChat,
+} from './repositories.js';
+import { parseRosterCsv, type RowError } from './rosterCsv.js';
+import { openSchoolDatabase, type Db } from './SchoolDatabase.js';
+import { SqliteAttendanceRepository } from './sqlite/SqliteAttendanceRepository.js';
+import { SqliteChatRepository } from './sqlite/SqliteChatRepository.js';
+import { SqliteLeaveRepository } from './sqlite/SqliteLeaveRepository.js';
+import { SqliteNoticeRepository } from './sqlite/SqliteNoticeRepository.js';
+import { SqliteRosterRepository } from './sqlite/SqliteRosterRepository.js';
+
+/** The repositories a school runs on. */
+export interface SchoolRepositories {
+  roster: RosterRepository;
+  attendance: AttendanceRepository;
+  leave: LeaveRepository;
+  notices: NoticeRepository;
+  chat: ChatRepository;
+}
+
+/** Tunables of the school features. */
+export interface SchoolOptions {
+  /** Unread notices are pushed again this often… */
+  reminderIntervalMs: number;
+  /** …at most this many times. */
+  reminderLimit: number;
+  attendance?: AttendancePolicy;
+  /** The clock, replaceable in tests of time-based rules. */
+  now: () => number;
+}
+
+/** Defaults: a reminder every 10 minutes, three at most. */
+export const DEFAULT_SCHOOL_OPTIONS: SchoolOptions = {
+  reminderIntervalMs: 10 * 60_000,
+  reminderLimit: 3,
+  now: Date.now,
+};
+
+/** Events for the server: what to push to whom. */
+export type SchoolEvents = {
+  /** Push `notice` to `personId` if they are connected; `reminder` for a repeat. */
+  deliver: [personId: string, notice: Notice, reminder: boolean];
+  /** The receipt totals of a notice changed; tell its sender. */
+  receipts: [notice: Notice, receipts: Receipts];
+};
+
+const MODERATORS = new Set(['teacher', 'assistant']);
+
+/**
+ * The school's daily operations: roster, attendance, leave, notices with receipts, chat history.
+ * Writes are committed before a method returns, so an acknowledged request survives a crash.
+ */
+export class School extends TypedEmitter<SchoolEvents> {
+  readonly repos: SchoolRepositories;
+  readonly options: SchoolOptions;
+  readonly #db: Db | undefined;
+  #reminderTimer: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+
+  constructor(repos: SchoolRepositories, options: Partial<SchoolOptions> = {}, db?: Db) {
+    super();
+    this.repos = repos;
+    this.options = { ...DEFAULT_SCHOOL_OPTIONS, ...options };
+    this.#db = db;
+  }
+
+  /** Opens the embedded SQLite school database `<dataDir>/cosmo.db`. */
+  static open(dataDir: string, options: Partial<SchoolOptions> = {}): School {
+    const db = openSchoolDatabase(join(dataDir, 'cosmo.db'));
+    return new School(
+      {
+        roster: new SqliteRosterRepository(db),
+        attendance: new SqliteAttendanceRepository(db),
+        leave: new SqliteLeaveRepository(db),
+        notices: new SqliteNoticeRepository(db),
+        chat: new SqliteChatRepository(db),
+      },
+      options,
+      db,
+    );
+  }
+
+  /** Starts sending reminders of unread notices; `isOnline` says who can receive one now. */
+  startReminders(
+    isOnline: (personId: string) => boolean,
+    checkEveryMs = Math.min(60_000, this.options.reminderIntervalMs),
+  ): void {
+    clearInterval(this.#reminderTimer);
+    this.#reminderTimer = setInterval(() => this.sendDueReminders(isOnline), checkEveryMs);
+    this.#reminderTimer.unref?.();
+  }
+
+  /** Pushes a reminder to every connected, unread recipient who is due one; returns how many. */
+  sendDueReminders(isOnline: (personId: string) => boolean): number {
+    const now = this.options.now();
+    let sent = 0;
+    for (const due of this.repos.notices.dueReminders(
+      now,
+      this.options.reminderIntervalMs,
+      this.options.reminderLimit,
+    )) {
+      if (!isOnline(due.personId)) continue;
+      const notice = this.repos.notices.get(due.noticeId);
+      if (!notice) continue;
+      this.repos.notices.markPushed(notice.id, due.personId, now, true);
+      this.safeEmit('deliver', due.personId, notice, true);
+      sent++;
+    }
+    return sent;
+  }
+
+  // ---- roster --------------------------------------------------------------------------------
+
+  /** Imports a roster CSV; all or nothing, with every row error reported. */
+  importRosterCsv(
+    text: string,
+    schoolId?: string,
+  ): { ok: true; people: number; classes: number } | { ok: false; errors: RowError[] } {
+    const parsed = parseRosterCsv(text);
+    if (!parsed.ok) return parsed;
+    if (schoolId) {
+      const foreign = parsed.entries.findIndex((e) => e.schoolId !== schoolId);
+      if (foreign !== -1) {
+        return {
+          ok: false,
+          errors: [
+            { line: foreign + 2, column: 'school_id', message: `school_id must be ${schoolId}` },
+          ],
+        };
+      }
+    }
+    return { ok: true, ...this.repos.roster.importEntries(parsed.entries) };
+  }
+
+  /** A person on the roster, or NOT_FOUND. */
+  person(id: string): Person {
+    const p = this.repos.roster.person(id);
+    if (!p) throw new NotFoundError(`no person ${id} on the roster`);
+    return p;
+  }
+
+  /** Schedules a lecture of a class. */
+  addLecture(
+    input: { id?: string; classId: string; title: string; startsAt: number; endsAt: number },
+    schoolId?: string,
+  ): Lecture {
+    const cls = this.repos.roster.schoolClass(input.classId);
+    if (!cls || (schoolId && cls.schoolId !== schoolId))
+      throw new NotFoundError(`no class ${input.classId}`);
+    if (!(input.endsAt > input.startsAt))
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'a lecture must end after it starts');
+    const lecture: Lecture = {
+      id: input.id ?? randomUUID(),
+      classId: cls.id,
+      title: input.title,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+    };
+    if (this.repos.roster.lecture(lecture.id))
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, `lecture ${lecture.id} exists`);
+    this.repos.roster.addLecture(lecture);
+    return lecture;
+  }
+
+  // ---- attendance ----------------------------------------------------------------------------
+
+  /** Records that `personId` joined or left the classroom `room`, when it is a lecture of theirs. */
+  recordPresence(
+    room: string,
+    personId: string,
+    kind: 'join' | 'leave',
+    at = this.options.now(),
+  ): boolean {
+    const lecture = this.repos.roster.lecture(room);
+    if (!lecture || !this.repos.roster.isMember(lecture.classId, personId)) return false;
+    this.repos.attendance.record({ lectureId: lecture.id, personId, kind, at });
+    return true;
+  }
+
+  /** The attendance report of a lecture, one row per student of its class. */
+  attendance(lectureId: string, schoolId?: string): AttendanceRow[] {
+    const lecture = this.repos.roster.lecture(lectureId);
+    const cls = lecture && this.repos.roster.schoolClass(lecture.classId);
+    if (!lecture || !cls || (schoolId && cls.schoolId !== schoolId))
+      throw new NotFoundError(`no lecture ${lectureId}`);
+    const students = this.repos.roster.classMembers(cls.id).filter((p) => p.role === 'student');
+    const date = lectureDate(lecture);
+    const excused = new Set(
+      students.filter((s) => this.repos.leave.approvedOn(s.id, cls.id, date)).map((s) => s.id),
+    );
+    return attendanceReport({
+      lecture,
+      className: cls.name,
+      students,
+      events: this.repos.attendance.events(lecture.id),
+      excused,
+      now: this.options.now(),
+      ...(this.options.attendance ? { policy: this.options.attendance } : {}),
+    });
+  }
+
+  /** The attendance report as CSV. */
+  attendanceCsv(lectureId: string, schoolId?: string): string {
+    return attendanceCsv(this.attendance(lectureId, schoolId));
+  }
+
+  // ---- leave ---------------------------------------------------------------------------------
+
+  /** A student asks for leave from a class. */
+  requestLeave(
+    personId: string,
+    input: { classId: string; fromDate: string; toDate: string; reason: string },
+  ): LeaveRequest {
+    const person = this.person(personId);
+    if (!this.repos.roster.isMember(input.classId, personId))
+      throw new NotFoundError(`${person.name} is not in class ${input.classId}`);
+    const date = /^\d{4}-\d{2}-\d{2}$/;
+    if (
+      !date.test(input.fromDate) ||
+      !date.test(input.toDate) ||
+      Number.isNaN(Date.parse(input.fromDate)) ||
+      Number.isNaN(Date.parse(input.toDate))
+    ) {
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'dates must be YYYY-MM-DD');
+    }
+    if (input.toDate < input.fromDate)
+      throw new CosmoError(
+        ErrorCode.INVALID_ARGUMENT,
+        'the leave must end on or after its first day',
+      );
+    const reason = input.reason.trim();
+    if (!reason || reason.length > 1000)
+      throw new CosmoError(
+        ErrorCode.INVALID_ARGUMENT,
+        'a reason of 1 to 1000 characters is required',
+      );
+    const request: LeaveRequest = {
+      id: randomUUID(),
+      personId,
+      classId: input.classId,
+      fromDate: input.fromDate,
+      toDate: input.toDate,
+      reason,
+      status: 'pending',
+      decidedBy: null,
+      comment: null,
+      createdAt: this.options.now(),
+      decidedAt: null,
+    };
+    this.repos.leave.create(request);
+    return request;
+  }
+
+  /** A teacher of the class (or a school admin) approves or rejects a pending request. */
+  decideLeave(
+    deciderId: string,
+    requestId: string,
+    approve: boolean,
+    comment: string,
+  ): LeaveRequest {
+    const request = this.repos.leave.get(requestId);
+    if (!request) throw new NotFoundError('no such leave request');
+    this.assertModerates(deciderId, request.classId);
+    if (
+      !this.repos.leave.decide(
+        requestId,
+        approve ? 'approved' : 'rejected',
+        deciderId,
+        comment.trim(),
+        this.options.now(),
+      )
+    ) {
+      throw new CosmoError(ErrorCode.INVALID_STATE, `the request was already ${request.status}`);
+    }
+    const decided = this.repos.leave.get(requestId)!;
+    const decider = this.person(deciderId);
+    const cls = this.repos.roster.schoolClass(decided.classId)!;
+    const { notice } = this.repos.notices.create(
+      {
+        id: randomUUID(),
+        schoolId: cls.schoolId,
+        audience: `person:${decided.personId}`,
+        senderId: decider.id,
+        senderName: decider.name,
+        title: `Leave ${decided.status}: ${decided.fromDate}–${decided.toDate} (${cls.name})`,
+        body: decided.comment ?? '',
+        urgent: false,
+        sentAt: this.options.now(),
+        idempotencyKey: `leave:${decided.id}`,
+      },
+      [decided.personId],
+    );
+    this.safeEmit('deliver', decided.personId, notice, false);
+    return decided;
+  }
+
+  // ---- notices -------------------------------------------------------------------------------
+
+  /**
+   * Sends a notice to a class (`class:<id>`) or the whole school (`school:<id>`): stored with its
+   * recipients first, then pushed. A repeated idempotency key returns the first notice.
+   */
+  sendNotice(input: {
+    senderId: string;
+    audience: string;
+    title: string;
+    body: string;
+    urgent: boolean;
+    idempotencyKey?: string;
+  }): {
+    notice: Notice;
+    recipients: number;
+  } {
+    const sender = this.person(input.senderId);
+    const [kind, target = ''] = input.audience.split(':', 2);
+    let members: Person[];
+    let schoolId: string;
+    if (kind === 'class') {
+      const cls = this.repos.roster.schoolClass(target);
+      if (!cls || cls.schoolId !== sender.schoolId) throw new NotFoundError(`no class ${target}`);
+      this.assertModerates(sender.id, cls.id);
+      members = this.repos.roster.classMembers(cls.id);
+      schoolId = cls.schoolId;
+    } else if (kind === 'school') {
+      if (target !== sender.schoolId) throw new NotFoundError(`no school ${target}`);
+      if (sender.role !== 'admin')
+        throw new PermissionError('only a school admin may notify the whole school');
+      members = this.repos.roster.schoolMembers(target);
+      schoolId = target;
+    } else {
+      throw new CosmoError(
+        ErrorCode.INVALID_ARGUMENT,
+        'audience must be class:<id> or school:<id>',
+      );
+    }
+    const title = input.title.trim();
+    const body = input.body.trim();
+    if (!title || title.length > 200)
+      throw new CosmoError(
+        ErrorCode.INVALID_ARGUMENT,
+        'a title of 1 to 200 characters is required',
+      );
+    if (body.length > 5000)
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'the body is at most 5000 characters');
+    const recipients = members.filter((m) => m.id !== sender.id).map((m) => m.id);
+    const { notice, created } = this.repos.notices.create(
+      {
+        id: randomUUID(),
+        schoolId,
+        audience: input.audience,
+        senderId: sender.id,
+        senderName: sender.name,
+        title,
+        body,
+        urgent: input.urgent,
+        sentAt: this.options.now(),
+        idempotencyKey: input.idempotencyKey || null,
+      },
+      recipients,
+    );
+    if (created) for (const id of recipients) this.safeEmit('deliver', id, notice, false);
+    return { notice, recipients: this.repos.notices.receipts(notice.id).recipients };
+  }
+
+  /** Notices `personId` has not acknowledged yet: pushed again when they connect. */
+  undeliveredFor(personId: string): Notice[] {
+    return this.repos.notices.undelivered(personId);
+  }
+
+  /** Records a delivered or read receipt from a recipient. */
+  receipt(personId: string, noticeId: string, kind: 'delivered' | 'read'): Receipts {
+    const notice = this.repos.notices.get(noticeId);
+    if (!notice || !this.repos.notices.isRecipient(noticeId, personId))
+      throw new NotFoundError('no such notice for you');
+    const now = this.options.now();
+    const changed =
+      kind === 'read'
+        ? this.repos.notices.markRead(noticeId, personId, now)
+        : this.repos.notices.markDelivered(noticeId, personId, now);
+    const receipts = this.repos.notices.receipts(noticeId);
+    if (changed) this.safeEmit('receipts', notice, receipts);
+    return receipts;
+  }
+
+  /** Receipt totals of a notice, for its sender or a school admin. */
+  receiptsOf(noticeId: string, askerId: string): Receipts {
+    const notice = this.repos.notices.get(noticeId);
+    const asker = this.repos.roster.person(askerId);
+    if (!notice || !asker || asker.schoolId !== notice.schoolId)
+      throw new NotFoundError('no such notice');
+    if (notice.senderId !== askerId && asker.role !== 'admin')
+      throw new PermissionError('only the sender sees the receipts');
+    return this.repos.notices.receipts(noticeId);
+  }
+
+  // ---- chat ----------------------------------------------------------------------------------
+
+  /** Stores a chat message (before it is broadcast). */
+  storeChat(message: Omit<StoredChat, 'seq'>): StoredChat {
+    return this.repos.chat.append(message);
+  }
+
+  /** Chat history of a room as `viewerId` may see it, oldest first. */
+  chatHistory(room: string, viewerId: string, limit = 50, beforeSeq?: number): StoredChat[] {
+    return this.repos.chat.page(room, viewerId, Math.max(1, Math.min(200, limit)), beforeSeq);
+  }
+
+  /** Closes the database. No-op when already closed. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#reminderTimer);
+    this.#db?.close();
+    this.removeAllListeners();
+  }
+
+  /** Refuses unless `personId` teaches `classId` (or administers its school). */
+  assertModerates(personId: string, classId: string): void {
+    const person = this.person(personId);
+    const cls = this.repos.roster.schoolClass(classId);
+    if (!cls || cls.schoolId !== person.schoolId) throw new NotFoundError(`no class ${classId}`);
+    if (person.role === 'admin') return;
+    if (!MODERATORS.has(person.role) || !this.repos.roster.isMember(classId, personId)) {
+      throw new PermissionError(`${person.name} does not teach ${cls.name}`);
+    }
+  }
+}

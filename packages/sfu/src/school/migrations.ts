@@ -1,0 +1,97 @@
+/**
+ * The school database's schema, as numbered migrations. Never edit one that has shipped: add the
+ * next number.
+ */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'roster, attendance, leave, notices, chat',
+    sql: `
+      CREATE TABLE schools (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL
+      );
+      CREATE TABLE people (
+        id TEXT PRIMARY KEY,
+        school_id TEXT NOT NULL REFERENCES schools(id),
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('teacher', 'assistant', 'student', 'observer', 'admin'))
+      );
+      CREATE TABLE classes (
+        id TEXT PRIMARY KEY,
+        school_id TEXT NOT NULL REFERENCES schools(id),
+        name TEXT NOT NULL
+      );
+      CREATE TABLE memberships (
+        class_id TEXT NOT NULL REFERENCES classes(id),
+        person_id TEXT NOT NULL REFERENCES people(id),
+        PRIMARY KEY (class_id, person_id)
+      );
+      CREATE INDEX memberships_person ON memberships(person_id);
+      CREATE TABLE lectures (
+        id TEXT PRIMARY KEY,
+        class_id TEXT NOT NULL REFERENCES classes(id),
+        title TEXT NOT NULL,
+        starts_at INTEGER NOT NULL,
+        ends_at INTEGER NOT NULL CHECK (ends_at > starts_at)
+      );
+      CREATE INDEX lectures_class ON lectures(class_id, starts_at);
+      CREATE TABLE attendance_events (
+        id INTEGER PRIMARY KEY,
+        lecture_id TEXT NOT NULL REFERENCES lectures(id),
+        person_id TEXT NOT NULL REFERENCES people(id),
+        kind TEXT NOT NULL CHECK (kind IN ('join', 'leave')),
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX attendance_lecture ON attendance_events(lecture_id, person_id, at);
+      CREATE TABLE leave_requests (
+        id TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL REFERENCES people(id),
+        class_id TEXT NOT NULL REFERENCES classes(id),
+        from_date TEXT NOT NULL,
+        to_date TEXT NOT NULL CHECK (to_date >= from_date),
+        reason TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+        decided_by TEXT,
+        comment TEXT,
+        created_at INTEGER NOT NULL,
+        decided_at INTEGER
+      );
+      CREATE INDEX leave_person ON leave_requests(person_id, from_date);
+      CREATE TABLE notices (
+        id TEXT PRIMARY KEY,
+        school_id TEXT NOT NULL REFERENCES schools(id),
+        audience TEXT NOT NULL,
+        sender_id TEXT NOT NULL,
+        sender_name TEXT NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        urgent INTEGER NOT NULL,
+        sent_at INTEGER NOT NULL,
+        idempotency_key TEXT UNIQUE
+      );
+      CREATE TABLE notice_recipients (
+        notice_id TEXT NOT NULL REFERENCES notices(id),
+        person_id TEXT NOT NULL REFERENCES people(id),
+        delivered_at INTEGER,
+        read_at INTEGER,
+        reminders INTEGER NOT NULL DEFAULT 0,
+        last_pushed_at INTEGER,
+        PRIMARY KEY (notice_id, person_id)
+      );
+      CREATE INDEX recipients_person ON notice_recipients(person_id, delivered_at);
+      CREATE INDEX recipients_unread ON notice_recipients(read_at, last_pushed_at);
+      CREATE TABLE chat_messages (
+        id TEXT PRIMARY KEY,
+        room TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        person_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        text TEXT NOT NULL,
+        to_person TEXT NOT NULL DEFAULT '',
+        sent_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX chat_room_seq ON chat_messages(room, seq);
+    `,
+  },
+];

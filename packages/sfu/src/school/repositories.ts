@@ -1,0 +1,176 @@
+// The school's data, behind interfaces: SQLite implements them today; a server database for the
+// multi-node setup implements the same ones. Every write commits before it returns.
+
+/** A role in the school's roster (classroom roles plus the school's administrators). */
+export type SchoolRole = 'teacher' | 'assistant' | 'student' | 'observer' | 'admin';
+
+export interface School {
+  id: string;
+  name: string;
+}
+
+export interface Person {
+  id: string;
+  schoolId: string;
+  name: string;
+  role: SchoolRole;
+}
+
+export interface SchoolClass {
+  id: string;
+  schoolId: string;
+  name: string;
+}
+
+export interface Lecture {
+  id: string;
+  classId: string;
+  title: string;
+  /** Unix ms. */
+  startsAt: number;
+  endsAt: number;
+}
+
+/** One line of an import: a person, their class, their role. */
+export interface RosterEntry {
+  schoolId: string;
+  schoolName: string;
+  classId: string;
+  className: string;
+  personId: string;
+  personName: string;
+  role: SchoolRole;
+}
+
+/** Schools, classes, people, memberships and the lecture schedule. */
+export interface RosterRepository {
+  /** Adds or updates every entry in one transaction. */
+  importEntries(entries: RosterEntry[]): { people: number; classes: number };
+  person(id: string): Person | undefined;
+  school(id: string): School | undefined;
+  schoolClass(id: string): SchoolClass | undefined;
+  classMembers(classId: string): Person[];
+  schoolMembers(schoolId: string): Person[];
+  isMember(classId: string, personId: string): boolean;
+  addLecture(lecture: Lecture): void;
+  lecture(id: string): Lecture | undefined;
+  lectures(classId: string): Lecture[];
+}
+
+export type AttendanceKind = 'join' | 'leave';
+
+export interface AttendanceEvent {
+  lectureId: string;
+  personId: string;
+  kind: AttendanceKind;
+  at: number;
+}
+
+/** The join/leave timeline of each lecture. */
+export interface AttendanceRepository {
+  record(event: AttendanceEvent): void;
+  events(lectureId: string): AttendanceEvent[];
+}
+
+export type LeaveStatus = 'pending' | 'approved' | 'rejected';
+
+export interface LeaveRequest {
+  id: string;
+  personId: string;
+  classId: string;
+  /** ISO dates (YYYY-MM-DD), inclusive. */
+  fromDate: string;
+  toDate: string;
+  reason: string;
+  status: LeaveStatus;
+  decidedBy: string | null;
+  comment: string | null;
+  createdAt: number;
+  decidedAt: number | null;
+}
+
+/** Students' leave requests and their teachers' decisions. */
+export interface LeaveRepository {
+  create(request: LeaveRequest): void;
+  get(id: string): LeaveRequest | undefined;
+  /** Decides a pending request; false when it was not pending. */
+  decide(
+    id: string,
+    status: 'approved' | 'rejected',
+    decidedBy: string,
+    comment: string,
+    at: number,
+  ): boolean;
+  forClass(classId: string): LeaveRequest[];
+  /** Approved leave of a person covering `date` (YYYY-MM-DD) in a class. */
+  approvedOn(personId: string, classId: string, date: string): LeaveRequest | undefined;
+}
+
+export interface Notice {
+  id: string;
+  schoolId: string;
+  /** `class:<id>` or `school:<id>`. */
+  audience: string;
+  senderId: string;
+  senderName: string;
+  title: string;
+  body: string;
+  urgent: boolean;
+  sentAt: number;
+  idempotencyKey: string | null;
+}
+
+export interface Receipts {
+  recipients: number;
+  delivered: number;
+  read: number;
+}
+
+/** A recipient that should be (re)sent a notice. */
+export interface PendingDelivery {
+  notice: Notice;
+  personId: string;
+  reminder: boolean;
+}
+
+/** Notices, their recipients and receipts. */
+export interface NoticeRepository {
+  /** Stores a notice and its recipients in one transaction. Returns the existing one for a repeated idempotency key. */
+  create(notice: Notice, recipientIds: string[]): { notice: Notice; created: boolean };
+  get(id: string): Notice | undefined;
+  /** Notices sent to `personId` and not yet delivered, oldest first. */
+  undelivered(personId: string): Notice[];
+  isRecipient(noticeId: string, personId: string): boolean;
+  /** Records a receipt (read implies delivered); false when nothing changed. */
+  markDelivered(noticeId: string, personId: string, at: number): boolean;
+  markRead(noticeId: string, personId: string, at: number): boolean;
+  markPushed(noticeId: string, personId: string, at: number, reminder: boolean): void;
+  receipts(noticeId: string): Receipts;
+  /** Unread recipients due a reminder: pushed at least `intervalMs` ago, fewer than `limit` reminders. */
+  dueReminders(
+    now: number,
+    intervalMs: number,
+    limit: number,
+  ): { noticeId: string; personId: string }[];
+}
+
+export interface StoredChat {
+  id: string;
+  room: string;
+  seq: number;
+  personId: string;
+  name: string;
+  text: string;
+  toPerson: string;
+  sentAt: number;
+}
+
+/** Per-class chat history. */
+export interface ChatRepository {
+  append(message: Omit<StoredChat, 'seq'>): StoredChat;
+  /**
+   * Up to `limit` messages before `beforeSeq` (or the newest), oldest first: the public ones and
+   * the private ones to or from `viewerId`.
+   */
+  page(room: string, viewerId: string, limit: number, beforeSeq?: number): StoredChat[];
+}

@@ -1,0 +1,144 @@
+import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
+import type { RosterEntry } from './repositories.js';
+
+/** The columns a roster CSV must have (header row, any order; extra columns are ignored). */
+export const ROSTER_COLUMNS = [
+  'school_id',
+  'school_name',
+  'class_id',
+  'class_name',
+  'person_id',
+  'person_name',
+  'role',
+] as const;
+
+/** A problem with one row (line numbers count the header as line 1). */
+export interface RowError {
+  line: number;
+  column: string;
+  message: string;
+}
+
+/** The outcome of reading a roster CSV: entries when every row is valid, otherwise every error. */
+export type RosterParse = { ok: true; entries: RosterEntry[] } | { ok: false; errors: RowError[] };
+
+const id = z
+  .string()
+  .trim()
+  .min(1, 'is empty')
+  .max(64, 'is longer than 64 characters')
+  .regex(/^[A-Za-z0-9._-]+$/, 'may only contain letters, digits, dot, dash and underscore');
+const name = z.string().trim().min(1, 'is empty').max(120, 'is longer than 120 characters');
+const Row = z.object({
+  school_id: id,
+  school_name: name,
+  class_id: id,
+  class_name: name,
+  person_id: id,
+  person_name: name,
+  role: z.enum(['teacher', 'assistant', 'student', 'observer', 'admin'], {
+    errorMap: () => ({ message: 'must be teacher, assistant, student, observer or admin' }),
+  }),
+});
+
+/** Largest roster accepted in one import. */
+export const MAX_ROSTER_ROWS = 20_000;
+
+/**
+ * Reads a roster CSV. Nothing is imported unless every row is valid: the caller gets all the
+ * errors at once, each with its line and column, to fix the file in one go.
+ */
+export function parseRosterCsv(text: string): RosterParse {
+  let records: Record<string, string>[];
+  try {
+    records = parse(text, {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      relax_column_count: false,
+    });
+  } catch (err) {
+    const e = err as { lines?: number; message: string };
+    return {
+      ok: false,
+      errors: [{ line: e.lines ?? 0, column: '', message: `not valid CSV: ${e.message}` }],
+    };
+  }
+  const header =
+    records.length > 0 ? Object.keys(records[0]!) : (parse(text, { to_line: 1 })[0] ?? []);
+  const missing = ROSTER_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      errors: [
+        {
+          line: 1,
+          column: missing.join(', '),
+          message: `missing column(s): ${missing.join(', ')}`,
+        },
+      ],
+    };
+  }
+  if (records.length === 0)
+    return { ok: false, errors: [{ line: 2, column: '', message: 'the roster has no rows' }] };
+  if (records.length > MAX_ROSTER_ROWS) {
+    return {
+      ok: false,
+      errors: [
+        { line: MAX_ROSTER_ROWS + 2, column: '', message: `more than ${MAX_ROSTER_ROWS} rows` },
+      ],
+    };
+  }
+  const errors: RowError[] = [];
+  const entries: RosterEntry[] = [];
+  const seen = new Map<string, number>();
+  const roleOf = new Map<string, string>();
+  records.forEach((record, i) => {
+    const line = i + 2;
+    const parsed = Row.safeParse(record);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        errors.push({
+          line,
+          column: String(issue.path[0] ?? ''),
+          message: `${String(issue.path[0])} ${issue.message}`,
+        });
+      }
+      return;
+    }
+    const r = parsed.data;
+    const key = `${r.class_id}/${r.person_id}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      errors.push({
+        line,
+        column: 'person_id',
+        message: `${r.person_id} is already in ${r.class_id} on line ${first}`,
+      });
+      return;
+    }
+    seen.set(key, line);
+    const role = roleOf.get(r.person_id);
+    if (role !== undefined && role !== r.role) {
+      errors.push({
+        line,
+        column: 'role',
+        message: `${r.person_id} is a ${role} on an earlier line`,
+      });
+      return;
+    }
+    roleOf.set(r.person_id, r.role);
+    entries.push({
+      schoolId: r.school_id,
+      schoolName: r.school_name,
+      classId: r.class_id,
+      className: r.class_name,
+      personId: r.person_id,
+      personName: r.person_name,
+      role: r.role,
+    });
+  });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, entries };
+}

@@ -1,0 +1,143 @@
+import type { Db } from '../SchoolDatabase.js';
+import type { Notice, NoticeRepository, Receipts } from '../repositories.js';
+
+interface NoticeRow {
+  id: string;
+  school_id: string;
+  audience: string;
+  sender_id: string;
+  sender_name: string;
+  title: string;
+  body: string;
+  urgent: number;
+  sent_at: number;
+  idempotency_key: string | null;
+}
+
+const noticeOf = (r: NoticeRow): Notice => ({
+  id: r.id,
+  schoolId: r.school_id,
+  audience: r.audience,
+  senderId: r.sender_id,
+  senderName: r.sender_name,
+  title: r.title,
+  body: r.body,
+  urgent: r.urgent === 1,
+  sentAt: r.sent_at,
+  idempotencyKey: r.idempotency_key,
+});
+
+/** Notices and receipts in SQLite. */
+export class SqliteNoticeRepository implements NoticeRepository {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  create(n: Notice, recipientIds: string[]): { notice: Notice; created: boolean } {
+    const db = this.#db;
+    return db.transaction(() => {
+      if (n.idempotencyKey) {
+        const existing = db
+          .prepare('SELECT * FROM notices WHERE idempotency_key = ?')
+          .get(n.idempotencyKey) as NoticeRow | undefined;
+        if (existing) return { notice: noticeOf(existing), created: false };
+      }
+      db.prepare(
+        `INSERT INTO notices (id, school_id, audience, sender_id, sender_name, title, body, urgent, sent_at, idempotency_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        n.id,
+        n.schoolId,
+        n.audience,
+        n.senderId,
+        n.senderName,
+        n.title,
+        n.body,
+        n.urgent ? 1 : 0,
+        n.sentAt,
+        n.idempotencyKey,
+      );
+      const add = db.prepare(
+        'INSERT INTO notice_recipients (notice_id, person_id, last_pushed_at) VALUES (?, ?, ?)',
+      );
+      for (const id of recipientIds) add.run(n.id, id, n.sentAt);
+      return { notice: n, created: true };
+    })();
+  }
+
+  get(id: string): Notice | undefined {
+    const row = this.#db.prepare('SELECT * FROM notices WHERE id = ?').get(id) as
+      NoticeRow | undefined;
+    return row && noticeOf(row);
+  }
+
+  undelivered(personId: string): Notice[] {
+    return (
+      this.#db
+        .prepare(
+          `SELECT n.* FROM notices n JOIN notice_recipients r ON r.notice_id = n.id
+           WHERE r.person_id = ? AND r.delivered_at IS NULL ORDER BY n.sent_at`,
+        )
+        .all(personId) as NoticeRow[]
+    ).map(noticeOf);
+  }
+
+  isRecipient(noticeId: string, personId: string): boolean {
+    return !!this.#db
+      .prepare('SELECT 1 FROM notice_recipients WHERE notice_id = ? AND person_id = ?')
+      .get(noticeId, personId);
+  }
+
+  markDelivered(noticeId: string, personId: string, at: number): boolean {
+    return (
+      this.#db
+        .prepare(
+          'UPDATE notice_recipients SET delivered_at = ? WHERE notice_id = ? AND person_id = ? AND delivered_at IS NULL',
+        )
+        .run(at, noticeId, personId).changes === 1
+    );
+  }
+
+  markRead(noticeId: string, personId: string, at: number): boolean {
+    return (
+      this.#db
+        .prepare(
+          `UPDATE notice_recipients SET read_at = ?, delivered_at = COALESCE(delivered_at, ?)
+           WHERE notice_id = ? AND person_id = ? AND read_at IS NULL`,
+        )
+        .run(at, at, noticeId, personId).changes === 1
+    );
+  }
+
+  markPushed(noticeId: string, personId: string, at: number, reminder: boolean): void {
+    this.#db
+      .prepare(
+        'UPDATE notice_recipients SET last_pushed_at = ?, reminders = reminders + ? WHERE notice_id = ? AND person_id = ?',
+      )
+      .run(at, reminder ? 1 : 0, noticeId, personId);
+  }
+
+  receipts(noticeId: string): Receipts {
+    return this.#db
+      .prepare(
+        `SELECT COUNT(*) AS recipients, COUNT(delivered_at) AS delivered, COUNT(read_at) AS read
+         FROM notice_recipients WHERE notice_id = ?`,
+      )
+      .get(noticeId) as Receipts;
+  }
+
+  dueReminders(
+    now: number,
+    intervalMs: number,
+    limit: number,
+  ): { noticeId: string; personId: string }[] {
+    return this.#db
+      .prepare(
+        `SELECT notice_id AS noticeId, person_id AS personId FROM notice_recipients
+         WHERE read_at IS NULL AND reminders < ? AND last_pushed_at <= ?`,
+      )
+      .all(limit, now - intervalMs) as { noticeId: string; personId: string }[];
+  }
+}

@@ -1,0 +1,122 @@
+import type { Db } from '../SchoolDatabase.js';
+import type {
+  Lecture,
+  Person,
+  RosterEntry,
+  RosterRepository,
+  School,
+  SchoolClass,
+} from '../repositories.js';
+
+interface LectureRow {
+  id: string;
+  class_id: string;
+  title: string;
+  starts_at: number;
+  ends_at: number;
+}
+
+const lectureOf = (r: LectureRow): Lecture => ({
+  id: r.id,
+  classId: r.class_id,
+  title: r.title,
+  startsAt: r.starts_at,
+  endsAt: r.ends_at,
+});
+
+const PERSON = 'SELECT id, school_id AS schoolId, name, role FROM people';
+
+/** The roster in SQLite. */
+export class SqliteRosterRepository implements RosterRepository {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  importEntries(entries: RosterEntry[]): { people: number; classes: number } {
+    const db = this.#db;
+    const school = db.prepare(
+      'INSERT INTO schools (id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name',
+    );
+    const cls = db.prepare(
+      'INSERT INTO classes (id, school_id, name) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name',
+    );
+    const person = db.prepare(
+      'INSERT INTO people (id, school_id, name, role) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, role = excluded.role',
+    );
+    const member = db.prepare(
+      'INSERT OR IGNORE INTO memberships (class_id, person_id) VALUES (?, ?)',
+    );
+    return db.transaction(() => {
+      const people = new Set<string>();
+      const classes = new Set<string>();
+      for (const e of entries) {
+        school.run(e.schoolId, e.schoolName);
+        cls.run(e.classId, e.schoolId, e.className);
+        person.run(e.personId, e.schoolId, e.personName, e.role);
+        member.run(e.classId, e.personId);
+        people.add(e.personId);
+        classes.add(e.classId);
+      }
+      return { people: people.size, classes: classes.size };
+    })();
+  }
+
+  person(id: string): Person | undefined {
+    return this.#db.prepare(`${PERSON} WHERE id = ?`).get(id) as Person | undefined;
+  }
+
+  school(id: string): School | undefined {
+    return this.#db.prepare('SELECT id, name FROM schools WHERE id = ?').get(id) as
+      School | undefined;
+  }
+
+  schoolClass(id: string): SchoolClass | undefined {
+    return this.#db
+      .prepare('SELECT id, school_id AS schoolId, name FROM classes WHERE id = ?')
+      .get(id) as SchoolClass | undefined;
+  }
+
+  classMembers(classId: string): Person[] {
+    return this.#db
+      .prepare(
+        `${PERSON} WHERE id IN (SELECT person_id FROM memberships WHERE class_id = ?) ORDER BY name`,
+      )
+      .all(classId) as Person[];
+  }
+
+  schoolMembers(schoolId: string): Person[] {
+    return this.#db
+      .prepare(`${PERSON} WHERE school_id = ? ORDER BY name`)
+      .all(schoolId) as Person[];
+  }
+
+  isMember(classId: string, personId: string): boolean {
+    return !!this.#db
+      .prepare('SELECT 1 FROM memberships WHERE class_id = ? AND person_id = ?')
+      .get(classId, personId);
+  }
+
+  addLecture(l: Lecture): void {
+    this.#db
+      .prepare(
+        'INSERT INTO lectures (id, class_id, title, starts_at, ends_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(l.id, l.classId, l.title, l.startsAt, l.endsAt);
+  }
+
+  lecture(id: string): Lecture | undefined {
+    const row = this.#db.prepare('SELECT * FROM lectures WHERE id = ?').get(id) as
+      LectureRow | undefined;
+    return row && lectureOf(row);
+  }
+
+  lectures(classId: string): Lecture[] {
+    return (
+      this.#db
+        .prepare('SELECT * FROM lectures WHERE class_id = ? ORDER BY starts_at')
+        .all(classId) as LectureRow[]
+    ).map(lectureOf);
+  }
+}
