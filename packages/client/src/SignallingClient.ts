@@ -78,6 +78,9 @@ export class SignallingClient extends TypedEmitter<SignallingClientEvents> {
     this.#format = options.format ?? 'binary';
     this.#timeoutMs = options.requestTimeoutMs ?? 15_000;
     ws.addEventListener('message', (e: { data: ArrayBuffer | string }) => this.#onMessage(e.data));
+    // A socket error is always followed by close, which is where it is handled; in Node (ws) an
+    // error event without a listener would crash the process.
+    ws.addEventListener('error', () => undefined);
     ws.addEventListener('close', (e: { code: number; reason: string }) =>
       this.#onClose(e.code, e.reason),
     );

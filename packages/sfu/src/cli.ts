@@ -7,12 +7,13 @@ import { parseArgs } from 'node:util';
 import { CosmoError, isRole } from '@cosmo/core';
 import { loadConfig, type ConfigInput } from './config.js';
 import { CosmoServer } from './CosmoServer.js';
-import { TokenService, parseDuration, resolveApiSecret } from './tokens.js';
+import { TokenService, mintAdminToken, parseDuration, resolveApiSecret } from './tokens.js';
 
 const USAGE = `usage:
   cosmo serve [--port 7880] [--config cosmo.json] [--transport uws|ws] [--demo] [--static DIR]
   cosmo token --room ROOM --identity ID --name "NAME" --role teacher|assistant|student|observer
               [--ttl 2h] [--grant speak,video,screen] [--config cosmo.json]
+  cosmo token --admin --school SCHOOL --identity ADMIN_ID [--ttl 1h]   (admin API token)
 
   cosmo serve --demo --static apps/demo/dist   (the demo app and its class API)
 
@@ -75,8 +76,27 @@ async function token(args: string[]): Promise<void> {
       ttl: { type: 'string', default: '2h' },
       grant: { type: 'string' },
       config: { type: 'string' },
+      admin: { type: 'boolean' },
+      school: { type: 'string' },
     },
   });
+  const config = loadConfig({ file: values.config });
+  const secret = resolveApiSecret(config.apiSecret, config.dataDir, (path) =>
+    console.error(`cosmo: dev mode, signing with the generated secret in ${path}`),
+  );
+  const service = new TokenService(secret);
+  if (values.admin) {
+    if (!values.school || !values.identity)
+      throw new TypeError('--admin needs --school and --identity');
+    console.log(
+      await mintAdminToken(
+        service,
+        { schoolId: values.school, identity: values.identity },
+        parseDuration(values.ttl!),
+      ),
+    );
+    return;
+  }
   const missing = (['room', 'identity', 'role'] as const).filter((k) => !values[k]);
   if (missing.length > 0) throw new TypeError(`missing --${missing.join(', --')}`);
   if (!isRole(values.role)) {
@@ -91,11 +111,7 @@ async function token(args: string[]): Promise<void> {
     }
     grants[g] = true;
   }
-  const config = loadConfig({ file: values.config });
-  const secret = resolveApiSecret(config.apiSecret, config.dataDir, (path) =>
-    console.error(`cosmo: dev mode, signing with the generated secret in ${path}`),
-  );
-  const jwt = await new TokenService(secret).mint(
+  const jwt = await service.mint(
     {
       room: values.room!,
       identity: values.identity!,

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { CosmoServer } from './CosmoServer.js';
+import { createAdminRoutes } from './school/adminRoutes.js';
 import { textAnswer, type HttpAnswer, type HttpRequest } from './transports/SignallingTransport.js';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -51,6 +52,7 @@ export function createHttpRoutes(
   server: CosmoServer,
 ): (req: HttpRequest) => Promise<HttpAnswer | undefined> {
   const demoClasses = new Map<string, DemoClass>();
+  const admin = createAdminRoutes(server);
 
   async function demo(req: HttpRequest): Promise<HttpAnswer | undefined> {
     if (!server.config.demo) return textAnswer(404, 'the demo API is off (start with --demo)');
@@ -160,6 +162,7 @@ export function createHttpRoutes(
       };
     }
     if (req.path.startsWith('/api/demo/')) return demo(req);
+    if (req.path.startsWith('/api/admin/')) return admin(req);
     if (req.method === 'GET') return serveStatic(req.path);
     return undefined;
   };

@@ -10,8 +10,21 @@ export { MediaWorkerPool } from './MediaWorkerPool.js';
 export type { MediaWorkerPoolOptions, WorkerUsage } from './MediaWorkerPool.js';
 export { loadConfig, ConfigSchema, workerCount } from './config.js';
 export type { Config, ConfigInput } from './config.js';
-export { TokenService, parseDuration, resolveApiSecret } from './tokens.js';
-export type { JoinClaims } from './tokens.js';
+export {
+  TokenService,
+  parseDuration,
+  resolveApiSecret,
+  mintAdminToken,
+  verifyAdminToken,
+} from './tokens.js';
+export type { JoinClaims, AdminClaims } from './tokens.js';
+export { School, DEFAULT_SCHOOL_OPTIONS } from './school/School.js';
+export type { SchoolOptions, SchoolRepositories, SchoolEvents } from './school/School.js';
+export type * from './school/repositories.js';
+export { parseRosterCsv, ROSTER_COLUMNS } from './school/rosterCsv.js';
+export type { RowError } from './school/rosterCsv.js';
+export { attendanceReport, attendanceCsv, DEFAULT_ATTENDANCE_POLICY } from './school/attendance.js';
+export type { AttendanceRow, AttendanceStatus, AttendancePolicy } from './school/attendance.js';
 export { ROLE_ACTIONS, ACTIONS, ROLE_RANK, isAllowed, initialPermissions } from './permissions.js';
 export type { Action, Rule } from './permissions.js';
 export { CloseCode, SUBPROTOCOLS } from './Connection.js';

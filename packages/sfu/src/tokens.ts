@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { CosmoError, ErrorCode, isRole, type Role } from '@cosmo/core';
 
 /** What a join token grants. */
@@ -41,19 +41,45 @@ export class TokenService {
   async mint(claims: JoinClaims, ttlSeconds = 2 * 3600): Promise<string> {
     if (!isRole(claims.role)) throw new TypeError(`unknown role '${String(claims.role)}'`);
     if (!claims.identity || !claims.room) throw new TypeError('identity and room are required');
-    return new SignJWT({
+    const body = {
       name: claims.name,
       room: claims.room,
       role: claims.role,
       ...(claims.grants ? { grants: claims.grants } : {}),
-    })
+    };
+    return this.signRaw(body, claims.identity, AUDIENCE, ttlSeconds);
+  }
+
+  /** Signs arbitrary claims for `audience` (admin tokens). */
+  async signRaw(
+    claims: Record<string, unknown>,
+    subject: string,
+    audience: string,
+    ttlSeconds: number,
+  ): Promise<string> {
+    return new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(claims.identity)
+      .setSubject(subject)
       .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
+      .setAudience(audience)
       .setIssuedAt()
       .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
       .sign(this.#key);
+  }
+
+  /** Verifies a token for `audience`; NOT_AUTHORIZED with the reason otherwise. */
+  async verifyRaw(token: string | null | undefined, audience: string): Promise<JWTPayload> {
+    if (!token) throw new CosmoError(ErrorCode.NOT_AUTHORIZED, 'a token is required');
+    try {
+      const { payload } = await jwtVerify(token, this.#key, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience,
+      });
+      return payload;
+    } catch (err) {
+      throw new CosmoError(ErrorCode.NOT_AUTHORIZED, reasonOf(err));
+    }
   }
 
   /**
@@ -62,16 +88,7 @@ export class TokenService {
    */
   async verify(token: string | null | undefined, room?: string): Promise<JoinClaims> {
     if (!token) throw new CosmoError(ErrorCode.NOT_AUTHORIZED, 'a join token is required');
-    let payload;
-    try {
-      ({ payload } = await jwtVerify(token, this.#key, {
-        algorithms: ['HS256'],
-        issuer: ISSUER,
-        audience: AUDIENCE,
-      }));
-    } catch (err) {
-      throw new CosmoError(ErrorCode.NOT_AUTHORIZED, reasonOf(err));
-    }
+    const payload = await this.verifyRaw(token, AUDIENCE);
     const { sub, name, role, grants } = payload;
     const claimRoom = payload['room'];
     if (typeof sub !== 'string' || typeof claimRoom !== 'string' || !isRole(role)) {
@@ -88,6 +105,36 @@ export class TokenService {
       ...(grants && typeof grants === 'object' ? { grants: grants as JoinClaims['grants'] } : {}),
     };
   }
+}
+
+/** What an admin token grants: the school's own systems acting for one school. */
+export interface AdminClaims {
+  /** The admin's person id on the roster. */
+  identity: string;
+  schoolId: string;
+}
+
+const ADMIN_AUDIENCE = 'cosmo-admin';
+
+/** Mints an admin API token (HS256, audience `cosmo-admin`). */
+export async function mintAdminToken(
+  service: TokenService,
+  claims: AdminClaims,
+  ttlSeconds = 3600,
+): Promise<string> {
+  return service.signRaw({ school: claims.schoolId }, claims.identity, ADMIN_AUDIENCE, ttlSeconds);
+}
+
+/** Verifies an admin API token; NOT_AUTHORIZED otherwise. */
+export async function verifyAdminToken(
+  service: TokenService,
+  token: string | undefined,
+): Promise<AdminClaims> {
+  const payload = await service.verifyRaw(token, ADMIN_AUDIENCE);
+  if (typeof payload.sub !== 'string' || typeof payload['school'] !== 'string') {
+    throw new CosmoError(ErrorCode.NOT_AUTHORIZED, 'the admin token lacks identity or school');
+  }
+  return { identity: payload.sub, schoolId: payload['school'] };
 }
 
 function reasonOf(err: unknown): string {

@@ -5,6 +5,8 @@ import { SUBPROTOCOLS } from '../Connection.js';
 export interface HttpRequest {
   method: string;
   path: string;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
   body: Uint8Array;
 }
 
@@ -17,7 +19,7 @@ export interface HttpAnswer {
 }
 
 /** Request bodies above this are refused with 413. */
-export const MAX_HTTP_BODY_BYTES = 64 * 1024;
+export const MAX_HTTP_BODY_BYTES = 4 * 1024 * 1024;
 
 /** Plain-text answers for errors. */
 export function textAnswer(status: number, text: string): HttpAnswer {

@@ -94,6 +94,8 @@ export class UwsTransport implements SignallingTransport {
     app.any('/*', (res, req) => {
       const path = req.getUrl();
       const method = req.getMethod().toUpperCase();
+      const headers: Record<string, string> = {};
+      req.forEach((key, value) => (headers[key] = value));
       let aborted = false;
       res.onAborted(() => (aborted = true));
       const chunks: Buffer[] = [];
@@ -106,7 +108,7 @@ export class UwsTransport implements SignallingTransport {
         const answer =
           size > MAX_HTTP_BODY_BYTES
             ? Promise.resolve(textAnswer(413, 'request body too large'))
-            : handlers.http({ method, path, body: Buffer.concat(chunks) });
+            : handlers.http({ method, path, headers, body: Buffer.concat(chunks) });
         void answer
           .catch(() => textAnswer(500, 'internal error'))
           .then((a) => {

@@ -30,7 +30,17 @@ export class WsTransport implements SignallingTransport {
         const answer =
           size > MAX_HTTP_BODY_BYTES
             ? Promise.resolve(textAnswer(413, 'request body too large'))
-            : handlers.http({ method: req.method ?? 'GET', path, body: Buffer.concat(chunks) });
+            : handlers.http({
+                method: req.method ?? 'GET',
+                path,
+                headers: Object.fromEntries(
+                  Object.entries(req.headers).map(([k, v]) => [
+                    k,
+                    Array.isArray(v) ? v.join(', ') : (v ?? ''),
+                  ]),
+                ),
+                body: Buffer.concat(chunks),
+              });
         void answer
           .catch(() => textAnswer(500, 'internal error'))
           .then((a) => {

@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { CosmoError, ErrorCode, NotFoundError, isRole, toCosmoError } from '@cosmo/core';
+import type { CosmoServer } from '../CosmoServer.js';
+import { verifyAdminToken, type AdminClaims } from '../tokens.js';
+import type { HttpAnswer, HttpRequest } from '../transports/SignallingTransport.js';
+import type { School } from './School.js';
+
+const STATUS_OF: Partial<Record<string, number>> = {
+  [ErrorCode.NOT_AUTHORIZED]: 401,
+  [ErrorCode.PERMISSION_DENIED]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.INVALID_ARGUMENT]: 400,
+  [ErrorCode.INVALID_STATE]: 409,
+  [ErrorCode.UNAVAILABLE]: 503,
+};
+
+const json = (status: number, value: unknown): HttpAnswer => ({
+  status,
+  contentType: 'application/json',
+  body: JSON.stringify(value) + '\n',
+});
+
+const time = z.union([
+  z.number().int().positive(),
+  z
+    .string()
+    .datetime({ offset: true })
+    .transform((s) => Date.parse(s)),
+]);
+const Lecture = z.object({
+  id: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9._-]{1,64}$/,
+      'id may only contain letters, digits, dot, dash and underscore',
+    )
+    .optional(),
+  classId: z.string().min(1),
+  title: z.string().trim().min(1).max(200),
+  startsAt: time,
+  endsAt: time,
+});
+const NoticeBody = z.object({
+  audience: z.string().min(1),
+  title: z.string(),
+  body: z.string().default(''),
+  urgent: z.boolean().default(false),
+  idempotencyKey: z.string().max(200).optional(),
+});
+const Decision = z.object({ approve: z.boolean(), comment: z.string().max(1000).default('') });
+const TokenRequest = z.object({
+  personId: z.string().min(1),
+  room: z.string().min(1).max(128),
+  ttlSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86400)
+    .default(4 * 3600),
+});
+
+function parseBody<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, req: HttpRequest): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(req.body) || '{}');
+  } catch {
+    throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'the body must be JSON');
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new CosmoError(
+      ErrorCode.INVALID_ARGUMENT,
+      `${issue.path.join('.') || 'body'}: ${issue.message}`,
+    );
+  }
+  return result.data;
+}
+
+/**
+ * The admin HTTP API, for the school's own systems: roster import, lectures, attendance export,
+ * leave decisions, notices and their receipts, join tokens for roster members. Every call carries
+ * `Authorization: Bearer <admin token>` (`cosmo token --admin`) scoped to one school.
+ */
+export function createAdminRoutes(server: CosmoServer): (req: HttpRequest) => Promise<HttpAnswer> {
+  return async (req) => {
+    try {
+      const school = server.school;
+      if (!school)
+        throw new CosmoError(ErrorCode.UNAVAILABLE, 'the school features are off on this server');
+      const header = req.headers['authorization'] ?? '';
+      const admin = await verifyAdminToken(
+        server.tokens,
+        header.startsWith('Bearer ') ? header.slice(7) : undefined,
+      );
+      return await route(server, school, admin, req);
+    } catch (err) {
+      const e = toCosmoError(err);
+      if (e.code === ErrorCode.INTERNAL)
+        server.logger.error({ err, path: req.path }, 'admin API failed');
+      return json(STATUS_OF[e.code] ?? 500, e.toWire());
+    }
+  };
+}
+
+async function route(
+  server: CosmoServer,
+  school: School,
+  admin: AdminClaims,
+  req: HttpRequest,
+): Promise<HttpAnswer> {
+  const { method, path } = req;
+  const s = admin.schoolId;
+  let m: RegExpExecArray | null;
+
+  if (method === 'POST' && path === '/api/admin/roster') {
+    const result = school.importRosterCsv(new TextDecoder().decode(req.body), s);
+    if (!result.ok) {
+      return json(400, {
+        code: ErrorCode.INVALID_ARGUMENT,
+        message: `${result.errors.length} row(s) need fixing; nothing was imported`,
+        errors: result.errors,
+      });
+    }
+    return json(200, result);
+  }
+  if (method === 'POST' && path === '/api/admin/lectures') {
+    return json(201, school.addLecture(parseBody(Lecture, req), s));
+  }
+  if (
+    method === 'GET' &&
+    (m = /^\/api\/admin\/lectures\/([^/]+)\/attendance(\.csv)?$/.exec(path))
+  ) {
+    const id = decodeURIComponent(m[1]!);
+    if (m[2])
+      return {
+        status: 200,
+        contentType: 'text/csv; charset=utf-8',
+        body: school.attendanceCsv(id, s),
+        headers: { 'content-disposition': `attachment; filename="attendance-${id}.csv"` },
+      };
+    return json(200, { rows: school.attendance(id, s) });
+  }
+  if (method === 'POST' && path === '/api/admin/notices') {
+    const body = parseBody(NoticeBody, req);
+    const { notice, recipients } = school.sendNotice({ ...body, senderId: admin.identity });
+    return json(201, { id: notice.id, recipients });
+  }
+  if (method === 'GET' && (m = /^\/api\/admin\/notices\/([^/]+)$/.exec(path))) {
+    const id = decodeURIComponent(m[1]!);
+    const notice = school.repos.notices.get(id);
+    if (!notice || notice.schoolId !== s) throw new NotFoundError('no such notice');
+    return json(200, { notice, receipts: school.repos.notices.receipts(id) });
+  }
+  if (method === 'GET' && (m = /^\/api\/admin\/classes\/([^/]+)\/leave$/.exec(path))) {
+    const cls = school.repos.roster.schoolClass(decodeURIComponent(m[1]!));
+    if (!cls || cls.schoolId !== s) throw new NotFoundError('no such class');
+    return json(200, { requests: school.repos.leave.forClass(cls.id) });
+  }
+  if (method === 'POST' && (m = /^\/api\/admin\/leave\/([^/]+)$/.exec(path))) {
+    const { approve, comment } = parseBody(Decision, req);
+    return json(
+      200,
+      school.decideLeave(admin.identity, decodeURIComponent(m[1]!), approve, comment),
+    );
+  }
+  if (method === 'POST' && path === '/api/admin/tokens') {
+    const { personId, room, ttlSeconds } = parseBody(TokenRequest, req);
+    const person = school.repos.roster.person(personId);
+    if (!person || person.schoolId !== s)
+      throw new NotFoundError(`no person ${personId} in this school`);
+    const role = isRole(person.role) ? person.role : 'observer';
+    const token = await server.tokens.mint(
+      { identity: person.id, name: person.name, room, role },
+      ttlSeconds,
+    );
+    return json(201, { token, role });
+  }
+  throw new CosmoError(ErrorCode.NOT_FOUND, `${method} ${path} is not part of the admin API`);
+}
