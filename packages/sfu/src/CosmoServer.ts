@@ -18,7 +18,7 @@ import {
 import type { types as ms } from 'mediasoup';
 import { Classroom } from './Classroom.js';
 import { School } from './school/School.js';
-import { chatToProto, noticeToProto } from './school/wire.js';
+import { chatToProto, handoutToProto, noticeToProto } from './school/wire.js';
 import { workerCount, type Config } from './config.js';
 import { CloseCode, Connection, type SignallingSocket, type WireFormat } from './Connection.js';
 import { joinedHandlers } from './handlers.js';
@@ -91,6 +91,12 @@ export class CosmoServer {
         };
         for (const p of this.participantsOf(notice.senderId))
           p.send({ receiptSummary: summary }, false);
+      });
+      school.on('handoutAdded', (handout) => {
+        for (const classroom of this.classrooms.values()) {
+          if (this.classOfRoom(classroom.room) === handout.classId)
+            classroom.broadcast({ handoutAdded: handoutToProto(handout) });
+        }
       });
       school.startReminders((personId) => this.participantsOf(personId).some((p) => p.connection));
     }
@@ -177,6 +183,12 @@ export class CosmoServer {
     await this.#transport.close();
     this.pool.close();
     this.school?.close();
+  }
+
+  /** The class a classroom belongs to: the class of its lecture, or the class it is named after. */
+  classOfRoom(room: string): string | undefined {
+    const roster = this.school?.repos.roster;
+    return roster?.lecture(room)?.classId ?? (roster?.schoolClass(room) ? room : undefined);
   }
 
   /** The live participants of a person (one per classroom they are in). */
@@ -397,6 +409,7 @@ export class CosmoServer {
         recentChat: (school?.chatHistory(classroom.room, participant.identity, 50) ?? []).map(
           chatToProto,
         ),
+        handouts: this.#handoutsOf(classroom.room).map(handoutToProto),
       },
     };
   }
@@ -434,6 +447,11 @@ export class CosmoServer {
     });
     for (const e of events) conn.sendFrame(e);
     return null;
+  }
+
+  #handoutsOf(room: string) {
+    const classId = this.classOfRoom(room);
+    return classId && this.school ? this.school.repos.handouts.forClass(classId) : [];
   }
 
   #storeChat(room: string, m: cosmo.v1.ChatMessage.$Properties): number {

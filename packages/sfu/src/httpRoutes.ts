@@ -4,6 +4,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { CosmoServer } from './CosmoServer.js';
 import { createAdminRoutes } from './school/adminRoutes.js';
+import { createHandoutRoutes } from './school/handoutRoutes.js';
 import { textAnswer, type HttpAnswer, type HttpRequest } from './transports/SignallingTransport.js';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -53,6 +54,7 @@ export function createHttpRoutes(
 ): (req: HttpRequest) => Promise<HttpAnswer | undefined> {
   const demoClasses = new Map<string, DemoClass>();
   const admin = createAdminRoutes(server);
+  const handouts = createHandoutRoutes(server);
 
   async function demo(req: HttpRequest): Promise<HttpAnswer | undefined> {
     if (!server.config.demo) return textAnswer(404, 'the demo API is off (start with --demo)');
@@ -163,6 +165,7 @@ export function createHttpRoutes(
     }
     if (req.path.startsWith('/api/demo/')) return demo(req);
     if (req.path.startsWith('/api/admin/')) return admin(req);
+    if (req.path.startsWith('/api/handouts')) return handouts(req);
     if (req.method === 'GET') return serveStatic(req.path);
     return undefined;
   };

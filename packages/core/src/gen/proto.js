@@ -2797,6 +2797,246 @@ export const cosmo = $root.cosmo = (() => {
             return AttendanceRow;
         })();
 
+        v1.Handout = (function() {
+
+            const Handout = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            Handout.prototype.id = "";
+            Handout.prototype.classId = "";
+            Handout.prototype.filename = "";
+            Handout.prototype.mime = "";
+            Handout.prototype.size = 0;
+            Handout.prototype.createdAt = 0;
+
+            Handout.create = function(properties) {
+                return new Handout(properties);
+            };
+
+            Handout.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
+                    writer.uint32(10).string(message.id);
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId") && message.classId !== "")
+                    writer.uint32(18).string(message.classId);
+                if (message.filename != null && $Object.hasOwnProperty.call(message, "filename") && message.filename !== "")
+                    writer.uint32(26).string(message.filename);
+                if (message.mime != null && $Object.hasOwnProperty.call(message, "mime") && message.mime !== "")
+                    writer.uint32(34).string(message.mime);
+                if (message.size != null && $Object.hasOwnProperty.call(message, "size") && message.size !== 0)
+                    writer.uint32(40).uint32(message.size);
+                if (message.createdAt != null && $Object.hasOwnProperty.call(message, "createdAt") && !$Object.is(message.createdAt, 0))
+                    writer.uint32(49).double(message.createdAt);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            Handout.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.Handout();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.id = value;
+                            else
+                                delete message.id;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.classId = value;
+                            else
+                                delete message.classId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.filename = value;
+                            else
+                                delete message.filename;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.mime = value;
+                            else
+                                delete message.mime;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.size = value;
+                            else
+                                delete message.size;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.createdAt = value;
+                            else
+                                delete message.createdAt;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            Handout.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    if (!$util.isString(message.id))
+                        return "id: string expected";
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
+                    if (!$util.isString(message.classId))
+                        return "classId: string expected";
+                if (message.filename != null && $Object.hasOwnProperty.call(message, "filename"))
+                    if (!$util.isString(message.filename))
+                        return "filename: string expected";
+                if (message.mime != null && $Object.hasOwnProperty.call(message, "mime"))
+                    if (!$util.isString(message.mime))
+                        return "mime: string expected";
+                if (message.size != null && $Object.hasOwnProperty.call(message, "size"))
+                    if (!$util.isInteger(message.size))
+                        return "size: integer expected";
+                if (message.createdAt != null && $Object.hasOwnProperty.call(message, "createdAt"))
+                    if (typeof message.createdAt !== "number")
+                        return "createdAt: number expected";
+                return null;
+            };
+
+            Handout.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.Handout)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.Handout: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.Handout();
+                if (object.id != null)
+                    if (typeof object.id !== "string" || object.id.length)
+                        message.id = $String(object.id);
+                if (object.classId != null)
+                    if (typeof object.classId !== "string" || object.classId.length)
+                        message.classId = $String(object.classId);
+                if (object.filename != null)
+                    if (typeof object.filename !== "string" || object.filename.length)
+                        message.filename = $String(object.filename);
+                if (object.mime != null)
+                    if (typeof object.mime !== "string" || object.mime.length)
+                        message.mime = $String(object.mime);
+                if (object.size != null)
+                    if ($Number(object.size) !== 0)
+                        message.size = object.size >>> 0;
+                if (object.createdAt != null)
+                    if (!$Object.is($Number(object.createdAt), 0))
+                        message.createdAt = $Number(object.createdAt);
+                return message;
+            };
+
+            Handout.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.id = "";
+                    object.classId = "";
+                    object.filename = "";
+                    object.mime = "";
+                    object.size = 0;
+                    object.createdAt = 0;
+                }
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    object.id = message.id;
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
+                    object.classId = message.classId;
+                if (message.filename != null && $Object.hasOwnProperty.call(message, "filename"))
+                    object.filename = message.filename;
+                if (message.mime != null && $Object.hasOwnProperty.call(message, "mime"))
+                    object.mime = message.mime;
+                if (message.size != null && $Object.hasOwnProperty.call(message, "size"))
+                    object.size = message.size;
+                if (message.createdAt != null && $Object.hasOwnProperty.call(message, "createdAt"))
+                    object.createdAt = options.json && !$isFinite(message.createdAt) ? $String(message.createdAt) : message.createdAt;
+                return object;
+            };
+
+            Handout.prototype.toJSON = function() {
+                return Handout.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return Handout;
+        })();
+
         v1.ParamValue = (function() {
 
             const ParamValue = function (properties) {
@@ -12879,11 +13119,12 @@ export const cosmo = $root.cosmo = (() => {
             ServerFrame.prototype.receiptSummary = null;
             ServerFrame.prototype.errorEvent = null;
             ServerFrame.prototype.mediaReset = null;
+            ServerFrame.prototype.handoutAdded = null;
 
             let $oneOfFields;
 
             $Object.defineProperty(ServerFrame.prototype, "body", {
-                get: $util.oneOfGetter($oneOfFields = ["error", "ok", "join", "resume", "pong", "transportCreated", "produce", "consume", "restartIce", "sendNotification", "chatHistory", "leaveRequest", "leaveRequests", "attendanceReport", "participantJoined", "participantLeft", "participantUpdated", "producerAdded", "producerRemoved", "producerPaused", "producerResumed", "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker", "chat", "handChanged", "muted", "classroomUpdated", "classEnded", "caption", "notification", "receiptSummary", "errorEvent", "mediaReset"]),
+                get: $util.oneOfGetter($oneOfFields = ["error", "ok", "join", "resume", "pong", "transportCreated", "produce", "consume", "restartIce", "sendNotification", "chatHistory", "leaveRequest", "leaveRequests", "attendanceReport", "participantJoined", "participantLeft", "participantUpdated", "producerAdded", "producerRemoved", "producerPaused", "producerResumed", "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker", "chat", "handChanged", "muted", "classroomUpdated", "classEnded", "caption", "notification", "receiptSummary", "errorEvent", "mediaReset", "handoutAdded"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -12974,6 +13215,8 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.ErrorEvent.encode(message.errorEvent, writer.uint32(482).fork(), _depth + 1).ldelim();
                 if (message.mediaReset != null && $Object.hasOwnProperty.call(message, "mediaReset"))
                     $root.cosmo.v1.MediaReset.encode(message.mediaReset, writer.uint32(490).fork(), _depth + 1).ldelim();
+                if (message.handoutAdded != null && $Object.hasOwnProperty.call(message, "handoutAdded"))
+                    $root.cosmo.v1.Handout.encode(message.handoutAdded, writer.uint32(498).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -13275,6 +13518,13 @@ export const cosmo = $root.cosmo = (() => {
                                 break;
                             message.mediaReset = $root.cosmo.v1.MediaReset.decode(reader, reader.size(), $undefined, _depth + 1, message.mediaReset);
                             message.body = "mediaReset";
+                            continue;
+                        }
+                    case 62: {
+                            if (wireType !== 2)
+                                break;
+                            message.handoutAdded = $root.cosmo.v1.Handout.decode(reader, reader.size(), $undefined, _depth + 1, message.handoutAdded);
+                            message.body = "handoutAdded";
                             continue;
                         }
                     }
@@ -13666,6 +13916,16 @@ export const cosmo = $root.cosmo = (() => {
                             return "mediaReset." + error;
                     }
                 }
+                if (message.handoutAdded != null && $Object.hasOwnProperty.call(message, "handoutAdded")) {
+                    if (properties.body === 1)
+                        return "body: multiple values";
+                    properties.body = 1;
+                    {
+                        let error = $root.cosmo.v1.Handout.verify(message.handoutAdded, _depth + 1);
+                        if (error)
+                            return "handoutAdded." + error;
+                    }
+                }
                 return null;
             };
 
@@ -13865,6 +14125,11 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.ServerFrame.mediaReset: object expected");
                     message.mediaReset = $root.cosmo.v1.MediaReset.fromObject(object.mediaReset, _depth + 1);
                 }
+                if (object.handoutAdded != null) {
+                    if (!$util.isObject(object.handoutAdded))
+                        throw $TypeError(".cosmo.v1.ServerFrame.handoutAdded: object expected");
+                    message.handoutAdded = $root.cosmo.v1.Handout.fromObject(object.handoutAdded, _depth + 1);
+                }
                 return message;
             };
 
@@ -14063,6 +14328,11 @@ export const cosmo = $root.cosmo = (() => {
                     object.mediaReset = $root.cosmo.v1.MediaReset.toObject(message.mediaReset, options, _depth + 1);
                     if (options.oneofs)
                         object.body = "mediaReset";
+                }
+                if (message.handoutAdded != null && $Object.hasOwnProperty.call(message, "handoutAdded")) {
+                    object.handoutAdded = $root.cosmo.v1.Handout.toObject(message.handoutAdded, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "handoutAdded";
                 }
                 return object;
             };
@@ -14336,6 +14606,7 @@ export const cosmo = $root.cosmo = (() => {
                 this.participants = [];
                 this.iceServers = [];
                 this.recentChat = [];
+                this.handouts = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -14352,6 +14623,7 @@ export const cosmo = $root.cosmo = (() => {
             JoinResponse.prototype.iceServers = $util.emptyArray;
             JoinResponse.prototype.resumeGraceMs = 0;
             JoinResponse.prototype.recentChat = $util.emptyArray;
+            JoinResponse.prototype.handouts = $util.emptyArray;
 
             JoinResponse.create = function(properties) {
                 return new JoinResponse(properties);
@@ -14387,6 +14659,9 @@ export const cosmo = $root.cosmo = (() => {
                 if (message.recentChat != null && message.recentChat.length)
                     for (let i = 0; i < message.recentChat.length; ++i)
                         $root.cosmo.v1.ChatMessage.encode(message.recentChat[i], writer.uint32(82).fork(), _depth + 1).ldelim();
+                if (message.handouts != null && message.handouts.length)
+                    for (let i = 0; i < message.handouts.length; ++i)
+                        $root.cosmo.v1.Handout.encode(message.handouts[i], writer.uint32(90).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -14498,6 +14773,14 @@ export const cosmo = $root.cosmo = (() => {
                             message.recentChat.push($root.cosmo.v1.ChatMessage.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.handouts && message.handouts.length))
+                                message.handouts = [];
+                            message.handouts.push($root.cosmo.v1.Handout.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -14576,6 +14859,15 @@ export const cosmo = $root.cosmo = (() => {
                             return "recentChat." + error;
                     }
                 }
+                if (message.handouts != null && $Object.hasOwnProperty.call(message, "handouts")) {
+                    if (!$Array.isArray(message.handouts))
+                        return "handouts: array expected";
+                    for (let i = 0; i < message.handouts.length; ++i) {
+                        let error = $root.cosmo.v1.Handout.verify(message.handouts[i], _depth + 1);
+                        if (error)
+                            return "handouts." + error;
+                    }
+                }
                 return null;
             };
 
@@ -14646,6 +14938,16 @@ export const cosmo = $root.cosmo = (() => {
                         message.recentChat[i] = $root.cosmo.v1.ChatMessage.fromObject(object.recentChat[i], _depth + 1);
                     }
                 }
+                if (object.handouts) {
+                    if (!$Array.isArray(object.handouts))
+                        throw $TypeError(".cosmo.v1.JoinResponse.handouts: array expected");
+                    message.handouts = $Array(object.handouts.length);
+                    for (let i = 0; i < object.handouts.length; ++i) {
+                        if (!$util.isObject(object.handouts[i]))
+                            throw $TypeError(".cosmo.v1.JoinResponse.handouts: object expected");
+                        message.handouts[i] = $root.cosmo.v1.Handout.fromObject(object.handouts[i], _depth + 1);
+                    }
+                }
                 return message;
             };
 
@@ -14661,6 +14963,7 @@ export const cosmo = $root.cosmo = (() => {
                     object.participants = [];
                     object.iceServers = [];
                     object.recentChat = [];
+                    object.handouts = [];
                 }
                 if (options.defaults) {
                     object.sessionId = "";
@@ -14699,6 +15002,11 @@ export const cosmo = $root.cosmo = (() => {
                     object.recentChat = $Array(message.recentChat.length);
                     for (let j = 0; j < message.recentChat.length; ++j)
                         object.recentChat[j] = $root.cosmo.v1.ChatMessage.toObject(message.recentChat[j], options, _depth + 1);
+                }
+                if (message.handouts && message.handouts.length) {
+                    object.handouts = $Array(message.handouts.length);
+                    for (let j = 0; j < message.handouts.length; ++j)
+                        object.handouts[j] = $root.cosmo.v1.Handout.toObject(message.handouts[j], options, _depth + 1);
                 }
                 return object;
             };

@@ -11,6 +11,8 @@ import {
 import type {
   AttendanceRepository,
   ChatRepository,
+  Handout,
+  HandoutRepository,
   LeaveRepository,
   LeaveRequest,
   Lecture,
@@ -21,7 +23,10 @@ import type {
   RosterRepository,
   StoredChat,
 } from './repositories.js';
+import { fileTypeFromBuffer } from 'file-type';
+import { ContentStore } from './ContentStore.js';
 import { parseRosterCsv, type RowError } from './rosterCsv.js';
+import { SqliteHandoutRepository } from './sqlite/SqliteHandoutRepository.js';
 import { openSchoolDatabase, type Db } from './SchoolDatabase.js';
 import { SqliteAttendanceRepository } from './sqlite/SqliteAttendanceRepository.js';
 import { SqliteChatRepository } from './sqlite/SqliteChatRepository.js';
@@ -36,7 +41,19 @@ export interface SchoolRepositories {
   leave: LeaveRepository;
   notices: NoticeRepository;
   chat: ChatRepository;
+  handouts: HandoutRepository;
 }
+
+/** Largest handout. */
+export const MAX_HANDOUT_BYTES = 20 * 1024 * 1024;
+/** What a handout may be, checked from its bytes (not its name). */
+export const HANDOUT_TYPES: ReadonlySet<string> = new Set([
+  'application/pdf',
+  'image/png',
+  'image/jpeg',
+  'image/webp',
+  'image/gif',
+]);
 
 /** Tunables of the school features. */
 export interface SchoolOptions {
@@ -58,6 +75,8 @@ export const DEFAULT_SCHOOL_OPTIONS: SchoolOptions = {
 
 /** Events for the server: what to push to whom. */
 export type SchoolEvents = {
+  /** A handout was added to a class; show it in its classrooms. */
+  handoutAdded: [handout: Handout];
   /** Push `notice` to `personId` if they are connected; `reminder` for a repeat. */
   deliver: [personId: string, notice: Notice, reminder: boolean];
   /** The receipt totals of a notice changed; tell its sender. */
@@ -74,12 +93,19 @@ export class School extends TypedEmitter<SchoolEvents> {
   readonly repos: SchoolRepositories;
   readonly options: SchoolOptions;
   readonly #db: Db | undefined;
+  readonly #content: ContentStore;
   #reminderTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
-  constructor(repos: SchoolRepositories, options: Partial<SchoolOptions> = {}, db?: Db) {
+  constructor(
+    repos: SchoolRepositories,
+    content: ContentStore,
+    options: Partial<SchoolOptions> = {},
+    db?: Db,
+  ) {
     super();
     this.repos = repos;
+    this.#content = content;
     this.options = { ...DEFAULT_SCHOOL_OPTIONS, ...options };
     this.#db = db;
   }
@@ -94,7 +120,9 @@ export class School extends TypedEmitter<SchoolEvents> {
         leave: new SqliteLeaveRepository(db),
         notices: new SqliteNoticeRepository(db),
         chat: new SqliteChatRepository(db),
+        handouts: new SqliteHandoutRepository(db),
       },
+      new ContentStore(join(dataDir, 'handouts')),
       options,
       db,
     );
@@ -423,6 +451,91 @@ export class School extends TypedEmitter<SchoolEvents> {
   /** Chat history of a room as `viewerId` may see it, oldest first. */
   chatHistory(room: string, viewerId: string, limit = 50, beforeSeq?: number): StoredChat[] {
     return this.repos.chat.page(room, viewerId, Math.max(1, Math.min(200, limit)), beforeSeq);
+  }
+
+  // ---- handouts ------------------------------------------------------------------------------
+
+  /**
+   * A teacher adds a handout (PDF or image) to a class. The type comes from the file's bytes;
+   * the file is stored by content, then listed.
+   */
+  async addHandout(
+    uploaderId: string,
+    classId: string,
+    filename: string,
+    bytes: Uint8Array,
+  ): Promise<Handout> {
+    this.assertModerates(uploaderId, classId);
+    if (bytes.byteLength === 0)
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'the file is empty');
+    if (bytes.byteLength > MAX_HANDOUT_BYTES) {
+      throw new CosmoError(
+        ErrorCode.INVALID_ARGUMENT,
+        `a handout is at most ${MAX_HANDOUT_BYTES / 1024 / 1024} MB`,
+      );
+    }
+    const type = await fileTypeFromBuffer(bytes);
+    if (!type || !HANDOUT_TYPES.has(type.mime)) {
+      throw new CosmoError(
+        ErrorCode.INVALID_ARGUMENT,
+        `a handout must be a PDF or an image (PNG, JPEG, WebP, GIF), not ${type?.mime ?? 'an unknown type'}`,
+      );
+    }
+    const name =
+      filename
+        // Path separators, quotes and control characters make no sense in a file name.
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\\/\u0000-\u001f"]/g, '_')
+        .trim()
+        .slice(0, 120) || `handout.${type.ext}`;
+    const sha256 = await this.#content.put(bytes);
+    const handout: Handout = {
+      id: randomUUID(),
+      classId,
+      sha256,
+      filename: name,
+      mime: type.mime,
+      size: bytes.byteLength,
+      uploadedBy: uploaderId,
+      createdAt: this.options.now(),
+    };
+    this.repos.handouts.add(handout);
+    this.safeEmit('handoutAdded', handout);
+    return handout;
+  }
+
+  /** Opens a handout for a member of its class (counting the download), or refuses. */
+  async openHandout(
+    handoutId: string,
+    personId: string,
+  ): Promise<{ handout: Handout; bytes: Buffer }> {
+    const handout = this.repos.handouts.get(handoutId);
+    const person = this.repos.roster.person(personId);
+    const cls = handout && this.repos.roster.schoolClass(handout.classId);
+    if (!handout || !person || !cls || cls.schoolId !== person.schoolId)
+      throw new NotFoundError('no such handout');
+    if (person.role !== 'admin' && !this.repos.roster.isMember(cls.id, personId))
+      throw new NotFoundError('no such handout');
+    const bytes = await this.#content.get(handout.sha256);
+    this.repos.handouts.countDownload(handout.id, personId, this.options.now());
+    return { handout, bytes };
+  }
+
+  /** Downloads per person, for the class's teachers. */
+  handoutDownloads(
+    handoutId: string,
+    askerId: string,
+  ): { personId: string; name: string; count: number }[] {
+    const handout = this.repos.handouts.get(handoutId);
+    if (!handout) throw new NotFoundError('no such handout');
+    this.assertModerates(askerId, handout.classId);
+    const counts = new Map(
+      this.repos.handouts.downloads(handoutId).map((d) => [d.personId, d.count]),
+    );
+    return this.repos.roster
+      .classMembers(handout.classId)
+      .filter((p) => p.role === 'student')
+      .map((p) => ({ personId: p.id, name: p.name, count: counts.get(p.id) ?? 0 }));
   }
 
   /** Closes the database. No-op when already closed. */

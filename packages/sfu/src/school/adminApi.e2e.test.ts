@@ -58,11 +58,12 @@ describe('the admin HTTP API', () => {
   afterAll(() => t?.close());
 
   it('refuses calls without a valid admin token', async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { authorization: 'Bearer nope' },
       { authorization: `Bearer ${await t.token('x', 'principal', 'teacher')}` },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await api('GET', '/api/admin/classes/2B/leave', undefined, headers);
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ code: 'NOT_AUTHORIZED' });

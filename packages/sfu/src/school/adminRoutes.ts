@@ -2,17 +2,15 @@ import { z } from 'zod';
 import { CosmoError, ErrorCode, NotFoundError, isRole, toCosmoError } from '@cosmo/core';
 import type { CosmoServer } from '../CosmoServer.js';
 import { verifyAdminToken, type AdminClaims } from '../tokens.js';
-import type { HttpAnswer, HttpRequest } from '../transports/SignallingTransport.js';
+import {
+  errorAnswer,
+  type HttpAnswer,
+  type HttpRequest,
+} from '../transports/SignallingTransport.js';
 import type { School } from './School.js';
 
-const STATUS_OF: Partial<Record<string, number>> = {
-  [ErrorCode.NOT_AUTHORIZED]: 401,
-  [ErrorCode.PERMISSION_DENIED]: 403,
-  [ErrorCode.NOT_FOUND]: 404,
-  [ErrorCode.INVALID_ARGUMENT]: 400,
-  [ErrorCode.INVALID_STATE]: 409,
-  [ErrorCode.UNAVAILABLE]: 503,
-};
+/** Rosters and JSON bodies above this are refused (a 20,000-row roster is about 2 MB). */
+const MAX_ADMIN_BODY_BYTES = 4 * 1024 * 1024;
 
 const json = (status: number, value: unknown): HttpAnswer => ({
   status,
@@ -95,10 +93,10 @@ export function createAdminRoutes(server: CosmoServer): (req: HttpRequest) => Pr
       );
       return await route(server, school, admin, req);
     } catch (err) {
-      const e = toCosmoError(err);
-      if (e.code === ErrorCode.INTERNAL)
+      if (toCosmoError(err).code === ErrorCode.INTERNAL) {
         server.logger.error({ err, path: req.path }, 'admin API failed');
-      return json(STATUS_OF[e.code] ?? 500, e.toWire());
+      }
+      return errorAnswer(err);
     }
   };
 }
@@ -163,6 +161,12 @@ async function route(
       200,
       school.decideLeave(admin.identity, decodeURIComponent(m[1]!), approve, comment),
     );
+  }
+  if (method === 'GET' && (m = /^\/api\/admin\/handouts\/([^/]+)\/downloads$/.exec(path))) {
+    const handout = school.repos.handouts.get(decodeURIComponent(m[1]!));
+    const cls = handout && school.repos.roster.schoolClass(handout.classId);
+    if (!handout || cls?.schoolId !== s) throw new NotFoundError('no such handout');
+    return json(200, { downloads: school.handoutDownloads(handout.id, admin.identity) });
   }
   if (method === 'POST' && path === '/api/admin/tokens') {
     const { personId, room, ttlSeconds } = parseBody(TokenRequest, req);

@@ -94,4 +94,28 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE UNIQUE INDEX chat_room_seq ON chat_messages(room, seq);
     `,
   },
+  {
+    version: 2,
+    name: 'handouts',
+    sql: `
+      CREATE TABLE handouts (
+        id TEXT PRIMARY KEY,
+        class_id TEXT NOT NULL REFERENCES classes(id),
+        sha256 TEXT NOT NULL,
+        filename TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        uploaded_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX handouts_class ON handouts(class_id, created_at);
+      CREATE TABLE handout_downloads (
+        handout_id TEXT NOT NULL REFERENCES handouts(id),
+        person_id TEXT NOT NULL REFERENCES people(id),
+        count INTEGER NOT NULL,
+        last_at INTEGER NOT NULL,
+        PRIMARY KEY (handout_id, person_id)
+      );
+    `,
+  },
 ];

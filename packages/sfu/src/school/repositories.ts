@@ -174,3 +174,24 @@ export interface ChatRepository {
    */
   page(room: string, viewerId: string, limit: number, beforeSeq?: number): StoredChat[];
 }
+
+export interface Handout {
+  id: string;
+  classId: string;
+  /** Content address of the file (hex SHA-256). */
+  sha256: string;
+  filename: string;
+  mime: string;
+  size: number;
+  uploadedBy: string;
+  createdAt: number;
+}
+
+/** Handouts' metadata and per-person download counts (the files live in a content store). */
+export interface HandoutRepository {
+  add(handout: Handout): void;
+  get(id: string): Handout | undefined;
+  forClass(classId: string): Handout[];
+  countDownload(handoutId: string, personId: string, at: number): void;
+  downloads(handoutId: string): { personId: string; count: number }[];
+}

@@ -1,6 +1,6 @@
 import { cosmo } from '@cosmo/core';
 import type { AttendanceRow } from './attendance.js';
-import type { LeaveRequest, Notice, StoredChat } from './repositories.js';
+import type { Handout, LeaveRequest, Notice, StoredChat } from './repositories.js';
 
 const LEAVE_STATUS = {
   pending: cosmo.v1.LeaveStatus.LEAVE_STATUS_PENDING,
@@ -64,5 +64,17 @@ export function attendanceToProto(r: AttendanceRow): cosmo.v1.AttendanceRow.$Pro
     firstJoin: r.firstJoin ?? 0,
     lastLeave: r.lastLeave ?? 0,
     minutes: r.minutes,
+  };
+}
+
+/** A handout as the protocol's Handout. */
+export function handoutToProto(h: Handout): cosmo.v1.Handout.$Properties {
+  return {
+    id: h.id,
+    classId: h.classId,
+    filename: h.filename,
+    mime: h.mime,
+    size: h.size,
+    createdAt: h.createdAt,
   };
 }

@@ -1,3 +1,4 @@
+import { ErrorCode, toCosmoError } from '@cosmo/core';
 import type { SignallingSocket, WireFormat } from '../Connection.js';
 import { SUBPROTOCOLS } from '../Connection.js';
 
@@ -5,6 +6,7 @@ import { SUBPROTOCOLS } from '../Connection.js';
 export interface HttpRequest {
   method: string;
   path: string;
+  query: URLSearchParams;
   /** Lower-case header names. */
   headers: Record<string, string>;
   body: Uint8Array;
@@ -19,7 +21,26 @@ export interface HttpAnswer {
 }
 
 /** Request bodies above this are refused with 413. */
-export const MAX_HTTP_BODY_BYTES = 4 * 1024 * 1024;
+export const MAX_HTTP_BODY_BYTES = 24 * 1024 * 1024;
+
+const STATUS_OF: Partial<Record<string, number>> = {
+  [ErrorCode.NOT_AUTHORIZED]: 401,
+  [ErrorCode.PERMISSION_DENIED]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.INVALID_ARGUMENT]: 400,
+  [ErrorCode.INVALID_STATE]: 409,
+  [ErrorCode.UNAVAILABLE]: 503,
+};
+
+/** An error as JSON `{ code, message }` with the matching HTTP status (500 for the unexpected). */
+export function errorAnswer(err: unknown): HttpAnswer {
+  const e = toCosmoError(err);
+  return {
+    status: STATUS_OF[e.code] ?? 500,
+    contentType: 'application/json',
+    body: JSON.stringify(e.toWire()) + '\n',
+  };
+}
 
 /** Plain-text answers for errors. */
 export function textAnswer(status: number, text: string): HttpAnswer {

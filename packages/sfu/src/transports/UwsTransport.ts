@@ -94,6 +94,7 @@ export class UwsTransport implements SignallingTransport {
     app.any('/*', (res, req) => {
       const path = req.getUrl();
       const method = req.getMethod().toUpperCase();
+      const query = new URLSearchParams(req.getQuery() ?? '');
       const headers: Record<string, string> = {};
       req.forEach((key, value) => (headers[key] = value));
       let aborted = false;
@@ -108,7 +109,7 @@ export class UwsTransport implements SignallingTransport {
         const answer =
           size > MAX_HTTP_BODY_BYTES
             ? Promise.resolve(textAnswer(413, 'request body too large'))
-            : handlers.http({ method, path, headers, body: Buffer.concat(chunks) });
+            : handlers.http({ method, path, query, headers, body: Buffer.concat(chunks) });
         void answer
           .catch(() => textAnswer(500, 'internal error'))
           .then((a) => {

@@ -19,7 +19,7 @@ export class WsTransport implements SignallingTransport {
 
   listen<S>(options: ListenOptions, handlers: SignallingHandlers<S>): Promise<number> {
     const http = createServer((req, res) => {
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const [path = '/', search = ''] = (req.url ?? '/').split('?', 2);
       const chunks: Buffer[] = [];
       let size = 0;
       req.on('data', (chunk: Buffer) => {
@@ -33,6 +33,7 @@ export class WsTransport implements SignallingTransport {
             : handlers.http({
                 method: req.method ?? 'GET',
                 path,
+                query: new URLSearchParams(search),
                 headers: Object.fromEntries(
                   Object.entries(req.headers).map(([k, v]) => [
                     k,
