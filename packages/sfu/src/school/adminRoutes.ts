@@ -86,6 +86,12 @@ export function createAdminRoutes(server: CosmoServer): (req: HttpRequest) => Pr
       const school = server.school;
       if (!school)
         throw new CosmoError(ErrorCode.UNAVAILABLE, 'the school features are off on this server');
+      if (req.body.byteLength > MAX_ADMIN_BODY_BYTES) {
+        return json(413, {
+          code: ErrorCode.INVALID_ARGUMENT,
+          message: `the body is larger than ${MAX_ADMIN_BODY_BYTES / 1024 / 1024} MB`,
+        });
+      }
       const header = req.headers['authorization'] ?? '';
       const admin = await verifyAdminToken(
         server.tokens,
