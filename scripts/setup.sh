@@ -8,12 +8,12 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages: the worker's build tools and libraries, Chromium for the browser tests, and
-# Redis for the cluster tests.
+# Debian packages: the worker's build tools and libraries, Chromium for the browser tests (with
+# Japanese and Chinese fonts, so their screenshots are readable), and Redis for the cluster tests.
 APT_PACKAGES=(
   build-essential python3 meson ninja-build pkg-config
   libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev libssl-dev
-  chromium redis-server
+  chromium fonts-ipafont-gothic fonts-wqy-zenhei redis-server
 )
 
 step "system packages"

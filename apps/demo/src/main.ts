@@ -114,7 +114,11 @@ function enterClassroom(token: string, share?: string): void {
   app.append(room);
 }
 
-if (classId) {
+const tokenParam = params.get('token');
+if (tokenParam) {
+  // A token from `cosmo token` or the school's backend: straight into the classroom.
+  enterClassroom(tokenParam);
+} else if (classId) {
   api<{ title: string }>('GET', `/api/demo/classes/${encodeURIComponent(classId)}`)
     .then((info) =>
       form(info.title, t.studentIntro, [['name', t.yourName]], t.joinClass, async ({ name }) => {

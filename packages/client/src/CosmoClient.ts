@@ -18,7 +18,17 @@ import {
   type ProducerSummary,
   type ServerFrame,
 } from '@cosmo/core';
+import { captureCamera, captureMicrophone, captureScreen } from './capture.js';
 import { MediaSession, type LocalTrack, type RemoteTrack } from './MediaSession.js';
+import { SchoolApi } from './SchoolApi.js';
+import {
+  chatFromProto,
+  handoutFromProto,
+  receiptFromProto,
+  type ChatMessage,
+  type HandoutInfo,
+  type ReceiptInfo,
+} from './wire.js';
 import { ExponentialBackoff, type ReconnectPolicy } from './ReconnectPolicy.js';
 import { SignallingClient, type WebSocketConstructor } from './SignallingClient.js';
 
@@ -44,17 +54,6 @@ export interface CosmoClientOptions {
   autoSubscribe?: AutoSubscribe;
 }
 
-/** A chat message. */
-export interface ChatMessage {
-  id: string;
-  participantId: string;
-  name: string;
-  text: string;
-  sentAt: number;
-  /** Empty for everyone, otherwise a private message. */
-  toParticipantId: string;
-}
-
 /** Client events. */
 export type CosmoClientEvents = {
   stateChanged: [state: ConnectionState, previous: ConnectionState];
@@ -74,12 +73,16 @@ export type CosmoClientEvents = {
   activeSpeakers: [speakers: { participantId: string; volume: number }[]];
   chat: [message: ChatMessage];
   handChanged: [participantId: string, raised: boolean, byParticipantId: string];
+  /** A teacher handed out a file to the class. */
+  handoutAdded: [handout: HandoutInfo];
   /** A moderator paused this client's sources. */
   muted: [sources: MediaSource[], byParticipantId: string];
   classroomUpdated: [classroom: ClassroomSummary];
   classEnded: [byParticipantId: string];
   caption: [caption: ServerFrame['caption']];
   notification: [notification: NonNullable<ServerFrame['notification']>];
+  /** Receipt totals of a notice this client sent ("287 / 312 read"). */
+  receiptSummary: [summary: ReceiptInfo];
   /** The server restarted this client's media (worker failover); handled automatically. */
   mediaReset: [];
   /** Something failed that no call awaits (a background resubscribe, a failed reconnect). */
@@ -99,6 +102,12 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
   readonly participants = new Map<string, ParticipantSummary>();
   /** Remote producers announced by the server, by producer id. */
   readonly producers = new Map<string, ProducerSummary>();
+  /** The class's handouts, oldest first. */
+  handouts: HandoutInfo[] = [];
+  /** The class's recent chat at join time, oldest first (live messages arrive as `chat`). */
+  recentChat: ChatMessage[] = [];
+  /** The school features: leave, attendance, chat history, notices, handouts. */
+  readonly school = new SchoolApi(this);
   #self: ParticipantSummary | undefined;
   #classroom: ClassroomSummary | undefined;
   #state: ConnectionState = 'idle';
@@ -195,24 +204,17 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
 
   /** Publishes the default microphone. */
   async publishMicrophone(): Promise<LocalTrack> {
-    const stream = await navigator.mediaDevices.getUserMedia({
-      audio: { echoCancellation: true, noiseSuppression: true },
-    });
-    return this.publish(stream.getAudioTracks()[0]!, 'microphone');
+    return this.publish(await captureMicrophone(), 'microphone');
   }
 
   /** Publishes the default camera in three simulcast layers. */
   async publishCamera(): Promise<LocalTrack> {
-    const stream = await navigator.mediaDevices.getUserMedia({
-      video: { width: 1280, height: 720, frameRate: 24 },
-    });
-    return this.publish(stream.getVideoTracks()[0]!, 'camera');
+    return this.publish(await captureCamera(), 'camera');
   }
 
-  /** Publishes a screen, window or tab chosen by the user. */
+  /** Publishes a screen, window or tab chosen by the user; stops when the user stops sharing. */
   async publishScreen(): Promise<LocalTrack> {
-    const stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
-    const track = stream.getVideoTracks()[0]!;
+    const track = await captureScreen();
     track.addEventListener('ended', () => void this.unpublish('screen'));
     return this.publish(track, 'screen');
   }
@@ -351,6 +353,8 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     this.participants.clear();
     this.producers.clear();
     for (const info of join.participants ?? []) this.#upsertParticipant(participantFromProto(info));
+    this.handouts = (join.handouts ?? []).map(handoutFromProto);
+    this.recentChat = (join.recentChat ?? []).map(chatFromProto);
     const request = signalling.request.bind(signalling);
     if (!this.#media) this.#media = new MediaSession(request, this.options.handlerName);
     else this.#media.setRequest(request);
@@ -516,16 +520,13 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
           })),
         );
         break;
-      case 'chat': {
-        const c = frame.chat;
-        this.safeEmit('chat', {
-          id: c.id ?? '',
-          participantId: c.participantId ?? '',
-          name: c.name ?? '',
-          text: c.text ?? '',
-          sentAt: c.sentAt ?? 0,
-          toParticipantId: c.toParticipantId ?? '',
-        });
+      case 'chat':
+        this.safeEmit('chat', chatFromProto(frame.chat));
+        break;
+      case 'handoutAdded': {
+        const handout = handoutFromProto(frame.handoutAdded);
+        this.handouts = [...this.handouts, handout];
+        this.safeEmit('handoutAdded', handout);
         break;
       }
       case 'handChanged': {
@@ -564,6 +565,9 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
         break;
       case 'notification':
         this.safeEmit('notification', frame.notification);
+        break;
+      case 'receiptSummary':
+        this.safeEmit('receiptSummary', receiptFromProto(frame.receiptSummary));
         break;
       case 'mediaReset':
         void this.#onMediaReset();

@@ -7,8 +7,9 @@ export type {
   CosmoClientEvents,
   ConnectionState,
   AutoSubscribe,
-  ChatMessage,
 } from './CosmoClient.js';
+export { SchoolApi } from './SchoolApi.js';
+export type { ChatMessage, HandoutInfo, LeaveInfo, AttendanceInfo } from './wire.js';
 export { layerForWidth } from './MediaSession.js';
 export type { LocalTrack, RemoteTrack } from './MediaSession.js';
 export { ExponentialBackoff, DEFAULT_BACKOFF } from './ReconnectPolicy.js';

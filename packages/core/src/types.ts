@@ -110,6 +110,10 @@ export interface ClassroomSummary {
   lectureMode: boolean;
   startedAt: number;
   ended: boolean;
+  /** The school class, when the room belongs to one. */
+  classId: string;
+  /** The scheduled lecture, when the room is one. */
+  lectureId: string;
 }
 
 /** A producer from its protocol message. */
@@ -154,5 +158,7 @@ export function classroomFromProto(m: cosmo.v1.ClassroomState.$Properties): Clas
     lectureMode: Boolean(m.lectureMode),
     startedAt: m.startedAt ?? 0,
     ended: Boolean(m.ended),
+    classId: m.classId ?? '',
+    lectureId: m.lectureId ?? '',
   };
 }

@@ -60,6 +60,9 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   readonly participants = new Map<string, Participant>();
   readonly startedAt = Date.now();
   title: string;
+  /** The school class and lecture this room is, when the roster knows it. */
+  classId = '';
+  lectureId = '';
   locked = false;
   lectureMode = true;
   ended = false;
@@ -107,6 +110,8 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       lectureMode: this.lectureMode,
       startedAt: this.startedAt,
       ended: this.ended,
+      classId: this.classId,
+      lectureId: this.lectureId,
     };
   }
 

@@ -379,9 +379,9 @@ export class CosmoServer {
     });
     conn.participant = participant;
     participant.attach(conn);
-    // Notices sent while this person was away go out right after the join response.
+    // The unread inbox (including what was sent while away) follows the join response.
     if (school) {
-      const pending = school.undeliveredFor(participant.identity);
+      const pending = school.inboxFor(participant.identity);
       if (pending.length > 0) {
         queueMicrotask(() => {
           for (const notice of pending)
@@ -487,7 +487,10 @@ export class CosmoServer {
       this.#opening.set(room, opening);
       try {
         const classroom = await opening;
-        classroom.title = this.#titles.get(room) ?? room;
+        classroom.title =
+          this.#titles.get(room) ?? this.school?.repos.roster.lecture(room)?.title ?? room;
+        classroom.classId = this.classOfRoom(room) ?? '';
+        classroom.lectureId = this.school?.repos.roster.lecture(room) ? room : '';
         this.classrooms.set(room, classroom);
         this.metrics.rooms.inc();
         classroom.once('closed', () => {

@@ -31,6 +31,10 @@ export interface JoinedContext {
   school: School | undefined;
 }
 
+function nameOf(ctx: JoinedContext, personId: string): string {
+  return ctx.school?.repos.roster.person(personId)?.name ?? personId;
+}
+
 function schoolOf(ctx: JoinedContext): School {
   if (!ctx.school)
     throw new CosmoError(ErrorCode.UNAVAILABLE, 'the school features are off on this server');
@@ -300,7 +304,7 @@ export const joinedHandlers: { [K in ClientRequestKind]?: Handler<K> } = {
       toDate: req.toDate ?? '',
       reason: req.reason ?? '',
     });
-    return { leaveRequest: leaveToProto(request) };
+    return { leaveRequest: leaveToProto(request, nameOf(ctx, request.personId)) };
   },
 
   decideLeave(ctx, req) {
@@ -310,7 +314,7 @@ export const joinedHandlers: { [K in ClientRequestKind]?: Handler<K> } = {
       Boolean(req.approve),
       req.comment ?? '',
     );
-    return { leaveRequest: leaveToProto(decided) };
+    return { leaveRequest: leaveToProto(decided, nameOf(ctx, decided.personId)) };
   },
 
   listLeaveRequests(ctx, req) {
@@ -327,7 +331,9 @@ export const joinedHandlers: { [K in ClientRequestKind]?: Handler<K> } = {
     }
     return {
       leaveRequests: {
-        requests: all.filter((r) => moderates || r.personId === me).map(leaveToProto),
+        requests: all
+          .filter((r) => moderates || r.personId === me)
+          .map((r) => leaveToProto(r, nameOf(ctx, r.personId))),
       },
     };
   },

@@ -7,7 +7,8 @@ import {
   type ParticipantSummary,
   type ProducerSummary,
 } from '@cosmo/core';
-import { CosmoClient, type ChatMessage, type ConnectionState } from '../CosmoClient.js';
+import { CosmoClient, type ConnectionState } from '../CosmoClient.js';
+import type { AttendanceInfo, ChatMessage, LeaveInfo } from '../wire.js';
 import type { RemoteTrack } from '../MediaSession.js';
 
 /** Video decoders the element runs at most, whatever the class size. */
@@ -54,6 +55,10 @@ export class ClassroomController implements ReactiveController {
   /** Set when a moderator muted this participant, until they unmute. */
   mutedByModerator = false;
   ended = false;
+  leaveRequests: LeaveInfo[] = [];
+  /** Notices this participant sent, with their live receipt totals. */
+  sent: { id: string; title: string; recipients: number; delivered: number; read: number }[] = [];
+  attendanceRows: AttendanceInfo[] = [];
   #visibleVideos = new Map<string, number>();
 
   constructor(host: ClassroomHost) {
@@ -116,6 +121,7 @@ export class ClassroomController implements ReactiveController {
       'handChanged',
       'mediaReset',
       'resumed',
+      'handoutAdded',
     ] as const) {
       client.on(event, update);
     }
@@ -161,12 +167,11 @@ export class ClassroomController implements ReactiveController {
       };
       this.notices = [notice, ...this.notices];
       this.#host.emit('cosmo-notification', { notice });
-      void client
-        .request('notificationReceipt', {
-          notificationId: notice.id,
-          kind: cosmo.v1.ReceiptKind.RECEIPT_KIND_DELIVERED,
-        })
-        .catch(() => undefined);
+      void client.school.acknowledgeNotice(notice.id, false).catch(() => undefined);
+      update();
+    });
+    client.on('receiptSummary', (r) => {
+      this.sent = this.sent.map((n) => (n.id === r.notificationId ? { ...n, ...r } : n));
       update();
     });
     client.on('classEnded', () => {
@@ -177,6 +182,7 @@ export class ClassroomController implements ReactiveController {
     client.on('error', (err) => this.#fail(err));
     try {
       const self = await client.connect();
+      this.chat = [...client.recentChat];
       this.#host.emit('cosmo-joined', {
         participantId: self.id,
         role: self.role,
@@ -187,6 +193,35 @@ export class ClassroomController implements ReactiveController {
       this.#fail(err);
     }
     update();
+  }
+
+  /** Loads leave requests and, for teachers of a lecture, its attendance. */
+  async loadClassPanel(): Promise<void> {
+    const client = this.client;
+    const classroom = client?.classroom;
+    if (!client || !classroom?.classId) return;
+    await this.run(async (c) => {
+      this.leaveRequests = await c.school.leaveRequests(classroom.classId);
+      if (this.moderator && classroom.lectureId)
+        this.attendanceRows = await c.school.attendance(classroom.lectureId);
+    });
+  }
+
+  /** Teachers: sends a notice to the class and tracks its receipts. */
+  async sendNotice(title: string, body: string, urgent: boolean): Promise<void> {
+    const classId = this.classroom?.classId;
+    if (!classId) return;
+    await this.run(async (c) => {
+      const { id, recipients } = await c.school.sendNotice(`class:${classId}`, title, body, urgent);
+      this.sent = [{ id, title, recipients, delivered: 0, read: 0 }, ...this.sent];
+    });
+  }
+
+  /** Marks a notice read (and tells the server, for the sender's receipts). */
+  markRead(id: string): void {
+    this.notices = this.notices.map((n) => (n.id === id ? { ...n, read: true } : n));
+    void this.client?.school.acknowledgeNotice(id, true).catch(() => undefined);
+    this.#host.requestUpdate();
   }
 
   /** Leaves the class. */

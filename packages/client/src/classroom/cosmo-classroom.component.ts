@@ -1,12 +1,13 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { cosmo, type ParticipantSummary, type Role } from '@cosmo/core';
+import type { ParticipantSummary, Role } from '@cosmo/core';
 import { ClassroomController } from './classroom.controller.js';
 import { pickLanguage, translator, type MessageKey, type UiLanguage } from './i18n.js';
 import styles from './cosmo-classroom.styles.js';
+import { renderClassPanel, renderHandouts, renderInbox } from './school-panel.js';
 import './cosmo-video.js';
 
-type Tab = 'chat' | 'people' | 'inbox';
+type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class';
 
 /**
  * A whole virtual classroom in one tag: the teacher on stage, the class in a paged grid, chat,
@@ -305,6 +306,10 @@ export class CosmoClassroom extends LitElement {
       ['chat', this.#t('chat')],
       ['people', `${this.#t('people')} (${this.#room.others.length + 1})`],
       ['inbox', unread ? `${this.#t('inbox')} (${unread})` : this.#t('inbox')],
+      ['handouts', this.#t('handouts')],
+      ...(this.#room.classroom?.classId
+        ? ([['class', this.#t('classTab')]] as [Tab, string][])
+        : []),
     ];
     return html`<aside part="sidebar">
       <div role="tablist">
@@ -315,16 +320,37 @@ export class CosmoClassroom extends LitElement {
               id="tab-${id}"
               aria-controls="panel-${id}"
               aria-selected=${this.tab === id}
-              @click=${() => (this.tab = id)}
+              @click=${() => this.#selectTab(id)}
             >
               ${label}
             </button>`,
         )}
       </div>
       <div role="tabpanel" id="panel-${this.tab}" aria-labelledby="tab-${this.tab}" class="panel">
-        ${this.tab === 'chat' ? this.#renderChat() : this.tab === 'people' ? this.#renderPeople() : this.#renderInbox()}
+        ${this.#renderPanel()}
       </div>
     </aside>`;
+  }
+
+  #renderPanel(): TemplateResult {
+    const t = (key: MessageKey) => this.#t(key);
+    switch (this.tab) {
+      case 'chat':
+        return this.#renderChat();
+      case 'people':
+        return this.#renderPeople();
+      case 'inbox':
+        return renderInbox(this.#room, t);
+      case 'handouts':
+        return renderHandouts(this.#room, t);
+      case 'class':
+        return renderClassPanel(this.#room, t);
+    }
+  }
+
+  #selectTab(tab: Tab): void {
+    this.tab = tab;
+    if (tab === 'class') void this.#room.loadClassPanel();
   }
 
   #renderChat(): TemplateResult {
@@ -404,32 +430,6 @@ export class CosmoClassroom extends LitElement {
         ${this.#t(grant ? 'grantSpeech' : 'revokeSpeech')}
       </button>
       ${p.handRaised ? html`<button class="small" @click=${() => room.run((c) => c.lowerHand(p.id))} aria-label="${this.#t('lowerHand')} ${p.name}">${this.#t('lowerHand')}</button>` : nothing}`;
-  }
-
-  #renderInbox(): TemplateResult {
-    const room = this.#room;
-    if (room.notices.length === 0) return html`<p class="role">${this.#t('noNotices')}</p>`;
-    return html`${room.notices.map(
-      (n) =>
-        html`<div class="notice ${n.read ? '' : 'unread'} ${n.urgent ? 'urgent' : ''}">
-          ${n.urgent ? html`<b>${this.#t('urgent')}</b> ` : nothing}<b>${n.title}</b>
-          <div>${n.body}</div>
-          <div class="role">${n.sender}</div>
-          ${n.read ? nothing : html`<button class="small" @click=${() => this.#markRead(n.id)}>${this.#t('markRead')}</button>`}
-        </div>`,
-    )}`;
-  }
-
-  #markRead(id: string): void {
-    const room = this.#room;
-    room.notices = room.notices.map((n) => (n.id === id ? { ...n, read: true } : n));
-    void room.client
-      ?.request('notificationReceipt', {
-        notificationId: id,
-        kind: cosmo.v1.ReceiptKind.RECEIPT_KIND_READ,
-      })
-      .catch(() => undefined);
-    this.requestUpdate();
   }
 
   #renderControls(): TemplateResult {

@@ -27,7 +27,8 @@ export default css`
   }
   .room {
     display: grid;
-    grid-template-columns: 1fr 300px;
+    overflow: hidden;
+    grid-template-columns: minmax(0, 1fr) 320px;
     grid-template-rows: auto 1fr auto;
     grid-template-areas: 'header header' 'main side' 'controls controls';
     height: 100%;
@@ -176,11 +177,17 @@ export default css`
   }
   [role='tablist'] {
     display: flex;
+    overflow: hidden;
     border-bottom: 1px solid #2a3442;
   }
   [role='tab'] {
-    flex: 1;
-    padding: 10px;
+    flex: 1 1 0;
+    min-width: 0;
+    padding: 10px 4px;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    font-size: 13px;
     background: none;
     border: none;
     color: var(--cosmo-muted);
@@ -259,6 +266,44 @@ export default css`
   }
   .notice.urgent {
     border-left-color: var(--cosmo-danger);
+  }
+  a.button {
+    display: inline-block;
+    padding: 3px 8px;
+    border-radius: 999px;
+    border: 1px solid #2a3442;
+    color: var(--cosmo-fg);
+    text-decoration: none;
+    font-size: 12px;
+  }
+  h3 {
+    font-size: 13px;
+    margin: 12px 0 6px;
+    color: var(--cosmo-muted);
+  }
+  form.leave {
+    flex-direction: column;
+  }
+  form.leave label {
+    display: flex;
+    gap: 6px;
+    align-items: center;
+    color: var(--cosmo-muted);
+  }
+  table.attendance {
+    width: 100%;
+    border-collapse: collapse;
+    font-size: 12px;
+  }
+  table.attendance td {
+    padding: 3px 4px;
+    border-bottom: 1px solid #222b37;
+  }
+  tr[data-status='late'] td:nth-child(2) {
+    color: var(--cosmo-warning);
+  }
+  tr[data-status='absent'] td:nth-child(2) {
+    color: var(--cosmo-danger);
   }
   footer {
     grid-area: controls;

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../CosmoClient.js';
+import type { ChatMessage } from '../wire.js';
 import type { Notice } from './classroom.controller.js';
 import { CosmoClassroom } from './cosmo-classroom.component.js';
 

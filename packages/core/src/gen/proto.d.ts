@@ -458,6 +458,12 @@ export namespace cosmo {
             /** ClassroomState ended. */
             ended: boolean;
 
+            /** ClassroomState classId. */
+            classId: string;
+
+            /** ClassroomState lectureId. */
+            lectureId: string;
+
             /**
              * Creates a new ClassroomState instance using the specified properties.
              * @param [properties] Properties to set
@@ -535,6 +541,12 @@ export namespace cosmo {
 
                 /** ClassroomState ended */
                 ended?: (boolean|null);
+
+                /** ClassroomState classId */
+                classId?: (string|null);
+
+                /** ClassroomState lectureId */
+                lectureId?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -1138,6 +1150,9 @@ export namespace cosmo {
             /** LeaveRequestInfo createdAt. */
             createdAt: number;
 
+            /** LeaveRequestInfo personName. */
+            personName: string;
+
             /**
              * Creates a new LeaveRequestInfo instance using the specified properties.
              * @param [properties] Properties to set
@@ -1227,6 +1242,9 @@ export namespace cosmo {
 
                 /** LeaveRequestInfo createdAt */
                 createdAt?: (number|null);
+
+                /** LeaveRequestInfo personName */
+                personName?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

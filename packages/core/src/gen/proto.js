@@ -871,6 +871,8 @@ export const cosmo = $root.cosmo = (() => {
             ClassroomState.prototype.lectureMode = false;
             ClassroomState.prototype.startedAt = 0;
             ClassroomState.prototype.ended = false;
+            ClassroomState.prototype.classId = "";
+            ClassroomState.prototype.lectureId = "";
 
             ClassroomState.create = function(properties) {
                 return new ClassroomState(properties);
@@ -895,6 +897,10 @@ export const cosmo = $root.cosmo = (() => {
                     writer.uint32(41).double(message.startedAt);
                 if (message.ended != null && $Object.hasOwnProperty.call(message, "ended") && message.ended !== false)
                     writer.uint32(48).bool(message.ended);
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId") && message.classId !== "")
+                    writer.uint32(58).string(message.classId);
+                if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId") && message.lectureId !== "")
+                    writer.uint32(66).string(message.lectureId);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -982,6 +988,24 @@ export const cosmo = $root.cosmo = (() => {
                                 delete message.ended;
                             continue;
                         }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.classId = value;
+                            else
+                                delete message.classId;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.lectureId = value;
+                            else
+                                delete message.lectureId;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1024,6 +1048,12 @@ export const cosmo = $root.cosmo = (() => {
                 if (message.ended != null && $Object.hasOwnProperty.call(message, "ended"))
                     if (typeof message.ended !== "boolean")
                         return "ended: boolean expected";
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
+                    if (!$util.isString(message.classId))
+                        return "classId: string expected";
+                if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId"))
+                    if (!$util.isString(message.lectureId))
+                        return "lectureId: string expected";
                 return null;
             };
 
@@ -1055,6 +1085,12 @@ export const cosmo = $root.cosmo = (() => {
                 if (object.ended != null)
                     if (object.ended)
                         message.ended = $Boolean(object.ended);
+                if (object.classId != null)
+                    if (typeof object.classId !== "string" || object.classId.length)
+                        message.classId = $String(object.classId);
+                if (object.lectureId != null)
+                    if (typeof object.lectureId !== "string" || object.lectureId.length)
+                        message.lectureId = $String(object.lectureId);
                 return message;
             };
 
@@ -1073,6 +1109,8 @@ export const cosmo = $root.cosmo = (() => {
                     object.lectureMode = false;
                     object.startedAt = 0;
                     object.ended = false;
+                    object.classId = "";
+                    object.lectureId = "";
                 }
                 if (message.room != null && $Object.hasOwnProperty.call(message, "room"))
                     object.room = message.room;
@@ -1086,6 +1124,10 @@ export const cosmo = $root.cosmo = (() => {
                     object.startedAt = options.json && !$isFinite(message.startedAt) ? $String(message.startedAt) : message.startedAt;
                 if (message.ended != null && $Object.hasOwnProperty.call(message, "ended"))
                     object.ended = message.ended;
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
+                    object.classId = message.classId;
+                if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId"))
+                    object.lectureId = message.lectureId;
                 return object;
             };
 
@@ -2191,6 +2233,7 @@ export const cosmo = $root.cosmo = (() => {
             LeaveRequestInfo.prototype.decidedBy = "";
             LeaveRequestInfo.prototype.comment = "";
             LeaveRequestInfo.prototype.createdAt = 0;
+            LeaveRequestInfo.prototype.personName = "";
 
             LeaveRequestInfo.create = function(properties) {
                 return new LeaveRequestInfo(properties);
@@ -2223,6 +2266,8 @@ export const cosmo = $root.cosmo = (() => {
                     writer.uint32(74).string(message.comment);
                 if (message.createdAt != null && $Object.hasOwnProperty.call(message, "createdAt") && !$Object.is(message.createdAt, 0))
                     writer.uint32(81).double(message.createdAt);
+                if (message.personName != null && $Object.hasOwnProperty.call(message, "personName") && message.personName !== "")
+                    writer.uint32(90).string(message.personName);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2346,6 +2391,15 @@ export const cosmo = $root.cosmo = (() => {
                                 delete message.createdAt;
                             continue;
                         }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.personName = value;
+                            else
+                                delete message.personName;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2400,6 +2454,9 @@ export const cosmo = $root.cosmo = (() => {
                 if (message.createdAt != null && $Object.hasOwnProperty.call(message, "createdAt"))
                     if (typeof message.createdAt !== "number")
                         return "createdAt: number expected";
+                if (message.personName != null && $Object.hasOwnProperty.call(message, "personName"))
+                    if (!$util.isString(message.personName))
+                        return "personName: string expected";
                 return null;
             };
 
@@ -2462,6 +2519,9 @@ export const cosmo = $root.cosmo = (() => {
                 if (object.createdAt != null)
                     if (!$Object.is($Number(object.createdAt), 0))
                         message.createdAt = $Number(object.createdAt);
+                if (object.personName != null)
+                    if (typeof object.personName !== "string" || object.personName.length)
+                        message.personName = $String(object.personName);
                 return message;
             };
 
@@ -2484,6 +2544,7 @@ export const cosmo = $root.cosmo = (() => {
                     object.decidedBy = "";
                     object.comment = "";
                     object.createdAt = 0;
+                    object.personName = "";
                 }
                 if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
                     object.id = message.id;
@@ -2505,6 +2566,8 @@ export const cosmo = $root.cosmo = (() => {
                     object.comment = message.comment;
                 if (message.createdAt != null && $Object.hasOwnProperty.call(message, "createdAt"))
                     object.createdAt = options.json && !$isFinite(message.createdAt) ? $String(message.createdAt) : message.createdAt;
+                if (message.personName != null && $Object.hasOwnProperty.call(message, "personName"))
+                    object.personName = message.personName;
                 return object;
             };
 

@@ -410,9 +410,17 @@ export class School extends TypedEmitter<SchoolEvents> {
     return { notice, recipients: this.repos.notices.receipts(notice.id).recipients };
   }
 
-  /** Notices `personId` has not acknowledged yet: pushed again when they connect. */
+  /** Notices `personId` has not acknowledged yet. */
   undeliveredFor(personId: string): Notice[] {
     return this.repos.notices.undelivered(personId);
+  }
+
+  /**
+   * What a person's inbox shows when they connect: every notice not yet read (the undelivered
+   * among them), so a phone and a laptop show the same inbox. Newest 100.
+   */
+  inboxFor(personId: string): Notice[] {
+    return this.repos.notices.unread(personId, 100);
   }
 
   /** Records a delivered or read receipt from a recipient. */

@@ -140,6 +140,8 @@ export interface NoticeRepository {
   get(id: string): Notice | undefined;
   /** Notices sent to `personId` and not yet delivered, oldest first. */
   undelivered(personId: string): Notice[];
+  /** Notices sent to `personId` and not read yet (delivered or not), newest `limit`, oldest first. */
+  unread(personId: string, limit: number): Notice[];
   isRecipient(noticeId: string, personId: string): boolean;
   /** Records a receipt (read implies delivered); false when nothing changed. */
   markDelivered(noticeId: string, personId: string, at: number): boolean;

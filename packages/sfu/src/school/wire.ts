@@ -38,8 +38,12 @@ export function chatToProto(m: StoredChat): cosmo.v1.ChatMessage.$Properties {
 }
 
 /** A leave request as the protocol's LeaveRequestInfo. */
-export function leaveToProto(r: LeaveRequest): cosmo.v1.LeaveRequestInfo.$Properties {
+export function leaveToProto(
+  r: LeaveRequest,
+  personName = '',
+): cosmo.v1.LeaveRequestInfo.$Properties {
   return {
+    personName,
     id: r.id,
     personId: r.personId,
     classId: r.classId,

@@ -84,6 +84,17 @@ export class SqliteNoticeRepository implements NoticeRepository {
     ).map(noticeOf);
   }
 
+  unread(personId: string, limit: number): Notice[] {
+    return (
+      this.#db
+        .prepare(
+          `SELECT * FROM (SELECT n.* FROM notices n JOIN notice_recipients r ON r.notice_id = n.id
+           WHERE r.person_id = ? AND r.read_at IS NULL ORDER BY n.sent_at DESC LIMIT ?) ORDER BY sent_at`,
+        )
+        .all(personId, limit) as NoticeRow[]
+    ).map(noticeOf);
+  }
+
   isRecipient(noticeId: string, personId: string): boolean {
     return !!this.#db
       .prepare('SELECT 1 FROM notice_recipients WHERE notice_id = ? AND person_id = ?')

@@ -1,0 +1,117 @@
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEphemeralServer, type EphemeralServer } from '@cosmo/sfu';
+import { launchChromium } from './browser.js';
+
+const demoRoot = fileURLToPath(new URL('..', import.meta.url));
+const artifacts = fileURLToPath(new URL('../../../test-artifacts', import.meta.url));
+const PDF = '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
+
+describe('a school day in Chromium: notices, handouts, leave and attendance', () => {
+  let server: EphemeralServer;
+  let browser: Browser;
+  let dist: string;
+
+  beforeAll(async () => {
+    dist = await mkdtemp(join(tmpdir(), 'cosmo-demo-'));
+    await build({ root: demoRoot, logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
+    server = await startEphemeralServer({ staticDir: dist });
+    browser = await launchChromium();
+    mkdirSync(artifacts, { recursive: true });
+    const roster = [
+      'school_id,school_name,class_id,class_name,person_id,person_name,role',
+      'tokyo,Tokyo International,2B,Physics 2B,tanaka,Tanaka Yui,teacher',
+      'tokyo,Tokyo International,2B,Physics 2B,aiko,Aiko Sato,student',
+      'tokyo,Tokyo International,2B,Physics 2B,ren,Ren Ito,student',
+    ].join('\n');
+    expect(server.server.school!.importRosterCsv(roster)).toMatchObject({ ok: true });
+    const now = Date.now();
+    server.server.school!.addLecture({
+      id: 'optics-1',
+      classId: '2B',
+      title: 'Optics',
+      startsAt: now - 60_000,
+      endsAt: now + 3_600_000,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await rm(dist, { recursive: true, force: true });
+  });
+
+  async function open(identity: string, role: 'teacher' | 'student', lang = 'en'): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+    const token = await server.token('optics-1', identity, role);
+    await page.goto(`${server.httpUrl}/?lang=${lang}&token=${token}`);
+    await page.locator('[data-state="connected"]').waitFor();
+    return page;
+  }
+
+  it('runs the day', async () => {
+    const teacher = await open('tanaka', 'teacher');
+    const aiko = await open('aiko', 'student');
+
+    // A notice: Aiko reads it; the teacher sees the read count.
+    await teacher.getByRole('tab', { name: /Inbox/ }).click();
+    await teacher.getByLabel('Notice title').fill('Bring the permission slip');
+    await teacher.getByLabel('Message').fill('Field trip on Friday.');
+    await teacher.getByRole('button', { name: 'Send notice' }).click();
+    await teacher.locator('.receipts', { hasText: '0 / 2 read' }).waitFor();
+    await aiko.getByRole('tab', { name: /Inbox \(1\)/ }).click();
+    await aiko.locator('.notice', { hasText: 'Bring the permission slip' }).waitFor();
+    await aiko.getByRole('button', { name: 'Mark as read' }).click();
+    await teacher.locator('.receipts', { hasText: '1 / 2 read' }).waitFor();
+
+    // A handout appears in Aiko's class, with a link that opens it.
+    const upload = await fetch(`${server.httpUrl}/api/handouts?class=2B&filename=Lenses.pdf`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await server.token('optics-1', 'tanaka', 'teacher')}` },
+      body: PDF,
+    });
+    expect(upload.status).toBe(201);
+    await aiko.getByRole('tab', { name: 'Handouts' }).click();
+    const link = aiko.locator('li', { hasText: 'Lenses.pdf' }).getByRole('link', { name: 'Open' });
+    const href = await link.getAttribute('href');
+    const file = await fetch(href!);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+
+    // Aiko asks for leave; the teacher approves it.
+    await aiko.getByRole('tab', { name: 'Class' }).click();
+    await aiko.getByLabel('From').fill('2026-12-03');
+    await aiko.getByLabel('To').fill('2026-12-04');
+    await aiko.getByLabel('Reason').fill('Visa appointment');
+    await aiko.getByRole('button', { name: 'Request leave' }).click();
+    await aiko.locator('li', { hasText: 'Visa appointment · Pending' }).waitFor();
+    await teacher.getByRole('tab', { name: 'Class' }).click();
+    await teacher
+      .locator('li', { hasText: 'Aiko Sato' })
+      .getByRole('button', { name: 'Approve' })
+      .click();
+    await teacher.locator('li', { hasText: 'Visa appointment · Approved' }).waitFor();
+
+    // The teacher's attendance: Aiko present, Ren absent.
+    await teacher
+      .locator('table.attendance tr', { hasText: 'Aiko Sato' })
+      .locator('td', { hasText: 'Present' })
+      .waitFor();
+    await teacher
+      .locator('table.attendance tr', { hasText: 'Ren Ito' })
+      .locator('td', { hasText: 'Absent' })
+      .waitFor();
+    await teacher.screenshot({ path: join(artifacts, 'teacher-class-tab.png') });
+
+    // Aiko's inbox has the decision, in Japanese UI this time.
+    const aikoJa = await open('aiko', 'student', 'ja');
+    await aikoJa.getByRole('tab', { name: /お知らせ/ }).click();
+    await aikoJa.locator('.notice', { hasText: 'Leave approved' }).waitFor();
+    await aikoJa.screenshot({ path: join(artifacts, 'student-inbox-ja.png') });
+  }, 120_000);
+});
