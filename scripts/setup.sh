@@ -9,11 +9,14 @@ step() { printf '\n==> %s\n' "$*"; }
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages: the worker's build tools and libraries, Chromium for the browser tests (with
-# Japanese and Chinese fonts, so their screenshots are readable), and Redis for the cluster tests.
+# Japanese and Chinese fonts, so their screenshots are readable), Redis for the cluster tests, and
+# the offline speech (pocketsphinx) and translation (apertium) engines, with espeak-ng and sox to
+# make real speech for their tests.
 APT_PACKAGES=(
   build-essential python3 meson ninja-build pkg-config
   libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev libssl-dev
   chromium fonts-ipafont-gothic fonts-wqy-zenhei redis-server
+  pocketsphinx pocketsphinx-en-us apertium apertium-eng-spa espeak-ng sox
 )
 
 step "system packages"

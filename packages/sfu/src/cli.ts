@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CosmoError, isRole } from '@cosmo/core';
+import { doctor } from '@cosmo/translate';
 import { loadConfig, type ConfigInput } from './config.js';
 import { CosmoServer } from './CosmoServer.js';
 import { TokenService, mintAdminToken, parseDuration, resolveApiSecret } from './tokens.js';
@@ -13,6 +14,7 @@ const USAGE = `usage:
   cosmo serve [--port 7880] [--config cosmo.json] [--transport uws|ws] [--demo] [--static DIR]
   cosmo token --room ROOM --identity ID --name "NAME" --role teacher|assistant|student|observer
               [--ttl 2h] [--grant speak,video,screen] [--config cosmo.json]
+  cosmo doctor        (which speech and translation engines, models and pairs are here)
   cosmo token --admin --school SCHOOL --identity ADMIN_ID [--ttl 1h]   (admin API token)
 
   cosmo serve --demo --static apps/demo/dist   (the demo app and its class API)
@@ -131,6 +133,12 @@ async function main(): Promise<void> {
       return serve(rest);
     case 'token':
       return token(rest);
+    case 'doctor': {
+      const checks = doctor();
+      for (const c of checks)
+        console.log(`${c.ok ? 'ok     ' : 'MISSING'}  ${c.name.padEnd(26)} ${c.detail}`);
+      return;
+    }
     case undefined:
     case 'help':
     case '--help':

@@ -1,2 +1,24 @@
-/** @cosmo/translate public API. */
-export {};
+/**
+ * @cosmo/translate: live captions and translation: speech-to-text engines, translators, the
+ * lesson vocabulary, and a doctor that says what this machine can do.
+ */
+export { SpeechToText, EventQueue } from './SpeechToText.js';
+export type { SpeechEvent, SpeechStream, SpeechToTextCapabilities } from './SpeechToText.js';
+export { Translator, Glossary } from './Translator.js';
+export type { TranslatorCapabilities } from './Translator.js';
+export {
+  PocketsphinxSpeechToText,
+  POCKETSPHINX_DEFAULTS,
+} from './providers/pocketsphinx/PocketsphinxSpeechToText.js';
+export type { PocketsphinxOptions } from './providers/pocketsphinx/PocketsphinxSpeechToText.js';
+export {
+  lessonSentences,
+  lessonDictionary,
+  lessonLanguageModel,
+} from './providers/pocketsphinx/LessonVocabulary.js';
+export { ApertiumTranslator, APERTIUM_DEFAULTS } from './providers/apertium/ApertiumTranslator.js';
+export type { ApertiumOptions } from './providers/apertium/ApertiumTranslator.js';
+export { wordErrorRate } from './wer.js';
+export { doctor } from './doctor.js';
+export type { DoctorCheck } from './doctor.js';
+export { bcp47, iso3 } from './languages.js';

@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { wordErrorRate } from '../../wer.js';
+import { PocketsphinxSpeechToText } from './PocketsphinxSpeechToText.js';
+
+const installed =
+  existsSync('/usr/bin/pocketsphinx_continuous') &&
+  existsSync('/usr/bin/espeak-ng') &&
+  existsSync('/usr/bin/sox');
+const LESSON =
+  'Today we study optics. Light travels in straight lines. A mirror reflects the light. ' +
+  'The angle of incidence equals the angle of reflection. When light enters water it bends.';
+
+/** Real speech: espeak-ng says `text`, sox makes it 16 kHz mono 16-bit. */
+function speak(text: string): Int16Array {
+  const dir = mkdtempSync(join(tmpdir(), 'cosmo-speech-'));
+  execFileSync('espeak-ng', ['-v', 'en-us', '-s', '150', '-w', join(dir, 's.wav'), text]);
+  execFileSync('sox', [
+    join(dir, 's.wav'),
+    '-r',
+    '16000',
+    '-c',
+    '1',
+    '-b',
+    '16',
+    '-e',
+    'signed',
+    join(dir, 's.raw'),
+  ]);
+  const bytes = readFileSync(join(dir, 's.raw'));
+  return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
+}
+
+async function recognise(engine: PocketsphinxSpeechToText, pcm: Int16Array): Promise<string> {
+  const stream = engine.stream();
+  for (let i = 0; i < pcm.length; i += 1600) stream.write(pcm.subarray(i, i + 1600));
+  stream.end();
+  const finals: string[] = [];
+  for await (const e of stream) if (e.type === 'final') finals.push(e.text);
+  return finals.join(' ');
+}
+
+describe.runIf(installed)('pocketsphinx with lesson vocabulary', () => {
+  it('recognises the lesson spoken by espeak-ng with a word error rate of 15% or less', async () => {
+    const engine = new PocketsphinxSpeechToText({ lessonText: LESSON });
+    expect(engine.missingWords).toEqual([]);
+    const text = await recognise(engine, speak(LESSON));
+    const wer = wordErrorRate(LESSON, text);
+    expect(wer, `heard: ${text}`).toBeLessThanOrEqual(0.15);
+    await engine.close();
+  });
+
+  it('reports lesson words it cannot pronounce instead of dropping them silently', async () => {
+    const engine = new PocketsphinxSpeechToText({
+      lessonText: 'Photons obey Snellius and zzyzxq laws.',
+    });
+    expect(engine.missingWords).toContain('zzyzxq');
+    await engine.close();
+  });
+
+  it('does much worse without the lesson text (why the lesson vocabulary exists)', async () => {
+    const general = new PocketsphinxSpeechToText();
+    const text = await recognise(general, speak(LESSON));
+    expect(wordErrorRate(LESSON, text)).toBeGreaterThan(0.3);
+    await general.close();
+  });
+});
+
+describe('pocketsphinx setup errors', () => {
+  it('a missing model is MODEL_MISSING at startup', () => {
+    if (!existsSync('/usr/bin/pocketsphinx_continuous')) return;
+    expect(() => new PocketsphinxSpeechToText({ hmm: '/nonexistent/model' })).toThrow(
+      expect.objectContaining({ code: 'MODEL_MISSING' }),
+    );
+  });
+});
+
+describe('word error rate', () => {
+  it('counts substitutions, deletions and insertions against the reference', () => {
+    expect(wordErrorRate('the cat sat', 'the cat sat')).toBe(0);
+    expect(wordErrorRate('the cat sat', 'the bat sat')).toBeCloseTo(1 / 3);
+    expect(wordErrorRate('the cat sat', 'the cat')).toBeCloseTo(1 / 3);
+    expect(wordErrorRate('the cat sat', 'oh the cat sat down')).toBeCloseTo(2 / 3);
+  });
+});
