@@ -16,7 +16,7 @@ APT_PACKAGES=(
   build-essential python3 meson ninja-build pkg-config
   libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev libssl-dev
   chromium fonts-ipafont-gothic fonts-wqy-zenhei redis-server
-  pocketsphinx pocketsphinx-en-us apertium apertium-eng-spa espeak-ng sox
+  pocketsphinx pocketsphinx-en-us apertium apertium-eng-spa espeak-ng sox ffmpeg
 )
 
 step "system packages"

@@ -114,6 +114,8 @@ export interface ClassroomSummary {
   classId: string;
   /** The scheduled lecture, when the room is one. */
   lectureId: string;
+  /** Languages captions can be read in (the spoken one first); empty when captions are off. */
+  captionLanguages: string[];
 }
 
 /** A producer from its protocol message. */
@@ -160,5 +162,6 @@ export function classroomFromProto(m: cosmo.v1.ClassroomState.$Properties): Clas
     ended: Boolean(m.ended),
     classId: m.classId ?? '',
     lectureId: m.lectureId ?? '',
+    captionLanguages: [...(m.captionLanguages ?? [])],
   };
 }

@@ -44,6 +44,7 @@ export type ClassroomEvents = {
 
 /** Observer events, for metrics and the bench. */
 export type ClassroomObserverEvents = {
+  producerAdded: [p: Participant, producer: ms.Producer, source: MediaSource];
   participantJoined: [p: Participant];
   participantLeft: [p: Participant, reason: string];
   mediaReset: [];
@@ -63,6 +64,8 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   /** The school class and lecture this room is, when the roster knows it. */
   classId = '';
   lectureId = '';
+  /** Languages captions can be read in, set by the caption pipeline. */
+  captionLanguages: string[] = [];
   locked = false;
   lectureMode = true;
   ended = false;
@@ -112,6 +115,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       ended: this.ended,
       classId: this.classId,
       lectureId: this.lectureId,
+      captionLanguages: this.captionLanguages,
     };
   }
 
@@ -233,6 +237,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       await this.#levels.addProducer({ producerId: producer.id }).catch(() => undefined);
     }
     this.broadcast({ producerAdded: { producer: producerInfo(p.id, media) } }, p);
+    this.observer.safeEmit('producerAdded', p, producer, source);
     return producer;
   }
 

@@ -16,6 +16,8 @@ import {
   type cosmo,
 } from '@cosmo/core';
 import type { types as ms } from 'mediasoup';
+import { ApertiumTranslator, PocketsphinxSpeechToText } from '@cosmo/translate';
+import { ClassroomCaptions } from './captions/ClassroomCaptions.js';
 import { Classroom } from './Classroom.js';
 import { School } from './school/School.js';
 import { chatToProto, handoutToProto, noticeToProto } from './school/wire.js';
@@ -63,6 +65,9 @@ export class CosmoServer {
   readonly #sessions = new Map<string, Participant>();
   readonly #connections = new Set<Connection>();
   readonly #titles = new Map<string, string>();
+  /** Live captions per classroom. */
+  readonly captions = new Map<string, ClassroomCaptions>();
+  #translator: ApertiumTranslator | undefined;
   #closed = false;
 
   private constructor(
@@ -183,6 +188,7 @@ export class CosmoServer {
     await this.#transport.close();
     this.pool.close();
     this.school?.close();
+    await this.#translator?.close();
   }
 
   /** The class a classroom belongs to: the class of its lecture, or the class it is named after. */
@@ -318,7 +324,12 @@ export class CosmoServer {
           ((ctx: unknown, req: unknown) => EventBody | Promise<EventBody>) | undefined;
         if (!handler) throw new CosmoError(ErrorCode.UNAVAILABLE, `'${kind}' is not supported`);
         return handler(
-          { classroom, participant: p, school: this.school },
+          {
+            classroom,
+            participant: p,
+            school: this.school,
+            captions: this.captions.get(classroom.room),
+          },
           (frame as Record<string, unknown>)[kind],
         );
       }
@@ -449,6 +460,33 @@ export class CosmoServer {
     return null;
   }
 
+  #startCaptions(classroom: Classroom): void {
+    this.#translator ??= new ApertiumTranslator();
+    const captions = new ClassroomCaptions(
+      classroom,
+      {
+        recognizer: (lessonText, language) => {
+          if (language !== 'en') {
+            throw new CosmoError(
+              ErrorCode.MODEL_MISSING,
+              `no offline recogniser for '${language}': configure a whisper model for it`,
+            );
+          }
+          const cmnInit = this.config.captionCmnInit;
+          return new PocketsphinxSpeechToText({ lessonText, ...(cmnInit ? { cmnInit } : {}) });
+        },
+        translator: this.#translator,
+      },
+      this.logger,
+    );
+    this.captions.set(classroom.room, captions);
+    classroom.observer.on('producerAdded', (p, producer, source) => {
+      if (source === 'microphone' && (p.role === 'teacher' || p.role === 'assistant')) {
+        void captions.tapProducer(p, producer);
+      }
+    });
+  }
+
   #handoutsOf(room: string) {
     const classId = this.classOfRoom(room);
     return classId && this.school ? this.school.repos.handouts.forClass(classId) : [];
@@ -493,7 +531,10 @@ export class CosmoServer {
         classroom.lectureId = this.school?.repos.roster.lecture(room) ? room : '';
         this.classrooms.set(room, classroom);
         this.metrics.rooms.inc();
+        if (this.config.captions) this.#startCaptions(classroom);
         classroom.once('closed', () => {
+          this.captions.get(room)?.close();
+          this.captions.delete(room);
           if (this.classrooms.get(room) === classroom) this.classrooms.delete(room);
           this.#titles.delete(room);
           this.metrics.rooms.dec();

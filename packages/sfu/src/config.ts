@@ -58,6 +58,13 @@ export const ConfigSchema = z
     resumeGraceMs: z.number().int().min(0).default(15_000),
     /** Largest classroom. */
     maxParticipants: z.number().int().positive().default(1000),
+    /** Live captions (pocketsphinx + apertium when installed; `cosmo doctor` says what is). */
+    captions: z.boolean().default(true),
+    /** pocketsphinx's initial cepstral mean for this school's voices (see calibrateCmn). */
+    captionCmnInit: z
+      .string()
+      .regex(/^-?[\d.]+(,-?[\d.]+)*$/, 'captionCmnInit must be comma-separated numbers')
+      .optional(),
     /** The school features (roster, attendance, leave, notices, chat history) in <dataDir>/cosmo.db. */
     school: z.boolean().default(true),
     /** Unread notices are pushed again this often, at most `reminderLimit` times. */

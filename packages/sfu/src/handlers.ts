@@ -21,6 +21,7 @@ import type { types as ms } from 'mediasoup';
 import type { Classroom } from './Classroom.js';
 import type { Participant, EventBody } from './Participant.js';
 import { publishAction } from './permissions.js';
+import type { ClassroomCaptions } from './captions/ClassroomCaptions.js';
 import type { School } from './school/School.js';
 import { attendanceToProto, chatToProto, leaveToProto } from './school/wire.js';
 
@@ -29,6 +30,7 @@ export interface JoinedContext {
   classroom: Classroom;
   participant: Participant;
   school: School | undefined;
+  captions: ClassroomCaptions | undefined;
 }
 
 function nameOf(ctx: JoinedContext, personId: string): string {
@@ -265,6 +267,22 @@ export const joinedHandlers: { [K in ClientRequestKind]?: Handler<K> } = {
     }
     participant.captionLanguage = language;
     classroom.broadcast({ participantUpdated: { participant: participant.info() } });
+    return OK;
+  },
+
+  setLesson(ctx, req) {
+    ctx.classroom.authorize(ctx.participant, 'manageCaptions');
+    if (!ctx.captions)
+      throw new CosmoError(ErrorCode.UNAVAILABLE, 'captions are off on this server');
+    ctx.captions.setLesson(req.text ?? '', req.language || 'en', { ...(req.glossary ?? {}) });
+    ctx.classroom.captionLanguages = ctx.captions.languages();
+    ctx.classroom.broadcast({ classroomUpdated: { classroom: ctx.classroom.state() } });
+    // A microphone already live is captioned from now on.
+    for (const p of ctx.classroom.participants.values()) {
+      if (p.role !== 'teacher' && p.role !== 'assistant') continue;
+      const mic = p.producerBySource('microphone');
+      if (mic) void ctx.captions.tapProducer(p, mic.producer);
+    }
     return OK;
   },
 

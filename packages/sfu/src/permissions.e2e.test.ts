@@ -100,6 +100,8 @@ describe('the role x action table, enforced by the server', () => {
         return r.request('lockRoom', { locked: true });
       case 'endClass':
         return r.request('endClass', {});
+      case 'manageCaptions':
+        return r.request('setLesson', { text: 'a lesson', language: 'en' });
       case 'sendNotification':
         return r.request('sendNotification', { audience: 'class:art', title: 'x', body: 'y' });
     }
@@ -138,8 +140,8 @@ describe('the role x action table, enforced by the server', () => {
         refused++;
       }
     }
-    // Students: 3 unpublished sources + 7 moderation actions; observers: all but consume.
-    expect(refused).toBe(10 + (ACTIONS.length - 1));
+    // Students: 3 unpublished sources + 8 moderation actions; observers: all but consume.
+    expect(refused).toBe(11 + (ACTIONS.length - 1));
     // The target is untouched: still speaking, hand still up.
     const onServer = t.server.classrooms.get('art')!.participants.get(targetId)!;
     expect(onServer.producers.get(targetProducerId)?.producer.paused).toBe(false);

@@ -14,7 +14,8 @@ export type Action =
   | 'setPermissions'
   | 'lockRoom'
   | 'endClass'
-  | 'sendNotification';
+  | 'sendNotification'
+  | 'manageCaptions';
 
 /** `always`: the role may; `never`: it may not; a permission name: only while it is granted. */
 export type Rule = 'always' | 'never' | keyof Permissions;
@@ -34,6 +35,7 @@ const MODERATOR: Readonly<Record<Action, Rule>> = {
   lockRoom: 'always',
   endClass: 'always',
   sendNotification: 'always',
+  manageCaptions: 'always',
 };
 
 /**
@@ -57,6 +59,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, Readonly<Record<Action, Rule>>>
     lockRoom: 'never',
     endClass: 'never',
     sendNotification: 'never',
+    manageCaptions: 'never',
   },
   observer: {
     consume: 'always',
@@ -72,6 +75,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, Readonly<Record<Action, Rule>>>
     lockRoom: 'never',
     endClass: 'never',
     sendNotification: 'never',
+    manageCaptions: 'never',
   },
 };
 

@@ -18,6 +18,7 @@ export {
 } from './providers/pocketsphinx/LessonVocabulary.js';
 export { ApertiumTranslator, APERTIUM_DEFAULTS } from './providers/apertium/ApertiumTranslator.js';
 export type { ApertiumOptions } from './providers/apertium/ApertiumTranslator.js';
+export { calibrateCmn } from './providers/pocketsphinx/calibrate.js';
 export { wordErrorRate } from './wer.js';
 export { doctor } from './doctor.js';
 export type { DoctorCheck } from './doctor.js';

@@ -73,6 +73,45 @@ export function toneTrack(wrtc: NodeWebRtc, frequency = 440, amplitude = 8000): 
   return { track, stop: () => (clearInterval(timer), track.stop()) };
 }
 
+/**
+ * Plays mono 16-bit PCM (speech from espeak-ng, say) in real time, then silence, as an audio
+ * track; `done` resolves when the last sample has been sent.
+ */
+export function pcmTrack(
+  wrtc: NodeWebRtc,
+  pcm: Int16Array,
+  sampleRate = 48000,
+): SyntheticTrack & { done: Promise<void> } {
+  const source = new wrtc.nonstandard.RTCAudioSource();
+  const track = source.createTrack();
+  const frame = sampleRate / 100;
+  let offset = 0;
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const started = Date.now();
+  let sent = 0;
+  // Catch up on timer drift: send as many 10 ms frames as wall time says are due.
+  const timer = setInterval(() => {
+    const due = Math.floor((Date.now() - started) / 10);
+    for (; sent < due; sent++) {
+      const samples = new Int16Array(frame);
+      if (offset < pcm.length) {
+        samples.set(pcm.subarray(offset, offset + frame));
+        offset += frame;
+        if (offset >= pcm.length) finish();
+      }
+      source.onData({
+        samples,
+        sampleRate,
+        bitsPerSample: 16,
+        channelCount: 1,
+        numberOfFrames: frame,
+      });
+    }
+  }, 10);
+  return { track, done, stop: () => (clearInterval(timer), track.stop()) };
+}
+
 /** A moving I420 test pattern (640x360 at 15 fps by default). */
 export function patternTrack(
   wrtc: NodeWebRtc,

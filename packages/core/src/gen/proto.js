@@ -859,6 +859,7 @@ export const cosmo = $root.cosmo = (() => {
         v1.ClassroomState = (function() {
 
             const ClassroomState = function (properties) {
+                this.captionLanguages = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -873,6 +874,7 @@ export const cosmo = $root.cosmo = (() => {
             ClassroomState.prototype.ended = false;
             ClassroomState.prototype.classId = "";
             ClassroomState.prototype.lectureId = "";
+            ClassroomState.prototype.captionLanguages = $util.emptyArray;
 
             ClassroomState.create = function(properties) {
                 return new ClassroomState(properties);
@@ -901,6 +903,9 @@ export const cosmo = $root.cosmo = (() => {
                     writer.uint32(58).string(message.classId);
                 if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId") && message.lectureId !== "")
                     writer.uint32(66).string(message.lectureId);
+                if (message.captionLanguages != null && message.captionLanguages.length)
+                    for (let i = 0; i < message.captionLanguages.length; ++i)
+                        writer.uint32(74).string(message.captionLanguages[i]);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1006,6 +1011,14 @@ export const cosmo = $root.cosmo = (() => {
                                 delete message.lectureId;
                             continue;
                         }
+                    case 9: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.captionLanguages && message.captionLanguages.length))
+                                message.captionLanguages = [];
+                            message.captionLanguages.push(reader.stringVerify());
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1054,6 +1067,13 @@ export const cosmo = $root.cosmo = (() => {
                 if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId"))
                     if (!$util.isString(message.lectureId))
                         return "lectureId: string expected";
+                if (message.captionLanguages != null && $Object.hasOwnProperty.call(message, "captionLanguages")) {
+                    if (!$Array.isArray(message.captionLanguages))
+                        return "captionLanguages: array expected";
+                    for (let i = 0; i < message.captionLanguages.length; ++i)
+                        if (!$util.isString(message.captionLanguages[i]))
+                            return "captionLanguages: string[] expected";
+                }
                 return null;
             };
 
@@ -1091,6 +1111,13 @@ export const cosmo = $root.cosmo = (() => {
                 if (object.lectureId != null)
                     if (typeof object.lectureId !== "string" || object.lectureId.length)
                         message.lectureId = $String(object.lectureId);
+                if (object.captionLanguages) {
+                    if (!$Array.isArray(object.captionLanguages))
+                        throw $TypeError(".cosmo.v1.ClassroomState.captionLanguages: array expected");
+                    message.captionLanguages = $Array(object.captionLanguages.length);
+                    for (let i = 0; i < object.captionLanguages.length; ++i)
+                        message.captionLanguages[i] = $String(object.captionLanguages[i]);
+                }
                 return message;
             };
 
@@ -1102,6 +1129,8 @@ export const cosmo = $root.cosmo = (() => {
                 if (_depth > $util.recursionLimit)
                     throw $Error("max depth exceeded");
                 let object = {};
+                if (options.arrays || options.defaults)
+                    object.captionLanguages = [];
                 if (options.defaults) {
                     object.room = "";
                     object.title = "";
@@ -1128,6 +1157,11 @@ export const cosmo = $root.cosmo = (() => {
                     object.classId = message.classId;
                 if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId"))
                     object.lectureId = message.lectureId;
+                if (message.captionLanguages && message.captionLanguages.length) {
+                    object.captionLanguages = $Array(message.captionLanguages.length);
+                    for (let j = 0; j < message.captionLanguages.length; ++j)
+                        object.captionLanguages[j] = message.captionLanguages[j];
+                }
                 return object;
             };
 
@@ -7040,6 +7074,7 @@ export const cosmo = $root.cosmo = (() => {
             ClientFrame.prototype.lockRoom = null;
             ClientFrame.prototype.endClass = null;
             ClientFrame.prototype.subscribeCaptions = null;
+            ClientFrame.prototype.setLesson = null;
             ClientFrame.prototype.sendNotification = null;
             ClientFrame.prototype.notificationReceipt = null;
             ClientFrame.prototype.requestLeave = null;
@@ -7050,7 +7085,7 @@ export const cosmo = $root.cosmo = (() => {
             let $oneOfFields;
 
             $Object.defineProperty(ClientFrame.prototype, "request", {
-                get: $util.oneOfGetter($oneOfFields = ["join", "leave", "resume", "ping", "createTransport", "connectTransport", "restartIce", "produce", "closeProducer", "pauseProducer", "resumeProducer", "consume", "pauseConsumer", "resumeConsumer", "closeConsumer", "setPreferredLayers", "setRtpCapabilities", "sendChat", "raiseHand", "lowerHand", "chatHistory", "mute", "setPermissions", "lockRoom", "endClass", "subscribeCaptions", "sendNotification", "notificationReceipt", "requestLeave", "decideLeave", "listLeaveRequests", "attendanceReport"]),
+                get: $util.oneOfGetter($oneOfFields = ["join", "leave", "resume", "ping", "createTransport", "connectTransport", "restartIce", "produce", "closeProducer", "pauseProducer", "resumeProducer", "consume", "pauseConsumer", "resumeConsumer", "closeConsumer", "setPreferredLayers", "setRtpCapabilities", "sendChat", "raiseHand", "lowerHand", "chatHistory", "mute", "setPermissions", "lockRoom", "endClass", "subscribeCaptions", "setLesson", "sendNotification", "notificationReceipt", "requestLeave", "decideLeave", "listLeaveRequests", "attendanceReport"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -7119,6 +7154,8 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.EndClassRequest.encode(message.endClass, writer.uint32(426).fork(), _depth + 1).ldelim();
                 if (message.subscribeCaptions != null && $Object.hasOwnProperty.call(message, "subscribeCaptions"))
                     $root.cosmo.v1.SubscribeCaptionsRequest.encode(message.subscribeCaptions, writer.uint32(482).fork(), _depth + 1).ldelim();
+                if (message.setLesson != null && $Object.hasOwnProperty.call(message, "setLesson"))
+                    $root.cosmo.v1.SetLessonRequest.encode(message.setLesson, writer.uint32(490).fork(), _depth + 1).ldelim();
                 if (message.sendNotification != null && $Object.hasOwnProperty.call(message, "sendNotification"))
                     $root.cosmo.v1.SendNotificationRequest.encode(message.sendNotification, writer.uint32(562).fork(), _depth + 1).ldelim();
                 if (message.notificationReceipt != null && $Object.hasOwnProperty.call(message, "notificationReceipt"))
@@ -7353,6 +7390,13 @@ export const cosmo = $root.cosmo = (() => {
                                 break;
                             message.subscribeCaptions = $root.cosmo.v1.SubscribeCaptionsRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.subscribeCaptions);
                             message.request = "subscribeCaptions";
+                            continue;
+                        }
+                    case 61: {
+                            if (wireType !== 2)
+                                break;
+                            message.setLesson = $root.cosmo.v1.SetLessonRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.setLesson);
+                            message.request = "setLesson";
                             continue;
                         }
                     case 70: {
@@ -7683,6 +7727,16 @@ export const cosmo = $root.cosmo = (() => {
                             return "subscribeCaptions." + error;
                     }
                 }
+                if (message.setLesson != null && $Object.hasOwnProperty.call(message, "setLesson")) {
+                    if (properties.request === 1)
+                        return "request: multiple values";
+                    properties.request = 1;
+                    {
+                        let error = $root.cosmo.v1.SetLessonRequest.verify(message.setLesson, _depth + 1);
+                        if (error)
+                            return "setLesson." + error;
+                    }
+                }
                 if (message.sendNotification != null && $Object.hasOwnProperty.call(message, "sendNotification")) {
                     if (properties.request === 1)
                         return "request: multiple values";
@@ -7889,6 +7943,11 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.ClientFrame.subscribeCaptions: object expected");
                     message.subscribeCaptions = $root.cosmo.v1.SubscribeCaptionsRequest.fromObject(object.subscribeCaptions, _depth + 1);
                 }
+                if (object.setLesson != null) {
+                    if (!$util.isObject(object.setLesson))
+                        throw $TypeError(".cosmo.v1.ClientFrame.setLesson: object expected");
+                    message.setLesson = $root.cosmo.v1.SetLessonRequest.fromObject(object.setLesson, _depth + 1);
+                }
                 if (object.sendNotification != null) {
                     if (!$util.isObject(object.sendNotification))
                         throw $TypeError(".cosmo.v1.ClientFrame.sendNotification: object expected");
@@ -8063,6 +8122,11 @@ export const cosmo = $root.cosmo = (() => {
                     object.subscribeCaptions = $root.cosmo.v1.SubscribeCaptionsRequest.toObject(message.subscribeCaptions, options, _depth + 1);
                     if (options.oneofs)
                         object.request = "subscribeCaptions";
+                }
+                if (message.setLesson != null && $Object.hasOwnProperty.call(message, "setLesson")) {
+                    object.setLesson = $root.cosmo.v1.SetLessonRequest.toObject(message.setLesson, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "setLesson";
                 }
                 if (message.sendNotification != null && $Object.hasOwnProperty.call(message, "sendNotification")) {
                     object.sendNotification = $root.cosmo.v1.SendNotificationRequest.toObject(message.sendNotification, options, _depth + 1);
@@ -12077,6 +12141,232 @@ export const cosmo = $root.cosmo = (() => {
             };
 
             return SubscribeCaptionsRequest;
+        })();
+
+        v1.SetLessonRequest = (function() {
+
+            const SetLessonRequest = function (properties) {
+                this.glossary = {};
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            SetLessonRequest.prototype.text = "";
+            SetLessonRequest.prototype.language = "";
+            SetLessonRequest.prototype.glossary = $util.emptyObject;
+
+            SetLessonRequest.create = function(properties) {
+                return new SetLessonRequest(properties);
+            };
+
+            SetLessonRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.text != null && $Object.hasOwnProperty.call(message, "text") && message.text !== "")
+                    writer.uint32(10).string(message.text);
+                if (message.language != null && $Object.hasOwnProperty.call(message, "language") && message.language !== "")
+                    writer.uint32(18).string(message.language);
+                if (message.glossary != null && $Object.hasOwnProperty.call(message, "glossary"))
+                    for (let keys = $Object.keys(message.glossary), i = 0; i < keys.length; ++i)
+                        writer.uint32(26).fork().uint32(10).string(keys[i]).uint32(18).string(message.glossary[keys[i]]).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            SetLessonRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, key, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.SetLessonRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.text = value;
+                            else
+                                delete message.text;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.language = value;
+                            else
+                                delete message.language;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if (message.glossary === $util.emptyObject)
+                                message.glossary = {};
+                            let end2 = reader.size() + reader.pos;
+                            if (end2 > reader.len)
+                                throw $RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = "";
+                            while (reader.pos < end2) {
+                                let tag2 = reader.tag();
+                                wireType = tag2 & 7;
+                                switch (tag2 >>>= 3) {
+                                case 1:
+                                    if (wireType !== 2)
+                                        break;
+                                    key = reader.stringVerify();
+                                    continue;
+                                case 2:
+                                    if (wireType !== 2)
+                                        break;
+                                    value = reader.stringVerify();
+                                    continue;
+                                }
+                                reader.skipType(wireType, _depth, tag2);
+                            }
+                            if (reader.pos !== end2)
+                                throw $RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.glossary, key);
+                            message.glossary[key] = value;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            SetLessonRequest.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.text != null && $Object.hasOwnProperty.call(message, "text"))
+                    if (!$util.isString(message.text))
+                        return "text: string expected";
+                if (message.language != null && $Object.hasOwnProperty.call(message, "language"))
+                    if (!$util.isString(message.language))
+                        return "language: string expected";
+                if (message.glossary != null && $Object.hasOwnProperty.call(message, "glossary")) {
+                    if (!$util.isObject(message.glossary))
+                        return "glossary: object expected";
+                    let key = $Object.keys(message.glossary);
+                    for (let i = 0; i < key.length; ++i)
+                        if (!$util.isString(message.glossary[key[i]]))
+                            return "glossary: string{k:string} expected";
+                }
+                return null;
+            };
+
+            SetLessonRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.SetLessonRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.SetLessonRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.SetLessonRequest();
+                if (object.text != null)
+                    if (typeof object.text !== "string" || object.text.length)
+                        message.text = $String(object.text);
+                if (object.language != null)
+                    if (typeof object.language !== "string" || object.language.length)
+                        message.language = $String(object.language);
+                if (object.glossary) {
+                    if (!$util.isObject(object.glossary))
+                        throw $TypeError(".cosmo.v1.SetLessonRequest.glossary: object expected");
+                    message.glossary = {};
+                    for (let keys = $Object.keys(object.glossary), i = 0; i < keys.length; ++i) {
+                        if (keys[i] === "__proto__")
+                            $util.makeProp(message.glossary, keys[i]);
+                        message.glossary[keys[i]] = $String(object.glossary[keys[i]]);
+                    }
+                }
+                return message;
+            };
+
+            SetLessonRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.objects || options.defaults)
+                    object.glossary = {};
+                if (options.defaults) {
+                    object.text = "";
+                    object.language = "";
+                }
+                if (message.text != null && $Object.hasOwnProperty.call(message, "text"))
+                    object.text = message.text;
+                if (message.language != null && $Object.hasOwnProperty.call(message, "language"))
+                    object.language = message.language;
+                let keys2;
+                if (message.glossary && (keys2 = $Object.keys(message.glossary)).length) {
+                    object.glossary = {};
+                    for (let j = 0; j < keys2.length; ++j) {
+                        if (keys2[j] === "__proto__")
+                            $util.makeProp(object.glossary, keys2[j]);
+                        object.glossary[keys2[j]] = message.glossary[keys2[j]];
+                    }
+                }
+                return object;
+            };
+
+            SetLessonRequest.prototype.toJSON = function() {
+                return SetLessonRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return SetLessonRequest;
         })();
 
         v1.SendNotificationRequest = (function() {

@@ -1,0 +1,160 @@
+import type { types as ms } from 'mediasoup';
+import type { Logger } from 'pino';
+import { CosmoError, ErrorCode, toCosmoError } from '@cosmo/core';
+import { Glossary, type SpeechStream, type SpeechToText, type Translator } from '@cosmo/translate';
+import type { Classroom } from '../Classroom.js';
+import type { Participant } from '../Participant.js';
+import { AudioTap } from './AudioTap.js';
+
+/** Where captions come from: a recogniser per lesson, and a translator. */
+export interface CaptionEngines {
+  /** Builds a recogniser tuned to the lesson text; throws UNAVAILABLE / MODEL_MISSING when it cannot. */
+  recognizer(lessonText: string, language: string): SpeechToText;
+  translator: Translator | undefined;
+}
+
+/** Timings, for the bench. */
+export type CaptionObserver = (event: {
+  kind: 'final' | 'translated';
+  language: string;
+  ms: number;
+}) => void;
+
+interface Tap {
+  tap: AudioTap;
+  stream: SpeechStream;
+  engine: SpeechToText;
+}
+
+/**
+ * Live captions of one classroom: taps each teacher's microphone, recognises it against the
+ * lesson's vocabulary, translates each final sentence into the languages students picked (and only
+ * those), and sends captions to each student in their language. When an engine or model is
+ * missing, the teacher gets the error and the lecture goes on without captions.
+ */
+export class ClassroomCaptions {
+  readonly #classroom: Classroom;
+  readonly #engines: CaptionEngines;
+  readonly #logger: Logger;
+  readonly #taps = new Map<string, Tap>();
+  #lesson = { text: '', language: 'en', glossary: new Glossary({}) };
+  #utterance = 0;
+  #closed = false;
+  observer: CaptionObserver | undefined;
+
+  constructor(classroom: Classroom, engines: CaptionEngines, logger: Logger) {
+    this.#classroom = classroom;
+    this.#engines = engines;
+    this.#logger = logger;
+  }
+
+  /** Languages students can pick: the spoken one, then every pair the translator has from it. */
+  languages(): string[] {
+    if (!this.#lesson.text) return [];
+    const from = this.#lesson.language;
+    const targets = (this.#engines.translator?.capabilities.pairs ?? [])
+      .filter((p) => p.startsWith(`${from}-`))
+      .map((p) => p.slice(from.length + 1));
+    return [from, ...new Set(targets)];
+  }
+
+  /** Sets the lesson; the next microphone producer is captioned with its vocabulary. */
+  setLesson(text: string, language: string, glossary: Record<string, string>): void {
+    if (text.length > 100_000)
+      throw new CosmoError(
+        ErrorCode.INVALID_ARGUMENT,
+        'the lesson text is at most 100,000 characters',
+      );
+    this.#lesson = { text, language: language || 'en', glossary: new Glossary(glossary) };
+  }
+
+  /** Starts captioning a speaker's microphone; failures reach the speaker, not the lecture. */
+  async tapProducer(speaker: Participant, producer: ms.Producer): Promise<void> {
+    if (this.#closed || !this.#lesson.text || this.#taps.has(producer.id)) return;
+    let engine: SpeechToText | undefined;
+    try {
+      engine = this.#engines.recognizer(this.#lesson.text, this.#lesson.language);
+      const tap = await AudioTap.open(this.#classroom.router, producer);
+      const stream = engine.stream({ language: this.#lesson.language });
+      tap.on('pcm', (pcm) => stream.write(pcm));
+      tap.once('closed', () => {
+        stream.end();
+        this.#taps.delete(producer.id);
+      });
+      this.#taps.set(producer.id, { tap, stream, engine });
+      void this.#consume(speaker, stream, engine);
+    } catch (err) {
+      void engine?.close();
+      const error = toCosmoError(err);
+      this.#logger.warn({ err, room: this.#classroom.room }, 'captions unavailable');
+      speaker.send({ errorEvent: { error: error.toWire() } });
+    }
+  }
+
+  async #consume(speaker: Participant, stream: SpeechStream, engine: SpeechToText): Promise<void> {
+    for await (const event of stream) {
+      if (event.type === 'error') {
+        speaker.send({ errorEvent: { error: event.error.toWire() } });
+        continue;
+      }
+      const heardAt = performance.now();
+      this.observer?.({ kind: 'final', language: this.#lesson.language, ms: 0 });
+      const sequence = ++this.#utterance;
+      const endMs = Date.now() - this.#classroom.startedAt;
+      await this.#deliver(speaker.id, event.text, sequence, endMs, heardAt);
+    }
+    await engine.close();
+  }
+
+  async #deliver(
+    speakerId: string,
+    text: string,
+    sequence: number,
+    endMs: number,
+    heardAt: number,
+  ): Promise<void> {
+    const byLanguage = new Map<string, Participant[]>();
+    for (const p of this.#classroom.participants.values()) {
+      if (!p.captionLanguage) continue;
+      const list = byLanguage.get(p.captionLanguage) ?? [];
+      list.push(p);
+      byLanguage.set(p.captionLanguage, list);
+    }
+    for (const [language, readers] of byLanguage) {
+      let line = text;
+      if (language !== this.#lesson.language) {
+        const translator = this.#engines.translator;
+        if (!translator) continue;
+        try {
+          const { text: protectedText, restore } = this.#lesson.glossary.protect(text);
+          line = restore(
+            await translator.translate(protectedText, this.#lesson.language, language),
+          );
+          this.observer?.({ kind: 'translated', language, ms: performance.now() - heardAt });
+        } catch (err) {
+          this.#logger.warn({ err, language }, 'translation failed');
+          continue;
+        }
+      }
+      const caption = {
+        speakerId,
+        language,
+        text: line,
+        final: true,
+        startMs: 0,
+        endMs,
+        confidence: 1,
+        sequence,
+      };
+      for (const p of readers) p.send({ caption: { caption } });
+    }
+  }
+
+  /** Stops every tap. No-op when already closed. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const { tap } of this.#taps.values()) tap.close('classroom closed');
+    this.#taps.clear();
+  }
+}
