@@ -24,6 +24,7 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class';
  * @csspart header - Title, status and counts.
  * @csspart stage - The teacher's (or the shared screen's) large view.
  * @csspart captions - The caption line on the stage.
+ * @csspart caption-language - The captions language picker (shown when the lesson has captions).
  * @csspart grid - The tiles of the class.
  * @csspart tile - One participant's tile.
  * @csspart sidebar - Chat, people and inbox.
@@ -170,7 +171,28 @@ export class CosmoClassroom extends LitElement {
       <span class="badge">${count} ${this.#t('participants')}</span>
       ${room.classroom?.locked ? html`<span class="badge" role="img" aria-label=${this.#t('lock')}>${lockIcon}</span>` : nothing}
       <span class="spacer"></span>
+      ${this.#renderCaptionPicker()}
     </header>`;
+  }
+
+  /** Shown when the teacher's lesson has captions: the reader picks a language (or none). */
+  #renderCaptionPicker(): TemplateResult | typeof nothing {
+    const room = this.#room;
+    const languages = room.classroom?.captionLanguages ?? [];
+    if (languages.length === 0) return nothing;
+    const current = room.self?.captionLanguage ?? '';
+    const names = new Intl.DisplayNames([this.#language], { type: 'language' });
+    const pick = (e: Event) => {
+      const language = (e.target as HTMLSelectElement).value;
+      void room.run((c) => c.subscribeCaptions(language));
+    };
+    return html`<label class="badge"
+      >${this.#t('captions')}
+      <select part="caption-language" aria-label=${this.#t('captions')} @change=${pick}>
+        <option value="" ?selected=${!current}>${this.#t('captionsOff')}</option>
+        ${languages.map((l) => html`<option value=${l} ?selected=${l === current}>${names.of(l) ?? l}</option>`)}
+      </select></label
+    >`;
   }
 
   /** The teacher on stage: their screen share first, else their camera. */
