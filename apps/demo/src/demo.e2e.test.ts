@@ -1,16 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEphemeralServer, type EphemeralServer } from '@cosmo/sfu';
-import { launchChromium } from './browser.js';
-
-const demoRoot = fileURLToPath(new URL('..', import.meta.url));
-const artifacts = fileURLToPath(new URL('../../../test-artifacts', import.meta.url));
+import type { EphemeralServer } from '@cosmo/sfu';
+import { ARTIFACTS, startDemo } from './browser.js';
 
 /** Reads a value from inside the element's shadow DOM. */
 function classroomState(page: Page): Promise<string | undefined> {
@@ -51,21 +43,13 @@ async function until<T>(
 describe('the demo in Chromium: a teacher and two students', () => {
   let server: EphemeralServer;
   let browser: Browser;
-  let dist: string;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    dist = await mkdtemp(join(tmpdir(), 'cosmo-demo-'));
-    await build({ root: demoRoot, logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
-    server = await startEphemeralServer({ demo: true, staticDir: dist, resumeGraceMs: 20_000 });
-    browser = await launchChromium();
-    mkdirSync(artifacts, { recursive: true });
+    ({ server, browser, close } = await startDemo({ demo: true, resumeGraceMs: 20_000 }));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await rm(dist, { recursive: true, force: true });
-  });
+  afterAll(() => close?.());
 
   it('runs a lecture: video, chat both ways, hands, muting, and a resumed student', async () => {
     const teacher = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -156,8 +140,8 @@ describe('the demo in Chromium: a teacher and two students', () => {
     await aiko.getByText('You were muted by the teacher.').waitFor();
     expect(await aiko.locator('[data-action="mic"]').getAttribute('aria-pressed')).toBe('false');
 
-    await teacher.screenshot({ path: join(artifacts, 'teacher.png') });
-    await aiko.screenshot({ path: join(artifacts, 'student.png') });
+    await teacher.screenshot({ path: join(ARTIFACTS, 'teacher.png') });
+    await aiko.screenshot({ path: join(ARTIFACTS, 'student.png') });
 
     // Cut Bilal's connection for three seconds: he resumes the same session.
     const classroom = [...server.server.classrooms.values()][0]!;
@@ -187,7 +171,7 @@ describe('the demo in Chromium: a teacher and two students', () => {
       () => stageFrames(bilal),
       (n) => n > frames + 10,
     );
-    await bilal.screenshot({ path: join(artifacts, 'student-resumed.png') });
+    await bilal.screenshot({ path: join(ARTIFACTS, 'student-resumed.png') });
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -1,29 +1,18 @@
-import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEphemeralServer, type EphemeralServer } from '@cosmo/sfu';
-import { launchChromium } from './browser.js';
+import type { EphemeralServer } from '@cosmo/sfu';
+import { ARTIFACTS, startDemo } from './browser.js';
 
-const demoRoot = fileURLToPath(new URL('..', import.meta.url));
-const artifacts = fileURLToPath(new URL('../../../test-artifacts', import.meta.url));
 const PDF = '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
 
 describe('a school day in Chromium: notices, handouts, leave and attendance', () => {
   let server: EphemeralServer;
   let browser: Browser;
-  let dist: string;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    dist = await mkdtemp(join(tmpdir(), 'cosmo-demo-'));
-    await build({ root: demoRoot, logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
-    server = await startEphemeralServer({ staticDir: dist });
-    browser = await launchChromium();
-    mkdirSync(artifacts, { recursive: true });
+    ({ server, browser, close } = await startDemo({}));
     const roster = [
       'school_id,school_name,class_id,class_name,person_id,person_name,role',
       'tokyo,Tokyo International,2B,Physics 2B,tanaka,Tanaka Yui,teacher',
@@ -41,11 +30,7 @@ describe('a school day in Chromium: notices, handouts, leave and attendance', ()
     });
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await rm(dist, { recursive: true, force: true });
-  });
+  afterAll(() => close?.());
 
   async function open(identity: string, role: 'teacher' | 'student', lang = 'en'): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
@@ -106,12 +91,12 @@ describe('a school day in Chromium: notices, handouts, leave and attendance', ()
       .locator('table.attendance tr', { hasText: 'Ren Ito' })
       .locator('td', { hasText: 'Absent' })
       .waitFor();
-    await teacher.screenshot({ path: join(artifacts, 'teacher-class-tab.png') });
+    await teacher.screenshot({ path: join(ARTIFACTS, 'teacher-class-tab.png') });
 
     // Aiko's inbox has the decision, in Japanese UI this time.
     const aikoJa = await open('aiko', 'student', 'ja');
     await aikoJa.getByRole('tab', { name: /お知らせ/ }).click();
     await aikoJa.locator('.notice', { hasText: 'Leave approved' }).waitFor();
-    await aikoJa.screenshot({ path: join(artifacts, 'student-inbox-ja.png') });
+    await aikoJa.screenshot({ path: join(ARTIFACTS, 'student-inbox-ja.png') });
   }, 120_000);
 });

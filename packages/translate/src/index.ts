@@ -20,6 +20,7 @@ export { ApertiumTranslator, APERTIUM_DEFAULTS } from './providers/apertium/Aper
 export type { ApertiumOptions } from './providers/apertium/ApertiumTranslator.js';
 export { calibrateCmn } from './providers/pocketsphinx/calibrate.js';
 export { wordErrorRate } from './wer.js';
+export { synthesizeSpeech } from './speech.js';
 export { doctor } from './doctor.js';
 export type { DoctorCheck } from './doctor.js';
 export { bcp47, iso3 } from './languages.js';

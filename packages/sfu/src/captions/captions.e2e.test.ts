@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pcmTrack, type NodeWebRtc } from '@cosmo/client/node';
-import { calibrateCmn, wordErrorRate } from '@cosmo/translate';
+import { calibrateCmn, synthesizeSpeech, wordErrorRate } from '@cosmo/translate';
 import { startEphemeralServer, type EphemeralServer } from '../ephemeral.js';
 import { joinPeer, waitFor, type Peer } from '../testing/peers.js';
 
@@ -21,35 +18,7 @@ const engines = [
 ];
 const installed = engines.every((e) => existsSync(e));
 
-/** The lesson spoken by espeak-ng, as mono 16-bit PCM at `rate`. */
-function lessonSpeech(rate: number): Int16Array {
-  const dir = mkdtempSync(join(tmpdir(), 'cosmo-lesson-'));
-  execFileSync('espeak-ng', [
-    '-v',
-    'en-us',
-    '-s',
-    '150',
-    '-g',
-    '12',
-    '-w',
-    join(dir, 'l.wav'),
-    LESSON,
-  ]);
-  execFileSync('sox', [
-    join(dir, 'l.wav'),
-    '-r',
-    String(rate),
-    '-c',
-    '1',
-    '-b',
-    '16',
-    '-e',
-    'signed',
-    join(dir, 'l.raw'),
-  ]);
-  const bytes = readFileSync(join(dir, 'l.raw'));
-  return new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-}
+const lessonSpeech = (rate: number) => synthesizeSpeech(LESSON, rate);
 
 describe.runIf(installed)('live captions through the SFU', () => {
   let t: EphemeralServer | undefined;

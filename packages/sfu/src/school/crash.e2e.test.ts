@@ -1,17 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '@cosmo/core';
 import { SignallingClient, type WebSocketConstructor } from '@cosmo/client';
 import { TokenService, mintAdminToken } from '../tokens.js';
+import { serve } from '../testing/serve.js';
 import { rosterCsv } from './testing.js';
 
-const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const secret = 'crash-test-secret-crash-test-secret-0123456789';
 const tokens = new TokenService(secret);
 const tokyoOnly = (csv: string) =>
@@ -20,37 +19,9 @@ const tokyoOnly = (csv: string) =>
     .filter((l) => !l.startsWith('osaka,'))
     .join('\n');
 
-/** Starts `cosmo serve` on `dataDir`; resolves with the process and its port. */
-async function serve(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0'], {
-    env: {
-      ...process.env,
-      COSMO_API_SECRET: secret,
-      COSMO_DATA_DIR: dataDir,
-      COSMO_WORKERS: '1',
-      COSMO_LOG_LEVEL: 'error',
-      COSMO_HOST: '127.0.0.1',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`cosmo serve did not start:\n${stderr}`)),
-      20_000,
-    );
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const m = /serving on http:\/\/[^:]+:(\d+)/.exec(stderr);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`cosmo serve exited with ${code}:\n${stderr}`)));
-  });
-  return { child, port };
-}
+/** Starts `cosmo serve` on `dataDir`. */
+const serveOn = (dataDir: string) =>
+  serve({ COSMO_API_SECRET: secret, COSMO_DATA_DIR: dataDir, COSMO_LOG_LEVEL: 'error' });
 
 describe('a crash during a burst of writes', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cosmo-crash-'));
@@ -61,7 +32,7 @@ describe('a crash during a burst of writes', () => {
   });
 
   it('loses no acknowledged notice or attendance record when the server is killed with SIGKILL', async () => {
-    const first = await serve(dataDir);
+    const first = await serveOn(dataDir);
     children.push(first.child);
     const http = `http://127.0.0.1:${first.port}`;
     const admin = {
@@ -148,7 +119,7 @@ describe('a crash during a burst of writes', () => {
     expect(acked).toBeGreaterThan(10);
 
     // Restart on the same data: every acknowledged write is there, and the server serves.
-    const second = await serve(dataDir);
+    const second = await serveOn(dataDir);
     children.push(second.child);
     const http2 = `http://127.0.0.1:${second.port}`;
     for (const id of ackedNotices) {

@@ -1,8 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { synthesizeSpeech } from '../../speech.js';
 import { wordErrorRate } from '../../wer.js';
 import { PocketsphinxSpeechToText } from './PocketsphinxSpeechToText.js';
 
@@ -14,25 +12,7 @@ const LESSON =
   'Today we study optics. Light travels in straight lines. A mirror reflects the light. ' +
   'The angle of incidence equals the angle of reflection. When light enters water it bends.';
 
-/** Real speech: espeak-ng says `text`, sox makes it 16 kHz mono 16-bit. */
-function speak(text: string): Int16Array {
-  const dir = mkdtempSync(join(tmpdir(), 'cosmo-speech-'));
-  execFileSync('espeak-ng', ['-v', 'en-us', '-s', '150', '-w', join(dir, 's.wav'), text]);
-  execFileSync('sox', [
-    join(dir, 's.wav'),
-    '-r',
-    '16000',
-    '-c',
-    '1',
-    '-b',
-    '16',
-    '-e',
-    'signed',
-    join(dir, 's.raw'),
-  ]);
-  const bytes = readFileSync(join(dir, 's.raw'));
-  return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
-}
+const speak = (text: string) => synthesizeSpeech(text, 16000);
 
 async function recognise(engine: PocketsphinxSpeechToText, pcm: Int16Array): Promise<string> {
   const stream = engine.stream();
