@@ -480,6 +480,16 @@ export class CosmoServer {
       this.logger,
     );
     this.captions.set(classroom.room, captions);
+    const school = this.school;
+    if (school) {
+      captions.onLine = (line) => {
+        try {
+          school.storeCaption(line);
+        } catch (err) {
+          this.logger.error({ err }, 'cannot store a transcript line');
+        }
+      };
+    }
     classroom.observer.on('producerAdded', (p, producer, source) => {
       if (source === 'microphone' && (p.role === 'teacher' || p.role === 'assistant')) {
         void captions.tapProducer(p, producer);

@@ -4,6 +4,7 @@ import { CosmoError, ErrorCode, toCosmoError } from '@cosmo/core';
 import { Glossary, type SpeechStream, type SpeechToText, type Translator } from '@cosmo/translate';
 import type { Classroom } from '../Classroom.js';
 import type { Participant } from '../Participant.js';
+import type { TranscriptLine } from '../school/repositories.js';
 import { AudioTap } from './AudioTap.js';
 
 /** Where captions come from: a recogniser per lesson, and a translator. */
@@ -41,6 +42,9 @@ export class ClassroomCaptions {
   #utterance = 0;
   #closed = false;
   observer: CaptionObserver | undefined;
+  /** Stores each final line (spoken and translated) for the transcript. */
+  onLine: ((line: TranscriptLine) => void) | undefined;
+  #lastEndMs = 0;
 
   constructor(classroom: Classroom, engines: CaptionEngines, logger: Logger) {
     this.#classroom = classroom;
@@ -101,18 +105,34 @@ export class ClassroomCaptions {
       this.observer?.({ kind: 'final', language: this.#lesson.language, ms: 0 });
       const sequence = ++this.#utterance;
       const endMs = Date.now() - this.#classroom.startedAt;
-      await this.#deliver(speaker.id, event.text, sequence, endMs, heardAt);
+      // The recogniser gives no timings: an utterance runs from the previous one's end (or, for
+      // a long gap, the last 10 s) to when its result arrived.
+      const startMs = Math.max(this.#lastEndMs, endMs - 10_000);
+      this.#lastEndMs = endMs;
+      await this.#deliver(speaker, event.text, sequence, startMs, endMs, heardAt);
     }
     await engine.close();
   }
 
   async #deliver(
-    speakerId: string,
+    speaker: Participant,
     text: string,
     sequence: number,
+    startMs: number,
     endMs: number,
     heardAt: number,
   ): Promise<void> {
+    const store = (language: string, line: string) =>
+      this.onLine?.({
+        room: this.#classroom.room,
+        sequence,
+        speaker: speaker.identity,
+        language,
+        text: line,
+        startMs,
+        endMs,
+      });
+    store(this.#lesson.language, text);
     const byLanguage = new Map<string, Participant[]>();
     for (const p of this.#classroom.participants.values()) {
       if (!p.captionLanguage) continue;
@@ -130,6 +150,7 @@ export class ClassroomCaptions {
           line = restore(
             await translator.translate(protectedText, this.#lesson.language, language),
           );
+          store(language, line);
           this.observer?.({ kind: 'translated', language, ms: performance.now() - heardAt });
         } catch (err) {
           this.#logger.warn({ err, language }, 'translation failed');
@@ -137,11 +158,11 @@ export class ClassroomCaptions {
         }
       }
       const caption = {
-        speakerId,
+        speakerId: speaker.id,
         language,
         text: line,
         final: true,
-        startMs: 0,
+        startMs,
         endMs,
         confidence: 1,
         sequence,

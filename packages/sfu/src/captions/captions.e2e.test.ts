@@ -88,6 +88,13 @@ describe.runIf(installed)('live captions through the SFU', () => {
     const spanishText = heard.es!.join(' ');
     expect(spanishText, spanishText).toMatch(/\b(el|la|en|de|del)\b/);
     expect(spanishText).not.toBe(text);
+    // The lecture's transcript keeps every final line, in each language, with timings.
+    const vtt = t.server.school!.transcript('physics', 'en', 'vtt');
+    expect(vtt.startsWith('WEBVTT\n\n1\n00:00:')).toBe(true);
+    expect(vtt).toContain(heard.en![0]!);
+    expect(t.server.school!.transcript('physics', 'es', 'txt').trim().split('\n')).toEqual(
+      heard.es,
+    );
     // The teacher's glossary wins over the engine's own choice.
     if (/\boptics\b/.test(text)) expect(spanishText).toMatch(/óptica/);
   }, 90_000);

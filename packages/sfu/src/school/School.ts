@@ -13,6 +13,8 @@ import type {
   ChatRepository,
   Handout,
   HandoutRepository,
+  TranscriptLine,
+  TranscriptRepository,
   LeaveRepository,
   LeaveRequest,
   Lecture,
@@ -27,6 +29,8 @@ import { fileTypeFromBuffer } from 'file-type';
 import { ContentStore } from './ContentStore.js';
 import { parseRosterCsv, type RowError } from './rosterCsv.js';
 import { SqliteHandoutRepository } from './sqlite/SqliteHandoutRepository.js';
+import { SqliteTranscriptRepository } from './sqlite/SqliteTranscriptRepository.js';
+import { formatTranscript, type TranscriptFormat } from './transcript.js';
 import { openSchoolDatabase, type Db } from './SchoolDatabase.js';
 import { SqliteAttendanceRepository } from './sqlite/SqliteAttendanceRepository.js';
 import { SqliteChatRepository } from './sqlite/SqliteChatRepository.js';
@@ -42,6 +46,7 @@ export interface SchoolRepositories {
   notices: NoticeRepository;
   chat: ChatRepository;
   handouts: HandoutRepository;
+  transcripts: TranscriptRepository;
 }
 
 /** Largest handout. */
@@ -121,6 +126,7 @@ export class School extends TypedEmitter<SchoolEvents> {
         notices: new SqliteNoticeRepository(db),
         chat: new SqliteChatRepository(db),
         handouts: new SqliteHandoutRepository(db),
+        transcripts: new SqliteTranscriptRepository(db),
       },
       new ContentStore(join(dataDir, 'handouts')),
       options,
@@ -459,6 +465,18 @@ export class School extends TypedEmitter<SchoolEvents> {
   /** Chat history of a room as `viewerId` may see it, oldest first. */
   chatHistory(room: string, viewerId: string, limit = 50, beforeSeq?: number): StoredChat[] {
     return this.repos.chat.page(room, viewerId, Math.max(1, Math.min(200, limit)), beforeSeq);
+  }
+
+  // ---- transcripts ---------------------------------------------------------------------------
+
+  /** Stores a final caption (and each translation) of a lecture. */
+  storeCaption(line: TranscriptLine): void {
+    this.repos.transcripts.append(line);
+  }
+
+  /** A room's transcript in one language, as WebVTT, SRT or text. */
+  transcript(room: string, language: string, format: TranscriptFormat): string {
+    return formatTranscript(this.repos.transcripts.lines(room, language), format);
   }
 
   // ---- handouts ------------------------------------------------------------------------------

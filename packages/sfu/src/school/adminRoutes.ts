@@ -174,6 +174,22 @@ async function route(
     if (!handout || cls?.schoolId !== s) throw new NotFoundError('no such handout');
     return json(200, { downloads: school.handoutDownloads(handout.id, admin.identity) });
   }
+  if (
+    method === 'GET' &&
+    (m = /^\/api\/admin\/lectures\/([^/]+)\/transcript\.(vtt|srt|txt)$/.exec(path))
+  ) {
+    const id = decodeURIComponent(m[1]!);
+    const lecture = school.repos.roster.lecture(id);
+    const cls = lecture && school.repos.roster.schoolClass(lecture.classId);
+    if (!lecture || cls?.schoolId !== s) throw new NotFoundError('no such lecture');
+    const format = m[2] as 'vtt' | 'srt' | 'txt';
+    const types = { vtt: 'text/vtt', srt: 'application/x-subrip', txt: 'text/plain' } as const;
+    return {
+      status: 200,
+      contentType: `${types[format]}; charset=utf-8`,
+      body: school.transcript(id, req.query.get('language') || 'en', format),
+    };
+  }
   if (method === 'POST' && path === '/api/admin/tokens') {
     const { personId, room, ttlSeconds } = parseBody(TokenRequest, req);
     const person = school.repos.roster.person(personId);

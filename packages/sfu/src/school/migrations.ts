@@ -118,4 +118,21 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 3,
+    name: 'transcripts',
+    sql: `
+      CREATE TABLE transcript_lines (
+        id INTEGER PRIMARY KEY,
+        room TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        speaker TEXT NOT NULL,
+        language TEXT NOT NULL,
+        text TEXT NOT NULL,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL
+      );
+      CREATE INDEX transcript_room ON transcript_lines(room, language, sequence);
+    `,
+  },
 ];

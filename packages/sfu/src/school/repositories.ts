@@ -197,3 +197,22 @@ export interface HandoutRepository {
   countDownload(handoutId: string, personId: string, at: number): void;
   downloads(handoutId: string): { personId: string; count: number }[];
 }
+
+/** One final caption of a lecture, in one language. */
+export interface TranscriptLine {
+  room: string;
+  /** The utterance's number; its translations share it. */
+  sequence: number;
+  speaker: string;
+  language: string;
+  text: string;
+  /** Offsets from the lecture's start. */
+  startMs: number;
+  endMs: number;
+}
+
+/** Lecture transcripts, per language. */
+export interface TranscriptRepository {
+  append(line: TranscriptLine): void;
+  lines(room: string, language: string): TranscriptLine[];
+}
