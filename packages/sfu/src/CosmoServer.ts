@@ -394,7 +394,8 @@ export class CosmoServer {
     if (school) {
       const pending = school.inboxFor(participant.identity);
       if (pending.length > 0) {
-        queueMicrotask(() => {
+        // After the join response, which goes out when this request completes.
+        setImmediate(() => {
           for (const notice of pending)
             participant.send({ notification: noticeToProto(notice, false) });
         });
