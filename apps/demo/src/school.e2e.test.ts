@@ -91,6 +91,8 @@ describe('a school day in Chromium: notices, handouts, leave and attendance', ()
       .locator('table.attendance tr', { hasText: 'Ren Ito' })
       .locator('td', { hasText: 'Absent' })
       .waitFor();
+    const csv = await teacher.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
+    expect(decodeURIComponent(csv!)).toContain('Aiko Sato,Physics 2B,Optics,present,');
     await teacher.screenshot({ path: join(ARTIFACTS, 'teacher-class-tab.png') });
 
     // Aiko's inbox has the decision, in Japanese UI this time.

@@ -45,10 +45,10 @@ export class SchoolApi {
     return (res.leaveRequests?.requests ?? []).map(leaveFromProto);
   }
 
-  /** Teachers: the attendance report of a lecture. */
-  async attendance(lectureId: string): Promise<AttendanceInfo[]> {
+  /** Teachers: the attendance report of a lecture, and the same report as CSV. */
+  async attendance(lectureId: string): Promise<{ rows: AttendanceInfo[]; csv: string }> {
     const res = await this.#client.request('attendanceReport', { lectureId });
-    return (res.attendanceReport?.rows ?? []).map((r) => ({
+    const rows = (res.attendanceReport?.rows ?? []).map((r) => ({
       personId: r.personId ?? '',
       name: r.name ?? '',
       className: r.className ?? '',
@@ -58,6 +58,8 @@ export class SchoolApi {
       lastLeave: r.lastLeave ?? 0,
       minutes: r.minutes ?? 0,
     }));
+    // The server's CSV export of the same report, so the download matches the school's records.
+    return { rows, csv: res.attendanceReport?.csv ?? '' };
   }
 
   /** Teachers: sends a notice to a class (`class:<id>`); a retry with the same key is not resent. */

@@ -65,6 +65,7 @@ export class CosmoServer {
   readonly #sessions = new Map<string, Participant>();
   readonly #connections = new Set<Connection>();
   readonly #titles = new Map<string, string>();
+  readonly #byIdentity = new Map<string, Set<Participant>>();
   /** Live captions per classroom. */
   readonly captions = new Map<string, ClassroomCaptions>();
   #translator: ApertiumTranslator | undefined;
@@ -199,11 +200,8 @@ export class CosmoServer {
 
   /** The live participants of a person (one per classroom they are in). */
   participantsOf(identity: string): Participant[] {
-    const found: Participant[] = [];
-    for (const classroom of this.classrooms.values()) {
-      for (const p of classroom.participants.values()) if (p.identity === identity) found.push(p);
-    }
-    return found;
+    // Indexed: a school-wide notice looks up thousands of people.
+    return [...(this.#byIdentity.get(identity) ?? [])];
   }
 
   // ---- sockets -------------------------------------------------------------------------------
@@ -379,8 +377,15 @@ export class CosmoServer {
     this.#sessions.set(participant.sessionId, participant);
     const school = this.school;
     school?.recordPresence(classroom.room, participant.identity, 'join');
+    const mine = this.#byIdentity.get(participant.identity) ?? new Set<Participant>();
+    mine.add(participant);
+    this.#byIdentity.set(participant.identity, mine);
     participant.once('closed', () => {
       school?.recordPresence(classroom.room, participant.identity, 'leave');
+      mine.delete(participant);
+      if (mine.size === 0 && this.#byIdentity.get(participant.identity) === mine) {
+        this.#byIdentity.delete(participant.identity);
+      }
       this.#sessions.delete(participant.sessionId);
       const timer = this.#graceTimers.get(participant);
       if (timer) clearTimeout(timer);

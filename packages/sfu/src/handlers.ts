@@ -22,6 +22,7 @@ import type { Classroom } from './Classroom.js';
 import type { Participant, EventBody } from './Participant.js';
 import { publishAction } from './permissions.js';
 import type { ClassroomCaptions } from './captions/ClassroomCaptions.js';
+import { attendanceCsv } from './school/attendance.js';
 import type { School } from './school/School.js';
 import { attendanceToProto, chatToProto, leaveToProto } from './school/wire.js';
 
@@ -361,10 +362,12 @@ export const joinedHandlers: { [K in ClientRequestKind]?: Handler<K> } = {
     const lecture = school.repos.roster.lecture(req.lectureId ?? '');
     if (!lecture) throw new CosmoError(ErrorCode.NOT_FOUND, 'no such lecture');
     school.assertModerates(ctx.participant.identity, lecture.classId);
+    const rows = school.attendance(lecture.id);
     return {
       attendanceReport: {
         lectureId: lecture.id,
-        rows: school.attendance(lecture.id).map(attendanceToProto),
+        rows: rows.map(attendanceToProto),
+        csv: attendanceCsv(rows),
       },
     };
   },

@@ -5,7 +5,12 @@ import { z } from 'zod';
 import type { CosmoServer } from './CosmoServer.js';
 import { createAdminRoutes } from './school/adminRoutes.js';
 import { createHandoutRoutes } from './school/handoutRoutes.js';
-import { textAnswer, type HttpAnswer, type HttpRequest } from './transports/SignallingTransport.js';
+import {
+  textAnswer,
+  type HttpAnswer,
+  type HttpRequest,
+  jsonAnswer as json,
+} from './transports/SignallingTransport.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -19,12 +24,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
   '.woff2': 'font/woff2',
 };
-
-const json = (status: number, value: unknown): HttpAnswer => ({
-  status,
-  contentType: 'application/json',
-  body: JSON.stringify(value) + '\n',
-});
 
 const text = (field: string, max: number) =>
   z

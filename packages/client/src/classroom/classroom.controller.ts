@@ -59,6 +59,7 @@ export class ClassroomController implements ReactiveController {
   /** Notices this participant sent, with their live receipt totals. */
   sent: { id: string; title: string; recipients: number; delivered: number; read: number }[] = [];
   attendanceRows: AttendanceInfo[] = [];
+  attendanceCsv = '';
   #visibleVideos = new Map<string, number>();
 
   constructor(host: ClassroomHost) {
@@ -203,7 +204,9 @@ export class ClassroomController implements ReactiveController {
     await this.run(async (c) => {
       this.leaveRequests = await c.school.leaveRequests(classroom.classId);
       if (this.moderator && classroom.lectureId)
-        this.attendanceRows = await c.school.attendance(classroom.lectureId);
+        ({ rows: this.attendanceRows, csv: this.attendanceCsv } = await c.school.attendance(
+          classroom.lectureId,
+        ));
     });
   }
 

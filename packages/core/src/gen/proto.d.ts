@@ -8798,6 +8798,9 @@ export namespace cosmo {
             /** AttendanceReport rows. */
             rows: cosmo.v1.AttendanceRow.$Properties[];
 
+            /** AttendanceReport csv. */
+            csv: string;
+
             /**
              * Creates a new AttendanceReport instance using the specified properties.
              * @param [properties] Properties to set
@@ -8863,6 +8866,9 @@ export namespace cosmo {
 
                 /** AttendanceReport rows */
                 rows?: (cosmo.v1.AttendanceRow.$Properties[]|null);
+
+                /** AttendanceReport csv */
+                csv?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -17113,6 +17113,7 @@ export const cosmo = $root.cosmo = (() => {
 
             AttendanceReport.prototype.lectureId = "";
             AttendanceReport.prototype.rows = $util.emptyArray;
+            AttendanceReport.prototype.csv = "";
 
             AttendanceReport.create = function(properties) {
                 return new AttendanceReport(properties);
@@ -17130,6 +17131,8 @@ export const cosmo = $root.cosmo = (() => {
                 if (message.rows != null && message.rows.length)
                     for (let i = 0; i < message.rows.length; ++i)
                         $root.cosmo.v1.AttendanceRow.encode(message.rows[i], writer.uint32(18).fork(), _depth + 1).ldelim();
+                if (message.csv != null && $Object.hasOwnProperty.call(message, "csv") && message.csv !== "")
+                    writer.uint32(26).string(message.csv);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -17180,6 +17183,15 @@ export const cosmo = $root.cosmo = (() => {
                             message.rows.push($root.cosmo.v1.AttendanceRow.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.csv = value;
+                            else
+                                delete message.csv;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -17216,6 +17228,9 @@ export const cosmo = $root.cosmo = (() => {
                             return "rows." + error;
                     }
                 }
+                if (message.csv != null && $Object.hasOwnProperty.call(message, "csv"))
+                    if (!$util.isString(message.csv))
+                        return "csv: string expected";
                 return null;
             };
 
@@ -17242,6 +17257,9 @@ export const cosmo = $root.cosmo = (() => {
                         message.rows[i] = $root.cosmo.v1.AttendanceRow.fromObject(object.rows[i], _depth + 1);
                     }
                 }
+                if (object.csv != null)
+                    if (typeof object.csv !== "string" || object.csv.length)
+                        message.csv = $String(object.csv);
                 return message;
             };
 
@@ -17255,8 +17273,10 @@ export const cosmo = $root.cosmo = (() => {
                 let object = {};
                 if (options.arrays || options.defaults)
                     object.rows = [];
-                if (options.defaults)
+                if (options.defaults) {
                     object.lectureId = "";
+                    object.csv = "";
+                }
                 if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId"))
                     object.lectureId = message.lectureId;
                 if (message.rows && message.rows.length) {
@@ -17264,6 +17284,8 @@ export const cosmo = $root.cosmo = (() => {
                     for (let j = 0; j < message.rows.length; ++j)
                         object.rows[j] = $root.cosmo.v1.AttendanceRow.toObject(message.rows[j], options, _depth + 1);
                 }
+                if (message.csv != null && $Object.hasOwnProperty.call(message, "csv"))
+                    object.csv = message.csv;
                 return object;
             };
 

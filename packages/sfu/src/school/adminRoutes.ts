@@ -6,17 +6,12 @@ import {
   errorAnswer,
   type HttpAnswer,
   type HttpRequest,
+  jsonAnswer as json,
 } from '../transports/SignallingTransport.js';
 import type { School } from './School.js';
 
 /** Rosters and JSON bodies above this are refused (a 20,000-row roster is about 2 MB). */
 const MAX_ADMIN_BODY_BYTES = 4 * 1024 * 1024;
-
-const json = (status: number, value: unknown): HttpAnswer => ({
-  status,
-  contentType: 'application/json',
-  body: JSON.stringify(value) + '\n',
-});
 
 const time = z.union([
   z.number().int().positive(),

@@ -32,14 +32,15 @@ const STATUS_OF: Partial<Record<string, number>> = {
   [ErrorCode.UNAVAILABLE]: 503,
 };
 
+/** A JSON answer. */
+export function jsonAnswer(status: number, value: unknown): HttpAnswer {
+  return { status, contentType: 'application/json', body: JSON.stringify(value) + '\n' };
+}
+
 /** An error as JSON `{ code, message }` with the matching HTTP status (500 for the unexpected). */
 export function errorAnswer(err: unknown): HttpAnswer {
   const e = toCosmoError(err);
-  return {
-    status: STATUS_OF[e.code] ?? 500,
-    contentType: 'application/json',
-    body: JSON.stringify(e.toWire()) + '\n',
-  };
+  return jsonAnswer(STATUS_OF[e.code] ?? 500, e.toWire());
 }
 
 /** Plain-text answers for errors. */
