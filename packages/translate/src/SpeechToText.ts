@@ -1,4 +1,5 @@
 import type { CosmoError } from '@cosmo/core';
+import type { VadOptions } from './vad/VoiceActivityDetector.js';
 
 /** A recognition result. `final` results replace the interim ones of the same utterance. */
 export type SpeechEvent =
@@ -30,13 +31,23 @@ export interface SpeechStream extends AsyncIterable<SpeechEvent> {
   close(): void;
 }
 
+/** How a stream listens. */
+export interface StreamOptions {
+  /** BCP 47 language spoken, for multilingual engines. */
+  language?: string;
+  /** How the voice activity detector cuts utterances. */
+  vad?: Partial<VadOptions>;
+  /** An interim result every this much speech (ms); 0 sends finals only. */
+  interimMs?: number;
+}
+
 /** A speech-to-text engine (LiveKit agents' plugin shape). */
 export abstract class SpeechToText {
   /** Human name, e.g. `pocketsphinx`. */
   abstract readonly label: string;
   abstract readonly capabilities: SpeechToTextCapabilities;
   /** Opens a recognition stream. */
-  abstract stream(options?: { language?: string }): SpeechStream;
+  abstract stream(options?: StreamOptions): SpeechStream;
   /** Frees the engine's resources. */
   abstract close(): Promise<void>;
 }

@@ -3,7 +3,21 @@
  * lesson vocabulary, and a doctor that says what this machine can do.
  */
 export { SpeechToText, EventQueue } from './SpeechToText.js';
-export type { SpeechEvent, SpeechStream, SpeechToTextCapabilities } from './SpeechToText.js';
+export type {
+  SpeechEvent,
+  SpeechStream,
+  SpeechToTextCapabilities,
+  StreamOptions,
+} from './SpeechToText.js';
+export { VoiceActivityDetector, VAD_DEFAULTS } from './vad/VoiceActivityDetector.js';
+export type { VadOptions, VadEvent } from './vad/VoiceActivityDetector.js';
+export { segmentedStream, SEGMENTED_STREAM_DEFAULTS } from './SegmentedSpeechStream.js';
+export type {
+  Hypothesis,
+  UtteranceDecoder,
+  UtteranceDecoding,
+  SegmentedStreamOptions,
+} from './SegmentedSpeechStream.js';
 export { Translator, Glossary } from './Translator.js';
 export type { TranslatorCapabilities } from './Translator.js';
 export {

@@ -93,6 +93,10 @@ export class AudioTap extends TypedEmitter<AudioTapEvents> {
           'sdp',
           '-i',
           'pipe:0',
+          // Senders stop sending in silence (Opus DTX): fill the gaps from the RTP timestamps,
+          // or sentences run into each other and the VAD cannot find where they end.
+          '-af',
+          'aresample=async=1:first_pts=0',
           '-ac',
           '1',
           '-ar',

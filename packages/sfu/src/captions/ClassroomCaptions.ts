@@ -44,7 +44,6 @@ export class ClassroomCaptions {
   observer: CaptionObserver | undefined;
   /** Stores each final line (spoken and translated) for the transcript. */
   onLine: ((line: TranscriptLine) => void) | undefined;
-  #lastEndMs = 0;
 
   constructor(classroom: Classroom, engines: CaptionEngines, logger: Logger) {
     this.#classroom = classroom;
@@ -86,7 +85,7 @@ export class ClassroomCaptions {
         this.#taps.delete(producer.id);
       });
       this.#taps.set(producer.id, { tap, stream, engine });
-      void this.#consume(speaker, stream, engine);
+      void this.#consume(speaker, stream, engine, Date.now() - this.#classroom.startedAt);
     } catch (err) {
       void engine?.close();
       const error = toCosmoError(err);
@@ -95,21 +94,34 @@ export class ClassroomCaptions {
     }
   }
 
-  async #consume(speaker: Participant, stream: SpeechStream, engine: SpeechToText): Promise<void> {
+  async #consume(
+    speaker: Participant,
+    stream: SpeechStream,
+    engine: SpeechToText,
+    openedAtMs: number,
+  ): Promise<void> {
+    // The caption sequence of each utterance still being spoken.
+    const sequences = new Map<number, number>();
     for await (const event of stream) {
       if (event.type === 'error') {
         speaker.send({ errorEvent: { error: event.error.toWire() } });
         continue;
       }
+      const final = event.type === 'final';
       const heardAt = performance.now();
-      this.observer?.({ kind: 'final', language: this.#lesson.language, ms: 0 });
-      const sequence = ++this.#utterance;
-      const endMs = Date.now() - this.#classroom.startedAt;
-      // The recogniser gives no timings: an utterance runs from the previous one's end (or, for
-      // a long gap, the last 10 s) to when its result arrived.
-      const startMs = Math.max(this.#lastEndMs, endMs - 10_000);
-      this.#lastEndMs = endMs;
-      await this.#deliver(speaker, event.text, sequence, startMs, endMs, heardAt);
+      if (final) this.observer?.({ kind: 'final', language: this.#lesson.language, ms: 0 });
+      // One sequence per utterance: a final replaces the interims that carry its number.
+      const sequence = sequences.get(event.utterance) ?? ++this.#utterance;
+      sequences.set(event.utterance, sequence);
+      if (final) sequences.delete(event.utterance);
+      await this.#deliver(speaker, event.text, {
+        sequence,
+        final,
+        startMs: openedAtMs + event.startMs,
+        endMs: openedAtMs + event.endMs,
+        confidence: event.confidence,
+        heardAt,
+      });
     }
     await engine.close();
   }
@@ -117,21 +129,28 @@ export class ClassroomCaptions {
   async #deliver(
     speaker: Participant,
     text: string,
-    sequence: number,
-    startMs: number,
-    endMs: number,
-    heardAt: number,
+    line: {
+      sequence: number;
+      final: boolean;
+      startMs: number;
+      endMs: number;
+      confidence: number;
+      heardAt: number;
+    },
   ): Promise<void> {
-    const store = (language: string, line: string) =>
-      this.onLine?.({
-        room: this.#classroom.room,
-        sequence,
-        speaker: speaker.identity,
-        language,
-        text: line,
-        startMs,
-        endMs,
-      });
+    const { sequence, final, startMs, endMs, confidence, heardAt } = line;
+    const store = (language: string, words: string) => {
+      if (final)
+        this.onLine?.({
+          room: this.#classroom.room,
+          sequence,
+          speaker: speaker.identity,
+          language,
+          text: words,
+          startMs,
+          endMs,
+        });
+    };
     store(this.#lesson.language, text);
     const byLanguage = new Map<string, Participant[]>();
     for (const p of this.#classroom.participants.values()) {
@@ -141,17 +160,18 @@ export class ClassroomCaptions {
       byLanguage.set(p.captionLanguage, list);
     }
     for (const [language, readers] of byLanguage) {
-      let line = text;
+      let words = text;
       if (language !== this.#lesson.language) {
         const translator = this.#engines.translator;
         if (!translator) continue;
         try {
           const { text: protectedText, restore } = this.#lesson.glossary.protect(text);
-          line = restore(
+          words = restore(
             await translator.translate(protectedText, this.#lesson.language, language),
           );
-          store(language, line);
-          this.observer?.({ kind: 'translated', language, ms: performance.now() - heardAt });
+          store(language, words);
+          if (final)
+            this.observer?.({ kind: 'translated', language, ms: performance.now() - heardAt });
         } catch (err) {
           this.#logger.warn({ err, language }, 'translation failed');
           continue;
@@ -160,14 +180,15 @@ export class ClassroomCaptions {
       const caption = {
         speakerId: speaker.id,
         language,
-        text: line,
-        final: true,
+        text: words,
+        final,
         startMs,
         endMs,
-        confidence: 1,
+        confidence,
         sequence,
       };
-      for (const p of readers) p.send({ caption: { caption } });
+      // Interims are ephemeral (dropped under backpressure, never replayed); finals are kept.
+      for (const p of readers) p.send({ caption: { caption } }, final);
     }
   }
 

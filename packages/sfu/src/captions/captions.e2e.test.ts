@@ -28,12 +28,11 @@ describe.runIf(installed)('live captions through the SFU', () => {
     await t?.close();
   });
 
-  // Measured over 10 runs on this path (wrtc Opus → ffmpeg → pocketsphinx): 3–24% WER. The captions
-  // issue's 15% needs VAD segmentation and a better-smoothed lesson model; until then the test
-  // guards against regressions at 35% (the stock model is ~90%).
-  const MAX_WER = 0.35;
+  // Measured on this path (wrtc Opus → ffmpeg → WebRTC VAD → pocketsphinx per utterance): 3–10%
+  // WER; the stock language model is ~90%.
+  const MAX_WER = 0.15;
 
-  it('a student reads the teacher in English (WER <= 35%), another in Spanish', async () => {
+  it('a student reads the teacher in English (WER <= 15%), another in Spanish', async () => {
     // A synthetic voice needs its own cepstral mean, measured like an operator would.
     t = await startEphemeralServer({ captionCmnInit: calibrateCmn(lessonSpeech(16000)) });
     const teacher = await joinPeer(t, 'physics', 'ms-tanaka', 'teacher', { autoSubscribe: 'none' });
@@ -41,13 +40,22 @@ describe.runIf(installed)('live captions through the SFU', () => {
     const spanish = await joinPeer(t, 'physics', 'mateo', 'student', { autoSubscribe: 'none' });
     peers.push(teacher, english, spanish);
     const heard: Record<string, string[]> = { en: [], es: [] };
+    const interims: { sequence: number; text: string }[] = [];
+    const finals = new Set<number>();
     for (const [peer, lang] of [
       [english, 'en'],
       [spanish, 'es'],
     ] as const) {
       peer.client.on('caption', (c) => {
-        if (c?.caption?.final && c.caption.language === lang)
-          heard[lang]!.push(c.caption.text ?? '');
+        if (c?.caption?.language !== lang) return;
+        if (c.caption.final) heard[lang]!.push(c.caption.text ?? '');
+        if (lang !== 'en') return;
+        const sequence = c.caption.sequence ?? 0;
+        // An interim caption comes before its utterance's final, never after it.
+        if (!c.caption.final && !finals.has(sequence))
+          interims.push({ sequence, text: c.caption.text ?? '' });
+        if (c.caption.final) finals.add(sequence);
+        expect(c.caption.endMs ?? 0).toBeGreaterThan(c.caption.startMs ?? 0);
       });
       await peer.client.subscribeCaptions(lang);
     }
@@ -80,6 +88,10 @@ describe.runIf(installed)('live captions through the SFU', () => {
     speech.stop();
     const text = heard.en!.join(' ');
     expect(wordErrorRate(LESSON, text), `heard: ${text}`).toBeLessThanOrEqual(MAX_WER);
+    // Each sentence is its own utterance, and students read it growing while it is spoken.
+    expect(heard.en!.length).toBeGreaterThanOrEqual(4);
+    expect(interims.length, JSON.stringify(interims)).toBeGreaterThan(0);
+    expect(interims.every((i) => finals.has(i.sequence))).toBe(true);
     await waitFor(
       'a Spanish caption for every English one',
       () => heard.es!.length === heard.en!.length,

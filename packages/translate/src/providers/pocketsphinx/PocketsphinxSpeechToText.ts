@@ -1,14 +1,29 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CosmoError, ErrorCode } from '@cosmo/core';
 import {
-  EventQueue,
+  engineExited,
+  segmentedStream,
+  type Hypothesis,
+  type UtteranceDecoder,
+  type UtteranceDecoding,
+} from '../../SegmentedSpeechStream.js';
+import {
   SpeechToText,
-  type SpeechEvent,
   type SpeechStream,
   type SpeechToTextCapabilities,
+  type StreamOptions,
 } from '../../SpeechToText.js';
 import { lessonDictionary, lessonLanguageModel, lessonSentences } from './LessonVocabulary.js';
 
@@ -24,6 +39,8 @@ export interface PocketsphinxOptions {
   lessonText: string;
   /** Initial cepstral mean (`-cmninit`); synthetic voices need a calibrated one. */
   cmnInit: string;
+  /** Spectral noise subtraction (`-remove_noise`): on, as pocketsphinx has it. */
+  removeNoise: boolean;
 }
 
 /** Debian's English models. */
@@ -33,6 +50,7 @@ export const POCKETSPHINX_DEFAULTS: PocketsphinxOptions = {
   dict: '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict',
   lessonText: '',
   cmnInit: '',
+  removeNoise: true,
 };
 
 /**
@@ -40,13 +58,14 @@ export const POCKETSPHINX_DEFAULTS: PocketsphinxOptions = {
  * trigram model and a dictionary of the lesson's words (reporting words it cannot pronounce), which
  * turns ~95% word errors into single digits on lesson sentences.
  */
-export class PocketsphinxSpeechToText extends SpeechToText {
+export class PocketsphinxSpeechToText extends SpeechToText implements UtteranceDecoder {
   readonly label = 'pocketsphinx';
-  readonly capabilities: SpeechToTextCapabilities = { languages: ['en'], interim: false };
+  readonly capabilities: SpeechToTextCapabilities = { languages: ['en'], interim: true };
   readonly options: PocketsphinxOptions;
   /** Lesson words missing from the pronunciation dictionary (never silently dropped: reported here). */
   readonly missingWords: string[] = [];
   readonly #dir: string;
+  readonly #hmm: string;
   readonly #lm: string;
   readonly #dict: string;
 
@@ -72,6 +91,9 @@ export class PocketsphinxSpeechToText extends SpeechToText {
       }
     }
     this.#dir = mkdtempSync(join(tmpdir(), 'cosmo-sphinx-'));
+    this.#hmm = this.options.cmnInit
+      ? withCmnInit(this.options.hmm, this.options.cmnInit, this.#dir)
+      : this.options.hmm;
     if (this.options.lessonText.trim()) {
       const sentences = lessonSentences(this.options.lessonText);
       const words = new Set(sentences.flat());
@@ -98,73 +120,99 @@ export class PocketsphinxSpeechToText extends SpeechToText {
     }
   }
 
-  stream(): SpeechStream {
+  /** A stream cut into utterances by the VAD; each is decoded by its own pocketsphinx process. */
+  stream(options: StreamOptions = {}): SpeechStream {
+    return segmentedStream(this, { vad: options.vad ?? {}, interimMs: options.interimMs ?? 800 });
+  }
+
+  /**
+   * Decodes one utterance as it is spoken: a fresh process per utterance starts from the
+   * calibrated cepstral mean and matches the sentence-level lesson model (~0.02 s to load).
+   */
+  begin(): UtteranceDecoding {
     const args = [
       '-infile',
       '/dev/stdin',
       '-hmm',
-      this.options.hmm,
+      this.#hmm,
       '-lm',
       this.#lm,
       '-dict',
       this.#dict,
+      '-time',
+      'yes',
       '-logfn',
       '/dev/null',
     ];
-    if (this.options.cmnInit) args.push('-cmninit', this.options.cmnInit);
+    args.push('-remove_noise', this.options.removeNoise ? 'yes' : 'no');
     // Node's stdin is a socket, which pocketsphinx cannot open as /dev/stdin: `cat` bridges.
     const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     const child = spawn('sh', ['-c', `cat | exec pocketsphinx_continuous ${quoted}`], {
       stdio: ['pipe', 'pipe', 'ignore'],
     });
-    const events = new EventQueue<SpeechEvent>();
-    let samples = 0;
-    let utterance = 0;
-    let pending = '';
+    let out = '';
     child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      pending += chunk;
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) !== -1) {
-        const text = pending.slice(0, nl).trim();
-        pending = pending.slice(nl + 1);
-        if (!text) continue;
-        const endMs = (samples / 16000) * 1000;
-        events.push({
-          type: 'final',
-          text,
-          startMs: 0,
-          endMs,
-          confidence: 1,
-          utterance: ++utterance,
-        });
-      }
-    });
-    child.on('exit', (code) => {
-      if (code !== 0 && code !== null) {
-        events.push({
-          type: 'error',
-          error: new CosmoError(ErrorCode.INTERNAL, `pocketsphinx exited with ${code}`),
-        });
-      }
-      events.finish();
-    });
+    child.stdout.on('data', (chunk: string) => (out += chunk));
     child.stdin.on('error', () => undefined);
+    const exited = new Promise<number | null>((resolve) => {
+      child.once('exit', resolve);
+      child.once('error', () => resolve(-1));
+    });
     return {
       write: (pcm) => {
-        samples += pcm.length;
-        child.stdin.write(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+        if (child.stdin.writable)
+          child.stdin.write(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
       },
-      end: () => child.stdin.end(),
-      close: () => {
-        child.kill();
-        events.finish();
+      finish: async () => {
+        child.stdin.end();
+        const code = await exited;
+        if (code !== 0) throw engineExited('pocketsphinx', code);
+        return parseTimedOutput(out);
       },
-      [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),
+      abort: () => child.kill(),
     };
+  }
+
+  async peek(pcm: Int16Array): Promise<Hypothesis> {
+    const decoding = this.begin();
+    decoding.write(pcm);
+    return decoding.finish();
   }
 
   async close(): Promise<void> {
     rmSync(this.#dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The acoustic model's `feat.params` wins over `-cmninit` on the command line, so a calibrated
+ * cepstral mean needs a copy of the model folder (links to its files) with its own feat.params.
+ */
+function withCmnInit(hmm: string, cmnInit: string, dir: string): string {
+  const copy = join(dir, 'hmm');
+  mkdirSync(copy);
+  for (const file of readdirSync(hmm)) {
+    if (file !== 'feat.params') symlinkSync(join(hmm, file), join(copy, file));
+  }
+  const params = existsSync(join(hmm, 'feat.params'))
+    ? readFileSync(join(hmm, 'feat.params'), 'utf8').replace(/^-cmninit .*\n?/m, '')
+    : '';
+  writeFileSync(join(copy, 'feat.params'), `${params.trimEnd()}\n-cmninit ${cmnInit}\n`);
+  return copy;
+}
+
+const FILLER = /^(<s>|<\/s>|<sil>|\[.*\]|\+\+.*\+\+)$/;
+
+/** Reads `pocketsphinx_continuous -time yes`: hypothesis lines, each followed by `word start end p`. */
+export function parseTimedOutput(out: string): Hypothesis {
+  const text: string[] = [];
+  const probs: number[] = [];
+  for (const line of out.split('\n')) {
+    const timed = /^(\S+) (\d+\.\d+) (\d+\.\d+) (\d+(?:\.\d+)?)$/.exec(line);
+    if (timed) {
+      if (!FILLER.test(timed[1]!)) probs.push(Number(timed[4]));
+    } else if (line.trim()) text.push(line.trim());
+  }
+  const confidence = probs.length ? probs.reduce((a, b) => a + b, 0) / probs.length : 0;
+  return { text: text.join(' '), confidence: Math.round(confidence * 1000) / 1000 };
 }
