@@ -1,5 +1,3 @@
-/// <reference path="./fvad-wasm.d.ts" />
-import createFvad from '@echogarden/fvad-wasm';
 import { CosmoError, ErrorCode } from '@cosmo/core';
 
 /** How speech is cut into utterances. */
@@ -48,13 +46,17 @@ interface FvadModule {
 let loading: Promise<FvadModule> | undefined;
 /** The wasm module is compiled once per process and shared by every detector. */
 function fvadModule(): Promise<FvadModule> {
-  loading ??= (createFvad as unknown as () => Promise<FvadModule>)().catch((err: unknown) => {
-    loading = undefined;
-    throw new CosmoError(
-      ErrorCode.UNAVAILABLE,
-      `the WebRTC VAD (wasm) could not load: ${String(err)}`,
-    );
-  });
+  // The package ships no types: its default export is the Emscripten module factory.
+  const specifier: string = '@echogarden/fvad-wasm';
+  loading ??= (import(specifier) as Promise<{ default: () => Promise<FvadModule> }>)
+    .then((m) => m.default())
+    .catch((err: unknown) => {
+      loading = undefined;
+      throw new CosmoError(
+        ErrorCode.UNAVAILABLE,
+        `the WebRTC VAD (wasm) could not load: ${String(err)}`,
+      );
+    });
   return loading;
 }
 

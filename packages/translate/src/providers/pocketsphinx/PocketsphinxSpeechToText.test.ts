@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { synthesizeSpeech } from '../../speech.js';
+import { speechToTextConformance } from '../../testing/conformance.js';
 import { calibrateCmn } from './calibrate.js';
 import { wordErrorRate } from '../../wer.js';
 import { PocketsphinxSpeechToText } from './PocketsphinxSpeechToText.js';
@@ -23,6 +24,23 @@ async function recognise(engine: PocketsphinxSpeechToText, pcm: Int16Array): Pro
   for await (const e of stream) if (e.type === 'final') finals.push(e.text);
   return finals.join(' ');
 }
+
+describe('pocketsphinx', () => {
+  // Built once: the lesson model, and the cepstral mean of espeak-ng's voice.
+  let engine: PocketsphinxSpeechToText | undefined;
+  const make = () =>
+    (engine ??= new PocketsphinxSpeechToText({
+      lessonText: LESSON,
+      cmnInit: calibrateCmn(speak(LESSON)),
+    }));
+  afterAll(() => engine?.close());
+  speechToTextConformance(make, {
+    available: installed,
+    language: 'en',
+    script: LESSON,
+    maxWer: 0.15,
+  });
+});
 
 describe.runIf(installed)('pocketsphinx with lesson vocabulary', () => {
   it('recognises the lesson spoken by espeak-ng with a word error rate of 15% or less', async () => {
