@@ -16,7 +16,12 @@ import {
   type cosmo,
 } from '@cosmo/core';
 import type { types as ms } from 'mediasoup';
-import { ApertiumTranslator, PocketsphinxSpeechToText } from '@cosmo/translate';
+import {
+  ApertiumTranslator,
+  PocketsphinxSpeechToText,
+  WhisperSpeechToText,
+  borrowEngine,
+} from '@cosmo/translate';
 import { ClassroomCaptions } from './captions/ClassroomCaptions.js';
 import { Classroom } from './Classroom.js';
 import { School } from './school/School.js';
@@ -69,6 +74,7 @@ export class CosmoServer {
   /** Live captions per classroom. */
   readonly captions = new Map<string, ClassroomCaptions>();
   #translator: ApertiumTranslator | undefined;
+  #whisper: WhisperSpeechToText | undefined;
   #closed = false;
 
   private constructor(
@@ -120,6 +126,12 @@ export class CosmoServer {
           'Set COSMO_API_SECRET in production.',
       ),
     );
+    // A configured whisper model is checked and loaded first: a bad one stops the start, with
+    // MODEL_MISSING or MODEL_INVALID, rather than the first Japanese lecture.
+    const whisper =
+      config.captions && config.captionWhisperModel
+        ? await WhisperSpeechToText.open({ model: config.captionWhisperModel })
+        : undefined;
     const pool = await MediaWorkerPool.create({
       count: workerCount(config),
       rtcMinPort: config.rtcMinPort,
@@ -139,6 +151,7 @@ export class CosmoServer {
       throw err;
     }
     const server = new CosmoServer(config, log, new TokenService(secret), pool, school);
+    server.#whisper = whisper;
     try {
       server.port = await server.#transport.listen(
         {
@@ -190,6 +203,7 @@ export class CosmoServer {
     this.pool.close();
     this.school?.close();
     await this.#translator?.close();
+    await this.#whisper?.close();
   }
 
   /** The class a classroom belongs to: the class of its lecture, or the class it is named after. */
@@ -471,11 +485,17 @@ export class CosmoServer {
     const captions = new ClassroomCaptions(
       classroom,
       {
+        // English lessons use pocketsphinx with the lesson's vocabulary; other languages the
+        // configured whisper model, shared by every classroom.
         recognizer: (lessonText, language) => {
           if (language !== 'en') {
+            const whisper = this.#whisper;
+            if (whisper?.capabilities.languages.includes(language)) return borrowEngine(whisper);
             throw new CosmoError(
               ErrorCode.MODEL_MISSING,
-              `no offline recogniser for '${language}': configure a whisper model for it`,
+              whisper
+                ? `the whisper model ${whisper.options.model} does not know '${language}'`
+                : `no offline recogniser for '${language}': configure a whisper model (captionWhisperModel)`,
             );
           }
           const cmnInit = this.config.captionCmnInit;

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -61,6 +61,37 @@ describe('the cosmo command', () => {
     expect((failure as { stderr: string }).stderr).toContain(
       "--role must be teacher, assistant, student or observer, not 'principal'",
     );
+  });
+
+  it('cosmo serve refuses to start with a missing or corrupt whisper model, saying which', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cosmo-cli-whisper-'));
+    const corrupt = join(dataDir, 'ggml-base.bin');
+    writeFileSync(corrupt, 'not a model at all, just some text that is long enough to read');
+    for (const [model, code] of [
+      [join(dataDir, 'missing.bin'), 'MODEL_MISSING'],
+      [corrupt, 'MODEL_INVALID'],
+    ] as const) {
+      const failure = await run(process.execPath, [cli, 'serve', '--port', '0'], {
+        env: {
+          ...process.env,
+          COSMO_API_SECRET: secret,
+          COSMO_DATA_DIR: dataDir,
+          COSMO_WHISPER_MODEL: model,
+        },
+      }).catch((e: { code: number; stderr: string }) => e);
+      expect(failure).toMatchObject({ code: 1 });
+      expect((failure as { stderr: string }).stderr).toContain(`cosmo: ${code}: `);
+    }
+  });
+
+  it('cosmo doctor lists the engines, and cosmo models lists the whisper models', async () => {
+    const { stdout } = await run(process.execPath, [cli, 'doctor'], {
+      env: { ...process.env, COSMO_WHISPER_MODEL: '/nonexistent/ggml-base.bin' },
+    });
+    expect(stdout).toMatch(/WebRTC VAD/);
+    expect(stdout).toMatch(/MISSING\s+whisper\s+MODEL_MISSING/);
+    const list = await run(process.execPath, [cli, 'models', 'list']);
+    expect(list.stdout).toMatch(/^base\.en\s+148 MB$/m);
   });
 
   it('cosmo serve starts, answers /healthz and stops on SIGTERM', async () => {

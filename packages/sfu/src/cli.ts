@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CosmoError, isRole } from '@cosmo/core';
-import { doctor } from '@cosmo/translate';
+import { WHISPER_MODELS, doctor, pullWhisperModel } from '@cosmo/translate';
 import { loadConfig, type ConfigInput } from './config.js';
 import { CosmoServer } from './CosmoServer.js';
 import { TokenService, mintAdminToken, parseDuration, resolveApiSecret } from './tokens.js';
@@ -14,7 +14,8 @@ const USAGE = `usage:
   cosmo serve [--port 7880] [--config cosmo.json] [--transport uws|ws] [--demo] [--static DIR]
   cosmo token --room ROOM --identity ID --name "NAME" --role teacher|assistant|student|observer
               [--ttl 2h] [--grant speak,video,screen] [--config cosmo.json]
-  cosmo doctor        (which speech and translation engines, models and pairs are here)
+  cosmo doctor [--config cosmo.json]   (speech and translation engines, models and pairs here)
+  cosmo models list | pull NAME [--dir DIR]   (whisper.cpp models; default DIR: <dataDir>/models)
   cosmo token --admin --school SCHOOL --identity ADMIN_ID [--ttl 1h]   (admin API token)
 
   cosmo serve --demo --static apps/demo/dist   (the demo app and its class API)
@@ -126,6 +127,37 @@ async function token(args: string[]): Promise<void> {
   console.log(jwt);
 }
 
+/** `cosmo models list` and `cosmo models pull NAME`, with a progress bar on stderr. */
+async function models(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { dir: { type: 'string' }, config: { type: 'string' } },
+  });
+  const [action, name] = positionals;
+  if (action === 'list') {
+    for (const m of WHISPER_MODELS)
+      console.log(`${m.name.padEnd(10)} ${m.bytes ? `${Math.round(m.bytes / 1e6)} MB` : ''}`);
+    return;
+  }
+  if (action !== 'pull' || !name) throw new TypeError('usage: cosmo models list | pull NAME');
+  const dir = values.dir ?? join(loadConfig({ file: values.config }).dataDir, 'models');
+  let shown = -1;
+  const path = await pullWhisperModel(name, dir, {
+    onProgress: (done, total) => {
+      const percent = total ? Math.floor((done / total) * 100) : -1;
+      if (percent === shown) return;
+      shown = percent;
+      const bar = total ? `[${'#'.repeat(percent / 5).padEnd(20)}] ${percent}%` : '';
+      process.stderr.write(`\rcosmo: ${name} ${bar} ${(done / 1e6).toFixed(1)} MB`);
+    },
+  });
+  process.stderr.write('\n');
+  console.log(
+    `${path}\n(checksum verified; set COSMO_WHISPER_MODEL=${path} or captionWhisperModel)`,
+  );
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
@@ -133,8 +165,13 @@ async function main(): Promise<void> {
       return serve(rest);
     case 'token':
       return token(rest);
+    case 'models':
+      return models(rest);
     case 'doctor': {
-      const checks = doctor();
+      const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });
+      const checks = await doctor({
+        whisperModel: loadConfig({ file: values.config }).captionWhisperModel,
+      });
       for (const c of checks)
         console.log(`${c.ok ? 'ok     ' : 'MISSING'}  ${c.name.padEnd(26)} ${c.detail}`);
       return;

@@ -65,6 +65,11 @@ export const ConfigSchema = z
       .string()
       .regex(/^-?[\d.]+(,-?[\d.]+)*$/, 'captionCmnInit must be comma-separated numbers')
       .optional(),
+    /**
+     * A whisper.cpp ggml model (`cosmo models pull base`) for lessons in languages pocketsphinx
+     * does not know (Japanese, Chinese…). Checked and loaded at startup.
+     */
+    captionWhisperModel: z.string().optional(),
     /** The school features (roster, attendance, leave, notices, chat history) in <dataDir>/cosmo.db. */
     school: z.boolean().default(true),
     /** Unread notices are pushed again this often, at most `reminderLimit` times. */
@@ -106,6 +111,7 @@ const envMap: Record<string, { key: keyof ConfigInput; type: 'string' | 'number'
   COSMO_ICE_SERVERS: { key: 'iceServers', type: 'json' },
   COSMO_LOG_LEVEL: { key: 'logLevel', type: 'string' },
   COSMO_STATIC_DIR: { key: 'staticDir', type: 'string' },
+  COSMO_WHISPER_MODEL: { key: 'captionWhisperModel', type: 'string' },
 };
 
 /**

@@ -85,3 +85,15 @@ export class EventQueue<T> implements AsyncIterable<T> {
     };
   }
 }
+
+/** A view of an engine many classrooms share: its `close()` leaves the engine running. */
+export function borrowEngine(engine: SpeechToText): SpeechToText {
+  return new (class extends SpeechToText {
+    readonly label = engine.label;
+    readonly capabilities = engine.capabilities;
+    stream(options?: StreamOptions): SpeechStream {
+      return engine.stream(options);
+    }
+    async close(): Promise<void> {}
+  })();
+}

@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { toCosmoError } from '@cosmo/core';
 import { APERTIUM_DEFAULTS, ApertiumTranslator } from './providers/apertium/ApertiumTranslator.js';
 import { POCKETSPHINX_DEFAULTS } from './providers/pocketsphinx/PocketsphinxSpeechToText.js';
+import { readWhisperHeader } from './providers/whisper/modelFile.js';
+import { VoiceActivityDetector } from './vad/VoiceActivityDetector.js';
 
 /** One line of the report. */
 export interface DoctorCheck {
@@ -13,8 +16,22 @@ export interface DoctorCheck {
 const has = (binary: string) => spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
 
 /** What speech and translation engines, models and language pairs this machine has. */
-export function doctor(): DoctorCheck[] {
+export async function doctor(
+  options: { whisperModel?: string | undefined } = {},
+): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
+  const ffmpeg = has('ffmpeg');
+  checks.push({
+    name: 'ffmpeg (audio tap)',
+    ok: ffmpeg,
+    detail: ffmpeg ? 'decodes Opus to 16 kHz PCM' : 'missing: apt install ffmpeg',
+  });
+  try {
+    (await VoiceActivityDetector.create()).close();
+    checks.push({ name: 'WebRTC VAD', ok: true, detail: 'libfvad (wasm) loads' });
+  } catch (err) {
+    checks.push({ name: 'WebRTC VAD', ok: false, detail: toCosmoError(err).message });
+  }
   const sphinx = has('pocketsphinx_continuous');
   checks.push({
     name: 'pocketsphinx',
@@ -36,15 +53,25 @@ export function doctor(): DoctorCheck[] {
       ? `pairs: ${pairs.join(', ') || 'none (apt install apertium-eng-spa …)'}`
       : 'missing: apt install apertium',
   });
-  const whisperModel = process.env['COSMO_WHISPER_MODEL'];
-  checks.push({
-    name: 'whisper',
-    ok: !!whisperModel && existsSync(whisperModel),
-    detail: whisperModel
-      ? existsSync(whisperModel)
-        ? whisperModel
-        : `COSMO_WHISPER_MODEL=${whisperModel} does not exist`
-      : 'no model configured (set COSMO_WHISPER_MODEL to a ggml model file)',
-  });
+  const whisperModel = options.whisperModel ?? process.env['COSMO_WHISPER_MODEL'];
+  if (!whisperModel) {
+    checks.push({
+      name: 'whisper',
+      ok: false,
+      detail: 'no model configured (cosmo models pull base, then COSMO_WHISPER_MODEL=<path>)',
+    });
+  } else {
+    try {
+      const header = readWhisperHeader(whisperModel);
+      checks.push({
+        name: 'whisper',
+        ok: true,
+        detail: `${whisperModel} (${header.multilingual ? 'multilingual' : 'English only'}, ${header.audioLayers} layers)`,
+      });
+    } catch (err) {
+      const e = toCosmoError(err);
+      checks.push({ name: 'whisper', ok: false, detail: `${e.code}: ${e.message}` });
+    }
+  }
   return checks;
 }

@@ -2,7 +2,7 @@
  * @cosmo/translate: live captions and translation: speech-to-text engines, translators, the
  * lesson vocabulary, and a doctor that says what this machine can do.
  */
-export { SpeechToText, EventQueue } from './SpeechToText.js';
+export { SpeechToText, EventQueue, borrowEngine } from './SpeechToText.js';
 export type {
   SpeechEvent,
   SpeechStream,
@@ -32,6 +32,22 @@ export {
 } from './providers/pocketsphinx/LessonVocabulary.js';
 export { ApertiumTranslator, APERTIUM_DEFAULTS } from './providers/apertium/ApertiumTranslator.js';
 export type { ApertiumOptions } from './providers/apertium/ApertiumTranslator.js';
+export {
+  WhisperSpeechToText,
+  WHISPER_DEFAULTS,
+  WHISPER_LANGUAGES,
+} from './providers/whisper/WhisperSpeechToText.js';
+export type { WhisperOptions } from './providers/whisper/WhisperSpeechToText.js';
+export {
+  readWhisperHeader,
+  pullWhisperModel,
+  WHISPER_MODELS,
+} from './providers/whisper/modelFile.js';
+export type {
+  WhisperModelHeader,
+  WhisperCatalogEntry,
+  PullProgress,
+} from './providers/whisper/modelFile.js';
 export { calibrateCmn } from './providers/pocketsphinx/calibrate.js';
 export { wordErrorRate } from './wer.js';
 export { synthesizeSpeech } from './speech.js';
