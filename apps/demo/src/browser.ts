@@ -12,7 +12,7 @@ import { startEphemeralServer, type ConfigInput, type EphemeralServer } from '@c
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 /** Launches headless Chromium with fake media devices and autoplay allowed. */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -27,6 +27,7 @@ export function launchChromium(): Promise<Browser> {
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
       '--autoplay-policy=no-user-gesture-required',
+      ...extraArgs,
     ],
   });
 }
@@ -35,7 +36,10 @@ export function launchChromium(): Promise<Browser> {
 export const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts', import.meta.url));
 
 /** The demo app built from source into a temporary folder, served by a real server, and a browser. */
-export async function startDemo(config: ConfigInput = {}): Promise<{
+export async function startDemo(
+  config: ConfigInput = {},
+  chromiumArgs: string[] = [],
+): Promise<{
   server: EphemeralServer;
   browser: Browser;
   close(): Promise<void>;
@@ -44,7 +48,7 @@ export async function startDemo(config: ConfigInput = {}): Promise<{
   const root = fileURLToPath(new URL('..', import.meta.url));
   await build({ root, logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
   const server = await startEphemeralServer({ staticDir: dist, ...config });
-  const browser = await launchChromium();
+  const browser = await launchChromium(chromiumArgs);
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
     server,

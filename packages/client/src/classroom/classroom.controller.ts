@@ -33,6 +33,13 @@ export interface CaptionLine {
   language: string;
 }
 
+/** A final caption kept for the transcript panel; `atMs` is from the classroom's start. */
+export interface TranscriptEntry {
+  atMs: number;
+  text: string;
+  language: string;
+}
+
 /** What the element's host must offer: an update cycle, and a way to fire DOM events. */
 export type ClassroomHost = ReactiveControllerHost & {
   emit(name: string, detail: unknown): void;
@@ -50,6 +57,8 @@ export class ClassroomController implements ReactiveController {
   chat: ChatMessage[] = [];
   notices: Notice[] = [];
   caption: CaptionLine | undefined;
+  /** Final captions read in this session, oldest first (the last 500). */
+  transcript: TranscriptEntry[] = [];
   /** Participant ids heard recently, loudest first. */
   speakers: string[] = [];
   /** Set when a moderator muted this participant, until they unmute. */
@@ -153,6 +162,12 @@ export class ClassroomController implements ReactiveController {
         final: Boolean(caption.final),
         language: caption.language ?? '',
       };
+      if (caption.final && caption.text) {
+        this.transcript = [
+          ...this.transcript.slice(-499),
+          { atMs: caption.startMs ?? 0, text: caption.text, language: caption.language ?? '' },
+        ];
+      }
       update();
     });
     client.on('notification', (n) => {

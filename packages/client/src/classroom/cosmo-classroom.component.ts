@@ -4,10 +4,11 @@ import type { ParticipantSummary, Role } from '@cosmo/core';
 import { ClassroomController } from './classroom.controller.js';
 import { pickLanguage, translator, type MessageKey, type UiLanguage } from './i18n.js';
 import styles from './cosmo-classroom.styles.js';
+import { renderCaptionsPanel } from './captions-panel.js';
 import { renderClassPanel, renderHandouts, renderInbox } from './school-panel.js';
 import './cosmo-video.js';
 
-type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class';
+type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
 
 /**
  * A whole virtual classroom in one tag: the teacher on stage, the class in a paged grid, chat,
@@ -28,6 +29,7 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class';
  * @csspart grid - The tiles of the class.
  * @csspart tile - One participant's tile.
  * @csspart sidebar - Chat, people and inbox.
+ * @csspart transcript - The captions read so far (the captions tab).
  * @csspart controls - The control bar.
  *
  * @cssproperty --cosmo-bg - Page background.
@@ -332,6 +334,9 @@ export class CosmoClassroom extends LitElement {
       ...(this.#room.classroom?.classId
         ? ([['class', this.#t('classTab')]] as [Tab, string][])
         : []),
+      ...(this.#room.moderator || this.#room.classroom?.captionLanguages.length
+        ? ([['captions', this.#t('captions')]] as [Tab, string][])
+        : []),
     ];
     return html`<aside part="sidebar">
       <div role="tablist">
@@ -363,6 +368,8 @@ export class CosmoClassroom extends LitElement {
         return this.#renderPeople();
       case 'inbox':
         return renderInbox(this.#room, t);
+      case 'captions':
+        return renderCaptionsPanel(this.#room, t);
       case 'handouts':
         return renderHandouts(this.#room, t);
       case 'class':

@@ -103,6 +103,15 @@ export default css`
   .captions.interim {
     color: #c8d0da;
   }
+  .transcript {
+    margin: 0 0 8px;
+    padding-left: 0;
+    list-style: none;
+    line-height: 1.45;
+  }
+  .transcript li {
+    margin-bottom: 6px;
+  }
   .grid-wrap {
     display: flex;
     flex-direction: column;

@@ -61,14 +61,19 @@ export class ClassroomCaptions {
     return [from, ...new Set(targets)];
   }
 
-  /** Sets the lesson; the next microphone producer is captioned with its vocabulary. */
+  /**
+   * Sets the lesson. Microphones being captioned restart with the new vocabulary (the caller taps
+   * them again); empty text turns captions off.
+   */
   setLesson(text: string, language: string, glossary: Record<string, string>): void {
     if (text.length > 100_000)
       throw new CosmoError(
         ErrorCode.INVALID_ARGUMENT,
         'the lesson text is at most 100,000 characters',
       );
+    const changed = text !== this.#lesson.text || (language || 'en') !== this.#lesson.language;
     this.#lesson = { text, language: language || 'en', glossary: new Glossary(glossary) };
+    if (changed) for (const { tap } of [...this.#taps.values()]) tap.close('lesson changed');
   }
 
   /** Starts captioning a speaker's microphone; failures reach the speaker, not the lecture. */
