@@ -1,13 +1,26 @@
 // `pnpm bench <scenario>` / `pnpm bench all` / `pnpm bench report`.
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { RESULTS_DIR, writeResult } from './results.mjs';
+
+// The worker binary scripts/setup.sh built, unless MEDIASOUP_WORKER_BIN says otherwise.
+const recorded = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '.cosmo',
+  'mediasoup-worker-bin',
+);
+if (!process.env.MEDIASOUP_WORKER_BIN && existsSync(recorded))
+  process.env.MEDIASOUP_WORKER_BIN = readFileSync(recorded, 'utf8').trim();
 
 const scenarios = {
   codec: () => import('./scenarios/codec.mjs'),
+  captions: () => import('./scenarios/captions.mjs'),
 };
 
-function printTable(table) {
+function printCodec({ table }) {
   console.log('| message | protobuf B | JSON B | encode × | decode × |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const r of table) {
@@ -21,7 +34,7 @@ async function runScenario(name) {
   const scenario = await scenarios[name]();
   const result = await scenario.run();
   const paths = writeResult(name, result);
-  printTable(result.table);
+  (scenario.print ?? printCodec)(result);
   console.log(`\nwrote ${paths.json} and ${paths.svg}`);
 }
 
@@ -57,3 +70,5 @@ try {
   console.error(`cosmo bench: ${err.message}`);
   process.exit(1);
 }
+// @roamhq/wrtc can crash while its threads are torn down at a natural exit: leave at once.
+process.exit(0);
