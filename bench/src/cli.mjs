@@ -18,6 +18,8 @@ if (!process.env.MEDIASOUP_WORKER_BIN && existsSync(recorded))
 const scenarios = {
   codec: () => import('./scenarios/codec.mjs'),
   captions: () => import('./scenarios/captions.mjs'),
+  weight: () => import('./scenarios/weight.mjs'),
+  join: () => import('./scenarios/join.mjs'),
 };
 
 function printCodec({ table }) {

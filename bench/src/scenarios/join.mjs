@@ -1,0 +1,191 @@
+// join storm: N students signal into one classroom at once (token check, join, send-transport
+// creation) over uWebSockets.js + protobuf, and over ws + JSON (the baseline) on the same server
+// logic; join rate and p50/p99 latency. The server runs as `cosmo serve` in its own process, so
+// the students' sockets do not share its CPU or its memory; with the last round still connected,
+// the server's resident memory gives the memory per idle student.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import {
+  cosmo,
+  decodeServerFrame,
+  decodeServerFrameJson,
+  encodeClientFrame,
+  encodeClientFrameJson,
+} from '@cosmo/core';
+import { TokenService } from '@cosmo/sfu';
+
+const CLI = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'packages',
+  'sfu',
+  'dist',
+  'cli.js',
+);
+const SECRET = 'bench-join-storm-secret-bench-join-storm-secret';
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+/** Resident memory of a process, in bytes (Linux). */
+const rss = (pid) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+
+/** Starts `cosmo serve` on a free port with the given transport. */
+async function serve(transport) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cosmo-bench-join-'));
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--transport', transport], {
+    env: {
+      ...process.env,
+      COSMO_API_SECRET: SECRET,
+      COSMO_DATA_DIR: dataDir,
+      COSMO_WORKERS: '1',
+      COSMO_LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      err += chunk;
+      const m = /serving on http:\/\/[^:]+:(\d+)/.exec(err);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`cosmo serve exited with ${code}: ${err}`)));
+  });
+  return {
+    pid: child.pid,
+    url: `ws://127.0.0.1:${port}/ws`,
+    close: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One student: connect, join, create a send transport. Resolves with its socket and latency. */
+function student(url, token, json) {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, json ? 'cosmo.v1.json' : 'cosmo.v1');
+    ws.binaryType = 'nodebuffer';
+    const send = (frame) => ws.send(json ? encodeClientFrameJson(frame) : encodeClientFrame(frame));
+    const timer = setTimeout(() => reject(new Error('a student waited 60 s')), 60_000);
+    ws.on('error', reject);
+    ws.on('open', () => send({ id: 1, join: { token, protocolVersion: 1 } }));
+    ws.on('message', (data, isBinary) => {
+      const frame = isBinary ? decodeServerFrame(data) : decodeServerFrameJson(data.toString());
+      if (frame.error && frame.requestId) reject(new Error(frame.error.message));
+      if (frame.requestId === 1 && frame.join)
+        send({
+          id: 2,
+          createTransport: { direction: cosmo.v1.TransportDirection.TRANSPORT_DIRECTION_SEND },
+        });
+      if (frame.requestId === 2 && frame.transportCreated) {
+        clearTimeout(timer);
+        resolve({ ws, ms: performance.now() - started });
+      }
+    });
+  });
+}
+
+/**
+ * @param {{ sizes?: number[], log?: (line: string) => void }} [options]
+ */
+export async function run(options = {}) {
+  const log = options.log ?? ((line) => console.error(line));
+  const sizes = options.sizes ?? [100, 500, 1000];
+  const tokens = new TokenService(SECRET);
+  const stacks = [
+    { name: 'uWS + protobuf', transport: 'uws', json: false },
+    { name: 'ws + JSON', transport: 'ws', json: true },
+  ];
+  const table = [];
+  let memory;
+  for (const stack of stacks) {
+    const server = await serve(stack.transport);
+    try {
+      for (const n of sizes) {
+        const room = `storm-${stack.transport}-${n}`;
+        const minted = await Promise.all(
+          Array.from({ length: n }, (_, i) =>
+            tokens.mint({
+              identity: `s${i}`,
+              name: `Student ${i}`,
+              room,
+              role: 'student',
+              grants: {},
+            }),
+          ),
+        );
+        const before = rss(server.pid);
+        log(`join: ${stack.name}, ${n} students`);
+        const t0 = performance.now();
+        const joined = await Promise.all(minted.map((t) => student(server.url, t, stack.json)));
+        const seconds = (performance.now() - t0) / 1000;
+        const ms = joined.map((j) => j.ms);
+        table.push({
+          stack: stack.name,
+          students: n,
+          joinsPerSecond: n / seconds,
+          p50Ms: percentile(ms, 50),
+          p99Ms: percentile(ms, 99),
+        });
+        if (stack.transport === 'uws' && n === Math.max(...sizes)) {
+          // Idle: let the join traffic settle, then weigh the server.
+          await new Promise((r) => setTimeout(r, 2000));
+          memory = {
+            students: n,
+            bytesPerStudent: (rss(server.pid) - before) / n,
+            baseBytes: before,
+          };
+        }
+        for (const j of joined) j.ws.close();
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    } finally {
+      await server.close();
+    }
+  }
+  const row = (stack, n) => table.find((r) => r.stack === stack && r.students === n);
+  const largest = Math.max(...sizes);
+  const rows = table.map((r) => ({
+    label: `${r.stack}, ${r.students}: joins/s`,
+    value: r.joinsPerSecond,
+  }));
+  return {
+    title: 'Join storm: joins per second (token, join, transport)',
+    unit: 'joins/s',
+    rows,
+    table,
+    memory,
+    rateOverBaseline:
+      row('uWS + protobuf', largest).joinsPerSecond / row('ws + JSON', largest).joinsPerSecond,
+  };
+}
+
+export function print(result) {
+  console.log('| stack | students | joins/s | p50 ms | p99 ms |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const r of result.table) {
+    console.log(
+      `| ${r.stack} | ${r.students} | ${r.joinsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(0)} | ${r.p99Ms.toFixed(0)} |`,
+    );
+  }
+  console.log(`\nuWS + protobuf joins ${result.rateOverBaseline.toFixed(2)}× as fast as ws + JSON`);
+  if (result.memory)
+    console.log(
+      `memory: ${(result.memory.bytesPerStudent / 1024).toFixed(1)} KiB per idle student ` +
+        `(${result.memory.students} connected; server at ${(result.memory.baseBytes / 2 ** 20).toFixed(0)} MiB before)`,
+    );
+}
