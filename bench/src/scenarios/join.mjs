@@ -42,7 +42,10 @@ const rss = (pid) =>
 /** Starts `cosmo serve` on a free port with the given transport. */
 async function serve(transport) {
   const dataDir = mkdtempSync(join(tmpdir(), 'cosmo-bench-join-'));
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--transport', transport], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...nodeArgs, CLI, 'serve', '--port', '0', '--transport', transport];
+  const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
       COSMO_API_SECRET: SECRET,
@@ -104,7 +107,8 @@ function student(url, token, json) {
  */
 export async function run(options = {}) {
   const log = options.log ?? ((line) => console.error(line));
-  const sizes = options.sizes ?? [100, 500, 1000];
+  const sizes =
+    options.sizes ?? (process.env.BENCH_JOIN_SIZES ?? '100,500,1000').split(',').map(Number);
   const tokens = new TokenService(SECRET);
   const stacks = [
     { name: 'uWS + protobuf', transport: 'uws', json: false },
