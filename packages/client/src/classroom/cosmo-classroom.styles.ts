@@ -186,13 +186,15 @@ export default css`
   }
   [role='tablist'] {
     display: flex;
+    flex-wrap: wrap;
     overflow: hidden;
     border-bottom: 1px solid #2a3442;
   }
   [role='tab'] {
-    flex: 1 1 0;
+    /* Six tabs do not fit a narrow sidebar on one row: they wrap rather than truncate. */
+    flex: 1 1 auto;
     min-width: 0;
-    padding: 10px 4px;
+    padding: 10px 6px;
     white-space: nowrap;
     overflow: hidden;
     text-overflow: ellipsis;
