@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EphemeralServer } from '@cosmo/sfu';
-import { calibrateCmn, synthesizeSpeech } from '@cosmo/translate';
+import { calibrateCmn, synthesizeSpeech, writeSpeechWav } from '@cosmo/translate';
 import { ARTIFACTS, startDemo } from './browser.js';
 
 const LESSON =
@@ -24,30 +23,7 @@ describe.runIf(installed)(
     beforeAll(async () => {
       // The teacher's microphone is a recording of the lesson (2 s of quiet, then the speech).
       const wav = join(dir, 'lesson.wav');
-      execFileSync('espeak-ng', [
-        '-v',
-        'en-us',
-        '-s',
-        '150',
-        '-g',
-        '12',
-        '-w',
-        join(dir, 'raw.wav'),
-        LESSON,
-      ]);
-      execFileSync('sox', [
-        join(dir, 'raw.wav'),
-        '-r',
-        '48000',
-        '-c',
-        '1',
-        '-b',
-        '16',
-        wav,
-        'pad',
-        '2',
-        '0',
-      ]);
+      writeSpeechWav(LESSON, wav, { leadSeconds: 2 });
       ({ server, browser, close } = await startDemo(
         { captionCmnInit: calibrateCmn(synthesizeSpeech(LESSON)) },
         [`--use-file-for-fake-audio-capture=${wav}%noloop`],

@@ -1,4 +1,4 @@
-import { CosmoError, ErrorCode, toCosmoError } from '@cosmo/core';
+import { toCosmoError } from '@cosmo/core';
 import { EventQueue, type SpeechEvent, type SpeechStream } from './SpeechToText.js';
 import { VoiceActivityDetector, type VadOptions } from './vad/VoiceActivityDetector.js';
 
@@ -84,16 +84,18 @@ export function segmentedStream(
   // Finals are chained so they come out in order even when one decodes faster than another.
   let finals: Promise<void> = Promise.resolve();
 
+  // The utterance's audio is kept only for interim decodes.
+  const peekAt = interimMs > 0 ? decoder.peek?.bind(decoder) : undefined;
+  const interims = !!peekAt;
   const fail = (err: unknown) => events.push({ type: 'error', error: toCosmoError(err) });
 
   const peek = (u: Open) => {
-    if (!decoder.peek || interimMs <= 0 || u.peeking) return;
+    if (!peekAt || u.peeking) return;
     if ((u.samples - u.peekedAt) / 16 < interimMs) return;
     u.peeking = true;
     u.peekedAt = u.samples;
     const heardMs = u.startMs + u.samples / 16;
-    decoder
-      .peek(concat(u.audio, u.samples))
+    peekAt(concat(u.audio, u.samples))
       .then((h) => {
         if (u.ended || closed || !h.text || h.text === u.lastInterim) return;
         u.lastInterim = h.text;
@@ -138,7 +140,7 @@ export function segmentedStream(
           utterance: ++utterances,
           startMs: e.atMs,
           decoding: decoder.begin(),
-          audio: [e.pcm],
+          audio: interims ? [e.pcm] : [],
           samples: e.pcm.length,
           peekedAt: 0,
           peeking: false,
@@ -156,7 +158,7 @@ export function segmentedStream(
         }
         for (const pcm of [...open.quiet.splice(0), e.pcm]) {
           open.decoding.write(pcm);
-          open.audio.push(pcm);
+          if (interims) open.audio.push(pcm);
           open.samples += pcm.length;
         }
         peek(open);
@@ -225,12 +227,4 @@ export function segmentedStream(
     },
     [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),
   };
-}
-
-/** The error an utterance decoder gives when its engine process dies. */
-export function engineExited(engine: string, code: number | null, detail = ''): CosmoError {
-  return new CosmoError(
-    ErrorCode.INTERNAL,
-    `${engine} exited with ${code ?? 'a signal'}${detail ? `: ${detail}` : ''}`,
-  );
 }

@@ -50,7 +50,7 @@ export type {
 } from './providers/whisper/modelFile.js';
 export { calibrateCmn } from './providers/pocketsphinx/calibrate.js';
 export { wordErrorRate } from './wer.js';
-export { synthesizeSpeech } from './speech.js';
+export { synthesizeSpeech, writeSpeechWav } from './speech.js';
 export { doctor } from './doctor.js';
 export type { DoctorCheck } from './doctor.js';
 export { bcp47, iso3 } from './languages.js';

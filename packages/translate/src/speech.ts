@@ -3,26 +3,27 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/**
- * Real speech for tests, demos and the bench: espeak-ng says `text` (US English, 150 words a
- * minute), sox turns it into mono signed 16-bit PCM at `sampleRate`.
- */
-export function synthesizeSpeech(text: string, sampleRate = 16000): Int16Array {
+/** espeak-ng says `text` (US English, 150 words a minute) into `dir`/s.wav; sox converts it. */
+function speak<T>(text: string, convert: (wav: string, dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'cosmo-speech-'));
   try {
-    execFileSync('espeak-ng', [
-      '-v',
-      'en-us',
-      '-s',
-      '150',
-      '-g',
-      '12',
-      '-w',
-      join(dir, 's.wav'),
-      text,
-    ]);
+    const wav = join(dir, 's.wav');
+    execFileSync('espeak-ng', ['-v', 'en-us', '-s', '150', '-g', '12', '-w', wav, text]);
+    return convert(wav, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Real speech for tests, demos and the bench: espeak-ng says `text`, sox turns it into mono
+ * signed 16-bit PCM at `sampleRate`.
+ */
+export function synthesizeSpeech(text: string, sampleRate = 16000): Int16Array {
+  return speak(text, (wav, dir) => {
+    const raw = join(dir, 's.raw');
     execFileSync('sox', [
-      join(dir, 's.wav'),
+      wav,
       '-r',
       String(sampleRate),
       '-c',
@@ -31,13 +32,38 @@ export function synthesizeSpeech(text: string, sampleRate = 16000): Int16Array {
       '16',
       '-e',
       'signed',
-      join(dir, 's.raw'),
+      raw,
     ]);
-    const bytes = readFileSync(join(dir, 's.raw'));
+    const bytes = readFileSync(raw);
     return new Int16Array(
       bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
     );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
+}
+
+/**
+ * The same speech as a mono 16-bit WAV file at `path`, after `leadSeconds` of quiet: a fake
+ * microphone for Chromium (`--use-file-for-fake-audio-capture`).
+ */
+export function writeSpeechWav(
+  text: string,
+  path: string,
+  options: { sampleRate?: number; leadSeconds?: number } = {},
+): void {
+  const { sampleRate = 48000, leadSeconds = 0 } = options;
+  speak(text, (wav) =>
+    execFileSync('sox', [
+      wav,
+      '-r',
+      String(sampleRate),
+      '-c',
+      '1',
+      '-b',
+      '16',
+      path,
+      'pad',
+      String(leadSeconds),
+      '0',
+    ]),
+  );
 }

@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CosmoError, ErrorCode } from '@cosmo/core';
 import {
-  engineExited,
   segmentedStream,
   type Hypothesis,
   type UtteranceDecoder,
@@ -122,7 +121,11 @@ export class PocketsphinxSpeechToText extends SpeechToText implements UtteranceD
 
   /** A stream cut into utterances by the VAD; each is decoded by its own pocketsphinx process. */
   stream(options: StreamOptions = {}): SpeechStream {
-    return segmentedStream(this, { vad: options.vad ?? {}, interimMs: options.interimMs ?? 800 });
+    const { vad, interimMs } = options;
+    return segmentedStream(this, {
+      ...(vad && { vad }),
+      ...(interimMs !== undefined && { interimMs }),
+    });
   }
 
   /**
@@ -131,8 +134,6 @@ export class PocketsphinxSpeechToText extends SpeechToText implements UtteranceD
    */
   begin(): UtteranceDecoding {
     const args = [
-      '-infile',
-      '/dev/stdin',
       '-hmm',
       this.#hmm,
       '-lm',
@@ -145,9 +146,7 @@ export class PocketsphinxSpeechToText extends SpeechToText implements UtteranceD
       '/dev/null',
     ];
     args.push('-remove_noise', this.options.removeNoise ? 'yes' : 'no');
-    // Node's stdin is a socket, which pocketsphinx cannot open as /dev/stdin: `cat` bridges.
-    const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const child = spawn('sh', ['-c', `cat | exec pocketsphinx_continuous ${quoted}`], {
+    const child = spawn('sh', sphinxFromStdin(args), {
       stdio: ['pipe', 'pipe', 'ignore'],
     });
     let out = '';
@@ -166,7 +165,11 @@ export class PocketsphinxSpeechToText extends SpeechToText implements UtteranceD
       finish: async () => {
         child.stdin.end();
         const code = await exited;
-        if (code !== 0) throw engineExited('pocketsphinx', code);
+        if (code !== 0)
+          throw new CosmoError(
+            ErrorCode.INTERNAL,
+            `pocketsphinx exited with ${code ?? 'a signal'}`,
+          );
         return parseTimedOutput(out);
       },
       abort: () => child.kill(),
@@ -182,6 +185,17 @@ export class PocketsphinxSpeechToText extends SpeechToText implements UtteranceD
   async close(): Promise<void> {
     rmSync(this.#dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `sh` arguments that run pocketsphinx_continuous on our stdin: Node's stdin pipe is a socket,
+ * which pocketsphinx cannot open as /dev/stdin, so `cat` bridges.
+ */
+export function sphinxFromStdin(args: string[]): string[] {
+  const quoted = ['-infile', '/dev/stdin', ...args]
+    .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
+    .join(' ');
+  return ['-c', `cat | exec pocketsphinx_continuous ${quoted}`];
 }
 
 /**

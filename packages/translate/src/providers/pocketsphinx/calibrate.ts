@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CosmoError, ErrorCode } from '@cosmo/core';
-import { POCKETSPHINX_DEFAULTS } from './PocketsphinxSpeechToText.js';
+import { POCKETSPHINX_DEFAULTS, sphinxFromStdin } from './PocketsphinxSpeechToText.js';
 
 /**
  * Measures the cepstral mean of a voice (16 kHz mono PCM of a few sentences) for pocketsphinx's
@@ -15,8 +15,6 @@ export function calibrateCmn(pcm: Int16Array, hmm = POCKETSPHINX_DEFAULTS.hmm): 
   try {
     const log = join(dir, 'ps.log');
     const args = [
-      '-infile',
-      '/dev/stdin',
       '-hmm',
       hmm,
       '-lm',
@@ -26,14 +24,10 @@ export function calibrateCmn(pcm: Int16Array, hmm = POCKETSPHINX_DEFAULTS.hmm): 
       '-logfn',
       log,
     ];
-    const result = spawnSync(
-      'sh',
-      ['-c', `cat | exec pocketsphinx_continuous ${args.map((a) => `'${a}'`).join(' ')}`],
-      {
-        input: Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength),
-        stdio: ['pipe', 'ignore', 'ignore'],
-      },
-    );
+    const result = spawnSync('sh', sphinxFromStdin(args), {
+      input: Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength),
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
     if (result.status !== 0)
       throw new CosmoError(ErrorCode.UNAVAILABLE, 'pocketsphinx could not run to calibrate');
     const updates = [...readFileSync(log, 'utf8').matchAll(/Update to\s+<([^>]+)>/g)];

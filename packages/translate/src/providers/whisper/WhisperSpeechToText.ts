@@ -240,7 +240,8 @@ export class WhisperSpeechToText extends SpeechToText implements UtteranceDecode
           {
             type: 'decode',
             pcm,
-            language: language === 'auto' ? 'auto' : language.slice(0, 2),
+            // whisper names languages by their primary subtag (`zh` for `zh-Hant`, `haw`).
+            language: language.split('-')[0],
             translate: this.options.translate,
             threads: this.options.threads,
           },
