@@ -15,6 +15,9 @@ function speak<T>(text: string, convert: (wav: string, dir: string) => T): T {
   }
 }
 
+/** sox's output options: mono, 16-bit, at `sampleRate`. */
+const mono16 = (sampleRate: number) => ['-r', String(sampleRate), '-c', '1', '-b', '16'];
+
 /**
  * Real speech for tests, demos and the bench: espeak-ng says `text`, sox turns it into mono
  * signed 16-bit PCM at `sampleRate`.
@@ -22,18 +25,7 @@ function speak<T>(text: string, convert: (wav: string, dir: string) => T): T {
 export function synthesizeSpeech(text: string, sampleRate = 16000): Int16Array {
   return speak(text, (wav, dir) => {
     const raw = join(dir, 's.raw');
-    execFileSync('sox', [
-      wav,
-      '-r',
-      String(sampleRate),
-      '-c',
-      '1',
-      '-b',
-      '16',
-      '-e',
-      'signed',
-      raw,
-    ]);
+    execFileSync('sox', [wav, ...mono16(sampleRate), '-e', 'signed', raw]);
     const bytes = readFileSync(raw);
     return new Int16Array(
       bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
@@ -52,18 +44,6 @@ export function writeSpeechWav(
 ): void {
   const { sampleRate = 48000, leadSeconds = 0 } = options;
   speak(text, (wav) =>
-    execFileSync('sox', [
-      wav,
-      '-r',
-      String(sampleRate),
-      '-c',
-      '1',
-      '-b',
-      '16',
-      path,
-      'pad',
-      String(leadSeconds),
-      '0',
-    ]),
+    execFileSync('sox', [wav, ...mono16(sampleRate), path, 'pad', String(leadSeconds), '0']),
   );
 }
