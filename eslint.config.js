@@ -23,6 +23,7 @@ export default tseslint.config(
         process: 'readonly',
         URL: 'readonly',
         performance: 'readonly',
+        fetch: 'readonly',
         setTimeout: 'readonly',
         clearTimeout: 'readonly',
       },

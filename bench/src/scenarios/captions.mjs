@@ -14,6 +14,7 @@ import {
   calibrateCmn,
   synthesizeSpeech,
 } from '@cosmo/translate';
+import { percentile } from '../server.mjs';
 
 useNodeWebRtc(wrtc);
 
@@ -25,11 +26,6 @@ const SENTENCES = [
   'When light enters water it bends.',
   'A lens can focus the light.',
 ];
-
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
 
 async function client(server, identity, role) {
   const c = new CosmoClient({

@@ -3,11 +3,6 @@
 // logic; join rate and p50/p99 latency. The server runs as `cosmo serve` in its own process, so
 // the students' sockets do not share its CPU or its memory; with the last round still connected,
 // the server's resident memory gives the memory per idle student.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import {
   cosmo,
@@ -17,64 +12,7 @@ import {
   encodeClientFrameJson,
 } from '@cosmo/core';
 import { TokenService } from '@cosmo/sfu';
-
-const CLI = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'packages',
-  'sfu',
-  'dist',
-  'cli.js',
-);
-const SECRET = 'bench-join-storm-secret-bench-join-storm-secret';
-
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
-
-/** Resident memory of a process, in bytes (Linux). */
-const rss = (pid) =>
-  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-
-/** Starts `cosmo serve` on a free port with the given transport. */
-async function serve(transport) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cosmo-bench-join-'));
-  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const args = [...nodeArgs, CLI, 'serve', '--port', '0', '--transport', transport];
-  const child = spawn(process.execPath, args, {
-    env: {
-      ...process.env,
-      COSMO_API_SECRET: SECRET,
-      COSMO_DATA_DIR: dataDir,
-      COSMO_WORKERS: '1',
-      COSMO_LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const port = await new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk) => {
-      err += chunk;
-      const m = /serving on http:\/\/[^:]+:(\d+)/.exec(err);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`cosmo serve exited with ${code}: ${err}`)));
-  });
-  return {
-    pid: child.pid,
-    url: `ws://127.0.0.1:${port}/ws`,
-    close: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+import { BENCH_SECRET, percentile, rss, serve } from '../server.mjs';
 
 /** One student: connect, join, create a send transport. Resolves with its socket and latency. */
 function student(url, token, json) {
@@ -109,7 +47,7 @@ export async function run(options = {}) {
   const log = options.log ?? ((line) => console.error(line));
   const sizes =
     options.sizes ?? (process.env.BENCH_JOIN_SIZES ?? '100,500,1000').split(',').map(Number);
-  const tokens = new TokenService(SECRET);
+  const tokens = new TokenService(BENCH_SECRET);
   const stacks = [
     { name: 'uWS + protobuf', transport: 'uws', json: false },
     { name: 'ws + JSON', transport: 'ws', json: true },
@@ -117,7 +55,7 @@ export async function run(options = {}) {
   const table = [];
   let memory;
   for (const stack of stacks) {
-    const server = await serve(stack.transport);
+    const server = await serve({ transport: stack.transport });
     try {
       for (const n of sizes) {
         const room = `storm-${stack.transport}-${n}`;

@@ -300,9 +300,9 @@ export const joinedHandlers: { [K in ClientRequestKind]?: Handler<K> } = {
     return { sendNotification: { notificationId: notice.id, recipients } };
   },
 
-  notificationReceipt(ctx, req) {
+  async notificationReceipt(ctx, req) {
     const kind = req.kind === cosmo.v1.ReceiptKind.RECEIPT_KIND_READ ? 'read' : 'delivered';
-    schoolOf(ctx).receipt(ctx.participant.identity, req.notificationId ?? '', kind);
+    await schoolOf(ctx).receipt(ctx.participant.identity, req.notificationId ?? '', kind);
     return OK;
   },
 

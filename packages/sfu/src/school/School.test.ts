@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rosterCsv, tempSchool } from './testing.js';
+import type { Receipts } from './repositories.js';
 
 describe('school rules', () => {
   let t: ReturnType<typeof tempSchool> | undefined;
@@ -114,7 +115,7 @@ describe('school rules', () => {
     expect(school.repos.notices.undelivered('s1')).toHaveLength(1);
   });
 
-  it('receipts add up, and reminders go only to unread recipients, at most the limit', () => {
+  it('receipts add up, and reminders go only to unread recipients, at most the limit', async () => {
     const school = setup();
     const reminders: string[] = [];
     school.on('deliver', (person, _n, reminder) => reminder && reminders.push(person));
@@ -125,23 +126,33 @@ describe('school rules', () => {
       body: '',
       urgent: false,
     });
-    school.receipt('s1', notice.id, 'delivered');
-    school.receipt('s2', notice.id, 'read');
-    expect(school.receipt('s2', notice.id, 'read')).toEqual({
-      recipients: 5,
-      delivered: 2,
-      read: 1,
-    });
-    expect(() => school.receipt('ito', notice.id, 'read')).toThrow(
-      expect.objectContaining({ code: 'NOT_FOUND' }),
-    );
+    const summaries: Receipts[] = [];
+    school.on('receipts', (_n, r) => summaries.push(r));
+    // Receipts that arrive together are committed together: each gets the totals after the
+    // commit, the sender one summary, and a stranger's receipt fails alone.
+    const together = await Promise.allSettled([
+      school.receipt('s1', notice.id, 'delivered'),
+      school.receipt('s2', notice.id, 'read'),
+      school.receipt('ito', notice.id, 'read'),
+      school.receipt('s2', notice.id, 'read'),
+    ]);
+    const totals = { recipients: 5, delivered: 2, read: 1 };
+    expect(together.map((r) => (r.status === 'fulfilled' ? r.value : r.reason.code))).toEqual([
+      totals,
+      totals,
+      'NOT_FOUND',
+      totals,
+    ]);
+    expect(summaries).toEqual([totals]);
+    await expect(school.receipt('s1', notice.id, 'delivered')).resolves.toEqual(totals);
+    expect(summaries).toHaveLength(1);
     const online = () => true;
     expect(school.sendDueReminders(online)).toBe(0);
     t!.clock.now += 11 * 60_000;
     school.sendDueReminders(online);
     expect(reminders.sort()).toEqual(['principal', 's1', 's3', 's4']);
     t!.clock.now += 11 * 60_000;
-    school.receipt('s3', notice.id, 'read');
+    await school.receipt('s3', notice.id, 'read');
     school.sendDueReminders(online);
     t!.clock.now += 11 * 60_000;
     expect(school.sendDueReminders(online)).toBe(0);

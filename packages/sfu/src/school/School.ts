@@ -21,6 +21,8 @@ import type {
   Notice,
   NoticeRepository,
   Person,
+  ReceiptInput,
+  ReceiptOutcome,
   Receipts,
   RosterRepository,
   StoredChat,
@@ -100,6 +102,12 @@ export class School extends TypedEmitter<SchoolEvents> {
   readonly #db: Db | undefined;
   readonly #content: ContentStore;
   #reminderTimer: ReturnType<typeof setInterval> | undefined;
+  /** Receipts waiting for the next commit. */
+  readonly #receipts: {
+    input: ReceiptInput;
+    resolve: (totals: Receipts) => void;
+    reject: (err: unknown) => void;
+  }[] = [];
   #closed = false;
 
   constructor(
@@ -429,19 +437,48 @@ export class School extends TypedEmitter<SchoolEvents> {
     return this.repos.notices.unread(personId, 100);
   }
 
-  /** Records a delivered or read receipt from a recipient. */
-  receipt(personId: string, noticeId: string, kind: 'delivered' | 'read'): Receipts {
-    const notice = this.repos.notices.get(noticeId);
-    if (!notice || !this.repos.notices.isRecipient(noticeId, personId))
-      throw new NotFoundError('no such notice for you');
-    const now = this.options.now();
-    const changed =
-      kind === 'read'
-        ? this.repos.notices.markRead(noticeId, personId, now)
-        : this.repos.notices.markDelivered(noticeId, personId, now);
-    const receipts = this.repos.notices.receipts(noticeId);
-    if (changed) this.safeEmit('receipts', notice, receipts);
-    return receipts;
+  /**
+   * Records a delivered or read receipt from a recipient; resolves with the notice's totals once
+   * it is committed. Receipts that arrive together (10,000 students reading an urgent notice) are
+   * committed together, in one transaction (one disk flush), and the sender hears one summary per
+   * notice per commit.
+   */
+  receipt(personId: string, noticeId: string, kind: 'delivered' | 'read'): Promise<Receipts> {
+    if (this.#closed)
+      return Promise.reject(new CosmoError(ErrorCode.CLOSED, 'the school is closed'));
+    return new Promise((resolve, reject) => {
+      const input = { personId, noticeId, kind, at: this.options.now() };
+      if (this.#receipts.push({ input, resolve, reject }) === 1)
+        setImmediate(() => this.#commitReceipts());
+    });
+  }
+
+  #commitReceipts(): void {
+    const batch = this.#receipts.splice(0);
+    if (batch.length === 0) return;
+    let outcomes: ReceiptOutcome[];
+    try {
+      outcomes = this.repos.notices.recordReceipts(batch.map((r) => r.input));
+    } catch (err) {
+      for (const r of batch) r.reject(err);
+      return;
+    }
+    const changed = new Set<string>();
+    const totals = new Map<string, Receipts>();
+    const totalsOf = (id: string) => {
+      let receipts = totals.get(id);
+      if (!receipts) totals.set(id, (receipts = this.repos.notices.receipts(id)));
+      return receipts;
+    };
+    batch.forEach((r, i) => {
+      if (outcomes[i] === 'unknown') return r.reject(new NotFoundError('no such notice for you'));
+      if (outcomes[i] === 'changed') changed.add(r.input.noticeId);
+      r.resolve(totalsOf(r.input.noticeId));
+    });
+    for (const id of changed) {
+      const notice = this.repos.notices.get(id);
+      if (notice) this.safeEmit('receipts', notice, totalsOf(id));
+    }
   }
 
   /** Receipt totals of a notice, for its sender or a school admin. */
@@ -567,6 +604,7 @@ export class School extends TypedEmitter<SchoolEvents> {
   /** Closes the database. No-op when already closed. */
   close(): void {
     if (this.#closed) return;
+    this.#commitReceipts();
     this.#closed = true;
     clearInterval(this.#reminderTimer);
     this.#db?.close();

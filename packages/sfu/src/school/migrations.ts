@@ -135,4 +135,19 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX transcript_room ON transcript_lines(room, language, sequence);
     `,
   },
+  {
+    version: 4,
+    name: 'receipt counters',
+    // A receipt summary was a COUNT over every recipient, once per receipt: 20,000 receipts of a
+    // notice to 10,000 students scanned 10^8 rows. The counters move with each receipt instead.
+    sql: `
+      ALTER TABLE notices ADD COLUMN recipient_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE notices ADD COLUMN delivered_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE notices ADD COLUMN read_count INTEGER NOT NULL DEFAULT 0;
+      UPDATE notices SET
+        recipient_count = (SELECT COUNT(*) FROM notice_recipients r WHERE r.notice_id = notices.id),
+        delivered_count = (SELECT COUNT(delivered_at) FROM notice_recipients r WHERE r.notice_id = notices.id),
+        read_count = (SELECT COUNT(read_at) FROM notice_recipients r WHERE r.notice_id = notices.id);
+    `,
+  },
 ];

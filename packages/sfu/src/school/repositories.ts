@@ -126,6 +126,16 @@ export interface Receipts {
   read: number;
 }
 
+/** A recipient's receipt of a notice. */
+export interface ReceiptInput {
+  noticeId: string;
+  personId: string;
+  kind: 'delivered' | 'read';
+  at: number;
+}
+
+export type ReceiptOutcome = 'changed' | 'unchanged' | 'unknown';
+
 /** A recipient that should be (re)sent a notice. */
 export interface PendingDelivery {
   notice: Notice;
@@ -143,9 +153,11 @@ export interface NoticeRepository {
   /** Notices sent to `personId` and not read yet (delivered or not), newest `limit`, oldest first. */
   unread(personId: string, limit: number): Notice[];
   isRecipient(noticeId: string, personId: string): boolean;
-  /** Records a receipt (read implies delivered); false when nothing changed. */
-  markDelivered(noticeId: string, personId: string, at: number): boolean;
-  markRead(noticeId: string, personId: string, at: number): boolean;
+  /**
+   * Records receipts (read implies delivered) in one transaction, with the notices' totals.
+   * Per receipt: 'changed', 'unchanged' (already recorded) or 'unknown' (not a recipient).
+   */
+  recordReceipts(receipts: readonly ReceiptInput[]): ReceiptOutcome[];
   markPushed(noticeId: string, personId: string, at: number, reminder: boolean): void;
   receipts(noticeId: string): Receipts;
   /** Unread recipients due a reminder: pushed at least `intervalMs` ago, fewer than `limit` reminders. */

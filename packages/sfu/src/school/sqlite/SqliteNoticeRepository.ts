@@ -1,5 +1,11 @@
 import type { Db } from '../SchoolDatabase.js';
-import type { Notice, NoticeRepository, Receipts } from '../repositories.js';
+import type {
+  Notice,
+  NoticeRepository,
+  ReceiptInput,
+  ReceiptOutcome,
+  Receipts,
+} from '../repositories.js';
 
 interface NoticeRow {
   id: string;
@@ -63,6 +69,10 @@ export class SqliteNoticeRepository implements NoticeRepository {
         'INSERT INTO notice_recipients (notice_id, person_id, last_pushed_at) VALUES (?, ?, ?)',
       );
       for (const id of recipientIds) add.run(n.id, id, n.sentAt);
+      db.prepare('UPDATE notices SET recipient_count = ? WHERE id = ?').run(
+        recipientIds.length,
+        n.id,
+      );
       return { notice: n, created: true };
     })();
   }
@@ -101,25 +111,32 @@ export class SqliteNoticeRepository implements NoticeRepository {
       .get(noticeId, personId);
   }
 
-  markDelivered(noticeId: string, personId: string, at: number): boolean {
-    return (
-      this.#db
-        .prepare(
-          'UPDATE notice_recipients SET delivered_at = ? WHERE notice_id = ? AND person_id = ? AND delivered_at IS NULL',
-        )
-        .run(at, noticeId, personId).changes === 1
+  recordReceipts(receipts: readonly ReceiptInput[]): ReceiptOutcome[] {
+    const db = this.#db;
+    const find = db.prepare(
+      'SELECT delivered_at AS deliveredAt, read_at AS readAt FROM notice_recipients WHERE notice_id = ? AND person_id = ?',
     );
-  }
-
-  markRead(noticeId: string, personId: string, at: number): boolean {
-    return (
-      this.#db
-        .prepare(
-          `UPDATE notice_recipients SET read_at = ?, delivered_at = COALESCE(delivered_at, ?)
-           WHERE notice_id = ? AND person_id = ? AND read_at IS NULL`,
-        )
-        .run(at, at, noticeId, personId).changes === 1
+    const mark = db.prepare(
+      `UPDATE notice_recipients SET delivered_at = COALESCE(delivered_at, ?),
+         read_at = CASE WHEN ? THEN COALESCE(read_at, ?) ELSE read_at END
+       WHERE notice_id = ? AND person_id = ?`,
     );
+    const count = db.prepare(
+      'UPDATE notices SET delivered_count = delivered_count + ?, read_count = read_count + ? WHERE id = ?',
+    );
+    return db.transaction(() =>
+      receipts.map(({ noticeId, personId, kind, at }): ReceiptOutcome => {
+        const row = find.get(noticeId, personId) as
+          { deliveredAt: number | null; readAt: number | null } | undefined;
+        if (!row) return 'unknown';
+        const delivered = row.deliveredAt === null ? 1 : 0;
+        const read = kind === 'read' && row.readAt === null ? 1 : 0;
+        if (!delivered && !read) return 'unchanged';
+        mark.run(at, read, at, noticeId, personId);
+        count.run(delivered, read, noticeId);
+        return 'changed';
+      }),
+    )();
   }
 
   markPushed(noticeId: string, personId: string, at: number, reminder: boolean): void {
@@ -131,12 +148,14 @@ export class SqliteNoticeRepository implements NoticeRepository {
   }
 
   receipts(noticeId: string): Receipts {
-    return this.#db
-      .prepare(
-        `SELECT COUNT(*) AS recipients, COUNT(delivered_at) AS delivered, COUNT(read_at) AS read
-         FROM notice_recipients WHERE notice_id = ?`,
-      )
-      .get(noticeId) as Receipts;
+    return (
+      (this.#db
+        .prepare(
+          `SELECT recipient_count AS recipients, delivered_count AS delivered, read_count AS read
+         FROM notices WHERE id = ?`,
+        )
+        .get(noticeId) as Receipts | undefined) ?? { recipients: 0, delivered: 0, read: 0 }
+    );
   }
 
   dueReminders(
