@@ -20,6 +20,8 @@ const scenarios = {
   captions: () => import('./scenarios/captions.mjs'),
   weight: () => import('./scenarios/weight.mjs'),
   join: () => import('./scenarios/join.mjs'),
+  ding: () => import('./scenarios/ding.mjs'),
+  fanout: () => import('./scenarios/fanout.mjs'),
 };
 
 function printCodec({ table }) {

@@ -209,7 +209,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     paused: boolean,
   ): Promise<ms.Producer> {
     this.authorize(p, publishAction(source));
-    const expectedKind = source === 'microphone' || source === 'screen-audio' ? 'audio' : 'video';
+    const expectedKind = kindOf(source);
     if (kind !== expectedKind) {
       throw new CosmoError(ErrorCode.INVALID_ARGUMENT, `a ${source} track must be ${expectedKind}`);
     }
@@ -220,6 +220,49 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       paused,
       appData: { source, participantId: p.id },
     });
+    await this.#publish(p, producer, source);
+    return producer;
+  }
+
+  /**
+   * Publishes an external encoder's RTP stream (a hardware encoder, OBS, ffmpeg, the bench's
+   * teacher) as `p`'s `source`, if `p` may publish it: a plain RTP transport on the listen IP that
+   * learns the sender's address from its first packet, with RTCP on the same port. Returns where
+   * to send. RTCP must come from the RTP socket: the first packet fixes the sender (ffmpeg sends
+   * RTCP from a second socket; `-rtpflags skip_rtcp` turns it off). The transport closes with the
+   * producer and with the participant's media.
+   */
+  async ingestRtp(
+    p: Participant,
+    source: MediaSource,
+    rtpParameters: ms.RtpParameters,
+  ): Promise<{ ip: string; port: number; producer: ms.Producer }> {
+    this.authorize(p, publishAction(source));
+    const kind = kindOf(source);
+    const transport = await this.#router.createPlainTransport({
+      listenIp: { ip: this.#ctx.listenIp, announcedIp: this.#ctx.announcedIp },
+      rtcpMux: true,
+      comedia: true,
+    });
+    p.ingests.set(transport.id, transport);
+    transport.observer.once('close', () => p.ingests.delete(transport.id));
+    try {
+      const producer = await transport.produce({
+        kind,
+        rtpParameters,
+        appData: { source, participantId: p.id },
+      });
+      producer.observer.once('close', () => transport.close());
+      await this.#publish(p, producer, source);
+      return { ip: transport.tuple.localIp, port: transport.tuple.localPort, producer };
+    } catch (err) {
+      transport.close();
+      throw err;
+    }
+  }
+
+  /** Registers a new producer of `p` and tells the room. */
+  async #publish(p: Participant, producer: ms.Producer, source: MediaSource): Promise<void> {
     if (p.closed) {
       producer.close();
       throw new InvalidStateError('the participant left');
@@ -233,12 +276,11 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       if (!this.#closed)
         this.broadcast({ producerRemoved: { producerId: producer.id, participantId: p.id } });
     });
-    if (kind === 'audio') {
+    if (producer.kind === 'audio') {
       await this.#levels.addProducer({ producerId: producer.id }).catch(() => undefined);
     }
     this.broadcast({ producerAdded: { producer: producerInfo(p.id, media) } }, p);
     this.observer.safeEmit('producerAdded', p, producer, source);
-    return producer;
   }
 
   /** Finds a producer anywhere in the room, with its owner. */
@@ -494,6 +536,11 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     this.broadcast({ mediaReset: { reason: 'worker_died' } });
     this.observer.safeEmit('mediaReset');
   }
+}
+
+/** The kind of track a source carries. */
+function kindOf(source: MediaSource): ms.MediaKind {
+  return source === 'microphone' || source === 'screen-audio' ? 'audio' : 'video';
 }
 
 function describe(action: Action): string {

@@ -59,6 +59,8 @@ export class Participant extends TypedEmitter<ParticipantEvents> {
   rtpCapabilities: ms.RtpCapabilities | undefined;
 
   readonly transports = new Map<string, ms.WebRtcTransport>();
+  /** Plain RTP transports an external encoder publishes through (see Classroom.ingestRtp). */
+  readonly ingests = new Map<string, ms.PlainTransport>();
   readonly producers = new Map<string, PublishedMedia>();
   readonly consumers = new Map<string, ms.Consumer>();
 
@@ -151,7 +153,9 @@ export class Participant extends TypedEmitter<ParticipantEvents> {
   /** Closes every transport (and with them every producer and consumer). */
   closeMedia(): void {
     for (const transport of this.transports.values()) transport.close();
+    for (const transport of this.ingests.values()) transport.close();
     this.transports.clear();
+    this.ingests.clear();
     this.producers.clear();
     this.consumers.clear();
   }

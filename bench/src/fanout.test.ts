@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: the bench is plain JavaScript
+import { run } from './scenarios/fanout.mjs';
+
+interface WebRtcRow {
+  sfu: string;
+  students: number;
+  studentsWithVideo: number;
+  studentsWithAudio: number;
+}
+
+describe('the fan-out bench scenario (smoke)', () => {
+  it('forwards the teacher to plain-RTP students, then WebRTC students through Cosmo and Janus', async () => {
+    const result = await run({
+      steps: [2, 4],
+      viewers: 2,
+      settleMs: 2500,
+      windowMs: 1500,
+      log: () => undefined,
+    });
+    expect(result.ceiling.table.map((r: { students: number }) => r.students)).toEqual([0, 2, 4]);
+    const four = result.ceiling.table.at(-1);
+    // 2 streams per student, the video at ~100 packets/s and the audio at 50.
+    expect(four.packetsPerSecond).toBeGreaterThan(4 * 100);
+    expect(four.silentStreams).toBe(0);
+    expect(result.webrtc.map((r: WebRtcRow) => r.sfu)).toEqual(['Cosmo', 'Janus']);
+    for (const r of result.webrtc as WebRtcRow[]) {
+      expect(r.studentsWithVideo).toBe(2);
+      expect(r.studentsWithAudio).toBe(2);
+    }
+  }, 180_000);
+});
