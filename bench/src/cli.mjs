@@ -20,6 +20,7 @@ const scenarios = {
   captions: () => import('./scenarios/captions.mjs'),
   weight: () => import('./scenarios/weight.mjs'),
   join: () => import('./scenarios/join.mjs'),
+  memory: () => import('./scenarios/memory.mjs'),
   ding: () => import('./scenarios/ding.mjs'),
   fanout: () => import('./scenarios/fanout.mjs'),
 };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { run } from './scenarios/join.mjs';
 
 describe('the join storm bench scenario (smoke)', () => {
-  it('joins students over both stacks against a real cosmo serve and weighs the server', async () => {
+  it('joins students over both stacks against a real cosmo serve', async () => {
     const result = await run({ sizes: [4, 8], log: () => undefined });
     expect(
       result.table.map((r: { stack: string; students: number }) => `${r.stack}/${r.students}`),
@@ -12,7 +12,5 @@ describe('the join storm bench scenario (smoke)', () => {
       expect(r.joinsPerSecond).toBeGreaterThan(0);
       expect(r.p99Ms).toBeGreaterThanOrEqual(r.p50Ms);
     }
-    expect(result.memory.students).toBe(8);
-    expect(result.memory.baseBytes).toBeGreaterThan(10 * 2 ** 20);
   }, 90_000);
 });

@@ -1,8 +1,7 @@
 // join storm: N students signal into one classroom at once (token check, join, send-transport
 // creation) over uWebSockets.js + protobuf, and over ws + JSON (the baseline) on the same server
 // logic; join rate and p50/p99 latency. The server runs as `cosmo serve` in its own process, so
-// the students' sockets do not share its CPU or its memory; with the last round still connected,
-// the server's resident memory gives the memory per idle student.
+// the students' sockets do not share its CPU. (`memory` weighs the students it leaves connected.)
 import WebSocket from 'ws';
 import {
   cosmo,
@@ -12,7 +11,7 @@ import {
   encodeClientFrameJson,
 } from '@cosmo/core';
 import { TokenService } from '@cosmo/sfu';
-import { BENCH_SECRET, percentile, rss, serve } from '../server.mjs';
+import { BENCH_SECRET, percentile, serve } from '../server.mjs';
 
 /** One student: connect, join, create a send transport. Resolves with its socket and latency. */
 function student(url, token, json) {
@@ -40,6 +39,41 @@ function student(url, token, json) {
   });
 }
 
+/** The stacks: the product's, and the baseline on the same server logic. */
+export const STACKS = [
+  { name: 'uWS + protobuf', transport: 'uws', json: false },
+  { name: 'ws + JSON', transport: 'ws', json: true },
+];
+
+const tokens = new TokenService(BENCH_SECRET);
+
+/**
+ * `n` students join `room` at once; resolves with their sockets and the storm's numbers.
+ * @param {{ url: string }} server
+ * @param {{ name: string, json: boolean }} stack
+ */
+export async function storm(server, stack, room, n) {
+  const minted = await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      tokens.mint({ identity: `s${i}`, name: `Student ${i}`, room, role: 'student', grants: {} }),
+    ),
+  );
+  const t0 = performance.now();
+  const joined = await Promise.all(minted.map((t) => student(server.url, t, stack.json)));
+  const seconds = (performance.now() - t0) / 1000;
+  const ms = joined.map((j) => j.ms);
+  return {
+    sockets: joined.map((j) => j.ws),
+    row: {
+      stack: stack.name,
+      students: n,
+      joinsPerSecond: n / seconds,
+      p50Ms: percentile(ms, 50),
+      p99Ms: percentile(ms, 99),
+    },
+  };
+}
+
 /**
  * @param {{ sizes?: number[], log?: (line: string) => void }} [options]
  */
@@ -47,52 +81,15 @@ export async function run(options = {}) {
   const log = options.log ?? ((line) => console.error(line));
   const sizes =
     options.sizes ?? (process.env.BENCH_JOIN_SIZES ?? '100,500,1000').split(',').map(Number);
-  const tokens = new TokenService(BENCH_SECRET);
-  const stacks = [
-    { name: 'uWS + protobuf', transport: 'uws', json: false },
-    { name: 'ws + JSON', transport: 'ws', json: true },
-  ];
   const table = [];
-  let memory;
-  for (const stack of stacks) {
+  for (const stack of STACKS) {
     const server = await serve({ transport: stack.transport });
     try {
       for (const n of sizes) {
-        const room = `storm-${stack.transport}-${n}`;
-        const minted = await Promise.all(
-          Array.from({ length: n }, (_, i) =>
-            tokens.mint({
-              identity: `s${i}`,
-              name: `Student ${i}`,
-              room,
-              role: 'student',
-              grants: {},
-            }),
-          ),
-        );
-        const before = rss(server.pid);
         log(`join: ${stack.name}, ${n} students`);
-        const t0 = performance.now();
-        const joined = await Promise.all(minted.map((t) => student(server.url, t, stack.json)));
-        const seconds = (performance.now() - t0) / 1000;
-        const ms = joined.map((j) => j.ms);
-        table.push({
-          stack: stack.name,
-          students: n,
-          joinsPerSecond: n / seconds,
-          p50Ms: percentile(ms, 50),
-          p99Ms: percentile(ms, 99),
-        });
-        if (stack.transport === 'uws' && n === Math.max(...sizes)) {
-          // Idle: let the join traffic settle, then weigh the server.
-          await new Promise((r) => setTimeout(r, 2000));
-          memory = {
-            students: n,
-            bytesPerStudent: (rss(server.pid) - before) / n,
-            baseBytes: before,
-          };
-        }
-        for (const j of joined) j.ws.close();
+        const { sockets, row } = await storm(server, stack, `storm-${stack.transport}-${n}`, n);
+        table.push(row);
+        for (const ws of sockets) ws.close();
         await new Promise((r) => setTimeout(r, 500));
       }
     } finally {
@@ -110,7 +107,6 @@ export async function run(options = {}) {
     unit: 'joins/s',
     rows,
     table,
-    memory,
     rateOverBaseline:
       row('uWS + protobuf', largest).joinsPerSecond / row('ws + JSON', largest).joinsPerSecond,
   };
@@ -125,9 +121,4 @@ export function print(result) {
     );
   }
   console.log(`\nuWS + protobuf joins ${result.rateOverBaseline.toFixed(2)}× as fast as ws + JSON`);
-  if (result.memory)
-    console.log(
-      `memory: ${(result.memory.bytesPerStudent / 1024).toFixed(1)} KiB per idle student ` +
-        `(${result.memory.students} connected; server at ${(result.memory.baseBytes / 2 ** 20).toFixed(0)} MiB before)`,
-    );
 }
