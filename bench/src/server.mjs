@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
 
 const CLI = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -42,11 +43,12 @@ export function cpuSeconds(pid) {
  * the server reads. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles it.
  * @param {{ transport?: 'uws' | 'ws', config?: Record<string, unknown> }} [options]
  */
-export async function serve({ transport = 'uws', config = {} } = {}) {
+export async function serve({ transport = 'uws', config = {}, inspect = false } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'cosmo-bench-'));
   const configFile = join(dataDir, 'cosmo.json');
   writeFileSync(configFile, JSON.stringify(config));
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  if (inspect) nodeArgs.push('--inspect=127.0.0.1:0');
   const args = [...nodeArgs, CLI, 'serve', '--port', '0', '--transport', transport];
   const child = spawn(process.execPath, [...args, '--config', configFile], {
     env: {
@@ -58,11 +60,13 @@ export async function serve({ transport = 'uws', config = {} } = {}) {
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let inspector;
   const port = await new Promise((resolve, reject) => {
     let err = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk) => {
       err += chunk;
+      inspector ??= /Debugger listening on (ws:\/\/\S+)/.exec(err)?.[1];
       const m = /serving on http:\/\/[^:]+:(\d+)/.exec(err);
       if (m) resolve(Number(m[1]));
     });
@@ -72,6 +76,20 @@ export async function serve({ transport = 'uws', config = {} } = {}) {
     pid: child.pid,
     http: `http://127.0.0.1:${port}`,
     url: `ws://127.0.0.1:${port}/ws`,
+    /** A full garbage collection in the server (needs `inspect`), through the V8 inspector. */
+    collectGarbage: async () => {
+      if (!inspector) throw new Error('serve({ inspect: true }) is needed to collect garbage');
+      const ws = new WebSocket(inspector);
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      await new Promise((resolve) => {
+        ws.on('message', (data) => JSON.parse(String(data)).id === 1 && resolve());
+        ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+      });
+      ws.close();
+    },
     close: async () => {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -6,7 +6,13 @@
 // the time to the last pong (the signalling floor for one frame each way, with no school logic).
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { cosmo, decodeServerFrame, encodeClientFrame, PROTOCOL_VERSION } from '@cosmo/core';
+import {
+  EVENT_ACK_INTERVAL,
+  PROTOCOL_VERSION,
+  cosmo,
+  decodeServerFrame,
+  encodeClientFrame,
+} from '@cosmo/core';
 import { TokenService, mintAdminToken } from '@cosmo/sfu';
 import { BENCH_SECRET, percentile, serve } from '../server.mjs';
 
@@ -21,6 +27,7 @@ async function member(url, token, onEvent) {
   ws.binaryType = 'nodebuffer';
   const pending = new Map();
   let nextId = 1;
+  let acked = 0;
   const request = (body) =>
     new Promise((resolve, reject) => {
       const id = nextId++;
@@ -29,6 +36,11 @@ async function member(url, token, onEvent) {
     });
   ws.on('message', (data) => {
     const frame = decodeServerFrame(data);
+    // As every Cosmo client does: tell the server which events it need not keep.
+    if (frame.seq && frame.seq - acked >= EVENT_ACK_INTERVAL) {
+      acked = frame.seq;
+      request({ ackEvents: { lastSeq: acked } }).catch(() => undefined);
+    }
     const waiting = frame.requestId ? pending.get(frame.requestId) : undefined;
     if (!waiting) return onEvent(frame, request);
     pending.delete(frame.requestId);

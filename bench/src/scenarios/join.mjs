@@ -4,6 +4,7 @@
 // the students' sockets do not share its CPU. (`memory` weighs the students it leaves connected.)
 import WebSocket from 'ws';
 import {
+  EVENT_ACK_INTERVAL,
   cosmo,
   decodeServerFrame,
   decodeServerFrameJson,
@@ -23,8 +24,15 @@ function student(url, token, json) {
     const timer = setTimeout(() => reject(new Error('a student waited 60 s')), 60_000);
     ws.on('error', reject);
     ws.on('open', () => send({ id: 1, join: { token, protocolVersion: 1 } }));
+    let nextId = 3;
+    let acked = 0;
     ws.on('message', (data, isBinary) => {
       const frame = isBinary ? decodeServerFrame(data) : decodeServerFrameJson(data.toString());
+      // As every Cosmo client does: tell the server which events it need not keep.
+      if (frame.seq && frame.seq - acked >= EVENT_ACK_INTERVAL) {
+        acked = frame.seq;
+        send({ id: nextId++, ackEvents: { lastSeq: acked } });
+      }
       if (frame.error && frame.requestId) reject(new Error(frame.error.message));
       if (frame.requestId === 1 && frame.join)
         send({

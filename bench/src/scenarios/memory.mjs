@@ -1,6 +1,7 @@
 // memory: the server's resident memory per idle connected student. N students join one classroom
 // (token, join, send transport, as in the join storm) against `cosmo serve` in its own process,
-// then sit idle; (RSS after − RSS before) / N, with the product's stack (uWS + protobuf) and the
+// then sit idle; after a full garbage collection in the server (through the V8 inspector),
+// (RSS after − RSS before) / N and the same for the JS heap, with the product's stack (uWS + protobuf) and the
 // baseline stack (ws + JSON) on the same server logic, in the same run.
 import { rss, serve } from '../server.mjs';
 import { STACKS, storm } from './join.mjs';
@@ -17,20 +18,22 @@ async function heapUsed(server) {
 export async function run(options = {}) {
   const log = options.log ?? ((line) => console.error(line));
   const n = options.students ?? Number(process.env.BENCH_MEMORY_STUDENTS ?? 1000);
-  const settleMs = options.settleMs ?? 12_000;
+  const settleMs = options.settleMs ?? 3000;
   const table = [];
   for (const stack of STACKS) {
-    const server = await serve({ transport: stack.transport });
+    const server = await serve({ transport: stack.transport, inspect: true });
     try {
       // Warm up once (classroom code paths, JIT, worker router), then weigh a clean round.
       const warm = await storm(server, stack, 'memory-warm-up', 10);
       for (const ws of warm.sockets) ws.close();
       await new Promise((r) => setTimeout(r, 1000));
+      await server.collectGarbage();
       const before = rss(server.pid);
       const heapBefore = await heapUsed(server);
       log(`memory: ${n} idle students over ${stack.name}`);
       const { sockets } = await storm(server, stack, 'memory', n);
       await new Promise((r) => setTimeout(r, settleMs));
+      await server.collectGarbage();
       const after = rss(server.pid);
       const heapAfter = await heapUsed(server);
       table.push({

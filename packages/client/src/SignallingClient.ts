@@ -1,5 +1,6 @@
 import {
   CosmoError,
+  EVENT_ACK_INTERVAL,
   ErrorCode,
   TypedEmitter,
   decodeServerFrame,
@@ -71,6 +72,9 @@ export class SignallingClient extends TypedEmitter<SignallingClientEvents> {
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #closed = false;
+  /** The newest event handled, and the newest the server was told about. */
+  #handledSeq = 0;
+  #ackedSeq = 0;
 
   private constructor(ws: WebSocketLike, options: SignallingClientOptions) {
     super();
@@ -175,6 +179,16 @@ export class SignallingClient extends TypedEmitter<SignallingClientEvents> {
       return;
     }
     this.safeEmit('event', frame);
+    if (frame.seq) this.#acknowledge(frame.seq);
+  }
+
+  /** Tells the server, every EVENT_ACK_INTERVAL events, which it no longer needs to keep. */
+  #acknowledge(seq: number): void {
+    this.#handledSeq = Math.max(this.#handledSeq, seq);
+    if (this.#handledSeq - this.#ackedSeq < EVENT_ACK_INTERVAL) return;
+    this.#ackedSeq = this.#handledSeq;
+    // Best effort: a lost ack only means the server keeps a few more events.
+    this.request('ackEvents', { lastSeq: this.#ackedSeq }).catch(() => undefined);
   }
 
   #onClose(code: number, reason: string): void {

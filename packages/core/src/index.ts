@@ -38,6 +38,7 @@ export { TypedEmitter } from './TypedEmitter.js';
 export type { EventMap } from './TypedEmitter.js';
 export {
   PROTOCOL_VERSION,
+  EVENT_ACK_INTERVAL,
   ROLES,
   isRole,
   roleToProto,

@@ -3,6 +3,12 @@ import { cosmo } from './gen/proto.js';
 /** The protocol version this build speaks; a join with another version is refused. */
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * A client acknowledges events (`ackEvents`) at least every this many, so the server keeps only
+ * the few a resume could still need.
+ */
+export const EVENT_ACK_INTERVAL = 64;
+
 const pb = cosmo.v1;
 
 /** What a participant is in a classroom; decides what they may do. */

@@ -317,6 +317,9 @@ export class CosmoServer {
     switch (frame.request) {
       case 'ping':
         return { pong: { clientTime: frame.ping.clientTime ?? 0, serverTime: Date.now() } };
+      case 'ackEvents':
+        this.#joined(conn).acknowledge(frame.ackEvents.lastSeq ?? 0);
+        return { ok: {} };
       case 'join':
         return this.#join(conn, frame.join);
       case 'resume':

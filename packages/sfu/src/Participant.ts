@@ -121,6 +121,14 @@ export class Participant extends TypedEmitter<ParticipantEvents> {
     this.#connection?.sendFrame(frame, critical);
   }
 
+  /** The client has handled every event up to `seq`: they need not be kept for a resume. */
+  acknowledge(seq: number): void {
+    const upTo = Math.min(seq, this.#seq);
+    let handled = 0;
+    while (handled < this.#replay.length && this.#replay[handled]!.seq <= upTo) handled++;
+    this.#replay.splice(0, handled);
+  }
+
   /** Events after `lastSeq`, or undefined when some of them are no longer kept. */
   eventsAfter(lastSeq: number): ServerFrameInit[] | undefined {
     if (lastSeq >= this.#seq) return [];

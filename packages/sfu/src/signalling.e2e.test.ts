@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { PROTOCOL_VERSION } from '@cosmo/core';
+import { EVENT_ACK_INTERVAL, PROTOCOL_VERSION } from '@cosmo/core';
 import { SignallingClient, type WebSocketConstructor } from '@cosmo/client';
 import { startEphemeralServer, type EphemeralServer } from './ephemeral.js';
 import type { ConfigInput } from './config.js';
@@ -170,6 +170,36 @@ describe.each(['uws', 'ws'] as const)('signalling over %s', (transport) => {
         lastSeq,
       }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('forgets events the client acknowledged, and a resume still replays the rest', async () => {
+    await start({ resumeGraceMs: 5000, rateLimit: { perSecond: 200, burst: 200 } });
+    const teacher = await connect(t!.url);
+    await teacher.request('join', {
+      token: await t!.token('bio', 'mr-li', 'teacher'),
+      protocolVersion: PROTOCOL_VERSION,
+    });
+    const token = await t!.token('bio', 'aiko', 'student');
+    const student = await connect(t!.url);
+    const joined = (await student.request('join', { token, protocolVersion: PROTOCOL_VERSION }))
+      .join!;
+    let lastSeq = 0;
+    student.on('event', (f) => (lastSeq = Math.max(lastSeq, f.seq)));
+    const chats = EVENT_ACK_INTERVAL * 2 + 10;
+    for (let i = 0; i < chats; i++) await teacher.request('sendChat', { text: `line ${i}` });
+    const p = t!.server.classrooms.get('bio')!.participant(joined.participantId);
+    // The client acknowledged twice (every EVENT_ACK_INTERVAL events): the server keeps the rest.
+    await expect.poll(() => p.eventsAfter(0)).toBeUndefined();
+    await expect.poll(() => p.eventsAfter(lastSeq - 10)?.length).toBe(10);
+    expect(p.eventsAfter(2 * EVENT_ACK_INTERVAL)).toBeDefined();
+
+    student.close(4000, 'network lost');
+    await teacher.request('sendChat', { text: 'while you were away' });
+    const again = await connect(t!.url);
+    const replayed: string[] = [];
+    again.on('event', (f) => f.body === 'chat' && replayed.push(f.chat.text!));
+    await again.request('resume', { token, sessionId: joined.sessionId!, lastSeq });
+    await expect.poll(() => replayed).toEqual(['while you were away']);
   });
 
   it('serves /healthz and Prometheus /metrics on the same port', async () => {

@@ -7052,6 +7052,7 @@ export const cosmo = $root.cosmo = (() => {
             ClientFrame.prototype.leave = null;
             ClientFrame.prototype.resume = null;
             ClientFrame.prototype.ping = null;
+            ClientFrame.prototype.ackEvents = null;
             ClientFrame.prototype.createTransport = null;
             ClientFrame.prototype.connectTransport = null;
             ClientFrame.prototype.restartIce = null;
@@ -7085,7 +7086,7 @@ export const cosmo = $root.cosmo = (() => {
             let $oneOfFields;
 
             $Object.defineProperty(ClientFrame.prototype, "request", {
-                get: $util.oneOfGetter($oneOfFields = ["join", "leave", "resume", "ping", "createTransport", "connectTransport", "restartIce", "produce", "closeProducer", "pauseProducer", "resumeProducer", "consume", "pauseConsumer", "resumeConsumer", "closeConsumer", "setPreferredLayers", "setRtpCapabilities", "sendChat", "raiseHand", "lowerHand", "chatHistory", "mute", "setPermissions", "lockRoom", "endClass", "subscribeCaptions", "setLesson", "sendNotification", "notificationReceipt", "requestLeave", "decideLeave", "listLeaveRequests", "attendanceReport"]),
+                get: $util.oneOfGetter($oneOfFields = ["join", "leave", "resume", "ping", "ackEvents", "createTransport", "connectTransport", "restartIce", "produce", "closeProducer", "pauseProducer", "resumeProducer", "consume", "pauseConsumer", "resumeConsumer", "closeConsumer", "setPreferredLayers", "setRtpCapabilities", "sendChat", "raiseHand", "lowerHand", "chatHistory", "mute", "setPermissions", "lockRoom", "endClass", "subscribeCaptions", "setLesson", "sendNotification", "notificationReceipt", "requestLeave", "decideLeave", "listLeaveRequests", "attendanceReport"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -7110,6 +7111,8 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.ResumeRequest.encode(message.resume, writer.uint32(98).fork(), _depth + 1).ldelim();
                 if (message.ping != null && $Object.hasOwnProperty.call(message, "ping"))
                     $root.cosmo.v1.PingRequest.encode(message.ping, writer.uint32(106).fork(), _depth + 1).ldelim();
+                if (message.ackEvents != null && $Object.hasOwnProperty.call(message, "ackEvents"))
+                    $root.cosmo.v1.AckEventsRequest.encode(message.ackEvents, writer.uint32(114).fork(), _depth + 1).ldelim();
                 if (message.createTransport != null && $Object.hasOwnProperty.call(message, "createTransport"))
                     $root.cosmo.v1.CreateTransportRequest.encode(message.createTransport, writer.uint32(162).fork(), _depth + 1).ldelim();
                 if (message.connectTransport != null && $Object.hasOwnProperty.call(message, "connectTransport"))
@@ -7236,6 +7239,13 @@ export const cosmo = $root.cosmo = (() => {
                                 break;
                             message.ping = $root.cosmo.v1.PingRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.ping);
                             message.request = "ping";
+                            continue;
+                        }
+                    case 14: {
+                            if (wireType !== 2)
+                                break;
+                            message.ackEvents = $root.cosmo.v1.AckEventsRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.ackEvents);
+                            message.request = "ackEvents";
                             continue;
                         }
                     case 20: {
@@ -7505,6 +7515,16 @@ export const cosmo = $root.cosmo = (() => {
                         let error = $root.cosmo.v1.PingRequest.verify(message.ping, _depth + 1);
                         if (error)
                             return "ping." + error;
+                    }
+                }
+                if (message.ackEvents != null && $Object.hasOwnProperty.call(message, "ackEvents")) {
+                    if (properties.request === 1)
+                        return "request: multiple values";
+                    properties.request = 1;
+                    {
+                        let error = $root.cosmo.v1.AckEventsRequest.verify(message.ackEvents, _depth + 1);
+                        if (error)
+                            return "ackEvents." + error;
                     }
                 }
                 if (message.createTransport != null && $Object.hasOwnProperty.call(message, "createTransport")) {
@@ -7833,6 +7853,11 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.ClientFrame.ping: object expected");
                     message.ping = $root.cosmo.v1.PingRequest.fromObject(object.ping, _depth + 1);
                 }
+                if (object.ackEvents != null) {
+                    if (!$util.isObject(object.ackEvents))
+                        throw $TypeError(".cosmo.v1.ClientFrame.ackEvents: object expected");
+                    message.ackEvents = $root.cosmo.v1.AckEventsRequest.fromObject(object.ackEvents, _depth + 1);
+                }
                 if (object.createTransport != null) {
                     if (!$util.isObject(object.createTransport))
                         throw $TypeError(".cosmo.v1.ClientFrame.createTransport: object expected");
@@ -8012,6 +8037,11 @@ export const cosmo = $root.cosmo = (() => {
                     object.ping = $root.cosmo.v1.PingRequest.toObject(message.ping, options, _depth + 1);
                     if (options.oneofs)
                         object.request = "ping";
+                }
+                if (message.ackEvents != null && $Object.hasOwnProperty.call(message, "ackEvents")) {
+                    object.ackEvents = $root.cosmo.v1.AckEventsRequest.toObject(message.ackEvents, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "ackEvents";
                 }
                 if (message.createTransport != null && $Object.hasOwnProperty.call(message, "createTransport")) {
                     object.createTransport = $root.cosmo.v1.CreateTransportRequest.toObject(message.createTransport, options, _depth + 1);
@@ -8654,6 +8684,140 @@ export const cosmo = $root.cosmo = (() => {
             };
 
             return ResumeRequest;
+        })();
+
+        v1.AckEventsRequest = (function() {
+
+            const AckEventsRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            AckEventsRequest.prototype.lastSeq = 0;
+
+            AckEventsRequest.create = function(properties) {
+                return new AckEventsRequest(properties);
+            };
+
+            AckEventsRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.lastSeq != null && $Object.hasOwnProperty.call(message, "lastSeq") && message.lastSeq !== 0)
+                    writer.uint32(8).uint32(message.lastSeq);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            AckEventsRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.AckEventsRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.lastSeq = value;
+                            else
+                                delete message.lastSeq;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            AckEventsRequest.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.lastSeq != null && $Object.hasOwnProperty.call(message, "lastSeq"))
+                    if (!$util.isInteger(message.lastSeq))
+                        return "lastSeq: integer expected";
+                return null;
+            };
+
+            AckEventsRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.AckEventsRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.AckEventsRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.AckEventsRequest();
+                if (object.lastSeq != null)
+                    if ($Number(object.lastSeq) !== 0)
+                        message.lastSeq = object.lastSeq >>> 0;
+                return message;
+            };
+
+            AckEventsRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.lastSeq = 0;
+                if (message.lastSeq != null && $Object.hasOwnProperty.call(message, "lastSeq"))
+                    object.lastSeq = message.lastSeq;
+                return object;
+            };
+
+            AckEventsRequest.prototype.toJSON = function() {
+                return AckEventsRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return AckEventsRequest;
         })();
 
         v1.PingRequest = (function() {
