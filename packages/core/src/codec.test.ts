@@ -9,6 +9,7 @@ import {
   encodeClientFrameJson,
   encodeServerFrame,
   encodeServerFrameJson,
+  SharedServerEvent,
 } from './codec.js';
 import { ProtocolError } from './errors.js';
 import { cosmo } from './gen/proto.js';
@@ -88,6 +89,27 @@ describe('binary codec round trip', () => {
         );
       }),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('an event encoded once for many recipients', () => {
+  it("decodes, with each recipient's seq, exactly as the frame encoded alone", () => {
+    fc.assert(
+      fc.property(serverFrames(), fc.nat({ max: 0xffffffff }), (frame, seq) => {
+        const body = { ...frame };
+        delete body['seq'];
+        delete body['requestId'];
+        const shared = new SharedServerEvent(body);
+        const alone = serverCanonical({ ...body, seq });
+        const asShared = (f: object) =>
+          cosmo.v1.ServerFrame.toObject(f as cosmo.v1.ServerFrame, canonical);
+        expect(asShared(decodeServerFrame(shared.binary(seq)))).toEqual(alone);
+        expect(withoutNegativeZero(asShared(decodeServerFrameJson(shared.json(seq))))).toEqual(
+          withoutNegativeZero(alone),
+        );
+      }),
+      { numRuns: 1000 },
     );
   });
 });

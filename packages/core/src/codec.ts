@@ -41,6 +41,39 @@ export function encodeServerFrame(frame: ServerFrameInit): Uint8Array {
 }
 
 /**
+ * An event for many recipients, encoded once per wire form. Each recipient's frame differs only in
+ * its `seq`, so the body is encoded once and each frame is the recipient's `seq` field followed by
+ * the shared body: a protobuf parser merges concatenated messages, and the JSON form is spliced.
+ */
+export class SharedServerEvent {
+  readonly body: Omit<ServerFrameInit, 'seq' | 'requestId'>;
+  #binary: Uint8Array | undefined;
+  #json: string | undefined;
+
+  constructor(body: Omit<ServerFrameInit, 'seq' | 'requestId'>) {
+    this.body = body;
+  }
+
+  /** The binary frame with `seq` (0 = unnumbered). */
+  binary(seq: number): Uint8Array {
+    this.#binary ??= encodeServerFrame(this.body);
+    if (!seq) return this.#binary;
+    const head = encodeServerFrame({ seq });
+    const frame = new Uint8Array(head.length + this.#binary.length);
+    frame.set(head);
+    frame.set(this.#binary, head.length);
+    return frame;
+  }
+
+  /** The JSON frame with `seq` (0 = unnumbered). */
+  json(seq: number): string {
+    this.#json ??= encodeServerFrameJson(this.body);
+    if (!seq) return this.#json;
+    return this.#json === '{}' ? `{"seq":${seq}}` : `{"seq":${seq},${this.#json.slice(1)}`;
+  }
+}
+
+/**
  * Decodes untrusted bytes from a client. Returns a frame with a non-zero id and a request, or
  * throws `ProtocolError` (code `BAD_FRAME`); it never throws anything else.
  */

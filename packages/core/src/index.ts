@@ -12,6 +12,7 @@ export {
   decodeClientFrameJson,
   encodeServerFrameJson,
   decodeServerFrameJson,
+  SharedServerEvent,
   DEFAULT_MAX_CLIENT_FRAME_BYTES,
   DEFAULT_MAX_SERVER_FRAME_BYTES,
 } from './codec.js';

@@ -8,6 +8,7 @@ import {
   InvalidStateError,
   NotFoundError,
   PermissionError,
+  SharedServerEvent,
   TypedEmitter,
   mediaSourceToProto,
   type MediaSource,
@@ -146,7 +147,8 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
 
   /** Sends an event to everyone, or everyone but `except`. */
   broadcast(body: EventBody, except?: Participant, critical = true): void {
-    for (const p of this.participants.values()) if (p !== except) p.send(body, critical);
+    const shared = new SharedServerEvent(body);
+    for (const p of this.participants.values()) if (p !== except) p.send(shared, critical);
   }
 
   /** Refuses with PERMISSION_DENIED unless `p` may do `action`. */

@@ -2,6 +2,7 @@ import {
   encodeServerFrame,
   encodeServerFrameJson,
   type CosmoError,
+  type SharedServerEvent,
   type ServerFrameInit,
 } from '@cosmo/core';
 import type { Metrics } from './metrics.js';
@@ -100,13 +101,18 @@ export class Connection {
    * is always queued, and a socket the transport refuses is closed (its client resumes later and
    * gets the numbered events replayed).
    */
-  sendFrame(frame: ServerFrameInit, critical = true): void {
+  sendFrame(frame: ServerFrameInit, critical = true, shared?: SharedServerEvent): void {
     if (this.#closed) return;
     if (!critical && this.socket.bufferedAmount() > this.limits.backpressureBytes) {
       this.#metrics.droppedEvents.inc();
       return;
     }
-    const data = this.format === 'binary' ? encodeServerFrame(frame) : encodeServerFrameJson(frame);
+    // A broadcast's body is encoded once for every recipient; only the seq differs.
+    const seq = frame.seq ?? 0;
+    const data =
+      this.format === 'binary'
+        ? (shared?.binary(seq) ?? encodeServerFrame(frame))
+        : (shared?.json(seq) ?? encodeServerFrameJson(frame));
     if (this.socket.send(data)) this.#metrics.framesOut.inc();
     else if (critical) this.close(CloseCode.POLICY_VIOLATION, 'client too slow');
   }

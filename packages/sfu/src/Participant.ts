@@ -1,6 +1,7 @@
 import type { types as ms } from 'mediasoup';
 import type { cosmo } from '@cosmo/core';
 import {
+  SharedServerEvent,
   TypedEmitter,
   mediaKindToProto,
   mediaSourceToProto,
@@ -108,8 +109,10 @@ export class Participant extends TypedEmitter<ParticipantEvents> {
    * Sends an event. Critical events (state changes) are numbered and kept for replay; ephemeral
    * ones (active speaker, interim captions) carry seq 0 and may be dropped under backpressure.
    */
-  send(body: EventBody, critical = true): void {
+  send(event: EventBody | SharedServerEvent, critical = true): void {
     if (this.#closed) return;
+    const shared = event instanceof SharedServerEvent ? event : undefined;
+    const body = shared ? shared.body : (event as EventBody);
     let frame: ServerFrameInit;
     if (critical) {
       frame = { ...body, seq: ++this.#seq };
@@ -118,7 +121,7 @@ export class Participant extends TypedEmitter<ParticipantEvents> {
     } else {
       frame = body;
     }
-    this.#connection?.sendFrame(frame, critical);
+    this.#connection?.sendFrame(frame, critical, shared);
   }
 
   /** The client has handled every event up to `seq`: they need not be kept for a resume. */

@@ -1,6 +1,6 @@
 import type { types as ms } from 'mediasoup';
 import type { Logger } from 'pino';
-import { CosmoError, ErrorCode, toCosmoError } from '@cosmo/core';
+import { CosmoError, ErrorCode, SharedServerEvent, toCosmoError } from '@cosmo/core';
 import { Glossary, type SpeechStream, type SpeechToText, type Translator } from '@cosmo/translate';
 import type { Classroom } from '../Classroom.js';
 import type { Participant } from '../Participant.js';
@@ -193,7 +193,8 @@ export class ClassroomCaptions {
         sequence,
       };
       // Interims are ephemeral (dropped under backpressure, never replayed); finals are kept.
-      for (const p of readers) p.send({ caption: { caption } }, final);
+      const event = new SharedServerEvent({ caption: { caption } });
+      for (const p of readers) p.send(event, final);
     }
   }
 
