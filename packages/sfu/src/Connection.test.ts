@@ -21,12 +21,6 @@ class SlowSocket implements SignallingSocket {
   close(code: number): void {
     this.closedWith = code;
   }
-  corked: number[] = [];
-  cork(write: () => void): void {
-    const before = this.sent.length;
-    write();
-    this.corked.push(this.sent.length - before);
-  }
 }
 
 const limits = {
@@ -45,27 +39,10 @@ describe('a connection under backpressure', () => {
     socket.buffered = 5000;
     conn.sendFrame({ activeSpeaker: { speakers: [] } }, false);
     conn.sendFrame({ seq: 1, handChanged: { participantId: 'p', raised: true } }, true);
-    conn.flush();
     expect(socket.sent.map((b) => decodeServerFrame(b).body)).toEqual(['handChanged']);
     socket.buffered = 0;
     conn.sendFrame({ activeSpeaker: { speakers: [] } }, false);
-    conn.flush();
     expect(socket.sent).toHaveLength(2);
-  });
-
-  it('writes the frames of one turn of the event loop together, in order', async () => {
-    const socket = new SlowSocket();
-    const conn = new Connection(socket, 'binary', limits, new Metrics());
-    for (let seq = 1; seq <= 5; seq++) conn.sendFrame({ seq, handChanged: { participantId: 'p' } });
-    expect(socket.sent).toHaveLength(0);
-    await new Promise((r) => setImmediate(r));
-    expect(socket.corked).toEqual([5]);
-    expect(socket.sent.map((b) => decodeServerFrame(b).seq)).toEqual([1, 2, 3, 4, 5]);
-    // Closing writes what is queued first (an error, then the close that explains it).
-    conn.sendFrame({ seq: 6, classEnded: {} });
-    conn.close(CloseCode.CLASS_ENDED, 'ended');
-    expect(socket.sent.map((b) => decodeServerFrame(b).seq)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(socket.closedWith).toBe(CloseCode.CLASS_ENDED);
   });
 
   it('closes a socket that refuses a state event, so memory never grows without bound', () => {
@@ -73,7 +50,6 @@ describe('a connection under backpressure', () => {
     const conn = new Connection(socket, 'binary', limits, new Metrics());
     socket.accepts = false;
     conn.sendFrame({ seq: 1, classEnded: {} });
-    conn.flush();
     expect(socket.closedWith).toBe(CloseCode.POLICY_VIOLATION);
     expect(conn.closed).toBe(true);
   });

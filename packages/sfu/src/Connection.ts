@@ -19,8 +19,6 @@ export const SUBPROTOCOLS = { binary: 'cosmo.v1', json: 'cosmo.v1.json' } as con
 export interface SignallingSocket {
   /** Queues a message; false when the transport refused it (socket closed or over its limit). */
   send(data: Uint8Array | string): boolean;
-  /** Runs `write`, whose sends go out together in one write to the network where supported. */
-  cork(write: () => void): void;
   /** Bytes queued and not yet written. */
   bufferedAmount(): number;
   /** Closes the socket with a WebSocket close code. */
@@ -64,8 +62,6 @@ export class Connection {
   #violations = 0;
   #closed = false;
   readonly #metrics: Metrics;
-  /** Frames of this turn of the event loop, written together by `flush`. */
-  readonly #outbox: { data: Uint8Array | string; critical: boolean }[] = [];
 
   constructor(
     socket: SignallingSocket,
@@ -117,21 +113,8 @@ export class Connection {
       this.format === 'binary'
         ? (shared?.binary(seq) ?? encodeServerFrame(frame))
         : (shared?.json(seq) ?? encodeServerFrameJson(frame));
-    // A join storm sends each socket an event per newcomer: frames queued in one turn of the
-    // event loop leave in one write (one system call) instead of one each.
-    if (this.#outbox.push({ data, critical }) === 1) setImmediate(() => this.flush());
-  }
-
-  /** Writes the queued frames now, together; a socket that refuses a state event is closed. */
-  flush(): void {
-    const frames = this.#outbox.splice(0);
-    if (this.#closed || frames.length === 0) return;
-    this.socket.cork(() => {
-      for (const { data, critical } of frames) {
-        if (this.socket.send(data)) this.#metrics.framesOut.inc();
-        else if (critical) return this.close(CloseCode.POLICY_VIOLATION, 'client too slow');
-      }
-    });
+    if (this.socket.send(data)) this.#metrics.framesOut.inc();
+    else if (critical) this.close(CloseCode.POLICY_VIOLATION, 'client too slow');
   }
 
   /** Answers a request with a result body. */
@@ -148,8 +131,6 @@ export class Connection {
 
   /** Closes the socket. No-op when already closed. */
   close(code: number, reason: string): void {
-    if (this.#closed) return;
-    this.flush();
     if (this.#closed) return;
     this.#closed = true;
     this.socket.close(code, reason);

@@ -70,10 +70,6 @@ export class UwsTransport implements SignallingTransport {
             if (data.closed) return false;
             return ws.send(bytes, typeof bytes !== 'string') !== 2;
           },
-          cork: (write) => {
-            if (data.closed) write();
-            else ws.cork(write);
-          },
           bufferedAmount: () => (data.closed ? 0 : ws.getBufferedAmount()),
           close: (code, reason) => {
             if (data.closed) return;

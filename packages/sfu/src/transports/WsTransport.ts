@@ -97,7 +97,6 @@ export class WsTransport implements SignallingTransport {
         ws.send(bytes, { binary: typeof bytes !== 'string' });
         return true;
       },
-      cork: (write) => write(),
       bufferedAmount: () => ws.bufferedAmount,
       close: (code, reason) => {
         if (closed) return;
