@@ -449,10 +449,17 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
   #onEvent(frame: ServerFrame): void {
     if (frame.seq) this.#lastSeq = Math.max(this.#lastSeq, frame.seq);
     switch (frame.body) {
-      case 'participantJoined': {
-        const p = participantFromProto(frame.participantJoined.participant!);
-        this.#upsertParticipant(p);
-        this.safeEmit('participantJoined', p);
+      case 'participantJoined':
+      case 'participantsJoined': {
+        const joined =
+          frame.body === 'participantJoined'
+            ? [frame.participantJoined.participant!]
+            : (frame.participantsJoined.participants ?? []);
+        for (const info of joined) {
+          const p = participantFromProto(info);
+          this.#upsertParticipant(p);
+          this.safeEmit('participantJoined', p);
+        }
         break;
       }
       case 'participantLeft': {

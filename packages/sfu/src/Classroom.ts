@@ -72,6 +72,8 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   ended = false;
 
   readonly #ctx: ClassroomContext;
+  /** Joined, not yet announced to the others (see #announceNewcomers). */
+  readonly #newcomers: Participant[] = [];
   #router!: ms.Router;
   #levels!: ms.AudioLevelObserver;
   #closed = false;
@@ -140,13 +142,15 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       this.observer.safeEmit('participantLeft', participant, reason);
       if (this.participants.size === 0) this.close();
     });
-    this.broadcast({ participantJoined: { participant: participant.info() } }, participant);
+    if (this.#newcomers.push(participant) === 1) setImmediate(() => this.#announceNewcomers());
     this.observer.safeEmit('participantJoined', participant);
     return participant;
   }
 
   /** Sends an event to everyone, or everyone but `except`. */
   broadcast(body: EventBody, except?: Participant, critical = true): void {
+    // Nobody hears of a participant's doings before hearing that they joined.
+    this.#announceNewcomers();
     const shared = new SharedServerEvent(body);
     for (const p of this.participants.values()) if (p !== except) p.send(shared, critical);
   }
@@ -367,6 +371,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   /** Chat to everyone, or privately to one participant. */
   chat(p: Participant, text: string, to: string): void {
     this.authorize(p, 'chat');
+    this.#announceNewcomers();
     const trimmed = text.trim();
     if (!trimmed)
       throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'a chat message cannot be empty');
@@ -492,6 +497,37 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
 
   #assertOpen(): void {
     if (this.#closed || this.ended) throw new InvalidStateError('the class has ended');
+  }
+
+  /**
+   * Tells everyone about the participants who joined since the last announcement. Joins that
+   * arrive together (a class of 1,000 opening the lecture link) are announced in one event per
+   * participant instead of one per newcomer; each participant hears of those who joined after it,
+   * since its join response listed the others.
+   */
+  #announceNewcomers(): void {
+    if (this.#newcomers.length === 0) return;
+    const newcomers = this.#newcomers.splice(0);
+    const position = new Map(newcomers.map((p, i) => [p, i]));
+    const infos = newcomers.map((p) => p.info());
+    const events = new Map<number, SharedServerEvent>();
+    const eventFor = (from: number) => {
+      let event = events.get(from);
+      if (!event) {
+        const later = infos.slice(from);
+        event = new SharedServerEvent(
+          later.length === 1
+            ? { participantJoined: { participant: later[0] } }
+            : { participantsJoined: { participants: later } },
+        );
+        events.set(from, event);
+      }
+      return event;
+    };
+    for (const p of this.participants.values()) {
+      const from = (position.get(p) ?? -1) + 1;
+      if (from < newcomers.length) p.send(eventFor(from));
+    }
   }
 
   async #createRouter(): Promise<void> {

@@ -13637,11 +13637,12 @@ export const cosmo = $root.cosmo = (() => {
             ServerFrame.prototype.errorEvent = null;
             ServerFrame.prototype.mediaReset = null;
             ServerFrame.prototype.handoutAdded = null;
+            ServerFrame.prototype.participantsJoined = null;
 
             let $oneOfFields;
 
             $Object.defineProperty(ServerFrame.prototype, "body", {
-                get: $util.oneOfGetter($oneOfFields = ["error", "ok", "join", "resume", "pong", "transportCreated", "produce", "consume", "restartIce", "sendNotification", "chatHistory", "leaveRequest", "leaveRequests", "attendanceReport", "participantJoined", "participantLeft", "participantUpdated", "producerAdded", "producerRemoved", "producerPaused", "producerResumed", "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker", "chat", "handChanged", "muted", "classroomUpdated", "classEnded", "caption", "notification", "receiptSummary", "errorEvent", "mediaReset", "handoutAdded"]),
+                get: $util.oneOfGetter($oneOfFields = ["error", "ok", "join", "resume", "pong", "transportCreated", "produce", "consume", "restartIce", "sendNotification", "chatHistory", "leaveRequest", "leaveRequests", "attendanceReport", "participantJoined", "participantLeft", "participantUpdated", "producerAdded", "producerRemoved", "producerPaused", "producerResumed", "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker", "chat", "handChanged", "muted", "classroomUpdated", "classEnded", "caption", "notification", "receiptSummary", "errorEvent", "mediaReset", "handoutAdded", "participantsJoined"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -13734,6 +13735,8 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.MediaReset.encode(message.mediaReset, writer.uint32(490).fork(), _depth + 1).ldelim();
                 if (message.handoutAdded != null && $Object.hasOwnProperty.call(message, "handoutAdded"))
                     $root.cosmo.v1.Handout.encode(message.handoutAdded, writer.uint32(498).fork(), _depth + 1).ldelim();
+                if (message.participantsJoined != null && $Object.hasOwnProperty.call(message, "participantsJoined"))
+                    $root.cosmo.v1.ParticipantsJoined.encode(message.participantsJoined, writer.uint32(506).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -14042,6 +14045,13 @@ export const cosmo = $root.cosmo = (() => {
                                 break;
                             message.handoutAdded = $root.cosmo.v1.Handout.decode(reader, reader.size(), $undefined, _depth + 1, message.handoutAdded);
                             message.body = "handoutAdded";
+                            continue;
+                        }
+                    case 63: {
+                            if (wireType !== 2)
+                                break;
+                            message.participantsJoined = $root.cosmo.v1.ParticipantsJoined.decode(reader, reader.size(), $undefined, _depth + 1, message.participantsJoined);
+                            message.body = "participantsJoined";
                             continue;
                         }
                     }
@@ -14443,6 +14453,16 @@ export const cosmo = $root.cosmo = (() => {
                             return "handoutAdded." + error;
                     }
                 }
+                if (message.participantsJoined != null && $Object.hasOwnProperty.call(message, "participantsJoined")) {
+                    if (properties.body === 1)
+                        return "body: multiple values";
+                    properties.body = 1;
+                    {
+                        let error = $root.cosmo.v1.ParticipantsJoined.verify(message.participantsJoined, _depth + 1);
+                        if (error)
+                            return "participantsJoined." + error;
+                    }
+                }
                 return null;
             };
 
@@ -14647,6 +14667,11 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.ServerFrame.handoutAdded: object expected");
                     message.handoutAdded = $root.cosmo.v1.Handout.fromObject(object.handoutAdded, _depth + 1);
                 }
+                if (object.participantsJoined != null) {
+                    if (!$util.isObject(object.participantsJoined))
+                        throw $TypeError(".cosmo.v1.ServerFrame.participantsJoined: object expected");
+                    message.participantsJoined = $root.cosmo.v1.ParticipantsJoined.fromObject(object.participantsJoined, _depth + 1);
+                }
                 return message;
             };
 
@@ -14850,6 +14875,11 @@ export const cosmo = $root.cosmo = (() => {
                     object.handoutAdded = $root.cosmo.v1.Handout.toObject(message.handoutAdded, options, _depth + 1);
                     if (options.oneofs)
                         object.body = "handoutAdded";
+                }
+                if (message.participantsJoined != null && $Object.hasOwnProperty.call(message, "participantsJoined")) {
+                    object.participantsJoined = $root.cosmo.v1.ParticipantsJoined.toObject(message.participantsJoined, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "participantsJoined";
                 }
                 return object;
             };
@@ -17749,6 +17779,157 @@ export const cosmo = $root.cosmo = (() => {
             };
 
             return ParticipantJoined;
+        })();
+
+        v1.ParticipantsJoined = (function() {
+
+            const ParticipantsJoined = function (properties) {
+                this.participants = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ParticipantsJoined.prototype.participants = $util.emptyArray;
+
+            ParticipantsJoined.create = function(properties) {
+                return new ParticipantsJoined(properties);
+            };
+
+            ParticipantsJoined.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.participants != null && message.participants.length)
+                    for (let i = 0; i < message.participants.length; ++i)
+                        $root.cosmo.v1.ParticipantInfo.encode(message.participants[i], writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ParticipantsJoined.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.ParticipantsJoined();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.participants && message.participants.length))
+                                message.participants = [];
+                            message.participants.push($root.cosmo.v1.ParticipantInfo.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            ParticipantsJoined.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.participants != null && $Object.hasOwnProperty.call(message, "participants")) {
+                    if (!$Array.isArray(message.participants))
+                        return "participants: array expected";
+                    for (let i = 0; i < message.participants.length; ++i) {
+                        let error = $root.cosmo.v1.ParticipantInfo.verify(message.participants[i], _depth + 1);
+                        if (error)
+                            return "participants." + error;
+                    }
+                }
+                return null;
+            };
+
+            ParticipantsJoined.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.ParticipantsJoined)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.ParticipantsJoined: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.ParticipantsJoined();
+                if (object.participants) {
+                    if (!$Array.isArray(object.participants))
+                        throw $TypeError(".cosmo.v1.ParticipantsJoined.participants: array expected");
+                    message.participants = $Array(object.participants.length);
+                    for (let i = 0; i < object.participants.length; ++i) {
+                        if (!$util.isObject(object.participants[i]))
+                            throw $TypeError(".cosmo.v1.ParticipantsJoined.participants: object expected");
+                        message.participants[i] = $root.cosmo.v1.ParticipantInfo.fromObject(object.participants[i], _depth + 1);
+                    }
+                }
+                return message;
+            };
+
+            ParticipantsJoined.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.participants = [];
+                if (message.participants && message.participants.length) {
+                    object.participants = $Array(message.participants.length);
+                    for (let j = 0; j < message.participants.length; ++j)
+                        object.participants[j] = $root.cosmo.v1.ParticipantInfo.toObject(message.participants[j], options, _depth + 1);
+                }
+                return object;
+            };
+
+            ParticipantsJoined.prototype.toJSON = function() {
+                return ParticipantsJoined.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return ParticipantsJoined;
         })();
 
         v1.ParticipantLeft = (function() {
