@@ -39,7 +39,7 @@ export function barChart(title, unit, rows) {
       const w = Math.max(1, ((width - labelW - 110) * r.value) / max);
       return `<text x="${labelW - 8}" y="${y + 15}" text-anchor="end">${escape(r.label)}</text>
 <rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="#4f8cff"/>
-<text x="${labelW + w + 6}" y="${y + 15}">${escape(r.value.toLocaleString('en', { maximumFractionDigits: 1 }))} ${escape(unit)}</text>`;
+<text x="${labelW + w + 6}" y="${y + 15}">${escape(r.value.toLocaleString('en', { maximumFractionDigits: r.value < 10 ? 2 : 1 }))} ${escape(unit)}</text>`;
     })
     .join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">
