@@ -14,6 +14,7 @@ describe('the fan-out bench scenario (smoke)', () => {
     const result = await run({
       steps: [2, 4],
       viewers: 2,
+      alongside: 1,
       settleMs: 2500,
       windowMs: 1500,
       log: () => undefined,
@@ -23,6 +24,8 @@ describe('the fan-out bench scenario (smoke)', () => {
     // 2 streams per student, the video at ~100 packets/s and the audio at 50.
     expect(four.packetsPerSecond).toBeGreaterThan(4 * 100);
     expect(four.silentStreams).toBe(0);
+    // The WebRTC student watching alongside decodes video.
+    expect(four.webrtcFpsMin).toBeGreaterThan(0);
     expect(result.webrtc.map((r: WebRtcRow) => r.sfu)).toEqual(['Cosmo', 'Janus']);
     for (const r of result.webrtc as WebRtcRow[]) {
       expect(r.studentsWithVideo).toBe(2);

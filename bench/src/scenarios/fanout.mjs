@@ -2,7 +2,8 @@
 // many students through one mediasoup worker.
 // 1. Ceiling: N plain-RTP students on loopback (cheap receivers, counted by a separate process),
 //    N rising until more than 0.5% of packets are lost: loss, jitter, worker CPU per student, the
-//    largest N one worker core carries.
+//    largest N one worker core carries. A few real WebRTC students (BENCH_FANOUT_ALONGSIDE, 3)
+//    watch alongside as a sanity check: the slowest one's frame rate at each step.
 // 2. Per-student cost with real WebRTC students (@roamhq/wrtc, SRTP, decoding what they get):
 //    through Cosmo, and through Janus's streaming plugin fed the same RTP (the baseline), one
 //    after the other in the same run: SFU CPU per student = (CPU with V students - CPU with
@@ -108,7 +109,7 @@ async function cosmoClassroom() {
 }
 
 /** Part 1: plain-RTP students, N rising until loss passes MAX_LOSS. */
-async function ceiling(cosmo, { steps, settleMs, windowMs, log }) {
+async function ceiling(cosmo, { steps, settleMs, windowMs, log, sanity }) {
   const { router } = cosmo.classroom;
   const clockRates = Object.fromEntries(
     router.rtpCapabilities.codecs.map((c) => [c.preferredPayloadType, c.clockRate]),
@@ -143,7 +144,9 @@ async function ceiling(cosmo, { steps, settleMs, windowMs, log }) {
       await sleep(settleMs);
       receiver.child.send('reset');
       const dropsBefore = udpDrops(port);
+      const framesBefore = sanity && (await sanity.ask('report', 'report'));
       const [worker, rx] = await cpuOver(windowMs, [cosmo.classroom.workerPid, receiver.child.pid]);
+      const framesAfter = sanity && (await sanity.ask('report', 'report'));
       const dropped = udpDrops(port) - dropsBefore;
       const report = (await receiver.ask('report', 'report')).filter((s) => ssrcs.has(s.ssrc));
       const expected = report.reduce((a, s) => a + s.expected, 0);
@@ -169,6 +172,12 @@ async function ceiling(cosmo, { steps, settleMs, windowMs, log }) {
         workerCpu: worker,
         receiverCpu: rx,
         packetsPerSecond: received / (windowMs / 1000),
+        // The WebRTC students watching alongside: the slowest one's decoded frames per second.
+        webrtcFpsMin: sanity
+          ? Math.min(
+              ...framesAfter.map((r, i) => (r.video - framesBefore[i].video) / (windowMs / 1000)),
+            )
+          : NaN,
       });
       const last = table.at(-1);
       log(
@@ -240,7 +249,7 @@ async function perStudent({ name, pids, viewersMessage, wrap, count, settleMs, w
 }
 
 /**
- * @param {{ steps?: number[], viewers?: number, settleMs?: number, windowMs?: number, log?: (line: string) => void }} [options]
+ * @param {{ steps?: number[], viewers?: number, alongside?: number, settleMs?: number, windowMs?: number, log?: (line: string) => void }} [options]
  */
 export async function run(options = {}) {
   const log = options.log ?? ((line) => console.error(line));
@@ -250,6 +259,7 @@ export async function run(options = {}) {
       .split(',')
       .map(Number);
   const count = options.viewers ?? Number(process.env.BENCH_FANOUT_VIEWERS ?? 16);
+  const alongside = options.alongside ?? Number(process.env.BENCH_FANOUT_ALONGSIDE ?? 3);
   const settleMs = options.settleMs ?? 3000;
   const windowMs = options.windowMs ?? 5000;
   const timing = { settleMs, windowMs, log };
@@ -258,7 +268,23 @@ export async function run(options = {}) {
   let plain;
   const webrtc = [];
   try {
-    plain = await ceiling(cosmo, { steps, ...timing });
+    // A few real WebRTC students watch alongside the plain-RTP load, as a sanity check.
+    const sanity = await startViewers({
+      viewers: alongside,
+      cosmo: {
+        url: cosmo.server.url,
+        tokens: await Promise.all(
+          Array.from({ length: alongside }, (_, i) =>
+            cosmo.server.token(ROOM, `alongside-${i}`, 'student'),
+          ),
+        ),
+      },
+    });
+    try {
+      plain = await ceiling(cosmo, { steps, sanity, ...timing });
+    } finally {
+      await sanity.close();
+    }
     const tokens = await Promise.all(
       Array.from({ length: count }, (_, i) => cosmo.server.token(ROOM, `student-${i}`, 'student')),
     );
@@ -319,12 +345,12 @@ export async function run(options = {}) {
 export function print(result) {
   const pct = (v) => (v * 100).toFixed(2);
   console.log(
-    '| plain-RTP students | loss % | of it dropped by the receiving process % | silent streams | audio jitter p50 ms | video jitter p50 ms | worker CPU % | receiver CPU % | packets/s |',
+    '| plain-RTP students | loss % | of it dropped by the receiving process % | silent streams | audio jitter p50 ms | video jitter p50 ms | worker CPU % | receiver CPU % | packets/s | WebRTC students alongside: min fps |',
   );
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of result.ceiling.table) {
     console.log(
-      `| ${r.students} | ${pct(r.loss)} | ${pct(r.generatorLoss)} | ${r.silentStreams} | ${r.audioJitterMs.toFixed(2)} | ${r.videoJitterMs.toFixed(2)} | ${(r.workerCpu * 100).toFixed(0)} | ${(r.receiverCpu * 100).toFixed(0)} | ${r.packetsPerSecond.toFixed(0)} |`,
+      `| ${r.students} | ${pct(r.loss)} | ${pct(r.generatorLoss)} | ${r.silentStreams} | ${r.audioJitterMs.toFixed(2)} | ${r.videoJitterMs.toFixed(2)} | ${(r.workerCpu * 100).toFixed(0)} | ${(r.receiverCpu * 100).toFixed(0)} | ${r.packetsPerSecond.toFixed(0)} | ${r.webrtcFpsMin.toFixed(1)} |`,
     );
   }
   const { ceiling } = result;
