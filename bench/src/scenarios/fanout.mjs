@@ -41,19 +41,27 @@ function ipcChild(child, what) {
     ask: (message, key, timeoutMs = 120_000) =>
       new Promise((resolve, reject) => {
         if (failed) return reject(failed);
-        const timer = setTimeout(
-          () => reject(new Error(`${what}: no ${key} within ${timeoutMs / 1000} s`)),
-          timeoutMs,
-        );
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`${what}: no ${key} within ${timeoutMs / 1000} s`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+        };
         const onMessage = (m) => {
           if (m.error) reject(new Error(`${what}: ${m.error}`));
           else if (!(key in m)) return;
           else resolve(m[key]);
-          clearTimeout(timer);
-          child.off('message', onMessage);
+          done();
+        };
+        const onExit = () => {
+          done();
+          reject(new Error(`${what} exited`));
         };
         child.on('message', onMessage);
-        child.once('exit', () => reject(new Error(`${what} exited`)));
+        child.once('exit', onExit);
         if (message !== undefined) child.send(message);
       }),
     close: async () => {
