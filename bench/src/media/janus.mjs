@@ -16,8 +16,27 @@ export const JANUS_MOUNTPOINT = 1;
 
 const ip = (...args) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 
+/** Deletes namespaces left by bench runs that were killed (their process is gone). */
+function removeStaleNamespaces() {
+  let listed = '';
+  try {
+    listed = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  } catch {
+    return;
+  }
+  for (const [, name, pid] of listed.matchAll(/^(cosmo-bench-(\d+))\b/gm)) {
+    if (existsSync(`/proc/${pid}`)) continue;
+    try {
+      ip('netns', 'del', name);
+    } catch {
+      // someone else removed it
+    }
+  }
+}
+
 /** Makes the namespace; returns the prefix that runs a command inside it. */
 function makeNamespace(name) {
+  removeStaleNamespaces();
   try {
     ip('netns', 'add', name);
   } catch (err) {
