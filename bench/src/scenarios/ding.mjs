@@ -6,13 +6,8 @@
 // the time to the last pong (the signalling floor for one frame each way, with no school logic).
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import {
-  EVENT_ACK_INTERVAL,
-  PROTOCOL_VERSION,
-  cosmo,
-  decodeServerFrame,
-  encodeClientFrame,
-} from '@cosmo/core';
+import { PROTOCOL_VERSION, cosmo } from '@cosmo/core';
+import { SignallingClient } from '@cosmo/client';
 import { TokenService, mintAdminToken } from '@cosmo/sfu';
 import { BENCH_SECRET, percentile, serve } from '../server.mjs';
 
@@ -21,42 +16,17 @@ const CONNECTING = 200;
 const SCHOOL = 'bench';
 const TEACHER = 'ding-teacher';
 
-/** A signalling socket that joins with `token`; `onEvent` gets every frame that is not a reply. */
+/** A student or teacher with the SDK's signalling client, joined; `onEvent` gets every event. */
 async function member(url, token, onEvent) {
-  const ws = new WebSocket(url, 'cosmo.v1');
-  ws.binaryType = 'nodebuffer';
-  const pending = new Map();
-  let nextId = 1;
-  let acked = 0;
-  const request = (body) =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      ws.send(encodeClientFrame({ id, ...body }));
-    });
-  ws.on('message', (data) => {
-    const frame = decodeServerFrame(data);
-    // As every Cosmo client does: tell the server which events it need not keep.
-    if (frame.seq && frame.seq - acked >= EVENT_ACK_INTERVAL) {
-      acked = frame.seq;
-      request({ ackEvents: { lastSeq: acked } }).catch(() => undefined);
-    }
-    const waiting = frame.requestId ? pending.get(frame.requestId) : undefined;
-    if (!waiting) return onEvent(frame, request);
-    pending.delete(frame.requestId);
-    if (frame.error) waiting.reject(new Error(`${frame.error.code}: ${frame.error.message}`));
-    else waiting.resolve(frame);
+  const client = await SignallingClient.connect({
+    url,
+    WebSocket,
+    requestTimeoutMs: 120_000,
+    connectTimeoutMs: 60_000,
   });
-  ws.on('close', () => {
-    for (const p of pending.values()) p.reject(new Error('the server closed the socket'));
-    pending.clear();
-  });
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  await request({ join: { token, protocolVersion: PROTOCOL_VERSION } });
-  return { ws, request };
+  client.on('event', onEvent);
+  await client.request('join', { token, protocolVersion: PROTOCOL_VERSION });
+  return client;
 }
 
 /** Waits for `check()`, failing after `ms` with what `progress()` says. */
@@ -118,29 +88,26 @@ export async function run(options = {}) {
     );
     let receiptErrors = 0;
     const addStudent = async (i) => {
-      const student = { deliveredAt: new Map() };
+      const student = { deliveredAt: new Map(), client: undefined };
       const token = await tokens.mint({
         identity: `s${i}`,
         name: `Student ${i}`,
         room: `ding-room-${Math.floor(i / ROOM_SIZE)}`,
         role: 'student',
       });
-      Object.assign(
-        student,
-        await member(server.url, token, (frame, request) => {
-          const notice = frame.notification;
-          if (!notice || notice.title !== current?.title || student.deliveredAt.has(notice.title))
-            return;
-          student.deliveredAt.set(notice.title, performance.now());
-          for (const kind of [
-            cosmo.v1.ReceiptKind.RECEIPT_KIND_DELIVERED,
-            cosmo.v1.ReceiptKind.RECEIPT_KIND_READ,
-          ])
-            request({ notificationReceipt: { notificationId: notice.id, kind } }).catch(
-              () => receiptErrors++,
-            );
-        }),
-      );
+      student.client = await member(server.url, token, (frame) => {
+        const notice = frame.notification;
+        if (!notice || notice.title !== current?.title || student.deliveredAt.has(notice.title))
+          return;
+        student.deliveredAt.set(notice.title, performance.now());
+        for (const kind of [
+          cosmo.v1.ReceiptKind.RECEIPT_KIND_DELIVERED,
+          cosmo.v1.ReceiptKind.RECEIPT_KIND_READ,
+        ])
+          student.client
+            .request('notificationReceipt', { notificationId: notice.id, kind })
+            .catch(() => receiptErrors++);
+      });
       students[i] = student;
     };
 
@@ -158,20 +125,20 @@ export async function run(options = {}) {
       // Baseline: every student pings at once.
       const p0 = performance.now();
       const pongs = await Promise.all(
-        round.map((s) => s.request({ ping: { clientTime: 0 } }).then(() => performance.now() - p0)),
+        round.map((s) =>
+          s.client.request('ping', { clientTime: 0 }).then(() => performance.now() - p0),
+        ),
       );
 
       log(`ding: notice to ${n} students`);
       current = { title: `DING to ${n}`, at: performance.now() };
       const t0 = current.at;
-      const sent = await teacher.request({
-        sendNotification: {
-          audience: `class:ding${n}`,
-          title: current.title,
-          body: 'Fire drill at 10:30. Leave by the east stairs.',
-          priority: cosmo.v1.NotificationPriority.NOTIFICATION_PRIORITY_URGENT,
-          idempotencyKey: randomUUID(),
-        },
+      const sent = await teacher.request('sendNotification', {
+        audience: `class:ding${n}`,
+        title: current.title,
+        body: 'Fire drill at 10:30. Leave by the east stairs.',
+        priority: cosmo.v1.NotificationPriority.NOTIFICATION_PRIORITY_URGENT,
+        idempotencyKey: randomUUID(),
       });
       const ackMs = performance.now() - t0;
       const id = sent.sendNotification.notificationId;
@@ -205,7 +172,7 @@ export async function run(options = {}) {
         lastPongMs: Math.max(...pongs),
       });
     }
-    teacher.ws.close();
+    teacher.close();
     const rows = table.flatMap((r) => [
       { label: `${r.students}: last delivery`, value: r.lastDeliveryMs },
       { label: `${r.students}: everyone has read (summary)`, value: r.allReadMs },
@@ -221,7 +188,7 @@ export async function run(options = {}) {
       receiptErrors,
     };
   } finally {
-    for (const s of students) s?.ws?.close();
+    for (const s of students) s?.client?.close();
     await server.close();
   }
 }

@@ -3,48 +3,29 @@
 // logic; join rate and p50/p99 latency. The server runs as `cosmo serve` in its own process, so
 // the students' sockets do not share its CPU. (`memory` weighs the students it leaves connected.)
 import WebSocket from 'ws';
-import {
-  EVENT_ACK_INTERVAL,
-  cosmo,
-  decodeServerFrame,
-  decodeServerFrameJson,
-  encodeClientFrame,
-  encodeClientFrameJson,
-} from '@cosmo/core';
+import { PROTOCOL_VERSION, cosmo } from '@cosmo/core';
+import { SignallingClient } from '@cosmo/client';
 import { TokenService } from '@cosmo/sfu';
 import { BENCH_SECRET, percentile, serve } from '../server.mjs';
 
-/** One student: connect, join, create a send transport. Resolves with its socket and latency. */
-function student(url, token, json) {
+/**
+ * One student, with the SDK's signalling client (which acknowledges events as every Cosmo client
+ * does): connect, join, create a send transport. Resolves with its client and latency.
+ */
+async function student(url, token, json) {
   const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, json ? 'cosmo.v1.json' : 'cosmo.v1');
-    ws.binaryType = 'nodebuffer';
-    const send = (frame) => ws.send(json ? encodeClientFrameJson(frame) : encodeClientFrame(frame));
-    const timer = setTimeout(() => reject(new Error('a student waited 60 s')), 60_000);
-    ws.on('error', reject);
-    ws.on('open', () => send({ id: 1, join: { token, protocolVersion: 1 } }));
-    let nextId = 3;
-    let acked = 0;
-    ws.on('message', (data, isBinary) => {
-      const frame = isBinary ? decodeServerFrame(data) : decodeServerFrameJson(data.toString());
-      // As every Cosmo client does: tell the server which events it need not keep.
-      if (frame.seq && frame.seq - acked >= EVENT_ACK_INTERVAL) {
-        acked = frame.seq;
-        send({ id: nextId++, ackEvents: { lastSeq: acked } });
-      }
-      if (frame.error && frame.requestId) reject(new Error(frame.error.message));
-      if (frame.requestId === 1 && frame.join)
-        send({
-          id: 2,
-          createTransport: { direction: cosmo.v1.TransportDirection.TRANSPORT_DIRECTION_SEND },
-        });
-      if (frame.requestId === 2 && frame.transportCreated) {
-        clearTimeout(timer);
-        resolve({ ws, ms: performance.now() - started });
-      }
-    });
+  const client = await SignallingClient.connect({
+    url,
+    WebSocket,
+    format: json ? 'json' : 'binary',
+    requestTimeoutMs: 60_000,
+    connectTimeoutMs: 60_000,
   });
+  await client.request('join', { token, protocolVersion: PROTOCOL_VERSION });
+  await client.request('createTransport', {
+    direction: cosmo.v1.TransportDirection.TRANSPORT_DIRECTION_SEND,
+  });
+  return { client, ms: performance.now() - started };
 }
 
 /** The stacks: the product's, and the baseline on the same server logic. */
@@ -56,7 +37,7 @@ export const STACKS = [
 const tokens = new TokenService(BENCH_SECRET);
 
 /**
- * `n` students join `room` at once; resolves with their sockets and the storm's numbers.
+ * `n` students join `room` at once; resolves with their clients and the storm's numbers.
  * @param {{ url: string }} server
  * @param {{ name: string, json: boolean }} stack
  */
@@ -71,7 +52,7 @@ export async function storm(server, stack, room, n) {
   const seconds = (performance.now() - t0) / 1000;
   const ms = joined.map((j) => j.ms);
   return {
-    sockets: joined.map((j) => j.ws),
+    clients: joined.map((j) => j.client),
     row: {
       stack: stack.name,
       students: n,
@@ -95,9 +76,9 @@ export async function run(options = {}) {
     try {
       for (const n of sizes) {
         log(`join: ${stack.name}, ${n} students`);
-        const { sockets, row } = await storm(server, stack, `storm-${stack.transport}-${n}`, n);
+        const { clients, row } = await storm(server, stack, `storm-${stack.transport}-${n}`, n);
         table.push(row);
-        for (const ws of sockets) ws.close();
+        for (const c of clients) c.close();
         await new Promise((r) => setTimeout(r, 500));
       }
     } finally {

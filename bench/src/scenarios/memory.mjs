@@ -25,13 +25,13 @@ export async function run(options = {}) {
     try {
       // Warm up once (classroom code paths, JIT, worker router), then weigh a clean round.
       const warm = await storm(server, stack, 'memory-warm-up', 10);
-      for (const ws of warm.sockets) ws.close();
+      for (const c of warm.clients) c.close();
       await new Promise((r) => setTimeout(r, 1000));
       await server.collectGarbage();
       const before = rss(server.pid);
       const heapBefore = await heapUsed(server);
       log(`memory: ${n} idle students over ${stack.name}`);
-      const { sockets } = await storm(server, stack, 'memory', n);
+      const { clients } = await storm(server, stack, 'memory', n);
       await new Promise((r) => setTimeout(r, settleMs));
       await server.collectGarbage();
       const after = rss(server.pid);
@@ -43,7 +43,7 @@ export async function run(options = {}) {
         bytesPerStudent: (after - before) / n,
         heapBytesPerStudent: (heapAfter - heapBefore) / n,
       });
-      for (const ws of sockets) ws.close();
+      for (const c of clients) c.close();
     } finally {
       await server.close();
     }
