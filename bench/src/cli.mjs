@@ -1,17 +1,11 @@
 // `pnpm bench <scenario>` / `pnpm bench all` / `pnpm bench report`.
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { RESULTS_DIR, writeResult } from './results.mjs';
+import { REPO } from './server.mjs';
 
 // The worker binary scripts/setup.sh built, unless MEDIASOUP_WORKER_BIN says otherwise.
-const recorded = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '.cosmo',
-  'mediasoup-worker-bin',
-);
+const recorded = join(REPO, '.cosmo', 'mediasoup-worker-bin');
 if (!process.env.MEDIASOUP_WORKER_BIN && existsSync(recorded))
   process.env.MEDIASOUP_WORKER_BIN = readFileSync(recorded, 'utf8').trim();
 

@@ -7,15 +7,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
-const CLI = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'packages',
-  'sfu',
-  'dist',
-  'cli.js',
-);
+/** The checkout the bench runs in. */
+export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const CLI = join(REPO, 'packages', 'sfu', 'dist', 'cli.js');
 
 /** The API secret every bench server runs with (tokens are minted in the bench process). */
 export const BENCH_SECRET = 'cosmo-bench-secret-cosmo-bench-secret-cosmo-bench';
