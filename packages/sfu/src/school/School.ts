@@ -22,13 +22,13 @@ import type {
   NoticeRepository,
   Person,
   ReceiptInput,
-  ReceiptOutcome,
   Receipts,
   RosterRepository,
   StoredChat,
 } from './repositories.js';
-import { fileTypeFromBuffer } from 'file-type';
 import { ContentStore } from './ContentStore.js';
+import { GroupCommit } from './GroupCommit.js';
+import { checkHandoutFile } from './handoutFiles.js';
 import { parseRosterCsv, type RowError } from './rosterCsv.js';
 import { SqliteHandoutRepository } from './sqlite/SqliteHandoutRepository.js';
 import { SqliteTranscriptRepository } from './sqlite/SqliteTranscriptRepository.js';
@@ -50,17 +50,6 @@ export interface SchoolRepositories {
   handouts: HandoutRepository;
   transcripts: TranscriptRepository;
 }
-
-/** Largest handout. */
-export const MAX_HANDOUT_BYTES = 20 * 1024 * 1024;
-/** What a handout may be, checked from its bytes (not its name). */
-export const HANDOUT_TYPES: ReadonlySet<string> = new Set([
-  'application/pdf',
-  'image/png',
-  'image/jpeg',
-  'image/webp',
-  'image/gif',
-]);
 
 /** Tunables of the school features. */
 export interface SchoolOptions {
@@ -103,11 +92,9 @@ export class School extends TypedEmitter<SchoolEvents> {
   readonly #content: ContentStore;
   #reminderTimer: ReturnType<typeof setInterval> | undefined;
   /** Receipts waiting for the next commit. */
-  readonly #receipts: {
-    input: ReceiptInput;
-    resolve: (totals: Receipts) => void;
-    reject: (err: unknown) => void;
-  }[] = [];
+  readonly #receipts = new GroupCommit<ReceiptInput, Receipts>((inputs) =>
+    this.#commitReceipts(inputs),
+  );
   #closed = false;
 
   constructor(
@@ -446,39 +433,28 @@ export class School extends TypedEmitter<SchoolEvents> {
   receipt(personId: string, noticeId: string, kind: 'delivered' | 'read'): Promise<Receipts> {
     if (this.#closed)
       return Promise.reject(new CosmoError(ErrorCode.CLOSED, 'the school is closed'));
-    return new Promise((resolve, reject) => {
-      const input = { personId, noticeId, kind, at: this.options.now() };
-      if (this.#receipts.push({ input, resolve, reject }) === 1)
-        setImmediate(() => this.#commitReceipts());
-    });
+    return this.#receipts.add({ personId, noticeId, kind, at: this.options.now() });
   }
 
-  #commitReceipts(): void {
-    const batch = this.#receipts.splice(0);
-    if (batch.length === 0) return;
-    let outcomes: ReceiptOutcome[];
-    try {
-      outcomes = this.repos.notices.recordReceipts(batch.map((r) => r.input));
-    } catch (err) {
-      for (const r of batch) r.reject(err);
-      return;
-    }
-    const changed = new Set<string>();
+  #commitReceipts(inputs: ReceiptInput[]): (Receipts | Error)[] {
+    const outcomes = this.repos.notices.recordReceipts(inputs);
     const totals = new Map<string, Receipts>();
     const totalsOf = (id: string) => {
       let receipts = totals.get(id);
       if (!receipts) totals.set(id, (receipts = this.repos.notices.receipts(id)));
       return receipts;
     };
-    batch.forEach((r, i) => {
-      if (outcomes[i] === 'unknown') return r.reject(new NotFoundError('no such notice for you'));
-      if (outcomes[i] === 'changed') changed.add(r.input.noticeId);
-      r.resolve(totalsOf(r.input.noticeId));
+    const changed = new Set<string>();
+    const results = inputs.map((r, i) => {
+      if (outcomes[i] === 'unknown') return new NotFoundError('no such notice for you');
+      if (outcomes[i] === 'changed') changed.add(r.noticeId);
+      return totalsOf(r.noticeId);
     });
     for (const id of changed) {
       const notice = this.repos.notices.get(id);
       if (notice) this.safeEmit('receipts', notice, totalsOf(id));
     }
+    return results;
   }
 
   /** Receipt totals of a notice, for its sender or a school admin. */
@@ -529,35 +505,14 @@ export class School extends TypedEmitter<SchoolEvents> {
     bytes: Uint8Array,
   ): Promise<Handout> {
     this.assertModerates(uploaderId, classId);
-    if (bytes.byteLength === 0)
-      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'the file is empty');
-    if (bytes.byteLength > MAX_HANDOUT_BYTES) {
-      throw new CosmoError(
-        ErrorCode.INVALID_ARGUMENT,
-        `a handout is at most ${MAX_HANDOUT_BYTES / 1024 / 1024} MB`,
-      );
-    }
-    const type = await fileTypeFromBuffer(bytes);
-    if (!type || !HANDOUT_TYPES.has(type.mime)) {
-      throw new CosmoError(
-        ErrorCode.INVALID_ARGUMENT,
-        `a handout must be a PDF or an image (PNG, JPEG, WebP, GIF), not ${type?.mime ?? 'an unknown type'}`,
-      );
-    }
-    const name =
-      filename
-        // Path separators, quotes and control characters make no sense in a file name.
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\\/\u0000-\u001f"]/g, '_')
-        .trim()
-        .slice(0, 120) || `handout.${type.ext}`;
+    const { name, mime } = await checkHandoutFile(filename, bytes);
     const sha256 = await this.#content.put(bytes);
     const handout: Handout = {
       id: randomUUID(),
       classId,
       sha256,
       filename: name,
-      mime: type.mime,
+      mime,
       size: bytes.byteLength,
       uploadedBy: uploaderId,
       createdAt: this.options.now(),
@@ -604,7 +559,7 @@ export class School extends TypedEmitter<SchoolEvents> {
   /** Closes the database. No-op when already closed. */
   close(): void {
     if (this.#closed) return;
-    this.#commitReceipts();
+    this.#receipts.flush();
     this.#closed = true;
     clearInterval(this.#reminderTimer);
     this.#db?.close();
