@@ -7,7 +7,7 @@ export type {
   CosmoClientEvents,
   ConnectionState,
   AutoSubscribe,
-} from './CosmoClient.js';
+} from './CosmoClientOptions.js';
 export { SchoolApi } from './SchoolApi.js';
 export type { ChatMessage, HandoutInfo, LeaveInfo, AttendanceInfo } from './wire.js';
 export { layerForWidth } from './MediaSession.js';

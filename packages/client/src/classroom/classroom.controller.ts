@@ -7,7 +7,8 @@ import {
   type ParticipantSummary,
   type ProducerSummary,
 } from '@cosmo/core';
-import { CosmoClient, type ConnectionState } from '../CosmoClient.js';
+import { CosmoClient } from '../CosmoClient.js';
+import type { ConnectionState } from '../CosmoClientOptions.js';
 import type { AttendanceInfo, ChatMessage, LeaveInfo } from '../wire.js';
 import type { RemoteTrack } from '../MediaSession.js';
 

@@ -1,0 +1,71 @@
+// What a CosmoClient is given and what it tells: its options, its events, its connection states.
+import type { types as mc } from 'mediasoup-client';
+import type {
+  ClassroomSummary,
+  CosmoError,
+  MediaSource,
+  ParticipantSummary,
+  ProducerSummary,
+  ServerFrame,
+} from '@cosmo/core';
+import type { RemoteTrack } from './MediaSession.js';
+import type { ReconnectPolicy } from './ReconnectPolicy.js';
+import type { WebSocketConstructor } from './SignallingClient.js';
+import type { ChatMessage, HandoutInfo, ReceiptInfo } from './wire.js';
+
+/** Where the client is in its life. */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** Which remote tracks the client subscribes to by itself. */
+export type AutoSubscribe = 'all' | 'audio' | 'none';
+
+/** Options of a client. */
+export interface CosmoClientOptions {
+  /** The server's WebSocket URL, e.g. `wss://cosmo.school.example/ws`. */
+  url: string;
+  /** A join token from `cosmo token` or the school's backend. */
+  token: string;
+  /** Defaults to the browser's WebSocket; pass `ws` in Node. */
+  WebSocket?: WebSocketConstructor;
+  /** When and whether to reconnect after a drop. */
+  reconnectPolicy?: ReconnectPolicy;
+  /** mediasoup-client handler: auto-detected in browsers; `'Chrome111'` in Node with wrtc. */
+  handlerName?: mc.BuiltinHandlerName;
+  /** Default `'all'`. The element uses `'audio'` and subscribes to the video it shows. */
+  autoSubscribe?: AutoSubscribe;
+}
+
+/** Client events. */
+export type CosmoClientEvents = {
+  stateChanged: [state: ConnectionState, previous: ConnectionState];
+  /** Joined (or rejoined after the session was lost). */
+  joined: [self: ParticipantSummary];
+  /** Resumed the same session after a drop. */
+  resumed: [replayed: number];
+  participantJoined: [participant: ParticipantSummary];
+  participantLeft: [participant: ParticipantSummary, reason: string];
+  participantUpdated: [participant: ParticipantSummary];
+  producerAdded: [producer: ProducerSummary];
+  producerRemoved: [producer: ProducerSummary];
+  producerPaused: [producer: ProducerSummary];
+  producerResumed: [producer: ProducerSummary];
+  trackSubscribed: [track: RemoteTrack];
+  trackUnsubscribed: [track: RemoteTrack];
+  activeSpeakers: [speakers: { participantId: string; volume: number }[]];
+  chat: [message: ChatMessage];
+  handChanged: [participantId: string, raised: boolean, byParticipantId: string];
+  /** A teacher handed out a file to the class. */
+  handoutAdded: [handout: HandoutInfo];
+  /** A moderator paused this client's sources. */
+  muted: [sources: MediaSource[], byParticipantId: string];
+  classroomUpdated: [classroom: ClassroomSummary];
+  classEnded: [byParticipantId: string];
+  caption: [caption: ServerFrame['caption']];
+  notification: [notification: NonNullable<ServerFrame['notification']>];
+  /** Receipt totals of a notice this client sent ("287 / 312 read"). */
+  receiptSummary: [summary: ReceiptInfo];
+  /** The server restarted this client's media (worker failover); handled automatically. */
+  mediaReset: [];
+  /** Something failed that no call awaits (a background resubscribe, a failed reconnect). */
+  error: [error: CosmoError];
+};
