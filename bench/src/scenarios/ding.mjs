@@ -70,7 +70,11 @@ export async function run(options = {}) {
     });
     if (!imported.ok) throw new Error(`roster import: ${imported.status} ${await imported.text()}`);
 
-    /** @type {{ title: string, at: number } | undefined} */
+    /**
+     * The notice being measured, and how many students have it (counted as they get it, not
+     * polled over 10,000 students).
+     * @type {{ title: string, at: number, delivered: number } | undefined}
+     */
     let current;
     const summaries = [];
     const teacher = await member(
@@ -100,6 +104,7 @@ export async function run(options = {}) {
         if (!notice || notice.title !== current?.title || student.deliveredAt.has(notice.title))
           return;
         student.deliveredAt.set(notice.title, performance.now());
+        current.delivered++;
         for (const kind of [
           cosmo.v1.ReceiptKind.RECEIPT_KIND_DELIVERED,
           cosmo.v1.ReceiptKind.RECEIPT_KIND_READ,
@@ -131,7 +136,7 @@ export async function run(options = {}) {
       );
 
       log(`ding: notice to ${n} students`);
-      current = { title: `DING to ${n}`, at: performance.now() };
+      current = { title: `DING to ${n}`, at: performance.now(), delivered: 0 };
       const t0 = current.at;
       const sent = await teacher.request('sendNotification', {
         audience: `class:ding${n}`,
@@ -142,12 +147,11 @@ export async function run(options = {}) {
       });
       const ackMs = performance.now() - t0;
       const id = sent.sendNotification.notificationId;
-      const delivered = () => round.filter((s) => s.deliveredAt.has(current.title)).length;
       await until(
         'delivery',
-        () => delivered() === n,
+        () => current.delivered === n,
         120_000,
-        () => `${delivered()}/${n} delivered`,
+        () => `${current.delivered}/${n} delivered`,
       );
       const lastOf = (field) => summaries.find((s) => s.notificationId === id && s[field] === n);
       const readSummaries = () => summaries.filter((s) => s.notificationId === id);
