@@ -118,4 +118,41 @@ describe('CosmoClient in Node', () => {
     );
     expect(teacher.state).toBe('connected');
   });
+
+  it('leaves at once on close: the seat is freed without waiting out the resume grace', async () => {
+    t = await startEphemeralServer({ resumeGraceMs: 15_000 });
+    const teacher = await client('ms-ito', 'teacher');
+    const student = await client('dara', 'student');
+    await teacher.connect();
+    await student.connect();
+    const left: string[] = [];
+    teacher.on('participantLeft', (p, reason) => left.push(`${p.identity}:${reason}`));
+    const started = Date.now();
+    await student.close();
+    expect(student.state).toBe('closed');
+    await until('the teacher to see the student leave', () => left.length > 0, 5_000);
+    expect(left).toEqual(['dara:left']);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(t.server.classrooms.get('music')?.participants.size).toBe(1);
+  });
+
+  it('a teacher starts an ended class again with reopen; without it the join says CLASS_ENDED', async () => {
+    t = await startEphemeralServer();
+    const teacher = await client('ms-ito', 'teacher');
+    await teacher.connect();
+    await teacher.endClass();
+    await until('the class to close', () => !t!.server.classrooms.has('music'));
+    const again = await client('ms-ito', 'teacher');
+    await expect(again.connect()).rejects.toMatchObject({ code: 'CLASS_ENDED' });
+    const reopening = new CosmoClient({
+      url: t.url,
+      token: await t.token('music', 'ms-ito', 'teacher'),
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      handlerName: 'Chrome111',
+      reopen: true,
+    });
+    cleanup.push(() => reopening.close());
+    await reopening.connect();
+    expect(reopening.classroom?.ended).toBe(false);
+  });
 });

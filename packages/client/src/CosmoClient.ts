@@ -37,6 +37,9 @@ import type {
 
 const FINAL_CLOSE_CODES = new Set([4001, 4002, 4003]);
 
+/** How long `close()` waits for the server to confirm `leave` before closing anyway. */
+const LEAVE_TIMEOUT_MS = 2000;
+
 /**
  * A participant's connection to a Cosmo classroom: signalling, WebRTC media, and the classroom's
  * state. Runs in browsers, and in Node when given `ws` and `@roamhq/wrtc`.
@@ -71,6 +74,7 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
       reconnectPolicy: new ExponentialBackoff(),
       autoSubscribe: 'all',
       ...options,
+      reopen: Boolean(options.reopen),
     };
   }
 
@@ -120,13 +124,25 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     }
   }
 
-  /** Leaves the classroom and frees everything. No-op when already closed. */
+  /**
+   * Leaves the classroom and frees everything. No-op when already closed. `leave` goes out
+   * before the socket closes, so the seat is freed at once rather than after the resume grace
+   * (a closed socket alone looks like a network drop to the server).
+   */
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
     const signalling = this.#signalling;
+    // Taken from the client first: its close is then not mistaken for a drop to recover from.
+    this.#signalling = undefined;
+    signalling?.removeAllListeners('event');
     this.#shutdown();
     if (signalling && !signalling.closed) {
-      await signalling.request('leave', {}).catch(() => undefined);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        signalling.request('leave', {}).catch(() => undefined),
+        new Promise((resolve) => (timer = setTimeout(resolve, LEAVE_TIMEOUT_MS))),
+      ]);
+      clearTimeout(timer);
       signalling.close(1000, 'left');
     }
   }
@@ -285,6 +301,7 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
       token: this.options.token,
       protocolVersion: PROTOCOL_VERSION,
       clientInfo: 'cosmo-client/0.1',
+      reopen: this.options.reopen,
     });
     const join = res.join!;
     this.#sessionId = join.sessionId ?? '';
@@ -511,7 +528,11 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
         break;
       case 'classEnded':
         if (this.#classroom) this.#classroom.ended = true;
-        this.safeEmit('classEnded', frame.classEnded.byParticipantId ?? '');
+        this.safeEmit(
+          'classEnded',
+          frame.classEnded.byParticipantId ?? '',
+          frame.classEnded.reason ?? '',
+        );
         break;
       case 'caption':
         this.safeEmit('caption', frame.caption);

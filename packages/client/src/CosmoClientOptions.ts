@@ -33,6 +33,11 @@ export interface CosmoClientOptions {
   handlerName?: mc.BuiltinHandlerName;
   /** Default `'all'`. The element uses `'audio'` and subscribes to the video it shows. */
   autoSubscribe?: AutoSubscribe;
+  /**
+   * Moderators: start the class again if its teacher ended it. Without it, joining an ended
+   * class fails with `CLASS_ENDED`.
+   */
+  reopen?: boolean;
 }
 
 /** Client events. */
@@ -59,7 +64,11 @@ export type CosmoClientEvents = {
   /** A moderator paused this client's sources. */
   muted: [sources: MediaSource[], byParticipantId: string];
   classroomUpdated: [classroom: ClassroomSummary];
-  classEnded: [byParticipantId: string];
+  /**
+   * The class is over: ended by a moderator (`byParticipantId`), or by the server with a `reason`
+   * ("media_unavailable", "server_shutdown"), after which the client closes.
+   */
+  classEnded: [byParticipantId: string, reason: string];
   caption: [caption: ServerFrame['caption']];
   notification: [notification: NonNullable<ServerFrame['notification']>];
   /** Receipt totals of a notice this client sent ("287 / 312 read"). */

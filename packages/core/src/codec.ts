@@ -1,5 +1,6 @@
 import { cosmo } from './gen/proto.js';
 import { ProtocolError } from './errors.js';
+import { parseJsonWellFormed } from './text.js';
 
 const { ClientFrame: ClientFrameMessage, ServerFrame: ServerFrameMessage } = cosmo.v1;
 
@@ -149,7 +150,7 @@ function checkServerFrame(frame: cosmo.v1.ServerFrame.$Shape): ServerFrame {
 }
 
 function parseObject(text: string): Record<string, unknown> {
-  const value: unknown = JSON.parse(text);
+  const value = parseJsonWellFormed(text);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ProtocolError('a JSON frame must be an object');
   }

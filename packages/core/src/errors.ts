@@ -18,7 +18,9 @@ export const ErrorCode = {
   /** The classroom is full or locked. */
   ROOM_FULL: 'ROOM_FULL',
   ROOM_LOCKED: 'ROOM_LOCKED',
-  /** Too many requests on one connection. */
+  /** The class was ended by its teacher; a moderator may start it again (join with `reopen`). */
+  CLASS_ENDED: 'CLASS_ENDED',
+  /** Too many requests from one connection, person or address. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** The client speaks a protocol version the server does not. */
   UNSUPPORTED_VERSION: 'UNSUPPORTED_VERSION',

@@ -35,6 +35,7 @@ export {
   InvalidStateError,
   toCosmoError,
 } from './errors.js';
+export { wellFormed, parseJsonWellFormed } from './text.js';
 export { TypedEmitter } from './TypedEmitter.js';
 export type { EventMap } from './TypedEmitter.js';
 export {
@@ -42,6 +43,7 @@ export {
   EVENT_ACK_INTERVAL,
   ROLES,
   isRole,
+  isModerator,
   roleToProto,
   roleFromProto,
   mediaKindToProto,

@@ -29,6 +29,11 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && Object.hasOwn(roleToWire, value);
 }
 
+/** Whether `role` moderates a classroom (teachers and assistants). */
+export function isModerator(role: unknown): boolean {
+  return role === 'teacher' || role === 'assistant';
+}
+
 /** The protocol enum of a role. */
 export function roleToProto(role: Role): cosmo.v1.Role {
   return roleToWire[role];

@@ -3,11 +3,13 @@ import {
   CosmoError,
   ErrorCode,
   cosmo,
+  isModerator,
   type ClassroomSummary,
   type ParticipantSummary,
   type ProducerSummary,
 } from '@cosmo/core';
 import { CosmoClient } from '../CosmoClient.js';
+import { tokenRole } from '../tokenRole.js';
 import type { ConnectionState } from '../CosmoClientOptions.js';
 import type { AttendanceInfo, ChatMessage, LeaveInfo } from '../wire.js';
 import type { RemoteTrack } from '../MediaSession.js';
@@ -65,6 +67,8 @@ export class ClassroomController implements ReactiveController {
   /** Set when a moderator muted this participant, until they unmute. */
   mutedByModerator = false;
   ended = false;
+  /** Whether this participant may start the class again once it has ended (a moderator). */
+  canReopen = false;
   leaveRequests: LeaveInfo[] = [];
   /** Notices this participant sent, with their live receipt totals. */
   sent: { id: string; title: string; recipients: number; delivered: number; read: number }[] = [];
@@ -107,12 +111,16 @@ export class ClassroomController implements ReactiveController {
     return this.client?.remoteTracks ?? new Map();
   }
 
-  /** Connects with a new client (closing any previous one). */
-  async connect(url: string, token: string): Promise<void> {
+  /**
+   * Connects with a new client (closing any previous one). `reopen`: a moderator starts the
+   * class again after it was ended.
+   */
+  async connect(url: string, token: string, reopen = false): Promise<void> {
     await this.disconnect();
-    const client = new CosmoClient({ url, token, autoSubscribe: 'audio' });
+    const client = new CosmoClient({ url, token, autoSubscribe: 'audio', reopen });
     this.client = client;
     this.ended = false;
+    this.canReopen = isModerator(tokenRole(token));
     this.error = undefined;
     const update = () => this.#host.requestUpdate();
     client.on('stateChanged', (state) => {
@@ -207,7 +215,9 @@ export class ClassroomController implements ReactiveController {
       });
       this.#applyVideoPolicy();
     } catch (err) {
-      this.#fail(err);
+      // An ended class shows as ended (with "start again" for its teacher), not as an error.
+      if (err instanceof CosmoError && err.code === ErrorCode.CLASS_ENDED) this.ended = true;
+      else this.#fail(err);
     }
     update();
   }

@@ -31,6 +31,7 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * @csspart sidebar - Chat, people and inbox.
  * @csspart transcript - The captions read so far (the captions tab).
  * @csspart controls - The control bar.
+ * @csspart reopen-button - "Start the class again", shown to a teacher once the class has ended.
  *
  * @cssproperty --cosmo-bg - Page background.
  * @cssproperty --cosmo-surface - Panels and tiles.
@@ -144,7 +145,21 @@ export class CosmoClassroom extends LitElement {
     const room = this.#room;
     if (!this.serverUrl || !this.token)
       return html`<div class="ended">${this.#t('missingConfig')}</div>`;
-    if (room.ended) return html`<div class="ended" role="status">${this.#t('classEnded')}</div>`;
+    if (room.ended)
+      return html`<div class="ended" role="status">
+        <p>${this.#t('classEnded')}</p>
+        ${
+          room.canReopen
+            ? html`<button
+                part="reopen-button"
+                class="primary"
+                @click=${() => void room.connect(this.serverUrl, this.token, true)}
+              >
+                ${this.#t('startAgain')}
+              </button>`
+            : nothing
+        }
+      </div>`;
     return html`
       <div part="base" class="room" @cosmo-video-resize=${this.#onResize}>
         ${this.#renderHeader()}

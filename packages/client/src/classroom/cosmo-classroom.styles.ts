@@ -342,7 +342,8 @@ export default css`
     outline: 2px solid var(--cosmo-accent);
     outline-offset: 2px;
   }
-  button[aria-pressed='true'] {
+  button[aria-pressed='true'],
+  button.primary {
     background: var(--cosmo-accent);
     border-color: var(--cosmo-accent);
     color: white;
@@ -377,9 +378,12 @@ export default css`
   }
   .ended {
     display: grid;
-    place-items: center;
+    place-content: center;
+    justify-items: center;
+    gap: 12px;
     height: 100%;
     font-size: 18px;
+    text-align: center;
   }
   @media (max-width: 760px) {
     .room {

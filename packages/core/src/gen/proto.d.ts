@@ -3843,6 +3843,9 @@ export namespace cosmo {
             /** JoinRequest clientInfo. */
             clientInfo: string;
 
+            /** JoinRequest reopen. */
+            reopen: boolean;
+
             /**
              * Creates a new JoinRequest instance using the specified properties.
              * @param [properties] Properties to set
@@ -3915,6 +3918,9 @@ export namespace cosmo {
                 /** JoinRequest clientInfo */
                 clientInfo?: (string|null);
 
+                /** JoinRequest reopen */
+                reopen?: (boolean|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -3925,6 +3931,7 @@ export namespace cosmo {
               protocolVersion?: number|null;
               rtpCapabilities?: cosmo.v1.RtpCapabilities.$Shape|null;
               clientInfo?: string|null;
+              reopen?: boolean|null;
               $unknowns?: Uint8Array[];
             };
         }
@@ -10741,6 +10748,9 @@ export namespace cosmo {
             /** ClassEnded byParticipantId. */
             byParticipantId: string;
 
+            /** ClassEnded reason. */
+            reason: string;
+
             /**
              * Creates a new ClassEnded instance using the specified properties.
              * @param [properties] Properties to set
@@ -10803,6 +10813,9 @@ export namespace cosmo {
 
                 /** ClassEnded byParticipantId */
                 byParticipantId?: (string|null);
+
+                /** ClassEnded reason */
+                reason?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -8211,6 +8211,7 @@ export const cosmo = $root.cosmo = (() => {
             JoinRequest.prototype.protocolVersion = 0;
             JoinRequest.prototype.rtpCapabilities = null;
             JoinRequest.prototype.clientInfo = "";
+            JoinRequest.prototype.reopen = false;
 
             let $oneOfFields;
 
@@ -8239,6 +8240,8 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.RtpCapabilities.encode(message.rtpCapabilities, writer.uint32(26).fork(), _depth + 1).ldelim();
                 if (message.clientInfo != null && $Object.hasOwnProperty.call(message, "clientInfo") && message.clientInfo !== "")
                     writer.uint32(34).string(message.clientInfo);
+                if (message.reopen != null && $Object.hasOwnProperty.call(message, "reopen") && message.reopen !== false)
+                    writer.uint32(40).bool(message.reopen);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -8306,6 +8309,15 @@ export const cosmo = $root.cosmo = (() => {
                                 delete message.clientInfo;
                             continue;
                         }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.reopen = value;
+                            else
+                                delete message.reopen;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -8348,6 +8360,9 @@ export const cosmo = $root.cosmo = (() => {
                 if (message.clientInfo != null && $Object.hasOwnProperty.call(message, "clientInfo"))
                     if (!$util.isString(message.clientInfo))
                         return "clientInfo: string expected";
+                if (message.reopen != null && $Object.hasOwnProperty.call(message, "reopen"))
+                    if (typeof message.reopen !== "boolean")
+                        return "reopen: boolean expected";
                 return null;
             };
 
@@ -8375,6 +8390,9 @@ export const cosmo = $root.cosmo = (() => {
                 if (object.clientInfo != null)
                     if (typeof object.clientInfo !== "string" || object.clientInfo.length)
                         message.clientInfo = $String(object.clientInfo);
+                if (object.reopen != null)
+                    if (object.reopen)
+                        message.reopen = $Boolean(object.reopen);
                 return message;
             };
 
@@ -8390,6 +8408,7 @@ export const cosmo = $root.cosmo = (() => {
                     object.token = "";
                     object.protocolVersion = 0;
                     object.clientInfo = "";
+                    object.reopen = false;
                 }
                 if (message.token != null && $Object.hasOwnProperty.call(message, "token"))
                     object.token = message.token;
@@ -8399,6 +8418,8 @@ export const cosmo = $root.cosmo = (() => {
                     object.rtpCapabilities = $root.cosmo.v1.RtpCapabilities.toObject(message.rtpCapabilities, options, _depth + 1);
                 if (message.clientInfo != null && $Object.hasOwnProperty.call(message, "clientInfo"))
                     object.clientInfo = message.clientInfo;
+                if (message.reopen != null && $Object.hasOwnProperty.call(message, "reopen"))
+                    object.reopen = message.reopen;
                 return object;
             };
 
@@ -20219,6 +20240,7 @@ export const cosmo = $root.cosmo = (() => {
             };
 
             ClassEnded.prototype.byParticipantId = "";
+            ClassEnded.prototype.reason = "";
 
             ClassEnded.create = function(properties) {
                 return new ClassEnded(properties);
@@ -20233,6 +20255,8 @@ export const cosmo = $root.cosmo = (() => {
                     throw $Error("max depth exceeded");
                 if (message.byParticipantId != null && $Object.hasOwnProperty.call(message, "byParticipantId") && message.byParticipantId !== "")
                     writer.uint32(10).string(message.byParticipantId);
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                    writer.uint32(18).string(message.reason);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -20275,6 +20299,15 @@ export const cosmo = $root.cosmo = (() => {
                                 delete message.byParticipantId;
                             continue;
                         }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.reason = value;
+                            else
+                                delete message.reason;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -20302,6 +20335,9 @@ export const cosmo = $root.cosmo = (() => {
                 if (message.byParticipantId != null && $Object.hasOwnProperty.call(message, "byParticipantId"))
                     if (!$util.isString(message.byParticipantId))
                         return "byParticipantId: string expected";
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
+                    if (!$util.isString(message.reason))
+                        return "reason: string expected";
                 return null;
             };
 
@@ -20318,6 +20354,9 @@ export const cosmo = $root.cosmo = (() => {
                 if (object.byParticipantId != null)
                     if (typeof object.byParticipantId !== "string" || object.byParticipantId.length)
                         message.byParticipantId = $String(object.byParticipantId);
+                if (object.reason != null)
+                    if (typeof object.reason !== "string" || object.reason.length)
+                        message.reason = $String(object.reason);
                 return message;
             };
 
@@ -20329,10 +20368,14 @@ export const cosmo = $root.cosmo = (() => {
                 if (_depth > $util.recursionLimit)
                     throw $Error("max depth exceeded");
                 let object = {};
-                if (options.defaults)
+                if (options.defaults) {
                     object.byParticipantId = "";
+                    object.reason = "";
+                }
                 if (message.byParticipantId != null && $Object.hasOwnProperty.call(message, "byParticipantId"))
                     object.byParticipantId = message.byParticipantId;
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
+                    object.reason = message.reason;
                 return object;
             };
 
