@@ -34,14 +34,24 @@ export function cpuSeconds(pid) {
 }
 
 /**
- * Starts `cosmo serve` on a free port with one media worker; `config` is written to the JSON file
- * the server reads. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles it.
+ * What every bench server runs with unless its scenario says otherwise: thousands of students
+ * connect from 127.0.0.1, which the per-address limits would otherwise (rightly) refuse.
+ */
+export const BENCH_CONFIG = {
+  addressLimits: { sockets: 0, httpPerSecond: 100_000, httpBurst: 100_000 },
+};
+
+/**
+ * Starts `cosmo serve` on a free port with one media worker; `config` (over BENCH_CONFIG) is
+ * written to the JSON file the server reads.
+ * BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles it.
  * @param {{ transport?: 'uws' | 'ws', config?: Record<string, unknown> }} [options]
  */
 export async function serve({ transport = 'uws', config = {}, inspect = false } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'cosmo-bench-'));
   const configFile = join(dataDir, 'cosmo.json');
-  writeFileSync(configFile, JSON.stringify(config));
+  const addressLimits = { ...BENCH_CONFIG.addressLimits, ...(config.addressLimits ?? {}) };
+  writeFileSync(configFile, JSON.stringify({ ...BENCH_CONFIG, ...config, addressLimits }));
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   if (inspect) nodeArgs.push('--inspect=127.0.0.1:0');
   const args = [...nodeArgs, CLI, 'serve', '--port', '0', '--transport', transport];

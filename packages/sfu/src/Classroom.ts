@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { types as ms } from 'mediasoup';
 import type { Logger } from 'pino';
 import type { cosmo } from '@cosmo/core';
@@ -14,6 +15,7 @@ import {
   type MediaSource,
   type Permissions,
 } from '@cosmo/core';
+import { CloseCode } from './Connection.js';
 import { DEFAULT_MEDIA_CODECS } from './mediaCodecs.js';
 import type { MediaWorkerPool } from './MediaWorkerPool.js';
 import type { Metrics } from './metrics.js';
@@ -40,6 +42,8 @@ export interface ClassroomContext {
 
 /** Classroom events (internal, to the server). */
 export type ClassroomEvents = {
+  /** A moderator ended the class (its tokens stay refused until it is started again). */
+  ended: [by: Participant];
   closed: [];
 };
 
@@ -50,6 +54,12 @@ export type ClassroomObserverEvents = {
   participantLeft: [p: Participant, reason: string];
   mediaReset: [];
 };
+
+/**
+ * Pauses between attempts at a new router after the classroom's worker died; once they are used
+ * up the class ends. Each attempt may itself wait up to 10 s for the pool to respawn a worker.
+ */
+const ROUTER_RETRY_DELAYS_MS = [250, 500, 1000, 2000];
 
 /**
  * One lecture: a mediasoup router on some worker, the participants, and the rules of the room.
@@ -77,6 +87,10 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   #router!: ms.Router;
   #levels!: ms.AudioLevelObserver;
   #closed = false;
+  /** Set while the classroom moves to a new router (see #onWorkerLost). */
+  #moving = false;
+  /** Aborted on close: cuts short a wait between router attempts. */
+  readonly #closing = new AbortController();
 
   private constructor(room: string, ctx: ClassroomContext) {
     super();
@@ -122,14 +136,21 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     };
   }
 
-  /** Admits a participant, telling everyone else. Throws ROOM_LOCKED / ROOM_FULL. */
-  join(init: Omit<ParticipantInit, 'id'>): Participant {
+  /**
+   * Admits a participant, telling everyone else. Throws ROOM_LOCKED / ROOM_FULL. `replaces` are
+   * the same person's earlier sessions (a reload, a second tab): the newcomer takes their seat,
+   * even in a full or locked room, and they close only once the newcomer is in, so a lone
+   * participant reloading does not empty (and so end) the classroom.
+   */
+  join(init: Omit<ParticipantInit, 'id'>, replaces: readonly Participant[] = []): Participant {
     this.#assertOpen();
+    const returning = replaces.some((p) => p.identity === init.identity && !p.closed);
     const moderator = init.role === 'teacher' || init.role === 'assistant';
-    if (this.locked && !moderator) {
+    if (this.locked && !moderator && !returning) {
       throw new CosmoError(ErrorCode.ROOM_LOCKED, 'the classroom is locked');
     }
-    if (this.participants.size >= this.#ctx.maxParticipants) {
+    const seats = this.participants.size - replaces.filter((p) => !p.closed).length;
+    if (seats >= this.#ctx.maxParticipants) {
       throw new CosmoError(ErrorCode.ROOM_FULL, 'the classroom is full');
     }
     const participant = new Participant({ ...init, id: randomUUID() });
@@ -142,6 +163,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       this.observer.safeEmit('participantLeft', participant, reason);
       if (this.participants.size === 0) this.close();
     });
+    for (const old of replaces) old.close('replaced');
     if (this.#newcomers.push(participant) === 1) setImmediate(() => this.#announceNewcomers());
     this.observer.safeEmit('participantJoined', participant);
     return participant;
@@ -404,15 +426,18 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     this.#setHand(p, true, p);
   }
 
-  /** Lowers one hand (one's own, or another's as a moderator), or every hand. */
+  /** Lowers one hand (one's own, or another's as a moderator of their rank or below), or every hand. */
   lowerHand(p: Participant, targetId: string, all: boolean): void {
     if (all || (targetId && targetId !== p.id)) this.authorize(p, 'lowerOthersHand');
     if (all) {
       for (const other of this.participants.values())
-        if (other.handRaised) this.#setHand(other, false, p);
+        if (other.handRaised && ROLE_RANK[other.role] <= ROLE_RANK[p.role])
+          this.#setHand(other, false, p);
       return;
     }
-    this.#setHand(targetId ? this.participant(targetId) : p, false, p);
+    const target = targetId ? this.participant(targetId) : p;
+    this.#assertOutranks(p, target);
+    this.#setHand(target, false, p);
   }
 
   /** Pauses the given sources (microphone by default) of one participant or of every student. */
@@ -468,15 +493,34 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   end(p: Participant): void {
     this.authorize(p, 'endClass');
     this.ended = true;
-    this.broadcast({ classEnded: { byParticipantId: p.id } });
-    for (const other of [...this.participants.values()]) other.close('class_ended');
+    this.safeEmit('ended', p);
+    this.broadcast({ classEnded: { byParticipantId: p.id, reason: 'ended_by_teacher' } });
+    // Everyone's socket closes with CLASS_ENDED, after the event (the ender's after its answer):
+    // no client is left on a socket with no classroom behind it.
+    for (const other of [...this.participants.values()]) {
+      const connection = other.connection;
+      other.close('class_ended');
+      if (other === p) setImmediate(() => connection?.close(CloseCode.CLASS_ENDED, 'class ended'));
+      else connection?.close(CloseCode.CLASS_ENDED, 'class ended');
+    }
   }
 
-  /** Closes the classroom: everyone leaves, the router closes. No-op when already closed. */
-  close(): void {
+  /**
+   * Closes the classroom: everyone leaves, the router closes. No-op when already closed. With a
+   * `reason`, the server is ending the class on its own (no router to be had): everyone
+   * is told with a `classEnded` carrying it, then their sockets close with CLASS_ENDED, so no
+   * client is left on a socket that has no classroom behind it.
+   */
+  close(reason = ''): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const p of [...this.participants.values()]) p.close('class_ended');
+    this.#closing.abort();
+    if (reason) this.broadcast({ classEnded: { reason } });
+    for (const p of [...this.participants.values()]) {
+      const connection = p.connection;
+      p.close('class_ended');
+      if (reason) connection?.close(CloseCode.CLASS_ENDED, reason);
+    }
     this.#router.close();
     this.safeEmit('closed');
     this.removeAllListeners();
@@ -530,24 +574,34 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     }
   }
 
+  /** Makes a router and its audio level observer on a live worker, and takes them on. */
   async #createRouter(): Promise<void> {
-    this.#router = await this.#ctx.pool.createRouter(DEFAULT_MEDIA_CODECS);
-    this.#levels = await this.#router.createAudioLevelObserver({
-      maxEntries: 4,
-      threshold: -70,
-      interval: 500,
-    });
-    this.#levels.on('volumes', (volumes) => {
+    const router = await this.#ctx.pool.createRouter(DEFAULT_MEDIA_CODECS);
+    let levels: ms.AudioLevelObserver;
+    try {
+      levels = await router.createAudioLevelObserver({
+        maxEntries: 4,
+        threshold: -70,
+        interval: 500,
+      });
+      if (this.#closed) throw new InvalidStateError('the class has ended');
+    } catch (err) {
+      router.close();
+      throw err;
+    }
+    levels.on('volumes', (volumes) => {
       const speakers = volumes.map((v) => ({
         participantId: String(v.producer.appData['participantId'] ?? this.#ownerOf(v.producer.id)),
         volume: v.volume,
       }));
       this.broadcast({ activeSpeaker: { speakers } }, undefined, false);
     });
-    this.#levels.on('silence', () =>
+    levels.on('silence', () =>
       this.broadcast({ activeSpeaker: { speakers: [] } }, undefined, false),
     );
-    this.#router.on('workerclose', () => void this.#onWorkerLost());
+    this.#router = router;
+    this.#levels = levels;
+    router.on('workerclose', () => void this.#onWorkerLost());
   }
 
   #ownerOf(producerId: string): string {
@@ -555,22 +609,36 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     return '';
   }
 
-  /** The worker died: move to a new router and have every client re-establish its media. */
+  /**
+   * The worker died: move to a new router and have every client re-establish its media. Everyone
+   * keeps their seat. A failed attempt is retried after a pause (the pool may be respawning the
+   * only worker); only when every attempt failed does the class end, and everyone is told why.
+   */
   async #onWorkerLost(): Promise<void> {
-    if (this.#closed) return;
-    this.#ctx.logger.warn({ room: this.room }, 'classroom lost its media worker; moving');
+    // A router lost during the move is replaced by the loop below.
+    if (this.#closed || this.#moving) return;
+    this.#moving = true;
+    const { logger, pool } = this.#ctx;
+    logger.warn({ room: this.room }, 'classroom lost its media worker; moving');
     for (const p of this.participants.values()) p.closeMedia();
-    try {
-      await this.#createRouter();
-    } catch (err) {
-      this.#ctx.logger.error({ err, room: this.room }, 'cannot re-create the classroom router');
-      this.close();
-      return;
+    let failures = 0;
+    while (this.#router.closed && !this.#closed) {
+      try {
+        await this.#createRouter();
+      } catch (err) {
+        if (this.#closed) break;
+        const delay = pool.closed ? undefined : ROUTER_RETRY_DELAYS_MS[failures++];
+        if (delay === undefined) {
+          logger.error({ err, room: this.room }, 'cannot re-create the classroom router');
+          this.close('media_unavailable');
+          return;
+        }
+        logger.warn({ err, room: this.room, delay }, 'cannot re-create the classroom router yet');
+        await sleep(delay, undefined, { signal: this.#closing.signal }).catch(() => undefined);
+      }
     }
-    if (this.#closed) {
-      this.#router.close();
-      return;
-    }
+    this.#moving = false;
+    if (this.#closed) return;
     this.broadcast({ mediaReset: { reason: 'worker_died' } });
     this.observer.safeEmit('mediaReset');
   }

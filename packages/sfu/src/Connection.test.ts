@@ -64,3 +64,38 @@ describe('a connection under backpressure', () => {
     expect(socket.closedWith).toBe(CloseCode.POLICY_VIOLATION);
   });
 });
+
+describe('the join timeout', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const timed = { ...limits, joinTimeoutMs: 40 };
+
+  it('closes a connection that never joins with TIMEOUT, then close code 1008', async () => {
+    const socket = new SlowSocket();
+    const conn = new Connection(socket, 'binary', timed, new Metrics());
+    await sleep(80);
+    expect(socket.closedWith).toBe(CloseCode.POLICY_VIOLATION);
+    const [frame] = socket.sent.map((b) => decodeServerFrame(b));
+    expect(frame?.errorEvent?.error?.code).toBe('TIMEOUT');
+    expect(conn.closed).toBe(true);
+  });
+
+  it('waits for a join under way, and closes at once if it fails after the deadline', async () => {
+    const socket = new SlowSocket();
+    const conn = new Connection(socket, 'binary', timed, new Metrics());
+    const done = conn.joining();
+    await sleep(80);
+    expect(socket.closedWith).toBeUndefined();
+    done();
+    await sleep(5);
+    expect(socket.closedWith).toBe(CloseCode.POLICY_VIOLATION);
+  });
+
+  it('leaves no timer behind once the connection is closed', async () => {
+    const socket = new SlowSocket();
+    const conn = new Connection(socket, 'binary', timed, new Metrics());
+    conn.close(CloseCode.NORMAL, 'bye');
+    await sleep(80);
+    expect(socket.sent).toHaveLength(0);
+    expect(socket.closedWith).toBe(CloseCode.NORMAL);
+  });
+});

@@ -1,7 +1,8 @@
 import {
+  CosmoError,
+  ErrorCode,
   encodeServerFrame,
   encodeServerFrameJson,
-  type CosmoError,
   type SharedServerEvent,
   type ServerFrameInit,
 } from '@cosmo/core';
@@ -33,6 +34,11 @@ export interface ConnectionLimits {
   rateBurst: number;
   maxViolations: number;
   backpressureBytes: number;
+  /**
+   * A connection without a participant this long (after opening, or after its participant left)
+   * is closed; a join or resume under way is waited for. Unset: never.
+   */
+  joinTimeoutMs?: number;
 }
 
 /** WebSocket close codes Cosmo uses. */
@@ -54,14 +60,17 @@ export class Connection {
   readonly socket: SignallingSocket;
   readonly format: WireFormat;
   readonly limits: ConnectionLimits;
-  /** Set once the client has joined or resumed. */
-  participant: Participant | null = null;
   /** Requests of one connection run one after another, in arrival order. */
   queue: Promise<void> = Promise.resolve();
+  #participant: Participant | null = null;
   #bucket: TokenBucket;
   #violations = 0;
   #closed = false;
   readonly #metrics: Metrics;
+  /** Since when the connection has had no participant. */
+  #idleSince = performance.now();
+  #joining = 0;
+  #joinTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     socket: SignallingSocket,
@@ -74,6 +83,34 @@ export class Connection {
     this.limits = limits;
     this.#metrics = metrics;
     this.#bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst);
+    this.#armJoinTimer();
+  }
+
+  /** Set once the client has joined or resumed; null again once it has left. */
+  get participant(): Participant | null {
+    return this.#participant;
+  }
+
+  set participant(participant: Participant | null) {
+    if (this.#participant && !participant) this.#idleSince = performance.now();
+    this.#participant = participant;
+    this.#armJoinTimer();
+  }
+
+  /**
+   * Marks a join or resume as under way: the join timeout waits for it (a slow server is not the
+   * client's fault). Returns the function that marks it done.
+   */
+  joining(): () => void {
+    this.#joining++;
+    this.#armJoinTimer();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.#joining--;
+      this.#armJoinTimer();
+    };
   }
 
   /** Whether the socket is closed. */
@@ -133,11 +170,33 @@ export class Connection {
   close(code: number, reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#armJoinTimer();
     this.socket.close(code, reason);
   }
 
   /** Marks the connection closed after the transport reported the socket gone. */
   markClosed(): void {
     this.#closed = true;
+    this.#armJoinTimer();
+  }
+
+  /** (Re)starts the join timeout when it applies now, and stops it otherwise. */
+  #armJoinTimer(): void {
+    clearTimeout(this.#joinTimer);
+    this.#joinTimer = undefined;
+    const timeout = this.limits.joinTimeoutMs;
+    if (!timeout || this.#closed || this.#participant || this.#joining > 0) return;
+    const left = this.#idleSince + timeout - performance.now();
+    this.#joinTimer = setTimeout(() => this.#joinTimedOut(timeout), Math.max(0, left));
+  }
+
+  #joinTimedOut(timeout: number): void {
+    this.#joinTimer = undefined;
+    const seconds = Math.round(timeout / 100) / 10;
+    this.respondError(
+      0,
+      new CosmoError(ErrorCode.TIMEOUT, `no join or resume within ${seconds} s; connect again`),
+    );
+    this.close(CloseCode.POLICY_VIOLATION, 'no join or resume in time');
   }
 }

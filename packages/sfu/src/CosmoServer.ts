@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import {
   CosmoError,
   ErrorCode,
   InvalidStateError,
   NotFoundError,
+  PermissionError,
   PROTOCOL_VERSION,
   ProtocolError,
   decodeClientFrame,
@@ -22,6 +24,7 @@ import {
   WhisperSpeechToText,
   borrowEngine,
 } from '@cosmo/translate';
+import { AddressLimits } from './AddressLimits.js';
 import { ClassroomCaptions } from './captions/ClassroomCaptions.js';
 import { Classroom } from './Classroom.js';
 import { School } from './school/School.js';
@@ -32,10 +35,18 @@ import { joinedHandlers } from './handlers.js';
 import { MediaWorkerPool } from './MediaWorkerPool.js';
 import { Metrics } from './metrics.js';
 import type { EventBody, Participant } from './Participant.js';
-import { initialPermissions } from './permissions.js';
-import { TokenService, resolveApiSecret } from './tokens.js';
+import { IdentityLimits } from './IdentityLimits.js';
+import { MemoryEndedClassRepository } from './MemoryEndedClassRepository.js';
+import { initialPermissions, isAllowed } from './permissions.js';
+import type { EndedClassRepository } from './school/repositories.js';
+import { TokenService, resolveApiSecret, type JoinClaims } from './tokens.js';
 import { createHttpRoutes } from './httpRoutes.js';
-import type { SignallingTransport } from './transports/SignallingTransport.js';
+import {
+  jsonAnswer,
+  type HttpAnswer,
+  type HttpRequestHead,
+  type SignallingTransport,
+} from './transports/SignallingTransport.js';
 import { UwsTransport } from './transports/UwsTransport.js';
 import { WsTransport } from './transports/WsTransport.js';
 
@@ -71,6 +82,14 @@ export class CosmoServer {
   readonly #connections = new Set<Connection>();
   readonly #titles = new Map<string, string>();
   readonly #byIdentity = new Map<string, Set<Participant>>();
+  /** Open sockets and unauthenticated HTTP requests per client address. */
+  readonly #addresses: AddressLimits;
+  /** Connections counted in `#addresses` (one refused there is not). */
+  readonly #counted = new WeakSet<Connection>();
+  /** Requests, chat and joins per person, across their sockets. */
+  readonly #limits: IdentityLimits;
+  /** Classes a moderator ended: their earlier tokens are refused until one starts them again. */
+  readonly #ended: EndedClassRepository;
   /** Live captions per classroom. */
   readonly captions = new Map<string, ClassroomCaptions>();
   #translator: ApertiumTranslator | undefined;
@@ -89,6 +108,9 @@ export class CosmoServer {
     this.tokens = tokens;
     this.pool = pool;
     this.school = school;
+    this.#addresses = new AddressLimits(config.addressLimits);
+    this.#limits = new IdentityLimits(config.identityLimits);
+    this.#ended = school?.repos.endedClasses ?? new MemoryEndedClassRepository();
     if (school) {
       school.on('deliver', (personId, notice, reminder) => {
         for (const p of this.participantsOf(personId))
@@ -159,12 +181,15 @@ export class CosmoServer {
           port: config.port,
           maxPayloadBytes: config.maxFrameBytes * 4,
           maxBackpressureBytes: config.backpressureBytes * 16,
+          trustProxy: config.trustProxy,
+          uploadDir: join(config.dataDir, 'uploads'),
         },
         {
+          upgrade: (head) => server.#upgrade(head),
           open: (socket, format) => server.#open(socket, format),
           message: (conn, data, isBinary) => server.#message(conn, data, isBinary),
           close: (conn) => server.#close(conn),
-          http: createHttpRoutes(server),
+          http: createHttpRoutes(server, server.#addresses),
         },
       );
     } catch (err) {
@@ -191,19 +216,27 @@ export class CosmoServer {
     return this.#closed;
   }
 
-  /** Stops accepting, ends every classroom, closes the workers. */
+  /** Stops accepting, ends every classroom (telling its participants), closes the workers. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     for (const timer of this.#graceTimers.values()) clearTimeout(timer);
     this.#graceTimers.clear();
+    // Not an end of class: the sockets close with GOING_AWAY below, and clients come back to the
+    // server that replaces this one.
     for (const classroom of [...this.classrooms.values()]) classroom.close();
     for (const conn of this.#connections) conn.close(CloseCode.GOING_AWAY, 'server shutting down');
     await this.#transport.close();
     this.pool.close();
     this.school?.close();
+    this.#limits.close();
     await this.#translator?.close();
     await this.#whisper?.close();
+  }
+
+  /** Whether a moderator ended the class `room` (and nobody has started it again). */
+  isEnded(room: string): boolean {
+    return this.#ended.endedAt(room) !== undefined;
   }
 
   /** The class a classroom belongs to: the class of its lecture, or the class it is named after. */
@@ -220,6 +253,15 @@ export class CosmoServer {
 
   // ---- sockets -------------------------------------------------------------------------------
 
+  /** Refuses a WebSocket upgrade from an address that has all the sockets it may have. */
+  #upgrade(head: HttpRequestHead): HttpAnswer | undefined {
+    if (!this.#addresses.socketsFull(head.remoteAddress)) return undefined;
+    return jsonAnswer(429, {
+      code: ErrorCode.RATE_LIMITED,
+      message: 'too many connections from your address',
+    });
+  }
+
   #open(socket: SignallingSocket, format: WireFormat): Connection {
     const conn = new Connection(
       socket,
@@ -230,11 +272,15 @@ export class CosmoServer {
         rateBurst: this.config.rateLimit.burst,
         maxViolations: this.config.maxViolations,
         backpressureBytes: this.config.backpressureBytes,
+        joinTimeoutMs: this.config.joinTimeoutMs,
       },
       this.metrics,
     );
     this.#connections.add(conn);
     this.metrics.connections.inc();
+    // The upgrade checked this already; upgrades that raced each other are caught here.
+    if (this.#addresses.openSocket(socket.remoteAddress)) this.#counted.add(conn);
+    else conn.close(CloseCode.POLICY_VIOLATION, 'too many connections from your address');
     return conn;
   }
 
@@ -267,13 +313,42 @@ export class CosmoServer {
       conn.violation('request rate too high');
       return;
     }
-    conn.queue = conn.queue.then(() => this.#handle(conn, frame));
+    const overLimit = this.#overIdentityLimit(conn, frame);
+    if (overLimit) {
+      conn.respondError(frame.id, new CosmoError(ErrorCode.RATE_LIMITED, overLimit));
+      conn.violation('request rate too high');
+      return;
+    }
+    let run = conn.queue.then(() => this.#handle(conn, frame));
+    if (frame.request === 'join' || frame.request === 'resume') run = run.finally(conn.joining());
+    conn.queue = run;
+  }
+
+  /** Why a joined person's request is over their own limits (any socket of theirs), if it is. */
+  #overIdentityLimit(conn: Connection, frame: ClientFrame): string | undefined {
+    const p = conn.participant;
+    if (!p || p.closed) return undefined;
+    if (!this.#limits.take(p.identity, 'request')) return 'too many requests; slow down';
+    if (frame.request === 'sendChat' && !this.#limits.take(p.identity, 'chat'))
+      return 'too many chat messages; wait a moment before sending more';
+    return undefined;
+  }
+
+  /** Spends a join or resume of `identity`: reconnecting in a loop is limited per person. */
+  #admitJoin(identity: string): void {
+    if (!this.#limits.take(identity, 'join')) {
+      throw new CosmoError(
+        ErrorCode.RATE_LIMITED,
+        'too many joins for this person; wait a few seconds and try again',
+      );
+    }
   }
 
   #close(conn: Connection): void {
     conn.markClosed();
     this.#connections.delete(conn);
     this.metrics.connections.dec();
+    if (this.#counted.delete(conn)) this.#addresses.closeSocket(conn.socket.remoteAddress);
     const p = conn.participant;
     if (!p || p.closed || p.connection !== conn) return;
     p.detach(conn);
@@ -368,27 +443,35 @@ export class CosmoServer {
       );
     }
     const claims = await this.tokens.verify(req.token);
+    this.#admitJoin(claims.identity);
+    const classId = this.classOfRoom(claims.room);
+    if (classId) this.school?.assertMayJoin(classId, claims.identity);
+    this.#checkEnded(claims, Boolean(req.reopen));
     let rtpCapabilities: ms.RtpCapabilities | undefined;
     if (req.rtpCapabilities) {
       rtpCapabilities = rtpCapabilitiesFromProto(req.rtpCapabilities) as ms.RtpCapabilities;
     }
     const classroom = await this.#classroom(claims.room);
-    // The same person joining again (a second tab, a rejoin after a lost session) replaces
-    // the old session.
-    for (const other of classroom.participants.values()) {
-      if (other.identity === claims.identity) {
-        other.connection?.close(CloseCode.REPLACED, 'joined from another connection');
-        other.close('replaced');
-      }
-    }
     if (conn.closed) throw new InvalidStateError('the connection closed while joining');
-    const participant = classroom.join({
-      identity: claims.identity,
-      name: claims.name,
-      role: claims.role,
-      room: classroom.room,
-      permissions: initialPermissions(claims.role, classroom.lectureMode, claims.grants),
-    });
+    // The same person joining again (a reload, a second tab, a rejoin after a lost session)
+    // takes over the seat of the old session, which closes once the new one is in.
+    const previous = [...classroom.participants.values()].filter(
+      (other) => other.identity === claims.identity,
+    );
+    const previousConnections = previous.map((other) => other.connection);
+    const participant = classroom.join(
+      {
+        identity: claims.identity,
+        name: claims.name,
+        role: claims.role,
+        room: classroom.room,
+        permissions: initialPermissions(claims.role, classroom.lectureMode, claims.grants),
+      },
+      previous,
+    );
+    for (const c of previousConnections) {
+      if (c && c !== conn) c.close(CloseCode.REPLACED, 'joined from another connection');
+    }
     participant.rtpCapabilities = rtpCapabilities;
     participant.sessionId = randomUUID();
     this.#sessions.set(participant.sessionId, participant);
@@ -454,6 +537,7 @@ export class CosmoServer {
     req: NonNullable<ClientFrame['resume']>,
   ): Promise<null> {
     const claims = await this.tokens.verify(req.token);
+    this.#admitJoin(claims.identity);
     const p = req.sessionId ? this.#sessions.get(req.sessionId) : undefined;
     if (!p || p.closed || p.identity !== claims.identity || p.room !== claims.room) {
       throw new NotFoundError('the session has expired; join again');
@@ -481,6 +565,29 @@ export class CosmoServer {
     });
     for (const e of events) conn.sendFrame(e);
     return null;
+  }
+
+  /**
+   * An ended class stays ended for the tokens signed before it ended: the same link does not
+   * open a fresh classroom a moment after the teacher closed it. A moderator's join with
+   * `reopen` starts it again; a token signed after the end (the next lesson's) is let in.
+   */
+  #checkEnded(claims: JoinClaims, reopen: boolean): void {
+    if (reopen && !isAllowed(claims.role, initialPermissions(claims.role, true), 'reopenClass')) {
+      throw new PermissionError(`a ${claims.role} may not start an ended class again`);
+    }
+    const endedAt = this.#ended.endedAt(claims.room);
+    if (endedAt === undefined) return;
+    if (reopen) {
+      this.#ended.reopen(claims.room);
+      return;
+    }
+    if ((claims.issuedAt ?? 0) <= endedAt) {
+      throw new CosmoError(
+        ErrorCode.CLASS_ENDED,
+        'this class has ended; only its teacher can start it again',
+      );
+    }
   }
 
   #startCaptions(classroom: Classroom): void {
@@ -571,6 +678,7 @@ export class CosmoServer {
         this.classrooms.set(room, classroom);
         this.metrics.rooms.inc();
         if (this.config.captions) this.#startCaptions(classroom);
+        classroom.once('ended', () => this.#ended.markEnded(room, Date.now()));
         classroom.once('closed', () => {
           this.captions.get(room)?.close();
           this.captions.delete(room);

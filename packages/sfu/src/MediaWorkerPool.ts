@@ -31,14 +31,21 @@ export interface WorkerUsage {
   cpuSeconds: number;
 }
 
+/** How long a router request waits for a replacement when no worker is live. */
+const REPLACEMENT_WAIT_MS = 10_000;
+
 /**
- * mediasoup workers, one per core. Hands out the least-loaded worker for each new router and
- * respawns a worker that dies, telling its classrooms so they move to the replacement.
+ * mediasoup workers, one per core. Hands out the least-loaded live worker for each new router and
+ * respawns a worker that dies; its classrooms move on their own when their routers close.
  */
 export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
   readonly #options: MediaWorkerPoolOptions;
-  /** Live workers; a dead one leaves at once and its replacement joins when it is up. */
+  /**
+   * Live workers. A worker leaves the moment it starts dying: mediasoup closes its routers (each
+   * emits `workerclose`, and their classrooms ask for new ones) before the worker emits `died`.
+   */
   readonly #workers = new Set<ms.Worker>();
+  /** Router counts of the workers this pool runs, live or dying and not yet replaced. */
   readonly #routers = new Map<ms.Worker, number>();
   readonly #mediasoup: typeof Mediasoup;
   #closed = false;
@@ -70,43 +77,30 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
 
   /** The live workers. */
   get workers(): ms.Worker[] {
-    return [...this.#workers];
+    return [...this.#workers].filter((w) => !w.closed);
   }
 
-  /** Creates a router on the least-loaded worker. */
+  /**
+   * Creates a router on the least-loaded live worker; with none live (every worker died at once),
+   * waits up to 10 s for a replacement.
+   */
   async createRouter(mediaCodecs: ms.RtpCodecCapability[]): Promise<ms.Router> {
-    if (this.#closed) throw new InvalidStateError('the media worker pool is closed');
-    if (this.#workers.size === 0) {
-      // Every worker died at once: wait for the first replacement.
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          this.off('workerReplaced', onReplaced);
-          reject(new InvalidStateError('no media worker came back within 10 s'));
-        }, 10_000);
-        const onReplaced = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        this.once('workerReplaced', onReplaced);
-      });
+    for (let attempt = 0; ; attempt++) {
+      const worker = await this.#liveWorker();
+      try {
+        return await this.#createRouterOn(worker, mediaCodecs);
+      } catch (err) {
+        // The worker died while it made the router: try another, a bounded number of times.
+        if (!worker.closed || attempt >= this.#options.count) throw err;
+        this.#workers.delete(worker);
+      }
     }
-    const worker = [...this.#workers].sort(
-      (a, b) => (this.#routers.get(a) ?? 0) - (this.#routers.get(b) ?? 0),
-    )[0];
-    if (!worker) throw new InvalidStateError('no media worker is running');
-    const router = await worker.createRouter({ mediaCodecs, appData: { workerPid: worker.pid } });
-    this.#routers.set(worker, (this.#routers.get(worker) ?? 0) + 1);
-    router.observer.once('close', () => {
-      const n = this.#routers.get(worker);
-      if (n !== undefined) this.#routers.set(worker, Math.max(0, n - 1));
-    });
-    return router;
   }
 
   /** CPU and router counts per worker. */
   async usage(): Promise<WorkerUsage[]> {
     return Promise.all(
-      [...this.#workers].map(async (w) => {
+      this.workers.map(async (w) => {
         const ru = await w.getResourceUsage().catch(() => undefined);
         return {
           pid: w.pid,
@@ -121,10 +115,74 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const w of this.#workers) w.close();
+    for (const w of this.#routers.keys()) w.close();
     this.#workers.clear();
     this.#routers.clear();
     this.safeEmit('closed');
+  }
+
+  async #liveWorker(): Promise<ms.Worker> {
+    if (this.#closed) throw new InvalidStateError('the media worker pool is closed');
+    for (const w of this.#workers) if (w.closed) this.#workers.delete(w);
+    if (this.#workers.size === 0) await this.#replacement();
+    let best: ms.Worker | undefined;
+    for (const w of this.#workers) {
+      if (w.closed) continue;
+      if (!best || (this.#routers.get(w) ?? 0) < (this.#routers.get(best) ?? 0)) best = w;
+    }
+    if (!best) throw new InvalidStateError('no media worker is running');
+    return best;
+  }
+
+  /** Resolves when a dead worker's replacement is up; rejects after 10 s or when the pool closes. */
+  #replacement(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        this.off('workerReplaced', onReplaced);
+        this.off('closed', onClosed);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onReplaced = () => done();
+      const onClosed = () => done(new InvalidStateError('the media worker pool is closed'));
+      const timer = setTimeout(
+        () => done(new InvalidStateError('no media worker came back within 10 s')),
+        REPLACEMENT_WAIT_MS,
+      );
+      this.once('workerReplaced', onReplaced);
+      this.once('closed', onClosed);
+    });
+  }
+
+  async #createRouterOn(
+    worker: ms.Worker,
+    mediaCodecs: ms.RtpCodecCapability[],
+  ): Promise<ms.Router> {
+    // Counted from the request on, so that classrooms moving together spread over the workers.
+    this.#count(worker, +1);
+    let router: ms.Router;
+    try {
+      router = await worker.createRouter({ mediaCodecs, appData: { workerPid: worker.pid } });
+    } catch (err) {
+      this.#count(worker, -1);
+      throw err;
+    }
+    if (worker.closed) {
+      // It died between answering and now: mediasoup would never close this router.
+      router.close();
+      this.#count(worker, -1);
+      throw new InvalidStateError('the media worker died while creating the router');
+    }
+    // Registered before the classroom's own listener: the worker is out before anyone asks again.
+    router.once('workerclose', () => this.#workers.delete(worker));
+    router.observer.once('close', () => this.#count(worker, -1));
+    return router;
+  }
+
+  #count(worker: ms.Worker, delta: number): void {
+    const n = this.#routers.get(worker);
+    if (n !== undefined) this.#routers.set(worker, Math.max(0, n + delta));
   }
 
   async #spawn(): Promise<ms.Worker> {
@@ -147,12 +205,13 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
   }
 
   async #replace(dead: ms.Worker): Promise<void> {
-    this.#routers.delete(dead);
-    if (!this.#workers.delete(dead) || this.#closed) return;
+    this.#workers.delete(dead);
+    if (!this.#routers.delete(dead) || this.#closed) return;
     for (let attempt = 0; !this.#closed; attempt++) {
       try {
         const replacement = await this.#spawn();
         if (this.#closed) {
+          this.#routers.delete(replacement);
           replacement.close();
           return;
         }

@@ -12,6 +12,11 @@ export class TokenBucket {
     this.#last = now;
   }
 
+  /** Whether the bucket has refilled to its burst (nothing of its past use is remembered). */
+  full(now = performance.now()): boolean {
+    return this.#tokens + (now - this.#last) * this.#perMs >= this.#burst;
+  }
+
   /** Takes one token; false when the bucket is empty. */
   take(now = performance.now()): boolean {
     this.#tokens = Math.min(this.#burst, this.#tokens + (now - this.#last) * this.#perMs);

@@ -46,6 +46,7 @@ describe('the cosmo command', () => {
       room: 'chem',
       role: 'student',
       grants: { speak: true },
+      issuedAt: expect.any(Number),
     });
   });
 

@@ -10,6 +10,15 @@ describe('configuration', () => {
     expect(c).toMatchObject({ port: 7880, transport: 'uws', workers: 0, resumeGraceMs: 15_000 });
   });
 
+  it('closes idle sockets after 10 s and limits each address generously by default', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.joinTimeoutMs).toBe(10_000);
+    // A school's 300+ students may share one NAT address.
+    expect(c.addressLimits).toEqual({ sockets: 1000, httpPerSecond: 50, httpBurst: 500 });
+    expect(c.trustProxy).toBe(false);
+    expect(loadConfig({ env: { COSMO_TRUST_PROXY: 'true' } }).trustProxy).toBe(true);
+  });
+
   it('reads a file, then the environment, then overrides', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cosmo-config-')), 'cosmo.json');
     writeFileSync(file, JSON.stringify({ port: 9000, announcedIp: '203.0.113.7', workers: 3 }));

@@ -46,6 +46,44 @@ export const ConfigSchema = z
         burst: z.number().int().positive().default(100),
       })
       .default({}),
+    /**
+     * Limits per person (token identity), held across every socket of theirs: reconnecting in a
+     * loop does not refill them.
+     */
+    identityLimits: z
+      .object({
+        requestsPerSecond: z.number().positive().default(50),
+        requestBurst: z.number().int().positive().default(100),
+        chatPerSecond: z.number().positive().default(5),
+        chatBurst: z.number().int().positive().default(30),
+        joinsPerMinute: z.number().positive().default(30),
+        joinBurst: z.number().int().positive().default(10),
+      })
+      .default({}),
+    /**
+     * A socket that has not joined or resumed this long after opening, or after its participant
+     * left, is closed (TIMEOUT, then close code 1008), in milliseconds.
+     */
+    joinTimeoutMs: z.number().int().min(100).default(10_000),
+    /**
+     * Limits per client address. A school's 300+ students often share one NAT address, hence the
+     * generous defaults. `sockets`: open WebSockets (0: no limit; one more is refused with 429);
+     * `httpPerSecond` and `httpBurst`: a token bucket charged for each HTTP request without a
+     * credential (no Authorization header, no `token` parameter) and each answered 401.
+     */
+    addressLimits: z
+      .object({
+        sockets: z.number().int().min(0).default(1000),
+        httpPerSecond: z.number().positive().default(50),
+        httpBurst: z.number().int().positive().default(500),
+      })
+      .default({}),
+    /**
+     * The server sits behind a reverse proxy (nginx): a client's address is the last
+     * `X-Forwarded-For` entry. Never set it on a server clients reach directly (they could pick
+     * any address).
+     */
+    trustProxy: z.boolean().default(false),
     /** Bad frames or rate-limit hits tolerated per connection before it is closed. */
     maxViolations: z.number().int().positive().default(20),
     /** Bytes queued on a socket above which non-critical events are dropped. */
@@ -112,6 +150,7 @@ const envMap: Record<string, { key: keyof ConfigInput; type: 'string' | 'number'
   COSMO_LOG_LEVEL: { key: 'logLevel', type: 'string' },
   COSMO_STATIC_DIR: { key: 'staticDir', type: 'string' },
   COSMO_WHISPER_MODEL: { key: 'captionWhisperModel', type: 'string' },
+  COSMO_TRUST_PROXY: { key: 'trustProxy', type: 'json' },
 };
 
 /**

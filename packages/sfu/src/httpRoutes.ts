@@ -2,13 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
+import { ErrorCode, parseJsonWellFormed } from '@cosmo/core';
+import type { AddressLimits } from './AddressLimits.js';
 import type { CosmoServer } from './CosmoServer.js';
 import { createAdminRoutes } from './school/adminRoutes.js';
 import { createHandoutRoutes } from './school/handoutRoutes.js';
 import {
   textAnswer,
   type HttpAnswer,
+  type HttpDecision,
   type HttpRequest,
+  type HttpRequestHead,
   jsonAnswer as json,
 } from './transports/SignallingTransport.js';
 
@@ -43,23 +47,33 @@ interface DemoClass {
 
 /** Demo classes expire after a school day. */
 const DEMO_CLASS_TTL_MS = 12 * 3600 * 1000;
+/** The demo API's JSON bodies are a name and a title. */
+const MAX_DEMO_BODY_BYTES = 16 * 1024;
+
+/** A route that reads no body. */
+const bodiless = (handle: (req: HttpRequest) => Promise<HttpAnswer>): HttpDecision => ({
+  body: { maxBytes: 0 },
+  handle,
+});
 
 /**
  * The server's HTTP side: health and metrics; when `demo` is on, the demo API that creates a
- * class and mints its tokens; and the demo app's static files when `staticDir` is set.
+ * class and mints its tokens; the admin and handout APIs; and the demo app's static files when
+ * `staticDir` is set. Requests without a credential, and those answered 401, draw from their
+ * address's allowance in `limits`; an address that has spent it gets 429.
  */
 export function createHttpRoutes(
   server: CosmoServer,
-): (req: HttpRequest) => Promise<HttpAnswer | undefined> {
+  limits: AddressLimits,
+): (head: HttpRequestHead) => Promise<HttpDecision> {
   const demoClasses = new Map<string, DemoClass>();
   const admin = createAdminRoutes(server);
   const handouts = createHandoutRoutes(server);
 
-  async function demo(req: HttpRequest): Promise<HttpAnswer | undefined> {
-    if (!server.config.demo) return textAnswer(404, 'the demo API is off (start with --demo)');
+  async function demo(req: HttpRequest): Promise<HttpAnswer> {
     let body: unknown;
     try {
-      body = req.body.byteLength ? JSON.parse(new TextDecoder().decode(req.body)) : {};
+      body = req.body.byteLength ? parseJsonWellFormed(new TextDecoder().decode(req.body)) : {};
     } catch {
       return json(400, { code: 'INVALID_ARGUMENT', message: 'the body must be JSON' });
     }
@@ -94,6 +108,12 @@ export function createHttpRoutes(
     if (demoClass && !match![2] && req.method === 'GET')
       return json(200, { room: demoClass.room, title: demoClass.title });
     if (demoClass && match![2] && req.method === 'POST') {
+      // A student link does not mint its way into a class its teacher ended.
+      if (server.isEnded(demoClass.room))
+        return json(409, {
+          code: ErrorCode.CLASS_ENDED,
+          message: 'this class has ended; ask your teacher to start it again',
+        });
       const parsed = JoinClass.safeParse(body);
       if (!parsed.success)
         return json(400, { code: 'INVALID_ARGUMENT', message: parsed.error.issues[0]!.message });
@@ -144,28 +164,73 @@ export function createHttpRoutes(
     };
   }
 
-  return async (req) => {
-    if (req.method === 'GET' && req.path === '/healthz') {
-      return json(200, {
-        status: 'ok',
-        rooms: server.classrooms.size,
-        participants: [...server.classrooms.values()].reduce((n, c) => n + c.participants.size, 0),
-        workers: server.pool.workers.length,
+  async function route(head: HttpRequestHead): Promise<HttpDecision> {
+    const { method, path } = head;
+    if (method === 'GET' && path === '/healthz') {
+      return bodiless(async () =>
+        json(200, {
+          status: 'ok',
+          rooms: server.classrooms.size,
+          participants: [...server.classrooms.values()].reduce(
+            (n, c) => n + c.participants.size,
+            0,
+          ),
+          workers: server.pool.workers.length,
+        }),
+      );
+    }
+    if (method === 'GET' && path === '/metrics') {
+      return bodiless(async () => {
+        for (const u of await server.pool.usage())
+          server.metrics.workerCpu.set({ pid: String(u.pid) }, u.cpuSeconds);
+        return {
+          status: 200,
+          contentType: server.metrics.registry.contentType,
+          body: await server.metrics.registry.metrics(),
+        };
       });
     }
-    if (req.method === 'GET' && req.path === '/metrics') {
-      for (const u of await server.pool.usage())
-        server.metrics.workerCpu.set({ pid: String(u.pid) }, u.cpuSeconds);
+    if (path.startsWith('/api/demo/')) {
+      if (!server.config.demo)
+        return { answer: textAnswer(404, 'the demo API is off (start with --demo)') };
+      return { body: { maxBytes: method === 'POST' ? MAX_DEMO_BODY_BYTES : 0 }, handle: demo };
+    }
+    if (path.startsWith('/api/admin/')) return admin(head);
+    if (path.startsWith('/api/handouts')) return handouts(head);
+    if (method === 'GET')
+      return bodiless(async (req) => (await serveStatic(req.path)) ?? textAnswer(404, 'not found'));
+    return { answer: textAnswer(404, 'not found') };
+  }
+
+  return async (head) => {
+    const address = head.remoteAddress;
+    const credential = head.headers['authorization'] !== undefined || head.query.has('token');
+    // The demo app's own files are exempt: 300 students behind one NAT address open the page at
+    // the start of class, and a file read costs less than the bucket would save.
+    const staticFile =
+      head.method === 'GET' &&
+      server.config.staticDir !== undefined &&
+      !head.path.startsWith('/api/') &&
+      head.path !== '/healthz' &&
+      head.path !== '/metrics';
+    if (!credential && !staticFile && !limits.takeHttp(address)) {
       return {
-        status: 200,
-        contentType: server.metrics.registry.contentType,
-        body: await server.metrics.registry.metrics(),
+        answer: {
+          ...json(429, {
+            code: ErrorCode.RATE_LIMITED,
+            message: 'too many requests from your address; try again in a few seconds',
+          }),
+          headers: { 'retry-after': '1' },
+        },
       };
     }
-    if (req.path.startsWith('/api/demo/')) return demo(req);
-    if (req.path.startsWith('/api/admin/')) return admin(req);
-    if (req.path.startsWith('/api/handouts')) return handouts(req);
-    if (req.method === 'GET') return serveStatic(req.path);
-    return undefined;
+    // A wrong credential costs what none does: guessing tokens draws from the same allowance.
+    const charge = (answer: HttpAnswer) => {
+      if (credential && answer.status === 401) limits.takeHttp(address);
+      return answer;
+    };
+    const decision = await route(head);
+    if ('answer' in decision) return { answer: charge(decision.answer) };
+    return { body: decision.body, handle: async (req) => charge(await decision.handle(req)) };
   };
 }

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { SignallingClient, type WebSocketConstructor } from '@cosmo/client';
 import {
+  PROTOCOL_VERSION,
   ROLES,
   cosmo,
   mediaKindToProto,
@@ -100,11 +103,31 @@ describe('the role x action table, enforced by the server', () => {
         return r.request('lockRoom', { locked: true });
       case 'endClass':
         return r.request('endClass', {});
+      case 'reopenClass': {
+        // A join that asks to start the class again, from another identity of the same role.
+        const c = await SignallingClient.connect({
+          url: t.url,
+          WebSocket: WebSocket as unknown as WebSocketConstructor,
+        });
+        try {
+          return await c.request('join', {
+            token: await t.token('art', `reopener-${role(actor)}`, role(actor)),
+            protocolVersion: PROTOCOL_VERSION,
+            reopen: true,
+          });
+        } finally {
+          c.close();
+        }
+      }
       case 'manageCaptions':
         return r.request('setLesson', { text: 'a lesson', language: 'en' });
       case 'sendNotification':
         return r.request('sendNotification', { audience: 'class:art', title: 'x', body: 'y' });
     }
+  }
+
+  function role(actor: Peer): Role {
+    return [...actors.entries()].find(([, p]) => p === actor)![0];
   }
 
   function snapshot(): string {
@@ -140,8 +163,8 @@ describe('the role x action table, enforced by the server', () => {
         refused++;
       }
     }
-    // Students: 3 unpublished sources + 8 moderation actions; observers: all but consume.
-    expect(refused).toBe(11 + (ACTIONS.length - 1));
+    // Students: 3 unpublished sources + 9 moderation actions; observers: all but consume.
+    expect(refused).toBe(12 + (ACTIONS.length - 1));
     // The target is untouched: still speaking, hand still up.
     const onServer = t.server.classrooms.get('art')!.participants.get(targetId)!;
     expect(onServer.producers.get(targetProducerId)?.producer.paused).toBe(false);

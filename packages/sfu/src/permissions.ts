@@ -14,6 +14,7 @@ export type Action =
   | 'setPermissions'
   | 'lockRoom'
   | 'endClass'
+  | 'reopenClass'
   | 'sendNotification'
   | 'manageCaptions';
 
@@ -34,6 +35,7 @@ const MODERATOR: Readonly<Record<Action, Rule>> = {
   setPermissions: 'always',
   lockRoom: 'always',
   endClass: 'always',
+  reopenClass: 'always',
   sendNotification: 'always',
   manageCaptions: 'always',
 };
@@ -58,6 +60,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, Readonly<Record<Action, Rule>>>
     setPermissions: 'never',
     lockRoom: 'never',
     endClass: 'never',
+    reopenClass: 'never',
     sendNotification: 'never',
     manageCaptions: 'never',
   },
@@ -74,6 +77,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, Readonly<Record<Action, Rule>>>
     setPermissions: 'never',
     lockRoom: 'never',
     endClass: 'never',
+    reopenClass: 'never',
     sendNotification: 'never',
     manageCaptions: 'never',
   },

@@ -209,7 +209,16 @@ describe.each(['uws', 'ws'] as const)('signalling over %s', (transport) => {
   });
 
   it('forgets events the client acknowledged, and a resume still replays the rest', async () => {
-    await start({ resumeGraceMs: 5000, rateLimit: { perSecond: 200, burst: 200 } });
+    await start({
+      resumeGraceMs: 5000,
+      rateLimit: { perSecond: 200, burst: 200 },
+      identityLimits: {
+        requestsPerSecond: 200,
+        requestBurst: 200,
+        chatPerSecond: 200,
+        chatBurst: 200,
+      },
+    });
     const teacher = await connect(t!.url);
     await teacher.request('join', {
       token: await t!.token('bio', 'mr-li', 'teacher'),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { CosmoError, ErrorCode, isRole, type Role } from '@cosmo/core';
+import { CosmoError, ErrorCode, isRole, wellFormed, type Role } from '@cosmo/core';
 
 /** What a join token grants. */
 export interface JoinClaims {
@@ -15,6 +15,8 @@ export interface JoinClaims {
   role: Role;
   /** Extra rights granted up front, e.g. a student allowed to speak from the start. */
   grants?: { speak?: boolean; video?: boolean; screen?: boolean };
+  /** When the token was signed (ms since the epoch, to the second); set by `verify`. */
+  issuedAt?: number;
 }
 
 const ISSUER = 'cosmo';
@@ -89,7 +91,7 @@ export class TokenService {
   async verify(token: string | null | undefined, room?: string): Promise<JoinClaims> {
     if (!token) throw new CosmoError(ErrorCode.NOT_AUTHORIZED, 'a join token is required');
     const payload = await this.verifyRaw(token, AUDIENCE);
-    const { sub, name, role, grants } = payload;
+    const { sub, name, role, grants, iat } = payload;
     const claimRoom = payload['room'];
     if (typeof sub !== 'string' || typeof claimRoom !== 'string' || !isRole(role)) {
       throw new CosmoError(ErrorCode.NOT_AUTHORIZED, 'the join token lacks identity, room or role');
@@ -99,10 +101,11 @@ export class TokenService {
     }
     return {
       identity: sub,
-      name: typeof name === 'string' && name ? name : sub,
+      name: wellFormed(typeof name === 'string' && name ? name : sub),
       room: claimRoom,
       role,
       ...(grants && typeof grants === 'object' ? { grants: grants as JoinClaims['grants'] } : {}),
+      ...(typeof iat === 'number' ? { issuedAt: iat * 1000 } : {}),
     };
   }
 }

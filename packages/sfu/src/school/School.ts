@@ -11,6 +11,7 @@ import {
 import type {
   AttendanceRepository,
   ChatRepository,
+  EndedClassRepository,
   Handout,
   HandoutRepository,
   TranscriptLine,
@@ -36,6 +37,7 @@ import { formatTranscript, type TranscriptFormat } from './transcript.js';
 import { openSchoolDatabase, type Db } from './SchoolDatabase.js';
 import { SqliteAttendanceRepository } from './sqlite/SqliteAttendanceRepository.js';
 import { SqliteChatRepository } from './sqlite/SqliteChatRepository.js';
+import { SqliteEndedClassRepository } from './sqlite/SqliteEndedClassRepository.js';
 import { SqliteLeaveRepository } from './sqlite/SqliteLeaveRepository.js';
 import { SqliteNoticeRepository } from './sqlite/SqliteNoticeRepository.js';
 import { SqliteRosterRepository } from './sqlite/SqliteRosterRepository.js';
@@ -49,6 +51,7 @@ export interface SchoolRepositories {
   chat: ChatRepository;
   handouts: HandoutRepository;
   transcripts: TranscriptRepository;
+  endedClasses: EndedClassRepository;
 }
 
 /** Tunables of the school features. */
@@ -122,6 +125,7 @@ export class School extends TypedEmitter<SchoolEvents> {
         chat: new SqliteChatRepository(db),
         handouts: new SqliteHandoutRepository(db),
         transcripts: new SqliteTranscriptRepository(db),
+        endedClasses: new SqliteEndedClassRepository(db),
       },
       new ContentStore(join(dataDir, 'handouts')),
       options,
@@ -160,25 +164,48 @@ export class School extends TypedEmitter<SchoolEvents> {
 
   // ---- roster --------------------------------------------------------------------------------
 
-  /** Imports a roster CSV; all or nothing, with every row error reported. */
+  /**
+   * Imports a roster CSV; all or nothing, with every row error reported. With `schoolId` (an
+   * admin of that school importing) every row must be of that school. A class or person id that
+   * another school already owns is refused with its line: ids never move between schools, so one
+   * school's import cannot rename, promote or enrol another school's people.
+   */
   importRosterCsv(
     text: string,
     schoolId?: string,
   ): { ok: true; people: number; classes: number } | { ok: false; errors: RowError[] } {
     const parsed = parseRosterCsv(text);
     if (!parsed.ok) return parsed;
-    if (schoolId) {
-      const foreign = parsed.entries.findIndex((e) => e.schoolId !== schoolId);
-      if (foreign !== -1) {
-        return {
-          ok: false,
-          errors: [
-            { line: foreign + 2, column: 'school_id', message: `school_id must be ${schoolId}` },
-          ],
-        };
+    const roster = this.repos.roster;
+    const errors: RowError[] = [];
+    for (const e of parsed.entries) {
+      if (schoolId && e.schoolId !== schoolId) {
+        errors.push({
+          line: e.line,
+          column: 'school_id',
+          message: `school_id must be ${schoolId}`,
+        });
+        continue;
+      }
+      const cls = roster.schoolClass(e.classId);
+      if (cls && cls.schoolId !== e.schoolId) {
+        errors.push({
+          line: e.line,
+          column: 'class_id',
+          message: `class ${e.classId} belongs to another school; choose another id`,
+        });
+      }
+      const person = roster.person(e.personId);
+      if (person && person.schoolId !== e.schoolId) {
+        errors.push({
+          line: e.line,
+          column: 'person_id',
+          message: `person ${e.personId} belongs to another school; choose another id`,
+        });
       }
     }
-    return { ok: true, ...this.repos.roster.importEntries(parsed.entries) };
+    if (errors.length > 0) return { ok: false, errors };
+    return { ok: true, ...roster.importEntries(parsed.entries) };
   }
 
   /** A person on the roster, or NOT_FOUND. */
@@ -522,11 +549,11 @@ export class School extends TypedEmitter<SchoolEvents> {
     return handout;
   }
 
-  /** Opens a handout for a member of its class (counting the download), or refuses. */
-  async openHandout(
-    handoutId: string,
-    personId: string,
-  ): Promise<{ handout: Handout; bytes: Buffer }> {
+  /**
+   * A handout, for a member of its class or an admin of its school; NOT_FOUND for anyone else
+   * (another school's people learn nothing, not even that it exists).
+   */
+  handoutFor(handoutId: string, personId: string): Handout {
     const handout = this.repos.handouts.get(handoutId);
     const person = this.repos.roster.person(personId);
     const cls = handout && this.repos.roster.schoolClass(handout.classId);
@@ -534,6 +561,15 @@ export class School extends TypedEmitter<SchoolEvents> {
       throw new NotFoundError('no such handout');
     if (person.role !== 'admin' && !this.repos.roster.isMember(cls.id, personId))
       throw new NotFoundError('no such handout');
+    return handout;
+  }
+
+  /** Opens a handout for a member of its class (counting the download), or refuses. */
+  async openHandout(
+    handoutId: string,
+    personId: string,
+  ): Promise<{ handout: Handout; bytes: Buffer }> {
+    const handout = this.handoutFor(handoutId, personId);
     const bytes = await this.#content.get(handout.sha256);
     this.repos.handouts.countDownload(handout.id, personId, this.options.now());
     return { handout, bytes };
@@ -564,6 +600,22 @@ export class School extends TypedEmitter<SchoolEvents> {
     clearInterval(this.#reminderTimer);
     this.#db?.close();
     this.removeAllListeners();
+  }
+
+  /**
+   * Refuses (NOT_AUTHORIZED) a person of one school joining a class of another school: a join
+   * token names both, and only the roster knows whose they are. Identities the roster does not
+   * know (tokens the operator mints for guests) are not the roster's to refuse.
+   */
+  assertMayJoin(classId: string, personId: string): void {
+    const cls = this.repos.roster.schoolClass(classId);
+    const person = this.repos.roster.person(personId);
+    if (cls && person && cls.schoolId !== person.schoolId) {
+      throw new CosmoError(
+        ErrorCode.NOT_AUTHORIZED,
+        'this token is for a class of another school than its person',
+      );
+    }
   }
 
   /** Refuses unless `personId` teaches `classId` (or administers its school). */

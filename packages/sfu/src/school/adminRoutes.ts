@@ -1,11 +1,21 @@
 import { z } from 'zod';
-import { CosmoError, ErrorCode, NotFoundError, isRole, toCosmoError } from '@cosmo/core';
+import {
+  CosmoError,
+  ErrorCode,
+  NotFoundError,
+  PermissionError,
+  isRole,
+  parseJsonWellFormed,
+  toCosmoError,
+} from '@cosmo/core';
 import type { CosmoServer } from '../CosmoServer.js';
 import { verifyAdminToken, type AdminClaims } from '../tokens.js';
 import {
   errorAnswer,
   type HttpAnswer,
+  type HttpDecision,
   type HttpRequest,
+  type HttpRequestHead,
   jsonAnswer as json,
 } from '../transports/SignallingTransport.js';
 import type { School } from './School.js';
@@ -55,7 +65,7 @@ const TokenRequest = z.object({
 function parseBody<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, req: HttpRequest): T {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder().decode(req.body) || '{}');
+    value = parseJsonWellFormed(new TextDecoder().decode(req.body) || '{}');
   } catch {
     throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'the body must be JSON');
   }
@@ -73,31 +83,34 @@ function parseBody<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, req: HttpRequ
 /**
  * The admin HTTP API, for the school's own systems: roster import, lectures, attendance export,
  * leave decisions, notices and their receipts, join tokens for roster members. Every call carries
- * `Authorization: Bearer <admin token>` (`cosmo token --admin`) scoped to one school.
+ * `Authorization: Bearer <admin token>` (`cosmo token --admin`) scoped to one school; the token is
+ * checked before any of the body is read.
  */
-export function createAdminRoutes(server: CosmoServer): (req: HttpRequest) => Promise<HttpAnswer> {
-  return async (req) => {
+export function createAdminRoutes(
+  server: CosmoServer,
+): (head: HttpRequestHead) => Promise<HttpDecision> {
+  const failed = (err: unknown, path: string): HttpAnswer => {
+    if (toCosmoError(err).code === ErrorCode.INTERNAL) {
+      server.logger.error({ err, path }, 'admin API failed');
+    }
+    return errorAnswer(err);
+  };
+  return async (head) => {
     try {
       const school = server.school;
       if (!school)
         throw new CosmoError(ErrorCode.UNAVAILABLE, 'the school features are off on this server');
-      if (req.body.byteLength > MAX_ADMIN_BODY_BYTES) {
-        return json(413, {
-          code: ErrorCode.INVALID_ARGUMENT,
-          message: `the body is larger than ${MAX_ADMIN_BODY_BYTES / 1024 / 1024} MB`,
-        });
-      }
-      const header = req.headers['authorization'] ?? '';
+      const header = head.headers['authorization'] ?? '';
       const admin = await verifyAdminToken(
         server.tokens,
         header.startsWith('Bearer ') ? header.slice(7) : undefined,
       );
-      return await route(server, school, admin, req);
+      return {
+        body: { maxBytes: head.method === 'GET' ? 0 : MAX_ADMIN_BODY_BYTES },
+        handle: (req) => route(server, school, admin, req).catch((err) => failed(err, req.path)),
+      };
     } catch (err) {
-      if (toCosmoError(err).code === ErrorCode.INTERNAL) {
-        server.logger.error({ err, path: req.path }, 'admin API failed');
-      }
-      return errorAnswer(err);
+      return { answer: failed(err, head.path) };
     }
   };
 }
@@ -187,9 +200,16 @@ async function route(
   }
   if (method === 'POST' && path === '/api/admin/tokens') {
     const { personId, room, ttlSeconds } = parseBody(TokenRequest, req);
+    // Only for this school's classes (a class, or a lecture of one) and this school's people.
     const person = school.repos.roster.person(personId);
     if (!person || person.schoolId !== s)
       throw new NotFoundError(`no person ${personId} in this school`);
+    const classId = server.classOfRoom(room);
+    const cls = classId ? school.repos.roster.schoolClass(classId) : undefined;
+    if (!cls || cls.schoolId !== s)
+      throw new NotFoundError(`no class or lecture ${room} in this school`);
+    if (person.role !== 'admin' && !school.repos.roster.isMember(cls.id, person.id))
+      throw new PermissionError(`${person.name} is not in ${cls.name}`);
     const role = isRole(person.role) ? person.role : 'observer';
     const token = await server.tokens.mint(
       { identity: person.id, name: person.name, room, role },

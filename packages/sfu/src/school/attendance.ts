@@ -93,7 +93,7 @@ export function attendanceReport(input: {
   });
 }
 
-/** The report as CSV: name, class, lecture, status, first join, last leave, minutes. */
+/** The report as CSV (formula-safe): name, class, lecture, status, first join, last leave, minutes. */
 export function attendanceCsv(rows: AttendanceRow[]): string {
   const iso = (t: number | null) => (t === null ? '' : new Date(t).toISOString());
   return stringify(
@@ -109,6 +109,9 @@ export function attendanceCsv(rows: AttendanceRow[]): string {
     {
       header: true,
       columns: ['name', 'class', 'lecture', 'status', 'first_join', 'last_leave', 'minutes'],
+      // Names come from the roster: a cell starting with = + - @ would run as a formula when a
+      // teacher opens the file in a spreadsheet; csv-stringify prefixes it with an apostrophe.
+      escape_formulas: true,
     },
   );
 }

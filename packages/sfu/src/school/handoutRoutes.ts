@@ -1,11 +1,21 @@
+import { readFile } from 'node:fs/promises';
 import { CosmoError, ErrorCode } from '@cosmo/core';
 import type { CosmoServer } from '../CosmoServer.js';
 import { verifyAdminToken } from '../tokens.js';
 import {
   errorAnswer,
   type HttpAnswer,
+  type HttpDecision,
   type HttpRequest,
+  type HttpRequestHead,
 } from '../transports/SignallingTransport.js';
+import type { School } from './School.js';
+
+/**
+ * The largest upload read at all: a handout may be 20 MB (the school then says so, with 400);
+ * past this the upload is refused with 413 while it streams, or before it starts.
+ */
+export const MAX_UPLOAD_BYTES = 24 * 1024 * 1024;
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -13,10 +23,11 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
  * Handouts over HTTP: a teacher uploads (`POST /api/handouts?class=ID&filename=NAME`, the file as
  * the body, a teacher's join token or an admin token as Bearer); class members open one
  * (`GET /api/handouts/ID?token=JOIN_TOKEN`, counted per person) or its print view (`…/print`).
+ * An upload's token is checked before its body is read; the body is streamed to a temporary file.
  */
 export function createHandoutRoutes(
   server: CosmoServer,
-): (req: HttpRequest) => Promise<HttpAnswer> {
+): (head: HttpRequestHead) => Promise<HttpDecision> {
   /** The person behind a join token or an admin token. */
   async function who(token: string | undefined): Promise<string> {
     if (!token) throw new CosmoError(ErrorCode.NOT_AUTHORIZED, 'a token is required');
@@ -27,61 +38,75 @@ export function createHandoutRoutes(
     }
   }
 
-  return async (req) => {
+  async function upload(school: School, uploader: string, req: HttpRequest): Promise<HttpAnswer> {
+    // Only an upload with a valid token gets this far, and it is at most MAX_UPLOAD_BYTES.
+    const bytes = await readFile(req.bodyFile!);
+    const handout = await school.addHandout(
+      uploader,
+      req.query.get('class') ?? '',
+      req.query.get('filename') ?? '',
+      bytes,
+    );
+    return {
+      status: 201,
+      contentType: 'application/json',
+      body: JSON.stringify(handout) + '\n',
+    };
+  }
+
+  async function open(school: School, req: HttpRequest): Promise<HttpAnswer> {
+    const bearer = req.headers['authorization']?.replace(/^Bearer /, '');
+    const m = /^\/api\/handouts\/([^/]+)(\/print)?$/.exec(req.path)!;
+    const person = await who(req.query.get('token') ?? bearer);
+    const id = decodeURIComponent(m[1]!);
+    if (m[2]) {
+      // A page that fits the handout to paper and opens the print dialog.
+      const handout = school.handoutFor(id, person);
+      const src = `/api/handouts/${encodeURIComponent(id)}?token=${encodeURIComponent(req.query.get('token') ?? '')}`;
+      const content =
+        handout.mime === 'application/pdf'
+          ? `<embed src="${escape(src)}" type="application/pdf" style="width:100%;height:100vh">`
+          : `<img src="${escape(src)}" alt="${escape(handout.filename)}" onload="print()">`;
+      const html = `<!doctype html><meta charset="utf-8"><title>${escape(handout.filename)}</title>
+<style>@page{size:A4;margin:12mm}body{margin:0}img{display:block;max-width:100%;max-height:100vh;margin:auto}</style>${content}`;
+      return { status: 200, contentType: 'text/html; charset=utf-8', body: html };
+    }
+    const { handout, bytes } = await school.openHandout(id, person);
+    return {
+      status: 200,
+      contentType: handout.mime,
+      body: bytes,
+      headers: {
+        'content-disposition': `inline; filename*=UTF-8''${encodeURIComponent(handout.filename)}`,
+        'cache-control': 'private, no-store',
+        'x-content-type-options': 'nosniff',
+      },
+    };
+  }
+
+  return async (head) => {
     try {
       const school = server.school;
       if (!school)
         throw new CosmoError(ErrorCode.UNAVAILABLE, 'the school features are off on this server');
-      const bearer = req.headers['authorization']?.replace(/^Bearer /, '');
-      if (req.method === 'POST' && req.path === '/api/handouts') {
-        const uploader = await who(bearer);
-        const handout = await school.addHandout(
-          uploader,
-          req.query.get('class') ?? '',
-          req.query.get('filename') ?? '',
-          req.body,
-        );
+      if (head.method === 'POST' && head.path === '/api/handouts') {
+        const uploader = await who(head.headers['authorization']?.replace(/^Bearer /, ''));
+        // Someone who may not hand out to this class is refused before the upload, too.
+        school.assertModerates(uploader, head.query.get('class') ?? '');
         return {
-          status: 201,
-          contentType: 'application/json',
-          body: JSON.stringify(handout) + '\n',
+          body: { maxBytes: MAX_UPLOAD_BYTES, toFile: true },
+          handle: (req) => upload(school, uploader, req).catch(errorAnswer),
         };
       }
-      const m = /^\/api\/handouts\/([^/]+)(\/print)?$/.exec(req.path);
-      if (req.method === 'GET' && m) {
-        const person = await who(req.query.get('token') ?? bearer);
-        const id = decodeURIComponent(m[1]!);
-        if (m[2]) {
-          // A page that fits the handout to paper and opens the print dialog.
-          const handout = school.repos.handouts.get(id);
-          if (!handout) throw new CosmoError(ErrorCode.NOT_FOUND, 'no such handout');
-          const src = `/api/handouts/${encodeURIComponent(id)}?token=${encodeURIComponent(req.query.get('token') ?? '')}`;
-          const content =
-            handout.mime === 'application/pdf'
-              ? `<embed src="${escape(src)}" type="application/pdf" style="width:100%;height:100vh">`
-              : `<img src="${escape(src)}" alt="${escape(handout.filename)}" onload="print()">`;
-          const html = `<!doctype html><meta charset="utf-8"><title>${escape(handout.filename)}</title>
-<style>@page{size:A4;margin:12mm}body{margin:0}img{display:block;max-width:100%;max-height:100vh;margin:auto}</style>${content}`;
-          return { status: 200, contentType: 'text/html; charset=utf-8', body: html };
-        }
-        const { handout, bytes } = await school.openHandout(id, person);
-        return {
-          status: 200,
-          contentType: handout.mime,
-          body: bytes,
-          headers: {
-            'content-disposition': `inline; filename*=UTF-8''${encodeURIComponent(handout.filename)}`,
-            'cache-control': 'private, no-store',
-            'x-content-type-options': 'nosniff',
-          },
-        };
+      if (head.method === 'GET' && /^\/api\/handouts\/([^/]+)(\/print)?$/.test(head.path)) {
+        return { body: { maxBytes: 0 }, handle: (req) => open(school, req).catch(errorAnswer) };
       }
       throw new CosmoError(
         ErrorCode.NOT_FOUND,
-        `${req.method} ${req.path} is not part of the handout API`,
+        `${head.method} ${head.path} is not part of the handout API`,
       );
     } catch (err) {
-      return errorAnswer(err);
+      return { answer: errorAnswer(err) };
     }
   };
 }

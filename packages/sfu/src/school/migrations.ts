@@ -150,4 +150,14 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         read_count = (SELECT COUNT(read_at) FROM notice_recipients r WHERE r.notice_id = notices.id);
     `,
   },
+  {
+    version: 5,
+    name: 'ended classes',
+    sql: `
+      CREATE TABLE ended_classes (
+        room TEXT PRIMARY KEY,
+        ended_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -228,3 +228,14 @@ export interface TranscriptRepository {
   append(line: TranscriptLine): void;
   lines(room: string, language: string): TranscriptLine[];
 }
+
+/**
+ * Classes their teacher ended: their earlier join tokens stay refused until a moderator starts
+ * the class again. Kept with the school's records so that a restart does not reopen them.
+ */
+export interface EndedClassRepository {
+  /** When `room` was ended (ms), or undefined when it is open. */
+  endedAt(room: string): number | undefined;
+  markEnded(room: string, at: number): void;
+  reopen(room: string): void;
+}

@@ -20,8 +20,13 @@ export interface RowError {
   message: string;
 }
 
+/** A valid row of a roster CSV, with the line it came from. */
+export interface RosterRow extends RosterEntry {
+  line: number;
+}
+
 /** The outcome of reading a roster CSV: entries when every row is valid, otherwise every error. */
-export type RosterParse = { ok: true; entries: RosterEntry[] } | { ok: false; errors: RowError[] };
+export type RosterParse = { ok: true; entries: RosterRow[] } | { ok: false; errors: RowError[] };
 
 const id = z
   .string()
@@ -92,9 +97,12 @@ export function parseRosterCsv(text: string): RosterParse {
     };
   }
   const errors: RowError[] = [];
-  const entries: RosterEntry[] = [];
+  const entries: RosterRow[] = [];
   const seen = new Map<string, number>();
   const roleOf = new Map<string, string>();
+  // Class and person ids are the school's own: one file cannot give the same id to two schools.
+  const schoolOfClass = new Map<string, string>();
+  const schoolOfPerson = new Map<string, string>();
   records.forEach((record, i) => {
     const line = i + 2;
     const parsed = Row.safeParse(record);
@@ -130,7 +138,24 @@ export function parseRosterCsv(text: string): RosterParse {
       return;
     }
     roleOf.set(r.person_id, r.role);
+    for (const [column, id, owners] of [
+      ['class_id', r.class_id, schoolOfClass],
+      ['person_id', r.person_id, schoolOfPerson],
+    ] as const) {
+      const owner = owners.get(id);
+      if (owner !== undefined && owner !== r.school_id) {
+        errors.push({
+          line,
+          column,
+          message: `${id} belongs to school ${owner} on an earlier line`,
+        });
+        return;
+      }
+    }
+    schoolOfClass.set(r.class_id, r.school_id);
+    schoolOfPerson.set(r.person_id, r.school_id);
     entries.push({
+      line,
       schoolId: r.school_id,
       schoolName: r.school_name,
       classId: r.class_id,

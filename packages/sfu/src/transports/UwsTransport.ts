@@ -1,10 +1,14 @@
+import { STATUS_CODES } from 'node:http';
 import type uWSModule from 'uWebSockets.js';
 import { CosmoError, ErrorCode } from '@cosmo/core';
 import type { SignallingSocket, WireFormat } from '../Connection.js';
+import { clientAddress } from './clientAddress.js';
+import { HttpExchange } from './HttpExchange.js';
+import { prepareUploadDir } from './RequestBody.js';
 import {
-  MAX_HTTP_BODY_BYTES,
   negotiateSubprotocol,
-  textAnswer,
+  type HttpAnswer,
+  type HttpRequestHead,
   type ListenOptions,
   type SignallingHandlers,
   type SignallingTransport,
@@ -17,11 +21,41 @@ interface SocketData<S> {
   closed: boolean;
 }
 
-const STATUS: Record<number, string> = {
-  200: '200 OK',
-  404: '404 Not Found',
-  500: '500 Internal Server Error',
-};
+/** The head of a uWS request; must run inside the handler (the request dies when it returns). */
+function headOf(
+  res: uWSModule.HttpResponse,
+  req: uWSModule.HttpRequest,
+  trustProxy: boolean,
+): HttpRequestHead {
+  const headers: Record<string, string> = {};
+  req.forEach((key, value) => (headers[key] = value));
+  return {
+    method: req.getMethod().toUpperCase(),
+    path: req.getUrl(),
+    query: new URLSearchParams(req.getQuery() ?? ''),
+    headers,
+    remoteAddress: clientAddress(
+      Buffer.from(res.getRemoteAddressAsText()).toString(),
+      headers['x-forwarded-for'],
+      trustProxy,
+    ),
+  };
+}
+
+/** Writes an answer's status and headers. */
+function writeHead(res: uWSModule.HttpResponse, answer: HttpAnswer): void {
+  res.writeStatus(`${answer.status} ${STATUS_CODES[answer.status] ?? 'Status'}`);
+  res.writeHeader('content-type', answer.contentType);
+  for (const [k, v] of Object.entries(answer.headers ?? {})) res.writeHeader(k, v);
+}
+
+/** Writes a whole answer and ends the response (or the connection, with `close`). */
+function send(res: uWSModule.HttpResponse, answer: HttpAnswer, close = false): void {
+  res.cork(() => {
+    writeHead(res, answer);
+    res.end(answer.body, close);
+  });
+}
 
 /** Signalling over uWebSockets.js: the fast path. */
 export class UwsTransport implements SignallingTransport {
@@ -52,10 +86,15 @@ export class UwsTransport implements SignallingTransport {
       idleTimeout: 60,
       sendPingsAutomatically: true,
       upgrade: (res, req, context) => {
+        const head = headOf(res, req, options.trustProxy);
+        const refusal = handlers.upgrade(head);
+        if (refusal) {
+          send(res, refusal, true);
+          return;
+        }
         const { format, protocol } = negotiateSubprotocol(req.getHeader('sec-websocket-protocol'));
-        const remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
         res.upgrade<SocketData<S>>(
-          { format, remoteAddress, closed: false },
+          { format, remoteAddress: head.remoteAddress, closed: false },
           req.getHeader('sec-websocket-key'),
           protocol,
           req.getHeader('sec-websocket-extensions'),
@@ -91,38 +130,59 @@ export class UwsTransport implements SignallingTransport {
         if (data.state !== undefined) handlers.close(data.state, code);
       },
     });
+    await prepareUploadDir(options.uploadDir);
     app.any('/*', (res, req) => {
-      const path = req.getUrl();
-      const method = req.getMethod().toUpperCase();
-      const query = new URLSearchParams(req.getQuery() ?? '');
-      const headers: Record<string, string> = {};
-      req.forEach((key, value) => (headers[key] = value));
-      let aborted = false;
-      res.onAborted(() => (aborted = true));
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.onData((chunk, isLast) => {
-        // Chunks are neutered after the callback: copy.
-        size += chunk.byteLength;
-        if (size <= MAX_HTTP_BODY_BYTES) chunks.push(Buffer.from(chunk.slice(0)));
-        if (!isLast) return;
-        const answer =
-          size > MAX_HTTP_BODY_BYTES
-            ? Promise.resolve(textAnswer(413, 'request body too large'))
-            : handlers.http({ method, path, query, headers, body: Buffer.concat(chunks) });
-        void answer
-          .catch(() => textAnswer(500, 'internal error'))
-          .then((a) => {
-            if (aborted) return;
-            const result = a ?? textAnswer(404, 'not found');
-            res.cork(() => {
-              res.writeStatus(`${result.status} ${STATUS[result.status] ?? 'Status'}`);
-              res.writeHeader('content-type', result.contentType);
-              for (const [k, v] of Object.entries(result.headers ?? {})) res.writeHeader(k, v);
-              res.end(result.body);
-            });
-          });
+      const head = headOf(res, req, options.trustProxy);
+      // Once ended or aborted, uWS forbids touching `res` again.
+      let finished = false;
+      let paused = false;
+      // Both handlers are attached here, synchronously, as uWS requires; the body waits (paused)
+      // until the routes have decided on the head.
+      res.onAborted(() => {
+        finished = true;
+        exchange.aborted();
       });
+      res.onData((chunk, isLast) => exchange.data(new Uint8Array(chunk), isLast));
+      const exchange = new HttpExchange(
+        head,
+        (h) => handlers.http(h),
+        {
+          pause: () => {
+            if (finished || paused) return;
+            paused = true;
+            res.pause();
+          },
+          resume: () => {
+            if (finished || !paused) return;
+            paused = false;
+            res.resume();
+          },
+          respond: (answer, more) => {
+            if (finished) return;
+            if (!more) {
+              // A paused socket stays paused after the response: the next request would hang.
+              if (paused) res.resume();
+              finished = true;
+              send(res, answer);
+              return;
+            }
+            // The answer goes out now, chunked, and the response stays open (so `res` stays
+            // ours) while the rest of the body is dropped.
+            res.cork(() => {
+              writeHead(res, answer);
+              res.writeHeader('connection', 'close');
+              res.write(answer.body);
+            });
+          },
+          close: () => {
+            if (finished) return;
+            if (paused) res.resume();
+            finished = true;
+            res.cork(() => res.end(undefined, true));
+          },
+        },
+        options.uploadDir,
+      );
     });
     return new Promise((resolve, reject) => {
       app.listen(options.host, options.port, (listenSocket) => {

@@ -1,15 +1,54 @@
-import { createServer, type Server } from 'node:http';
+import {
+  STATUS_CODES,
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SignallingSocket } from '../Connection.js';
+import { clientAddress } from './clientAddress.js';
+import { HttpExchange } from './HttpExchange.js';
+import { prepareUploadDir } from './RequestBody.js';
 import {
-  MAX_HTTP_BODY_BYTES,
   negotiateSubprotocol,
-  textAnswer,
+  type HttpAnswer,
+  type HttpRequestHead,
   type ListenOptions,
   type SignallingHandlers,
   type SignallingTransport,
 } from './SignallingTransport.js';
+
+function headOf(req: IncomingMessage, trustProxy: boolean): HttpRequestHead {
+  const [path = '/', search = ''] = (req.url ?? '/').split('?', 2);
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+  );
+  return {
+    method: req.method ?? 'GET',
+    path,
+    query: new URLSearchParams(search),
+    headers,
+    remoteAddress: clientAddress(
+      req.socket.remoteAddress ?? '',
+      headers['x-forwarded-for'],
+      trustProxy,
+    ),
+  };
+}
+
+/** Answers on a raw socket (an upgrade that is refused) and closes it. */
+function refuseUpgrade(socket: Duplex, answer: HttpAnswer): void {
+  const body = Buffer.from(answer.body);
+  const head =
+    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? 'Status'}\r\n` +
+    `Connection: close\r\nContent-Type: ${answer.contentType}\r\n` +
+    `Content-Length: ${body.byteLength}\r\n\r\n`;
+  socket.on('error', () => socket.destroy());
+  socket.end(Buffer.concat([Buffer.from(head), body]));
+}
 
 /** Signalling over the `ws` package, for platforms where the uWS binary does not load. */
 export class WsTransport implements SignallingTransport {
@@ -17,40 +56,51 @@ export class WsTransport implements SignallingTransport {
   #http: Server | undefined;
   #wss: WebSocketServer | undefined;
 
-  listen<S>(options: ListenOptions, handlers: SignallingHandlers<S>): Promise<number> {
-    const http = createServer((req, res) => {
-      const [path = '/', search = ''] = (req.url ?? '/').split('?', 2);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.byteLength;
-        if (size <= MAX_HTTP_BODY_BYTES) chunks.push(chunk);
-      });
-      req.on('end', () => {
-        const answer =
-          size > MAX_HTTP_BODY_BYTES
-            ? Promise.resolve(textAnswer(413, 'request body too large'))
-            : handlers.http({
-                method: req.method ?? 'GET',
-                path,
-                query: new URLSearchParams(search),
-                headers: Object.fromEntries(
-                  Object.entries(req.headers).map(([k, v]) => [
-                    k,
-                    Array.isArray(v) ? v.join(', ') : (v ?? ''),
-                  ]),
-                ),
-                body: Buffer.concat(chunks),
-              });
-        void answer
-          .catch(() => textAnswer(500, 'internal error'))
-          .then((a) => {
-            const result = a ?? textAnswer(404, 'not found');
-            res.writeHead(result.status, { 'content-type': result.contentType, ...result.headers });
-            res.end(result.body);
-          });
-      });
-    });
+  async listen<S>(options: ListenOptions, handlers: SignallingHandlers<S>): Promise<number> {
+    await prepareUploadDir(options.uploadDir);
+    const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
+      let continued = !expectsContinue;
+      let answered = false;
+      // The exchange pauses the request first: no body is read (no 'data' flows, no 100 Continue
+      // goes out) until the routes have decided on the head.
+      const exchange = new HttpExchange(
+        headOf(req, options.trustProxy),
+        (h) => handlers.http(h),
+        {
+          pause: () => req.pause(),
+          resume: () => {
+            if (!continued && !answered) res.writeContinue();
+            continued = true;
+            req.resume();
+          },
+          respond: (answer, more) => {
+            if (answered || res.destroyed) return;
+            answered = true;
+            const headers = { 'content-type': answer.contentType, ...answer.headers };
+            if (!more) {
+              res.writeHead(answer.status, headers);
+              res.end(answer.body);
+              return;
+            }
+            // The answer goes out now, chunked, and the response stays open until `close`:
+            // ended now, node would drop the socket with the body unread, and a client still
+            // sending would see a reset instead of this answer.
+            res.writeHead(answer.status, { ...headers, connection: 'close' });
+            res.write(answer.body);
+          },
+          close: () => {
+            if (!req.complete) res.once('finish', () => req.socket.destroy());
+            res.end();
+          },
+        },
+        options.uploadDir,
+      );
+      req.on('data', (chunk: Buffer) => exchange.data(chunk, false));
+      req.on('end', () => exchange.data(new Uint8Array(0), true));
+      res.on('close', () => exchange.aborted());
+    };
+    const http = createServer((req, res) => onRequest(req, res, false));
+    http.on('checkContinue', (req, res) => onRequest(req, res, true));
     const wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxPayloadBytes,
@@ -63,11 +113,17 @@ export class WsTransport implements SignallingTransport {
         socket.destroy();
         return;
       }
+      const request = headOf(req, options.trustProxy);
+      const refusal = handlers.upgrade(request);
+      if (refusal) {
+        refuseUpgrade(socket, refusal);
+        return;
+      }
       wss.handleUpgrade(req, socket, head, (ws) => {
         const { format } = negotiateSubprotocol(
           String(req.headers['sec-websocket-protocol'] ?? ''),
         );
-        this.#accept(ws, format, req.socket.remoteAddress ?? '', options, handlers);
+        this.#accept(ws, format, request.remoteAddress, options, handlers);
       });
     });
     this.#http = http;

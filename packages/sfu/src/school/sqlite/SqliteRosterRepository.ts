@@ -40,10 +40,12 @@ export class SqliteRosterRepository implements RosterRepository {
       'INSERT INTO schools (id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name',
     );
     const cls = db.prepare(
-      'INSERT INTO classes (id, school_id, name) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name',
+      // The WHERE clauses keep another school's rows as they are even if a caller skipped the
+      // ownership check (School.importRosterCsv refuses such rows with their line numbers).
+      'INSERT INTO classes (id, school_id, name) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name WHERE classes.school_id = excluded.school_id',
     );
     const person = db.prepare(
-      'INSERT INTO people (id, school_id, name, role) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, role = excluded.role',
+      'INSERT INTO people (id, school_id, name, role) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, role = excluded.role WHERE people.school_id = excluded.school_id',
     );
     const member = db.prepare(
       'INSERT OR IGNORE INTO memberships (class_id, person_id) VALUES (?, ?)',
