@@ -187,21 +187,18 @@ export class School extends TypedEmitter<SchoolEvents> {
         });
         continue;
       }
-      const cls = roster.schoolClass(e.classId);
-      if (cls && cls.schoolId !== e.schoolId) {
-        errors.push({
-          line: e.line,
-          column: 'class_id',
-          message: `class ${e.classId} belongs to another school; choose another id`,
-        });
-      }
-      const person = roster.person(e.personId);
-      if (person && person.schoolId !== e.schoolId) {
-        errors.push({
-          line: e.line,
-          column: 'person_id',
-          message: `person ${e.personId} belongs to another school; choose another id`,
-        });
+      const owners = [
+        ['class_id', 'class', e.classId, roster.schoolClass(e.classId)],
+        ['person_id', 'person', e.personId, roster.person(e.personId)],
+      ] as const;
+      for (const [column, what, id, existing] of owners) {
+        if (existing && existing.schoolId !== e.schoolId) {
+          errors.push({
+            line: e.line,
+            column,
+            message: `${what} ${id} belongs to another school; choose another id`,
+          });
+        }
       }
     }
     if (errors.length > 0) return { ok: false, errors };
