@@ -174,4 +174,90 @@ describe('the demo in Chromium: a teacher and two students', () => {
     await bilal.screenshot({ path: join(ARTIFACTS, 'student-resumed.png') });
     expect(pageErrors).toEqual([]);
   }, 120_000);
+
+  it('a reload keeps a student in a locked class; an ended class stays on screen until its teacher starts it again', async () => {
+    const teacher = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await teacher.goto(server.httpUrl);
+    await teacher.getByLabel('Your name').fill('Ms Sato');
+    await teacher.getByLabel('Class title').fill('Chemistry 1A');
+    await teacher.getByRole('button', { name: 'Start class' }).click();
+    await until(
+      'the teacher to join',
+      () => classroomState(teacher),
+      (s) => s === 'connected',
+    );
+    const link = (await teacher.locator('.share').getAttribute('data-student-link'))!;
+    const student = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await student.goto(link);
+    await student.getByLabel('Your name').fill('Chen');
+    await student.getByRole('button', { name: 'Join class' }).click();
+    await until(
+      'the student to join',
+      () => classroomState(student),
+      (s) => s === 'connected',
+    );
+    const room = new URL(link).searchParams.get('class')!;
+    const identities = () =>
+      [...(server.server.classrooms.get(room)?.participants.values() ?? [])]
+        .map((p) => p.name)
+        .sort();
+
+    // The teacher locks the room; the student reloads and is back, as the same person.
+    await teacher.locator('[data-action="lock"]').click();
+    await until(
+      'the room to lock',
+      async () => server.server.classrooms.get(room)?.state().locked,
+      Boolean,
+    );
+    await student.reload();
+    await until(
+      'the student to be back',
+      () => classroomState(student),
+      (s) => s === 'connected',
+    );
+    expect(identities()).toEqual(['Chen', 'Ms Sato']);
+
+    // Closing the tab frees the seat at once, not after the resume grace (20 s here).
+    await student.close();
+    await until(
+      'the student to leave',
+      async () => identities(),
+      (ids) => ids.length === 1,
+      5_000,
+    );
+
+    // The teacher ends the class: the ended screen stays, with a way to start it again.
+    await teacher.locator('[data-action="end"]').click();
+    const again = teacher.locator('cosmo-classroom').getByRole('button', {
+      name: 'Start the class again',
+    });
+    await again.waitFor();
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await again.isVisible()).toBe(true);
+    await teacher.screenshot({ path: join(ARTIFACTS, 'demo-teacher-ended-390.png') });
+
+    // A student opening the link meanwhile is told at once.
+    const late = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await late.goto(link);
+    await late.getByText('This class has ended.').waitFor();
+    expect(await late.getByLabel('Your name').count()).toBe(0);
+
+    await again.click();
+    await until(
+      'the class to start again',
+      () => classroomState(teacher),
+      (s) => s === 'connected',
+    );
+    expect(identities()).toEqual(['Ms Sato']);
+    expect(server.server.classrooms.get(room)?.state().title).toBe('Chemistry 1A');
+    await late.reload();
+    await late.getByLabel('Your name').fill('Chen');
+    await late.getByRole('button', { name: 'Join class' }).click();
+    await until(
+      'the late student to join',
+      () => classroomState(late),
+      (s) => s === 'connected',
+    );
+    for (const page of [teacher, late]) await page.close();
+  });
 });

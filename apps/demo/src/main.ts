@@ -14,9 +14,13 @@ const t = strings[language];
 document.documentElement.lang = language;
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 
-interface ApiError {
-  code: string;
-  message: string;
+/** An error the demo API answered, with its stable code. */
+class ApiError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
 }
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -25,11 +29,38 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
     headers: body ? { 'content-type': 'application/json' } : {},
     body: body ? JSON.stringify(body) : undefined,
   });
-  const data = (await res.json().catch(() => ({ code: 'INTERNAL', message: res.statusText }))) as
-    T | ApiError;
-  if (!res.ok) throw new Error((data as ApiError).message);
+  const data = (await res
+    .json()
+    .catch(() => ({ code: 'INTERNAL', message: res.statusText }))) as T & {
+    code: string;
+    message: string;
+  };
+  if (!res.ok) throw new ApiError(data.code, data.message);
   return data as T;
 }
+
+/** What a person reads for an error: the demo's own words where it has them. */
+function describeError(err: Error): string {
+  return err instanceof ApiError && err.code === 'CLASS_ENDED' ? t.classEnded : err.message;
+}
+
+/**
+ * Where a token is kept for the tab's life, so a reload goes straight back into the class as the
+ * same person (who then takes over their own seat, even in a locked room) instead of joining as
+ * someone new.
+ */
+const saved = {
+  key: (kind: 'teacher' | 'student', room: string) => `cosmo-demo:${kind}:${room}`,
+  get(kind: 'teacher' | 'student', room: string): string | null {
+    return sessionStorage.getItem(this.key(kind, room));
+  },
+  set(kind: 'teacher' | 'student', room: string, token: string): void {
+    sessionStorage.setItem(this.key(kind, room), token);
+  },
+  forget(kind: 'teacher' | 'student', room: string): void {
+    sessionStorage.removeItem(this.key(kind, room));
+  },
+};
 
 function form(
   title: string,
@@ -69,7 +100,7 @@ function form(
       console.error(err);
       // The form may already be gone (the classroom replaced it): show the error on its own.
       if (!card.isConnected) app.replaceChildren(card);
-      error.textContent = err.message;
+      error.textContent = describeError(err);
       button.disabled = false;
     });
   });
@@ -77,7 +108,7 @@ function form(
   card.querySelector('input')?.focus();
 }
 
-function enterClassroom(token: string, share?: string): void {
+function enterClassroom(token: string, share?: string, onLeave?: () => void): void {
   app.innerHTML = '';
   if (share) {
     const bar = document.createElement('div');
@@ -105,7 +136,10 @@ function enterClassroom(token: string, share?: string): void {
   room.setAttribute('lang', language);
   room.serverUrl = wsUrl;
   room.token = token;
-  room.addEventListener('cosmo-left', () => {
+  room.addEventListener('cosmo-left', (e) => {
+    // An ended class stays on screen: it says so, and offers its teacher to start it again.
+    if (e.detail.reason === 'class_ended') return;
+    onLeave?.();
     setTimeout(
       () => location.assign(location.pathname + (classId ? `?class=${classId}` : '')),
       1500,
@@ -115,24 +149,45 @@ function enterClassroom(token: string, share?: string): void {
 }
 
 const tokenParam = params.get('token');
+const teaching = params.get('teach');
+const teacherToken = teaching ? saved.get('teacher', teaching) : null;
 if (tokenParam) {
   // A token from `cosmo token` or the school's backend: straight into the classroom.
   enterClassroom(tokenParam);
+} else if (teaching && teacherToken) {
+  // The teacher reloaded: back into their class, with its student link.
+  enterClassroom(teacherToken, `${location.origin}/?class=${teaching}`, () =>
+    saved.forget('teacher', teaching),
+  );
 } else if (classId) {
-  api<{ title: string }>('GET', `/api/demo/classes/${encodeURIComponent(classId)}`)
-    .then((info) =>
-      form(info.title, t.studentIntro, [['name', t.yourName]], t.joinClass, async ({ name }) => {
-        const { token } = await api<{ token: string }>(
-          'POST',
-          `/api/demo/classes/${encodeURIComponent(classId)}/students`,
-          { name },
-        );
-        enterClassroom(token);
-      }),
+  const studentToken = saved.get('student', classId);
+  const leave = () => saved.forget('student', classId);
+  if (studentToken) {
+    enterClassroom(studentToken, undefined, leave);
+  } else {
+    api<{ title: string; ended?: boolean }>(
+      'GET',
+      `/api/demo/classes/${encodeURIComponent(classId)}`,
     )
-    .catch((err: Error) =>
-      form(t.linkProblem, err.message, [], t.startOver, async () => location.assign('/')),
-    );
+      .then((info) => {
+        if (info.ended) {
+          form(info.title, t.classEnded, [], t.tryAgain, async () => location.reload());
+          return;
+        }
+        form(info.title, t.studentIntro, [['name', t.yourName]], t.joinClass, async ({ name }) => {
+          const { token } = await api<{ token: string }>(
+            'POST',
+            `/api/demo/classes/${encodeURIComponent(classId)}/students`,
+            { name },
+          );
+          saved.set('student', classId, token);
+          enterClassroom(token, undefined, leave);
+        });
+      })
+      .catch((err: Error) =>
+        form(t.linkProblem, describeError(err), [], t.startOver, async () => location.assign('/')),
+      );
+  }
 } else {
   form(
     t.teacherTitle,
@@ -147,7 +202,11 @@ if (tokenParam) {
         teacherName,
         title,
       });
-      enterClassroom(created.token, `${location.origin}/?class=${created.room}`);
+      saved.set('teacher', created.room, created.token);
+      history.replaceState(null, '', `?teach=${encodeURIComponent(created.room)}`);
+      enterClassroom(created.token, `${location.origin}/?class=${created.room}`, () =>
+        saved.forget('teacher', created.room),
+      );
     },
   );
 }

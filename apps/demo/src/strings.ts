@@ -15,6 +15,8 @@ const en = {
   qrAlt: 'QR code of the student link',
   linkProblem: 'This class link does not work',
   startOver: 'Start a new class',
+  classEnded: 'This class has ended. When your teacher starts it again, this link works again.',
+  tryAgain: 'Try again',
 };
 
 /** The demo's strings, in every language. */
@@ -34,6 +36,8 @@ export const strings: Record<DemoLanguage, Record<keyof typeof en, string>> = {
     qrAlt: '生徒用リンクのQRコード',
     linkProblem: 'この授業リンクは使えません',
     startOver: '新しい授業を始める',
+    classEnded: 'この授業は終了しました。先生が授業を再開すると、このリンクでまた参加できます。',
+    tryAgain: 'もう一度試す',
   },
   zh: {
     teacherTitle: '开始上课',
@@ -49,5 +53,7 @@ export const strings: Record<DemoLanguage, Record<keyof typeof en, string>> = {
     qrAlt: '学生链接的二维码',
     linkProblem: '此课堂链接无效',
     startOver: '开始新的课堂',
+    classEnded: '本节课已结束。老师重新开始上课后，这个链接就能再次使用。',
+    tryAgain: '再试一次',
   },
 };

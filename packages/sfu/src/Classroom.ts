@@ -82,6 +82,8 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   ended = false;
 
   readonly #ctx: ClassroomContext;
+  /** Everyone this classroom has admitted, by identity: a lock does not keep them out. */
+  readonly #admitted = new Set<string>();
   /** Joined, not yet announced to the others (see #announceNewcomers). */
   readonly #newcomers: Participant[] = [];
   #router!: ms.Router;
@@ -137,14 +139,16 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   }
 
   /**
-   * Admits a participant, telling everyone else. Throws ROOM_LOCKED / ROOM_FULL. `replaces` are
-   * the same person's earlier sessions (a reload, a second tab): the newcomer takes their seat,
-   * even in a full or locked room, and they close only once the newcomer is in, so a lone
-   * participant reloading does not empty (and so end) the classroom.
+   * Admits a participant, telling everyone else. Throws ROOM_LOCKED (to people it has not
+   * admitted before) / ROOM_FULL. `replaces` are the same person's live sessions (a reload, a
+   * second tab): the newcomer takes their seat, even in a full room, and they close only once the
+   * newcomer is in, so a lone participant reloading does not empty (and so end) the classroom.
    */
   join(init: Omit<ParticipantInit, 'id'>, replaces: readonly Participant[] = []): Participant {
     this.#assertOpen();
-    const returning = replaces.some((p) => p.identity === init.identity && !p.closed);
+    // A lock keeps new people out, not those who were in (a reload, a dropped network, a tab
+    // that closed): anyone this classroom has admitted may come back.
+    const returning = this.#admitted.has(init.identity);
     const moderator = init.role === 'teacher' || init.role === 'assistant';
     if (this.locked && !moderator && !returning) {
       throw new CosmoError(ErrorCode.ROOM_LOCKED, 'the classroom is locked');
@@ -154,6 +158,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       throw new CosmoError(ErrorCode.ROOM_FULL, 'the classroom is full');
     }
     const participant = new Participant({ ...init, id: randomUUID() });
+    this.#admitted.add(init.identity);
     this.participants.set(participant.id, participant);
     this.#ctx.metrics.participants.inc();
     participant.once('closed', (reason) => {

@@ -211,6 +211,14 @@ export class CosmoServer {
     if (open) open.title = title;
   }
 
+  /**
+   * Forgets a room's title. Titles outlive their classroom (a class started again keeps its
+   * name), so whoever set one forgets it when the room is gone for good.
+   */
+  forgetRoomTitle(room: string): void {
+    this.#titles.delete(room);
+  }
+
   /** Whether the server has been closed. */
   get closed(): boolean {
     return this.#closed;
@@ -683,7 +691,6 @@ export class CosmoServer {
           this.captions.get(room)?.close();
           this.captions.delete(room);
           if (this.classrooms.get(room) === classroom) this.classrooms.delete(room);
-          this.#titles.delete(room);
           this.metrics.rooms.dec();
         });
         return classroom;

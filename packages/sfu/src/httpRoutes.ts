@@ -77,8 +77,11 @@ export function createHttpRoutes(
     } catch {
       return json(400, { code: 'INVALID_ARGUMENT', message: 'the body must be JSON' });
     }
-    for (const [room, c] of demoClasses)
-      if (Date.now() - c.createdAt > DEMO_CLASS_TTL_MS) demoClasses.delete(room);
+    for (const [room, c] of demoClasses) {
+      if (Date.now() - c.createdAt <= DEMO_CLASS_TTL_MS) continue;
+      demoClasses.delete(room);
+      server.forgetRoomTitle(room);
+    }
 
     if (req.path === '/api/demo/classes' && req.method === 'POST') {
       const parsed = CreateClass.safeParse(body);
@@ -106,7 +109,11 @@ export function createHttpRoutes(
         message: 'this class link has expired or never existed',
       });
     if (demoClass && !match![2] && req.method === 'GET')
-      return json(200, { room: demoClass.room, title: demoClass.title });
+      return json(200, {
+        room: demoClass.room,
+        title: demoClass.title,
+        ended: server.isEnded(demoClass.room),
+      });
     if (demoClass && match![2] && req.method === 'POST') {
       // A student link does not mint its way into a class its teacher ended.
       if (server.isEnded(demoClass.room))

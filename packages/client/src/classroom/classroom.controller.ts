@@ -75,17 +75,40 @@ export class ClassroomController implements ReactiveController {
   attendanceRows: AttendanceInfo[] = [];
   attendanceCsv = '';
   #visibleVideos = new Map<string, number>();
+  /** Where and as whom it last connected (to come back after the back/forward cache). */
+  #last: { url: string; token: string } | undefined;
 
   constructor(host: ClassroomHost) {
     this.#host = host;
     host.addController(this);
   }
 
-  hostConnected(): void {}
+  hostConnected(): void {
+    globalThis.addEventListener?.('pagehide', this.#onPageHide);
+    globalThis.addEventListener?.('pageshow', this.#onPageShow);
+  }
 
   hostDisconnected(): void {
+    globalThis.removeEventListener?.('pagehide', this.#onPageHide);
+    globalThis.removeEventListener?.('pageshow', this.#onPageShow);
     void this.disconnect();
   }
+
+  /**
+   * The tab closes or navigates away: leave now (the leave frame goes out before the page is
+   * gone), so the others see the seat freed at once rather than after the resume grace. A
+   * reload joins again as the same person.
+   */
+  readonly #onPageHide = (): void => {
+    void this.client?.close();
+  };
+
+  /** The page came back from the back/forward cache, after it left: join again. */
+  readonly #onPageShow = (e: PageTransitionEvent): void => {
+    const last = this.#last;
+    if (e.persisted && last && this.client?.state === 'closed' && !this.ended)
+      void this.connect(last.url, last.token);
+  };
 
   /** Everyone but oneself. */
   get others(): ParticipantSummary[] {
@@ -117,6 +140,7 @@ export class ClassroomController implements ReactiveController {
    */
   async connect(url: string, token: string, reopen = false): Promise<void> {
     await this.disconnect();
+    this.#last = { url, token };
     const client = new CosmoClient({ url, token, autoSubscribe: 'audio', reopen });
     this.client = client;
     this.ended = false;
