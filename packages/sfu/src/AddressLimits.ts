@@ -81,6 +81,11 @@ export class AddressLimits {
     return bucket.take(now);
   }
 
+  /** Whether `address` has spent its unauthenticated allowance (without spending any). */
+  httpSpent(address: string, now = performance.now()): boolean {
+    return this.#buckets.get(addressKey(address))?.empty(now) ?? false;
+  }
+
   /** How many addresses are remembered, for tests that check the state stays bounded. */
   sizeForTesting(now = performance.now()): { sockets: number; buckets: number } {
     this.#sweep(now);

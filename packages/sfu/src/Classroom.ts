@@ -22,9 +22,11 @@ import type { Metrics } from './metrics.js';
 import { Participant, producerInfo, type EventBody, type ParticipantInit } from './Participant.js';
 import {
   ROLE_RANK,
+  aRole,
   isAllowed,
   publishAction,
   publishPermission,
+  refusal,
   type Action,
 } from './permissions.js';
 
@@ -185,7 +187,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   /** Refuses with PERMISSION_DENIED unless `p` may do `action`. */
   authorize(p: Participant, action: Action): void {
     if (!isAllowed(p.role, p.permissions, action)) {
-      throw new PermissionError(`a ${p.role} may not ${describe(action)}`);
+      throw new PermissionError(refusal(p.role, action));
     }
   }
 
@@ -540,7 +542,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
 
   #assertOutranks(p: Participant, target: Participant): void {
     if (target !== p && ROLE_RANK[target.role] > ROLE_RANK[p.role]) {
-      throw new PermissionError(`a ${p.role} may not moderate a ${target.role}`);
+      throw new PermissionError(`${aRole(p.role)} may not moderate ${aRole(target.role)}`);
     }
   }
 
@@ -652,8 +654,4 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
 /** The kind of track a source carries. */
 function kindOf(source: MediaSource): ms.MediaKind {
   return source === 'microphone' || source === 'screen-audio' ? 'audio' : 'video';
-}
-
-function describe(action: Action): string {
-  return action.replace(/[A-Z]/g, (c) => ' ' + c.toLowerCase());
 }

@@ -37,7 +37,7 @@ import { Metrics } from './metrics.js';
 import type { EventBody, Participant } from './Participant.js';
 import { IdentityLimits } from './IdentityLimits.js';
 import { MemoryEndedClassRepository } from './MemoryEndedClassRepository.js';
-import { initialPermissions, isAllowed } from './permissions.js';
+import { initialPermissions, isAllowed, refusal } from './permissions.js';
 import type { EndedClassRepository } from './school/repositories.js';
 import { TokenService, resolveApiSecret, type JoinClaims } from './tokens.js';
 import { createHttpRoutes } from './httpRoutes.js';
@@ -263,11 +263,18 @@ export class CosmoServer {
 
   /** Refuses a WebSocket upgrade from an address that has all the sockets it may have. */
   #upgrade(head: HttpRequestHead): HttpAnswer | undefined {
-    if (!this.#addresses.socketsFull(head.remoteAddress)) return undefined;
-    return jsonAnswer(429, {
-      code: ErrorCode.RATE_LIMITED,
-      message: 'too many connections from your address',
-    });
+    const address = head.remoteAddress;
+    let message: string | undefined;
+    if (this.#addresses.socketsFull(address)) message = 'too many connections from your address';
+    // Refused tokens draw from the address's unauthenticated allowance (see #handle): an
+    // address that spent it trying tokens waits before it may open more sockets.
+    else if (this.#addresses.httpSpent(address))
+      message = 'too many refused requests from your address; try again in a few seconds';
+    if (!message) return undefined;
+    return {
+      ...jsonAnswer(429, { code: ErrorCode.RATE_LIMITED, message }),
+      headers: { 'retry-after': '1' },
+    };
   }
 
   #open(socket: SignallingSocket, format: WireFormat): Connection {
@@ -389,6 +396,8 @@ export class CosmoServer {
         this.logger.error({ err, request: frame.request }, 'request failed');
       }
       conn.respondError(id, error);
+      if (error.code === ErrorCode.NOT_AUTHORIZED)
+        this.#addresses.takeHttp(conn.socket.remoteAddress);
       if (error.code === ErrorCode.NOT_AUTHORIZED || error.code === ErrorCode.UNSUPPORTED_VERSION) {
         conn.close(CloseCode.NOT_AUTHORIZED, error.message);
       }
@@ -582,7 +591,7 @@ export class CosmoServer {
    */
   #checkEnded(claims: JoinClaims, reopen: boolean): void {
     if (reopen && !isAllowed(claims.role, initialPermissions(claims.role, true), 'reopenClass')) {
-      throw new PermissionError(`a ${claims.role} may not start an ended class again`);
+      throw new PermissionError(refusal(claims.role, 'reopenClass'));
     }
     const endedAt = this.#ended.endedAt(claims.room);
     if (endedAt === undefined) return;

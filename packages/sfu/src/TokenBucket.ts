@@ -17,6 +17,11 @@ export class TokenBucket {
     return this.#tokens + (now - this.#last) * this.#perMs >= this.#burst;
   }
 
+  /** Whether the bucket has no whole token now (`take` would refuse), without taking one. */
+  empty(now = performance.now()): boolean {
+    return Math.min(this.#burst, this.#tokens + (now - this.#last) * this.#perMs) < 1;
+  }
+
   /** Takes one token; false when the bucket is empty. */
   take(now = performance.now()): boolean {
     this.#tokens = Math.min(this.#burst, this.#tokens + (now - this.#last) * this.#perMs);

@@ -163,6 +163,31 @@ describe.each(['uws', 'ws'] as const)('the door over %s', (transport) => {
     expect((await fetch(`${t!.httpUrl}/healthz`)).status).toBe(429);
   });
 
+  it('a header on a route that checks no credential does not skip the allowance', async () => {
+    await start({ addressLimits: { httpPerSecond: 0.01, httpBurst: 5 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++)
+      statuses.push(
+        (await fetch(`${t!.httpUrl}/healthz`, { headers: { authorization: 'x' } })).status,
+      );
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+  });
+
+  it('joins refused for their token draw from the same allowance, and then the address may not open sockets', async () => {
+    await start({ addressLimits: { httpPerSecond: 0.01, httpBurst: 5 } });
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = open();
+      expect(await s.opened).toBe(101);
+      s.send({ id: 1, join: { token: `forged-${i}`, protocolVersion: PROTOCOL_VERSION } });
+      await s.closed;
+      codes.push(s.frames[0]?.error?.code ?? '');
+    }
+    expect(codes).toEqual(Array(5).fill('NOT_AUTHORIZED'));
+    expect(await open().opened).toBe(429);
+    expect((await fetch(`${t!.httpUrl}/healthz`)).status).toBe(429);
+  });
+
   it('with trustProxy counts each client by the last X-Forwarded-For entry', async () => {
     await start({
       trustProxy: true,

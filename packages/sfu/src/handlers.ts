@@ -340,6 +340,9 @@ export const joinedHandlers: { [K in ClientRequestKind]?: Handler<K> } = {
     const school = schoolOf(ctx);
     const classId = req.classId ?? '';
     const me = ctx.participant.identity;
+    // A person of another school learns nothing of this class (a guest off the roster sees none).
+    if (school.repos.roster.person(me) && !school.inSameSchool(me, classId))
+      throw new CosmoError(ErrorCode.NOT_FOUND, 'no such class');
     const all = school.repos.leave.forClass(classId);
     // Teachers of the class see every request; students see their own.
     let moderates = true;
@@ -360,7 +363,9 @@ export const joinedHandlers: { [K in ClientRequestKind]?: Handler<K> } = {
   attendanceReport(ctx, req) {
     const school = schoolOf(ctx);
     const lecture = school.repos.roster.lecture(req.lectureId ?? '');
-    if (!lecture) throw new CosmoError(ErrorCode.NOT_FOUND, 'no such lecture');
+    // Another school's lecture does not exist for this person (nor does its class).
+    if (!lecture || !school.inSameSchool(ctx.participant.identity, lecture.classId))
+      throw new CosmoError(ErrorCode.NOT_FOUND, 'no such lecture');
     school.assertModerates(ctx.participant.identity, lecture.classId);
     const rows = school.attendance(lecture.id);
     return {

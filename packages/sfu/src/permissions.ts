@@ -83,6 +83,35 @@ export const ROLE_ACTIONS: Readonly<Record<Role, Readonly<Record<Action, Rule>>>
   },
 };
 
+/** What each action is, in words, for the messages of refusals. */
+const ACTION_WORDS: Readonly<Record<Action, string>> = {
+  consume: 'receive media',
+  publishMicrophone: 'use the microphone',
+  publishCamera: 'use the camera',
+  publishScreen: 'share the screen',
+  chat: 'chat',
+  raiseHand: 'raise a hand',
+  lowerOthersHand: "lower someone else's hand",
+  muteOthers: 'mute others',
+  closeOthersProducer: "stop or pause someone else's media",
+  setPermissions: 'grant or revoke rights',
+  lockRoom: 'lock the room',
+  endClass: 'end the class',
+  reopenClass: 'start an ended class again',
+  sendNotification: 'send notices',
+  manageCaptions: 'manage captions',
+};
+
+/** A role with its article, for messages: "an assistant", "a teacher". */
+export function aRole(role: Role): string {
+  return `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;
+}
+
+/** The message of a refused action: "a student may not end the class". */
+export function refusal(role: Role, action: Action): string {
+  return `${aRole(role)} may not ${ACTION_WORDS[action]}`;
+}
+
 /** Every action, in table order. */
 export const ACTIONS = Object.keys(ROLE_ACTIONS.teacher) as Action[];
 

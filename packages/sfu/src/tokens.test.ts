@@ -90,4 +90,18 @@ describe('join tokens', () => {
     );
     expect(warned).toHaveLength(2);
   });
+
+  it('repairs a lone surrogate in the identity, room and name it carries', async () => {
+    const jwt = await tokens.mint({
+      identity: 's4\udfff',
+      name: 'Eve\ud800',
+      room: 'r\udc00',
+      role: 'student',
+    });
+    expect(await tokens.verify(jwt)).toMatchObject({
+      identity: 's4\ufffd',
+      name: 'Eve\ufffd',
+      room: 'r\ufffd',
+    });
+  });
 });

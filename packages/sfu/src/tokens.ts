@@ -100,9 +100,10 @@ export class TokenService {
       throw new CosmoError(ErrorCode.NOT_AUTHORIZED, `the join token is for another classroom`);
     }
     return {
-      identity: sub,
+      // Ids travel in every event: repaired like any client text (a lone surrogate has no UTF-8).
+      identity: wellFormed(sub),
       name: wellFormed(typeof name === 'string' && name ? name : sub),
-      room: claimRoom,
+      room: wellFormed(claimRoom),
       role,
       ...(grants && typeof grants === 'object' ? { grants: grants as JoinClaims['grants'] } : {}),
       ...(typeof iat === 'number' ? { issuedAt: iat * 1000 } : {}),

@@ -217,5 +217,15 @@ describe.each(['uws', 'ws'] as const)('uploads over %s', (transport) => {
       });
       expect(admin.status).toBe(401);
     });
+
+    it('a refusal answered before the body was read is well-formed HTTP a client can read', async () => {
+      for (const body of [new Uint8Array(1), new Uint8Array(5 * MiB)]) {
+        // Any number of 401 answers, each read in full by fetch (a malformed chunked answer
+        // throws here).
+        const res = await fetch(`${t!.httpUrl}/api/admin/roster`, { method: 'POST', body });
+        expect(res.status).toBe(401);
+        expect(await res.json()).toMatchObject({ code: 'NOT_AUTHORIZED' });
+      }
+    });
   });
 });

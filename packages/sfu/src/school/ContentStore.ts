@@ -1,6 +1,8 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * Files stored by the SHA-256 of their content: the same handout uploaded twice is stored once,
@@ -13,14 +15,33 @@ export class ContentStore {
     this.#root = root;
   }
 
-  /** Stores `bytes` (durably: written, then renamed into place); returns the hex address. */
-  async put(bytes: Uint8Array): Promise<string> {
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const dir = join(this.#root, sha256.slice(0, 2));
-    await mkdir(dir, { recursive: true });
-    const tmp = join(dir, `.${sha256}.${process.pid}.tmp`);
-    await writeFile(tmp, bytes, { flush: true });
-    await rename(tmp, this.#path(sha256));
+  /**
+   * Stores a copy of the file at `path` (durably: copied, flushed, then renamed into place);
+   * returns the hex address. The file is read as a stream, never whole into memory.
+   */
+  async putFile(path: string): Promise<string> {
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(path), hash);
+    const sha256 = hash.digest('hex');
+    const target = this.#path(sha256);
+    if (
+      await stat(target).then(
+        () => true,
+        () => false,
+      )
+    )
+      return sha256;
+    await mkdir(join(this.#root, sha256.slice(0, 2)), { recursive: true });
+    // A name of its own: the same file uploaded twice at once is two copies racing to one place.
+    const tmp = join(this.#root, sha256.slice(0, 2), `.${sha256}.${randomUUID()}.tmp`);
+    try {
+      await copyFile(path, tmp);
+      const handle = await open(tmp, 'r+');
+      await handle.sync().finally(() => handle.close());
+      await rename(tmp, target);
+    } finally {
+      await rm(tmp, { force: true });
+    }
     return sha256;
   }
 

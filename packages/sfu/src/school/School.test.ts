@@ -45,6 +45,9 @@ describe('school rules', () => {
     expect(() => school.requestLeave('s1', { ...base, fromDate: '10/04/2026' })).toThrow(
       'dates must be YYYY-MM-DD',
     );
+    expect(() => school.requestLeave('s1', { ...base, fromDate: '2026-02-31' })).toThrow(
+      'dates must be YYYY-MM-DD',
+    );
     expect(() => school.requestLeave('s1', { ...base, toDate: '2026-04-09' })).toThrow(
       'the leave must end on or after its first day',
     );

@@ -187,6 +187,13 @@ export class School extends TypedEmitter<SchoolEvents> {
         });
         continue;
       }
+      if (roster.lecture(e.classId)) {
+        errors.push({
+          line: e.line,
+          column: 'class_id',
+          message: `the id ${e.classId} is taken by a lecture; choose another`,
+        });
+      }
       const owners = [
         ['class_id', 'class', e.classId, roster.schoolClass(e.classId)],
         ['person_id', 'person', e.personId, roster.person(e.personId)],
@@ -229,8 +236,13 @@ export class School extends TypedEmitter<SchoolEvents> {
       startsAt: input.startsAt,
       endsAt: input.endsAt,
     };
-    if (this.repos.roster.lecture(lecture.id))
-      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, `lecture ${lecture.id} exists`);
+    // Lectures and classes share one namespace, the room names: a lecture named like a class
+    // (of any school) would take over that class's classroom.
+    if (this.repos.roster.lecture(lecture.id) || this.repos.roster.schoolClass(lecture.id))
+      throw new CosmoError(
+        ErrorCode.INVALID_ARGUMENT,
+        `the id ${lecture.id} is taken by another class or lecture; choose another`,
+      );
     this.repos.roster.addLecture(lecture);
     return lecture;
   }
@@ -287,13 +299,12 @@ export class School extends TypedEmitter<SchoolEvents> {
     const person = this.person(personId);
     if (!this.repos.roster.isMember(input.classId, personId))
       throw new NotFoundError(`${person.name} is not in class ${input.classId}`);
-    const date = /^\d{4}-\d{2}-\d{2}$/;
-    if (
-      !date.test(input.fromDate) ||
-      !date.test(input.toDate) ||
-      Number.isNaN(Date.parse(input.fromDate)) ||
-      Number.isNaN(Date.parse(input.toDate))
-    ) {
+    // A real day: 2026-02-31 parses (as March 3rd) but is not one.
+    const isDay = (d: string) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(d) &&
+      !Number.isNaN(Date.parse(d)) &&
+      new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
+    if (!isDay(input.fromDate) || !isDay(input.toDate)) {
       throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'dates must be YYYY-MM-DD');
     }
     if (input.toDate < input.fromDate)
@@ -332,7 +343,9 @@ export class School extends TypedEmitter<SchoolEvents> {
     comment: string,
   ): LeaveRequest {
     const request = this.repos.leave.get(requestId);
-    if (!request) throw new NotFoundError('no such leave request');
+    // Another school's request does not exist for this decider (not even its class is named).
+    if (!request || !this.inSameSchool(deciderId, request.classId))
+      throw new NotFoundError('no such leave request');
     this.assertModerates(deciderId, request.classId);
     if (
       !this.repos.leave.decide(
@@ -427,7 +440,10 @@ export class School extends TypedEmitter<SchoolEvents> {
         body,
         urgent: input.urgent,
         sentAt: this.options.now(),
-        idempotencyKey: input.idempotencyKey || null,
+        // Keys are the sender's own: another school's (or person's) key never returns their notice.
+        idempotencyKey: input.idempotencyKey
+          ? `${schoolId}:${sender.id}:${input.idempotencyKey}`
+          : null,
       },
       recipients,
     );
@@ -519,25 +535,26 @@ export class School extends TypedEmitter<SchoolEvents> {
   // ---- handouts ------------------------------------------------------------------------------
 
   /**
-   * A teacher adds a handout (PDF or image) to a class. The type comes from the file's bytes;
-   * the file is stored by content, then listed.
+   * A teacher adds a handout (PDF or image, the file at `path`) to a class. The type comes from
+   * the file's bytes; the file is copied into the content store by its hash (streamed, never
+   * whole in memory), then listed. The caller keeps and deletes `path`.
    */
   async addHandout(
     uploaderId: string,
     classId: string,
     filename: string,
-    bytes: Uint8Array,
+    path: string,
   ): Promise<Handout> {
     this.assertModerates(uploaderId, classId);
-    const { name, mime } = await checkHandoutFile(filename, bytes);
-    const sha256 = await this.#content.put(bytes);
+    const { name, mime, size } = await checkHandoutFile(filename, path);
+    const sha256 = await this.#content.putFile(path);
     const handout: Handout = {
       id: randomUUID(),
       classId,
       sha256,
       filename: name,
       mime,
-      size: bytes.byteLength,
+      size,
       uploadedBy: uploaderId,
       createdAt: this.options.now(),
     };
@@ -613,6 +630,13 @@ export class School extends TypedEmitter<SchoolEvents> {
         'this token is for a class of another school than its person',
       );
     }
+  }
+
+  /** Whether `personId` is on the roster of the school that `classId` belongs to. */
+  inSameSchool(personId: string, classId: string): boolean {
+    const person = this.repos.roster.person(personId);
+    const cls = this.repos.roster.schoolClass(classId);
+    return !!person && !!cls && person.schoolId === cls.schoolId;
   }
 
   /** Refuses unless `personId` teaches `classId` (or administers its school). */

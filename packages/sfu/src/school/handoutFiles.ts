@@ -1,4 +1,5 @@
-import { fileTypeFromBuffer } from 'file-type';
+import { stat } from 'node:fs/promises';
+import { fileTypeFromFile } from 'file-type';
 import { CosmoError, ErrorCode } from '@cosmo/core';
 
 /** Largest handout. */
@@ -13,21 +14,22 @@ export const HANDOUT_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Checks an uploaded handout: not empty, not too large, a PDF or an image by its bytes. Returns
- * its type and a file name safe to store and to offer for download.
+ * Checks an uploaded handout (the file at `path`): not empty, not too large, a PDF or an image by
+ * its first bytes. Returns its type, size and a file name safe to store and to offer for download.
  */
 export async function checkHandoutFile(
   filename: string,
-  bytes: Uint8Array,
-): Promise<{ name: string; mime: string }> {
-  if (bytes.byteLength === 0) throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'the file is empty');
-  if (bytes.byteLength > MAX_HANDOUT_BYTES) {
+  path: string,
+): Promise<{ name: string; mime: string; size: number }> {
+  const { size } = await stat(path);
+  if (size === 0) throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'the file is empty');
+  if (size > MAX_HANDOUT_BYTES) {
     throw new CosmoError(
       ErrorCode.INVALID_ARGUMENT,
       `a handout is at most ${MAX_HANDOUT_BYTES / 1024 / 1024} MB`,
     );
   }
-  const type = await fileTypeFromBuffer(bytes);
+  const type = await fileTypeFromFile(path);
   if (!type || !HANDOUT_TYPES.has(type.mime)) {
     throw new CosmoError(
       ErrorCode.INVALID_ARGUMENT,
@@ -41,5 +43,5 @@ export async function checkHandoutFile(
       .replace(/[\\/\u0000-\u001f"]/g, '_')
       .trim()
       .slice(0, 120) || `handout.${type.ext}`;
-  return { name, mime: type.mime };
+  return { name, mime: type.mime, size };
 }

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { CosmoError, ErrorCode } from '@cosmo/core';
+import { CosmoError, ErrorCode, toCosmoError } from '@cosmo/core';
 import type { CosmoServer } from '../CosmoServer.js';
 import { verifyAdminToken } from '../tokens.js';
 import {
@@ -39,13 +38,13 @@ export function createHandoutRoutes(
   }
 
   async function upload(school: School, uploader: string, req: HttpRequest): Promise<HttpAnswer> {
-    // Only an upload with a valid token gets this far, and it is at most MAX_UPLOAD_BYTES.
-    const bytes = await readFile(req.bodyFile!);
+    // Only an upload with a valid token gets this far, and it is at most MAX_UPLOAD_BYTES. It
+    // stays on disk: the content store copies it from there.
     const handout = await school.addHandout(
       uploader,
       req.query.get('class') ?? '',
       req.query.get('filename') ?? '',
-      bytes,
+      req.bodyFile!,
     );
     return {
       status: 201,
@@ -95,18 +94,25 @@ export function createHandoutRoutes(
         school.assertModerates(uploader, head.query.get('class') ?? '');
         return {
           body: { maxBytes: MAX_UPLOAD_BYTES, toFile: true },
-          handle: (req) => upload(school, uploader, req).catch(errorAnswer),
+          handle: (req) => upload(school, uploader, req).catch(answerError),
         };
       }
       if (head.method === 'GET' && /^\/api\/handouts\/([^/]+)(\/print)?$/.test(head.path)) {
-        return { body: { maxBytes: 0 }, handle: (req) => open(school, req).catch(errorAnswer) };
+        return { body: { maxBytes: 0 }, handle: (req) => open(school, req).catch(answerError) };
       }
       throw new CosmoError(
         ErrorCode.NOT_FOUND,
         `${head.method} ${head.path} is not part of the handout API`,
       );
     } catch (err) {
-      return { answer: errorAnswer(err) };
+      return { answer: answerError(err) };
     }
   };
+
+  /** The error's answer; an unexpected one is logged (the client sees only INTERNAL). */
+  function answerError(err: unknown): HttpAnswer {
+    if (toCosmoError(err).code === ErrorCode.INTERNAL)
+      server.logger.error({ err }, 'handout request failed');
+    return errorAnswer(err);
+  }
 }

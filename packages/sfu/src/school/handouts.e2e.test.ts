@@ -149,4 +149,13 @@ describe('handouts', () => {
     });
     expect(anonymous.status).toBe(401);
   });
+
+  it('the same file uploaded five times at once is stored once, and every upload is answered 201', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => upload('tanaka', '2B', 'same.png', PNG)),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(5).fill(201));
+    const handouts = (await Promise.all(results.map((r) => r.json()))) as { sha256: string }[];
+    expect(new Set(handouts.map((h) => h.sha256)).size).toBe(1);
+  });
 });

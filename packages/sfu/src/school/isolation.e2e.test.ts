@@ -172,4 +172,85 @@ describe('one school cannot touch another school', () => {
       expect(await res.text()).not.toContain('map.png');
     }
   });
+
+  it("a lecture cannot be named like a class (its room would take over that class's classroom), nor a class like a lecture", async () => {
+    const lecture = (id: string, classId: string, headers: Record<string, string>) =>
+      api('POST', '/api/admin/lectures', headers, {
+        id,
+        classId,
+        title: 'x',
+        startsAt: Date.now(),
+        endsAt: Date.now() + 3_600_000,
+      });
+    for (const [id, classId, headers] of [
+      ['2B', 'OS1', osaka], // another school's class
+      ['3A', '2B', tokyo], // a class of its own school
+    ] as const) {
+      const res = await lecture(id, classId, headers);
+      expect(res.status, id).toBe(400);
+      expect(await res.json()).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
+    expect(t.server.school!.repos.roster.lecture('2B')).toBeUndefined();
+    expect(t.server.classOfRoom('2B')).toBe('2B');
+    expect((await lecture('osaka-art-1', 'OS1', osaka)).status).toBe(201);
+    const res = await api(
+      'POST',
+      '/api/admin/roster',
+      tokyo,
+      `${HEADER}\ntokyo,Tokyo International,osaka-art-1,Hijack,s2,S2,student`,
+    );
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ errors: [{ line: 2, column: 'class_id' }] });
+  });
+
+  it("a notice's idempotency key is its sender's own: another school's key neither blocks nor reveals its notice", async () => {
+    const notice = async (headers: Record<string, string>, audience: string) =>
+      (await (
+        await api('POST', '/api/admin/notices', headers, {
+          audience,
+          title: 'Storm warning',
+          urgent: true,
+          idempotencyKey: 'storm-1130',
+        })
+      ).json()) as { id: string; recipients: number };
+    const tokyoNotice = await notice(tokyo, 'school:tokyo');
+    const osakaNotice = await notice(osaka, 'school:osaka');
+    expect(osakaNotice.id).not.toBe(tokyoNotice.id);
+    expect(osakaNotice.recipients).toBe(2);
+    // A retry by the same sender is still the same notice.
+    expect((await notice(osaka, 'school:osaka')).id).toBe(osakaNotice.id);
+  });
+
+  it("another school's lectures and leave requests answer as if they did not exist", async () => {
+    const start = Date.now() - 60_000;
+    await api('POST', '/api/admin/lectures', osaka, {
+      id: 'osaka-art-2',
+      classId: 'OS1',
+      title: 'Art',
+      startsAt: start,
+      endsAt: start + 3_600_000,
+    });
+    const { c: student } = await join(await t.token('OS1', 'o1', 'student'));
+    const leave = await student.request('requestLeave', {
+      classId: 'OS1',
+      fromDate: '2026-12-01',
+      toDate: '2026-12-01',
+      reason: 'dentist',
+    });
+    const requestId = leave.leaveRequest!.id!;
+    student.close();
+    const { c: teacher } = await join(await t.token('2B', 'tanaka', 'teacher'));
+    for (const [kind, body, message] of [
+      ['attendanceReport', { lectureId: 'osaka-art-2' }, 'no such lecture'],
+      ['decideLeave', { requestId, approve: true }, 'no such leave request'],
+      ['listLeaveRequests', { classId: 'OS1' }, 'no such class'],
+    ] as const) {
+      await expect(
+        teacher.request(kind as 'attendanceReport', body as { lectureId: string }),
+        kind,
+      ).rejects.toMatchObject({ code: 'NOT_FOUND', message });
+    }
+    teacher.close();
+    expect(t.server.school!.repos.leave.get(requestId)?.status).toBe('pending');
+  });
 });

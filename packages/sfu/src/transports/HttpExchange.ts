@@ -34,8 +34,11 @@ export interface HttpWire {
    * connection stays open to drop the rest until `close`.
    */
   respond(answer: HttpAnswer, more: boolean): void;
-  /** Closes the connection of an answer sent with `more`. */
-  close(): void;
+  /**
+   * Ends an answer sent with `more`. `drained`: the client sent the whole body, so the answer
+   * can end cleanly; otherwise the connection is cut.
+   */
+  close(drained: boolean): void;
 }
 
 /** Whether a request has a body at all (HTTP/1.1: only with a Content-Length or a Transfer-Encoding). */
@@ -81,7 +84,7 @@ export class HttpExchange {
   data(chunk: Uint8Array, isLast: boolean): void {
     if (isLast) this.#ended = true;
     if (this.#state === 'receiving') this.#receive(chunk);
-    else if (this.#state === 'lingering' && isLast) this.#close();
+    else if (this.#state === 'lingering' && isLast) this.#close(true);
     else if (this.#state === 'deciding') {
       this.#pendingBytes += chunk.byteLength;
       if (this.#pendingBytes > PENDING_BODY_BYTES) {
@@ -168,14 +171,14 @@ export class HttpExchange {
     this.#state = 'lingering';
     this.#wire.respond(answer, true);
     this.#wire.resume();
-    this.#linger = setTimeout(() => this.#close(), LINGER_MS);
+    this.#linger = setTimeout(() => this.#close(false), LINGER_MS);
     this.#linger.unref();
   }
 
-  #close(): void {
+  #close(drained: boolean): void {
     if (this.#state !== 'lingering') return;
     this.#state = 'done';
     clearTimeout(this.#linger);
-    this.#wire.close();
+    this.#wire.close(drained);
   }
 }

@@ -174,11 +174,15 @@ export class UwsTransport implements SignallingTransport {
               res.write(answer.body);
             });
           },
-          close: () => {
+          close: (drained) => {
             if (finished) return;
             if (paused) res.resume();
             finished = true;
-            res.cork(() => res.end(undefined, true));
+            // end(…, true) would write its own 'Connection: close' header after the chunked body
+            // (malformed HTTP): the header went out with the answer, so end the chunks cleanly,
+            // or cut the connection of a client that is still sending.
+            if (drained) res.cork(() => res.end());
+            else res.close();
           },
         },
         options.uploadDir,
