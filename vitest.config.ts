@@ -19,7 +19,11 @@ export default defineConfig({
         find: '@cosmo/client/element',
         replacement: src('client/src/classroom/cosmo-classroom.ts'),
       },
-      { find: /^@cosmo\/(core|sfu|client|translate)$/, replacement: src('$1/src/index.ts') },
+      { find: '@cosmo/school/testing', replacement: src('school/src/testing.ts') },
+      {
+        find: /^@cosmo\/(core|sfu|client|translate|school|testkit)$/,
+        replacement: src('$1/src/index.ts'),
+      },
     ],
   },
   test: {

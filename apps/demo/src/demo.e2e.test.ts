@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EphemeralServer } from '@cosmo/sfu';
+import { waitFor } from '@cosmo/testkit';
 import { ARTIFACTS, startDemo } from './browser.js';
 
 /** Reads a value from inside the element's shadow DOM. */
@@ -24,21 +25,8 @@ function stageFrames(page: Page): Promise<number> {
   });
 }
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T>,
-  ok: (v: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(value)})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Whether the element on `page` is in connection state `state`, for waitFor. */
+const stateIs = (page: Page, state: string) => async () => (await classroomState(page)) === state;
 
 describe('the demo in Chromium: a teacher and two students', () => {
   let server: EphemeralServer;
@@ -59,11 +47,7 @@ describe('the demo in Chromium: a teacher and two students', () => {
     await teacher.getByLabel('Your name').fill('Ms Tanaka');
     await teacher.getByLabel('Class title').fill('Physics 2B');
     await teacher.getByRole('button', { name: 'Start class' }).click();
-    await until(
-      'the teacher to join',
-      () => classroomState(teacher),
-      (s) => s === 'connected',
-    );
+    await waitFor('the teacher to join', stateIs(teacher, 'connected'));
     const link = await teacher.locator('.share').getAttribute('data-student-link');
     expect(link).toMatch(/\?class=/);
     await teacher.locator('[data-action="camera"]').click();
@@ -88,22 +72,14 @@ describe('the demo in Chromium: a teacher and two students', () => {
       await page.goto(link!);
       await page.getByLabel('Your name').fill(name);
       await page.getByRole('button', { name: 'Join class' }).click();
-      await until(
-        `${name} to join`,
-        () => classroomState(page),
-        (s) => s === 'connected',
-      );
+      await waitFor(`${name} to join`, stateIs(page, 'connected'));
       students.push(page);
     }
     const [aiko, bilal] = students as [Page, Page];
 
     // Each student's page plays the teacher's video.
     for (const page of students) {
-      await until(
-        'the teacher video to play',
-        () => stageFrames(page),
-        (n) => n > 10,
-      );
+      await waitFor('the teacher video to play', async () => (await stageFrames(page)) > 10);
     }
 
     // Chat both ways.
@@ -125,16 +101,14 @@ describe('the demo in Chromium: a teacher and two students', () => {
 
     // The teacher lets Aiko speak, she unmutes, then the teacher mutes her: her page shows it.
     await teacher.getByRole('button', { name: 'Let speak Aiko' }).click();
-    await until(
-      'Aiko to be allowed to speak',
-      () => aiko.locator('[data-action="mic"]').isEnabled(),
-      (v) => v,
+    await waitFor('Aiko to be allowed to speak', () =>
+      aiko.locator('[data-action="mic"]').isEnabled(),
     );
     await aiko.locator('[data-action="mic"]').click();
-    await until(
+    await waitFor(
       'Aiko to be live',
-      () => aiko.locator('[data-action="mic"]').getAttribute('aria-pressed'),
-      (v) => v === 'true',
+      async () =>
+        (await aiko.locator('[data-action="mic"]').getAttribute('aria-pressed')) === 'true',
     );
     await teacher.getByRole('button', { name: 'Mute Aiko' }).click();
     await aiko.getByText('You were muted by the teacher.').waitFor();
@@ -150,26 +124,16 @@ describe('the demo in Chromium: a teacher and two students', () => {
     classroom.observer.on('participantLeft', (p) => left.push(p.id));
     offline = true;
     for (const ws of routes.splice(0)) await ws.close({ code: 4000, reason: 'network cut' });
-    await until(
-      'Bilal to notice',
-      () => classroomState(bilal),
-      (s) => s === 'reconnecting',
-    );
+    await waitFor('Bilal to notice', stateIs(bilal, 'reconnecting'));
     await new Promise((r) => setTimeout(r, 3000));
     offline = false;
-    await until(
-      'Bilal to resume',
-      () => classroomState(bilal),
-      (s) => s === 'connected',
-      30_000,
-    );
+    await waitFor('Bilal to resume', stateIs(bilal, 'connected'), 30_000);
     expect(classroom.participants.has(bilalId)).toBe(true);
     expect(left).not.toContain(bilalId);
     const frames = await stageFrames(bilal);
-    await until(
+    await waitFor(
       'video to keep playing after the resume',
-      () => stageFrames(bilal),
-      (n) => n > frames + 10,
+      async () => (await stageFrames(bilal)) > frames + 10,
     );
     await bilal.screenshot({ path: join(ARTIFACTS, 'student-resumed.png') });
     expect(pageErrors).toEqual([]);
@@ -181,21 +145,13 @@ describe('the demo in Chromium: a teacher and two students', () => {
     await teacher.getByLabel('Your name').fill('Ms Sato');
     await teacher.getByLabel('Class title').fill('Chemistry 1A');
     await teacher.getByRole('button', { name: 'Start class' }).click();
-    await until(
-      'the teacher to join',
-      () => classroomState(teacher),
-      (s) => s === 'connected',
-    );
+    await waitFor('the teacher to join', stateIs(teacher, 'connected'));
     const link = (await teacher.locator('.share').getAttribute('data-student-link'))!;
     const student = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await student.goto(link);
     await student.getByLabel('Your name').fill('Chen');
     await student.getByRole('button', { name: 'Join class' }).click();
-    await until(
-      'the student to join',
-      () => classroomState(student),
-      (s) => s === 'connected',
-    );
+    await waitFor('the student to join', stateIs(student, 'connected'));
     const room = new URL(link).searchParams.get('class')!;
     const identities = () =>
       [...(server.server.classrooms.get(room)?.participants.values() ?? [])]
@@ -204,27 +160,16 @@ describe('the demo in Chromium: a teacher and two students', () => {
 
     // The teacher locks the room; the student reloads and is back, as the same person.
     await teacher.locator('[data-action="lock"]').click();
-    await until(
-      'the room to lock',
-      async () => server.server.classrooms.get(room)?.state().locked,
-      Boolean,
+    await waitFor('the room to lock', () =>
+      Boolean(server.server.classrooms.get(room)?.state().locked),
     );
     await student.reload();
-    await until(
-      'the student to be back',
-      () => classroomState(student),
-      (s) => s === 'connected',
-    );
+    await waitFor('the student to be back', stateIs(student, 'connected'));
     expect(identities()).toEqual(['Chen', 'Ms Sato']);
 
     // Closing the tab frees the seat at once, not after the resume grace (20 s here).
     await student.close();
-    await until(
-      'the student to leave',
-      async () => identities(),
-      (ids) => ids.length === 1,
-      5_000,
-    );
+    await waitFor('the student to leave', () => identities().length === 1, 5_000);
 
     // The teacher ends the class: the ended screen stays, with a way to start it again.
     await teacher.locator('[data-action="end"]').click();
@@ -243,21 +188,13 @@ describe('the demo in Chromium: a teacher and two students', () => {
     expect(await late.getByLabel('Your name').count()).toBe(0);
 
     await again.click();
-    await until(
-      'the class to start again',
-      () => classroomState(teacher),
-      (s) => s === 'connected',
-    );
+    await waitFor('the class to start again', stateIs(teacher, 'connected'));
     expect(identities()).toEqual(['Ms Sato']);
     expect(server.server.classrooms.get(room)?.state().title).toBe('Chemistry 1A');
     await late.reload();
     await late.getByLabel('Your name').fill('Chen');
     await late.getByRole('button', { name: 'Join class' }).click();
-    await until(
-      'the late student to join',
-      () => classroomState(late),
-      (s) => s === 'connected',
-    );
+    await waitFor('the late student to join', stateIs(late, 'connected'));
     for (const page of [teacher, late]) await page.close();
   });
 });

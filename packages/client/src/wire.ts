@@ -1,5 +1,5 @@
 // Protocol messages to the client's plain types.
-import type { cosmo } from '@cosmo/core';
+import { leaveStatusFromProto, type LeaveStatus, type cosmo } from '@cosmo/core';
 
 /** A chat message. */
 export interface ChatMessage {
@@ -30,7 +30,7 @@ export interface LeaveInfo {
   fromDate: string;
   toDate: string;
   reason: string;
-  status: 'pending' | 'approved' | 'rejected';
+  status: LeaveStatus;
   comment: string;
 }
 
@@ -46,8 +46,6 @@ export interface AttendanceInfo {
   minutes: number;
 }
 
-const LEAVE_STATUS = ['pending', 'pending', 'approved', 'rejected'] as const;
-
 export function leaveFromProto(m: cosmo.v1.LeaveRequestInfo.$Properties): LeaveInfo {
   return {
     id: m.id ?? '',
@@ -57,7 +55,7 @@ export function leaveFromProto(m: cosmo.v1.LeaveRequestInfo.$Properties): LeaveI
     fromDate: m.fromDate ?? '',
     toDate: m.toDate ?? '',
     reason: m.reason ?? '',
-    status: LEAVE_STATUS[m.status ?? 0] ?? 'pending',
+    status: leaveStatusFromProto(m.status),
     comment: m.comment ?? '',
   };
 }

@@ -46,6 +46,8 @@ export {
   isModerator,
   roleToProto,
   roleFromProto,
+  leaveStatusToProto,
+  leaveStatusFromProto,
   mediaKindToProto,
   mediaKindFromProto,
   mediaSourceToProto,
@@ -56,6 +58,7 @@ export {
 } from './types.js';
 export type {
   Role,
+  LeaveStatus,
   MediaKind,
   MediaSource,
   Permissions,

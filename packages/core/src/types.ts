@@ -44,6 +44,28 @@ export function roleFromProto(value: number | null | undefined): Role | undefine
   return ROLES.find((r) => roleToWire[r] === value);
 }
 
+/** Where a leave request stands. */
+export type LeaveStatus = 'pending' | 'approved' | 'rejected';
+
+const leaveStatusToWire: Record<LeaveStatus, cosmo.v1.LeaveStatus> = {
+  pending: pb.LeaveStatus.LEAVE_STATUS_PENDING,
+  approved: pb.LeaveStatus.LEAVE_STATUS_APPROVED,
+  rejected: pb.LeaveStatus.LEAVE_STATUS_REJECTED,
+};
+
+/** The protocol enum of a leave status. */
+export function leaveStatusToProto(status: LeaveStatus): cosmo.v1.LeaveStatus {
+  return leaveStatusToWire[status];
+}
+
+/** The leave status of a protocol enum value (`pending` for unspecified or unknown values). */
+export function leaveStatusFromProto(value: number | null | undefined): LeaveStatus {
+  return (
+    (Object.keys(leaveStatusToWire) as LeaveStatus[]).find((s) => leaveStatusToWire[s] === value) ??
+    'pending'
+  );
+}
+
 /** Audio or video. */
 export type MediaKind = 'audio' | 'video';
 

@@ -11,6 +11,7 @@ import {
   PermissionError,
   SharedServerEvent,
   TypedEmitter,
+  isModerator,
   mediaSourceToProto,
   type MediaSource,
   type Permissions,
@@ -38,12 +39,36 @@ export interface ClassroomContext {
   listenIp: string;
   announcedIp: string | undefined;
   maxParticipants: number;
-  /** Stores a chat message before it is broadcast; returns its position in the history. */
-  storeChat?: (room: string, message: cosmo.v1.ChatMessage.$Properties) => number;
+  /**
+   * Stores a chat message before it is broadcast; returns its position in the history. History
+   * outlives sessions, so it names people by identity, not by participant id.
+   */
+  storeChat?: (message: StoredChatMessage) => number;
 }
 
-/** Classroom events (internal, to the server). */
+/** A chat message as the history keeps it. */
+export interface StoredChatMessage {
+  id: string;
+  room: string;
+  personId: string;
+  name: string;
+  text: string;
+  /** The recipient's identity for a private message, '' for everyone. */
+  toPerson: string;
+  sentAt: number;
+}
+
+/** What the school knows of a room, given when it opens. */
+export interface ClassroomAbout {
+  title: string;
+  classId: string;
+  lectureId: string;
+}
+
+/** Classroom events (internal, to the server's services). */
 export type ClassroomEvents = {
+  /** A participant published a track (the caption service taps moderators' microphones). */
+  producerAdded: [p: Participant, producer: ms.Producer, source: MediaSource];
   /** A moderator ended the class (its tokens stay refused until it is started again). */
   ended: [by: Participant];
   closed: [];
@@ -71,18 +96,18 @@ const ROUTER_RETRY_DELAYS_MS = [250, 500, 1000, 2000];
 export class Classroom extends TypedEmitter<ClassroomEvents> {
   readonly room: string;
   readonly observer = new TypedEmitter<ClassroomObserverEvents>();
-  readonly participants = new Map<string, Participant>();
   readonly startedAt = Date.now();
-  title: string;
-  /** The school class and lecture this room is, when the roster knows it. */
-  classId = '';
-  lectureId = '';
-  /** Languages captions can be read in, set by the caption pipeline. */
-  captionLanguages: string[] = [];
-  locked = false;
-  lectureMode = true;
-  ended = false;
+  /** The school class and lecture this room is, when the roster knows it ('' otherwise). */
+  readonly classId: string;
+  readonly lectureId: string;
+  /** Students join muted and unpublished (the only mode today). */
+  readonly lectureMode = true;
 
+  readonly #participants = new Map<string, Participant>();
+  #title: string;
+  #captionLanguages: string[] = [];
+  #locked = false;
+  #ended = false;
   readonly #ctx: ClassroomContext;
   /** Everyone this classroom has admitted, by identity: a lock does not keep them out. */
   readonly #admitted = new Set<string>();
@@ -96,18 +121,60 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   /** Aborted on close: cuts short a wait between router attempts. */
   readonly #closing = new AbortController();
 
-  private constructor(room: string, ctx: ClassroomContext) {
+  private constructor(room: string, ctx: ClassroomContext, about: ClassroomAbout) {
     super();
     this.room = room;
-    this.title = room;
+    this.#title = about.title || room;
+    this.classId = about.classId;
+    this.lectureId = about.lectureId;
     this.#ctx = ctx;
   }
 
   /** Opens a classroom with a router on the least-loaded worker. */
-  static async open(room: string, ctx: ClassroomContext): Promise<Classroom> {
-    const classroom = new Classroom(room, ctx);
+  static async open(
+    room: string,
+    ctx: ClassroomContext,
+    about: ClassroomAbout = { title: room, classId: '', lectureId: '' },
+  ): Promise<Classroom> {
+    const classroom = new Classroom(room, ctx, about);
     await classroom.#createRouter();
     return classroom;
+  }
+
+  /** Everyone in the room, by participant id. */
+  get participants(): ReadonlyMap<string, Participant> {
+    return this.#participants;
+  }
+
+  /** The name shown in the header. */
+  get title(): string {
+    return this.#title;
+  }
+
+  /** Renames the classroom (clients see it in their next state). */
+  rename(title: string): void {
+    this.#title = title;
+  }
+
+  /** Whether new people are kept out. */
+  get locked(): boolean {
+    return this.#locked;
+  }
+
+  /** Whether a moderator ended the class. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Languages captions can be read in. */
+  get captionLanguages(): readonly string[] {
+    return this.#captionLanguages;
+  }
+
+  /** The caption pipeline changed the languages it offers: everyone is told. */
+  setCaptionLanguages(languages: readonly string[]): void {
+    this.#captionLanguages = [...languages];
+    this.broadcast({ classroomUpdated: { classroom: this.state() } });
   }
 
   /** Whether the classroom is closed. */
@@ -129,14 +196,14 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   state(): cosmo.v1.ClassroomState.$Properties {
     return {
       room: this.room,
-      title: this.title,
-      locked: this.locked,
+      title: this.#title,
+      locked: this.#locked,
       lectureMode: this.lectureMode,
       startedAt: this.startedAt,
-      ended: this.ended,
+      ended: this.#ended,
       classId: this.classId,
       lectureId: this.lectureId,
-      captionLanguages: this.captionLanguages,
+      captionLanguages: [...this.#captionLanguages],
     };
   }
 
@@ -151,8 +218,8 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     // A lock keeps new people out, not those who were in (a reload, a dropped network, a tab
     // that closed): anyone this classroom has admitted may come back.
     const returning = this.#admitted.has(init.identity);
-    const moderator = init.role === 'teacher' || init.role === 'assistant';
-    if (this.locked && !moderator && !returning) {
+    const moderator = isModerator(init.role);
+    if (this.#locked && !moderator && !returning) {
       throw new CosmoError(ErrorCode.ROOM_LOCKED, 'the classroom is locked');
     }
     const seats = this.participants.size - replaces.filter((p) => !p.closed).length;
@@ -161,10 +228,10 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     }
     const participant = new Participant({ ...init, id: randomUUID() });
     this.#admitted.add(init.identity);
-    this.participants.set(participant.id, participant);
+    this.#participants.set(participant.id, participant);
     this.#ctx.metrics.participants.inc();
     participant.once('closed', (reason) => {
-      this.participants.delete(participant.id);
+      this.#participants.delete(participant.id);
       this.#ctx.metrics.participants.dec();
       this.broadcast({ participantLeft: { participantId: participant.id, reason } });
       this.observer.safeEmit('participantLeft', participant, reason);
@@ -219,8 +286,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       transport.close();
       throw new InvalidStateError('the participant left');
     }
-    p.transports.set(transport.id, transport);
-    transport.observer.once('close', () => p.transports.delete(transport.id));
+    p.addTransport(transport);
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') transport.close();
     });
@@ -279,8 +345,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       rtcpMux: true,
       comedia: true,
     });
-    p.ingests.set(transport.id, transport);
-    transport.observer.once('close', () => p.ingests.delete(transport.id));
+    p.addIngest(transport);
     try {
       const producer = await transport.produce({
         kind,
@@ -303,10 +368,9 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       throw new InvalidStateError('the participant left');
     }
     const media = { producer, source };
-    p.producers.set(producer.id, media);
+    p.addProducer(media);
     this.#ctx.metrics.producers.inc();
     producer.observer.once('close', () => {
-      p.producers.delete(producer.id);
       this.#ctx.metrics.producers.dec();
       if (!this.#closed)
         this.broadcast({ producerRemoved: { producerId: producer.id, participantId: p.id } });
@@ -315,6 +379,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       await this.#levels.addProducer({ producerId: producer.id }).catch(() => undefined);
     }
     this.broadcast({ producerAdded: { producer: producerInfo(p.id, media) } }, p);
+    this.safeEmit('producerAdded', p, producer, source);
     this.observer.safeEmit('producerAdded', p, producer, source);
   }
 
@@ -351,10 +416,9 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       paused: true,
       appData: { participantId: owner.id },
     });
-    p.consumers.set(consumer.id, consumer);
+    p.addConsumer(consumer);
     this.#ctx.metrics.consumers.inc();
     consumer.observer.once('close', () => {
-      p.consumers.delete(consumer.id);
       this.#ctx.metrics.consumers.dec();
     });
     consumer.on('producerclose', () => {
@@ -415,11 +479,19 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       sentAt: Date.now(),
       toParticipantId: to,
     };
-    if (to) this.participant(to);
+    const target = to ? this.participant(to) : undefined;
     // Stored first: a message anyone saw is in the history.
-    message.seq = this.#ctx.storeChat?.(this.room, message) ?? 0;
-    if (to) {
-      const target = this.participant(to);
+    message.seq =
+      this.#ctx.storeChat?.({
+        id: message.id!,
+        room: this.room,
+        personId: p.identity,
+        name: p.name,
+        text: trimmed,
+        toPerson: target?.identity ?? '',
+        sentAt: message.sentAt!,
+      }) ?? 0;
+    if (target) {
       target.send({ chat: message });
       if (target !== p) p.send({ chat: message });
     } else {
@@ -482,7 +554,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     this.authorize(p, 'setPermissions');
     const target = this.participant(targetId);
     this.#assertOutranks(p, target);
-    target.permissions = { ...permissions };
+    target.setPermissions(permissions);
     for (const media of [...target.producers.values()]) {
       if (!permissions[publishPermission(media.source)]) media.producer.close();
     }
@@ -492,14 +564,14 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   /** Locks or unlocks the room to new students. */
   lock(p: Participant, locked: boolean): void {
     this.authorize(p, 'lockRoom');
-    this.locked = locked;
+    this.#locked = locked;
     this.broadcast({ classroomUpdated: { classroom: this.state() } });
   }
 
   /** Ends the class for everyone. */
   end(p: Participant): void {
     this.authorize(p, 'endClass');
-    this.ended = true;
+    this.#ended = true;
     this.safeEmit('ended', p);
     this.broadcast({ classEnded: { byParticipantId: p.id, reason: 'ended_by_teacher' } });
     // Everyone's socket closes with CLASS_ENDED, after the event (the ender's after its answer):
@@ -535,8 +607,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   }
 
   #setHand(target: Participant, raised: boolean, by: Participant): void {
-    if (target.handRaised === raised) return;
-    target.handRaised = raised;
+    if (!target.setHand(raised)) return;
     this.broadcast({ handChanged: { participantId: target.id, raised, byParticipantId: by.id } });
   }
 
@@ -547,7 +618,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   }
 
   #assertOpen(): void {
-    if (this.#closed || this.ended) throw new InvalidStateError('the class has ended');
+    if (this.#closed || this.#ended) throw new InvalidStateError('the class has ended');
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { EndedClassRepository } from './school/repositories.js';
+import type { EndedClassRepository } from '@cosmo/school';
 
 /** Ended classes kept in memory, for a server without the school database (`school: false`). */
 export class MemoryEndedClassRepository implements EndedClassRepository {

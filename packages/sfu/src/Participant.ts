@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { types as ms } from 'mediasoup';
 import type { cosmo } from '@cosmo/core';
 import {
@@ -51,19 +52,17 @@ export class Participant extends TypedEmitter<ParticipantEvents> {
   readonly name: string;
   readonly role: Role;
   readonly joinedAt = Date.now();
-  permissions: Permissions;
-  handRaised = false;
-  captionLanguage = '';
   /** The resume credential (with the token) for this session. */
-  sessionId = '';
-  /** The client's RTP capabilities; needed to consume. */
-  rtpCapabilities: ms.RtpCapabilities | undefined;
+  readonly sessionId = randomUUID();
 
-  readonly transports = new Map<string, ms.WebRtcTransport>();
-  /** Plain RTP transports an external encoder publishes through (see Classroom.ingestRtp). */
-  readonly ingests = new Map<string, ms.PlainTransport>();
-  readonly producers = new Map<string, PublishedMedia>();
-  readonly consumers = new Map<string, ms.Consumer>();
+  #permissions: Permissions;
+  #handRaised = false;
+  #captionLanguage = '';
+  #rtpCapabilities: ms.RtpCapabilities | undefined;
+  readonly #transports = new Map<string, ms.WebRtcTransport>();
+  readonly #ingests = new Map<string, ms.PlainTransport>();
+  readonly #producers = new Map<string, PublishedMedia>();
+  readonly #consumers = new Map<string, ms.Consumer>();
 
   #connection: Connection | null = null;
   #seq = 0;
@@ -77,7 +76,91 @@ export class Participant extends TypedEmitter<ParticipantEvents> {
     this.identity = init.identity;
     this.name = init.name;
     this.role = init.role;
-    this.permissions = { ...init.permissions };
+    this.#permissions = { ...init.permissions };
+  }
+
+  /** What the participant may publish and whether they may chat. */
+  get permissions(): Readonly<Permissions> {
+    return this.#permissions;
+  }
+
+  /** Grants or revokes rights (the classroom closes what a revoked right allowed). */
+  setPermissions(permissions: Permissions): void {
+    this.#permissions = { ...permissions };
+  }
+
+  /** Whether the hand is up. */
+  get handRaised(): boolean {
+    return this.#handRaised;
+  }
+
+  /** Raises or lowers the hand; false when it already was. */
+  setHand(raised: boolean): boolean {
+    if (this.#handRaised === raised) return false;
+    this.#handRaised = raised;
+    return true;
+  }
+
+  /** The language this participant reads captions in ('' for none). */
+  get captionLanguage(): string {
+    return this.#captionLanguage;
+  }
+
+  setCaptionLanguage(language: string): void {
+    this.#captionLanguage = language;
+  }
+
+  /** The client's RTP capabilities; needed to consume. */
+  get rtpCapabilities(): ms.RtpCapabilities | undefined {
+    return this.#rtpCapabilities;
+  }
+
+  setRtpCapabilities(capabilities: ms.RtpCapabilities | undefined): void {
+    this.#rtpCapabilities = capabilities;
+  }
+
+  /** WebRTC transports, by id. */
+  get transports(): ReadonlyMap<string, ms.WebRtcTransport> {
+    return this.#transports;
+  }
+
+  /** Plain RTP transports an external encoder publishes through (see Classroom.ingestRtp). */
+  get ingests(): ReadonlyMap<string, ms.PlainTransport> {
+    return this.#ingests;
+  }
+
+  /** What the participant publishes, by producer id. */
+  get producers(): ReadonlyMap<string, PublishedMedia> {
+    return this.#producers;
+  }
+
+  /** What the participant receives, by consumer id. */
+  get consumers(): ReadonlyMap<string, ms.Consumer> {
+    return this.#consumers;
+  }
+
+  /** Keeps a transport until it closes. */
+  addTransport(transport: ms.WebRtcTransport): void {
+    this.#transports.set(transport.id, transport);
+    transport.observer.once('close', () => this.#transports.delete(transport.id));
+  }
+
+  /** Keeps an ingest transport until it closes. */
+  addIngest(transport: ms.PlainTransport): void {
+    this.#ingests.set(transport.id, transport);
+    transport.observer.once('close', () => this.#ingests.delete(transport.id));
+  }
+
+  /** Keeps a producer until it closes. */
+  addProducer(media: PublishedMedia): void {
+    this.#producers.set(media.producer.id, media);
+    media.producer.observer.once('close', () => this.#producers.delete(media.producer.id));
+  }
+
+  /** Keeps a consumer until it closes. */
+  addConsumer(consumer: ms.Consumer): void {
+    this.#consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
   }
 
   /** Whether the participant has left. */
@@ -153,22 +236,22 @@ export class Participant extends TypedEmitter<ParticipantEvents> {
       identity: this.identity,
       name: this.name,
       role: roleToProto(this.role),
-      permissions: { ...this.permissions },
-      handRaised: this.handRaised,
+      permissions: { ...this.#permissions },
+      handRaised: this.#handRaised,
       joinedAt: this.joinedAt,
-      producers: [...this.producers.values()].map((m) => producerInfo(this.id, m)),
-      captionLanguage: this.captionLanguage,
+      producers: [...this.#producers.values()].map((m) => producerInfo(this.id, m)),
+      captionLanguage: this.#captionLanguage,
     };
   }
 
   /** Closes every transport (and with them every producer and consumer). */
   closeMedia(): void {
-    for (const transport of this.transports.values()) transport.close();
-    for (const transport of this.ingests.values()) transport.close();
-    this.transports.clear();
-    this.ingests.clear();
-    this.producers.clear();
-    this.consumers.clear();
+    for (const transport of [...this.#transports.values()]) transport.close();
+    for (const transport of [...this.#ingests.values()]) transport.close();
+    this.#transports.clear();
+    this.#ingests.clear();
+    this.#producers.clear();
+    this.#consumers.clear();
   }
 
   /** Leaves: closes media and the session. No-op when already closed. */
@@ -176,6 +259,8 @@ export class Participant extends TypedEmitter<ParticipantEvents> {
     if (this.#closed) return;
     this.#closed = true;
     this.closeMedia();
+    // The socket stays (the client may join again on it) but no longer speaks for this session.
+    if (this.#connection?.participant === this) this.#connection.participant = null;
     this.#connection = null;
     this.#replay.length = 0;
     this.safeEmit('closed', reason);

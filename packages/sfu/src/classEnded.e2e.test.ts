@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION, type ServerFrame } from '@cosmo/core';
 import { SignallingClient, type ConnectionState, type WebSocketConstructor } from '@cosmo/client';
+import { waitFor } from '@cosmo/testkit';
 import { CloseCode } from './Connection.js';
 import { startEphemeralServer, type EphemeralServer } from './ephemeral.js';
-import { joinPeer, waitFor, type Peer } from './testing/peers.js';
+import { joinPeer, type Peer } from './testing/peers.js';
 
 describe('a class the server has to end', () => {
   let t: EphemeralServer | undefined;

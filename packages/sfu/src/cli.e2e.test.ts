@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CLI, serve } from './testing/serve.js';
+import { COSMO_CLI, serve } from '@cosmo/testkit';
 import { TokenService } from './tokens.js';
 
-const cli = CLI;
+const cli = COSMO_CLI;
 const run = promisify(execFile);
 const secret = 'cli-test-secret-cli-test-secret-cli-test-secret';
 

@@ -9,9 +9,9 @@ import {
   type ClientFrameInit,
   type ServerFrame,
 } from '@cosmo/core';
+import { rosterCsv } from '@cosmo/school/testing';
 import type { ConfigInput } from './config.js';
 import { startEphemeralServer, type EphemeralServer } from './ephemeral.js';
-import { rosterCsv } from './school/testing.js';
 import { mintAdminToken } from './tokens.js';
 
 /** A raw socket speaking the JSON form, recording what the server sends and how it closes. */

@@ -1,5 +1,6 @@
 /**
- * @cosmo/sfu: the Cosmo media server: mediasoup workers, classrooms, signalling, school features.
+ * @cosmo/sfu: the Cosmo media server: mediasoup workers, classrooms, signalling, and the school
+ * features over HTTP and the protocol. The school domain itself is @cosmo/school.
  */
 export { CosmoServer } from './CosmoServer.js';
 export type { CosmoServerOptions } from './CosmoServer.js';
@@ -18,13 +19,6 @@ export {
   verifyAdminToken,
 } from './tokens.js';
 export type { JoinClaims, AdminClaims } from './tokens.js';
-export { School, DEFAULT_SCHOOL_OPTIONS } from './school/School.js';
-export type { SchoolOptions, SchoolRepositories, SchoolEvents } from './school/School.js';
-export type * from './school/repositories.js';
-export { parseRosterCsv, ROSTER_COLUMNS } from './school/rosterCsv.js';
-export type { RowError } from './school/rosterCsv.js';
-export { attendanceReport, attendanceCsv, DEFAULT_ATTENDANCE_POLICY } from './school/attendance.js';
-export type { AttendanceRow, AttendanceStatus, AttendancePolicy } from './school/attendance.js';
 export { ROLE_ACTIONS, ACTIONS, ROLE_RANK, isAllowed, initialPermissions } from './permissions.js';
 export type { Action, Rule } from './permissions.js';
 export { CloseCode, SUBPROTOCOLS } from './Connection.js';

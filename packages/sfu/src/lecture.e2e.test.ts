@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '@cosmo/testkit';
 import { startEphemeralServer, type EphemeralServer } from './ephemeral.js';
-import { joinPeer, waitFor, type Peer } from './testing/peers.js';
+import { joinPeer, type Peer } from './testing/peers.js';
 
 describe('a lecture over real WebRTC', () => {
   let t: EphemeralServer | undefined;

@@ -10,6 +10,7 @@ import {
   type MediaSource,
   type Role,
 } from '@cosmo/core';
+import { waitFor } from '@cosmo/testkit';
 import {
   ACTIONS,
   ROLE_ACTIONS,
@@ -17,7 +18,7 @@ import {
   isAllowed,
   type Action,
 } from './permissions.js';
-import { joinPeer, waitFor, type Peer } from './testing/peers.js';
+import { joinPeer, type Peer } from './testing/peers.js';
 import { startEphemeralServer, type EphemeralServer } from './ephemeral.js';
 
 describe('the role x action table, enforced by the server', () => {

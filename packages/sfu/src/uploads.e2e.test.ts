@@ -5,9 +5,9 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rosterCsv } from '@cosmo/school/testing';
+import { serve } from '@cosmo/testkit';
 import { startEphemeralServer, type EphemeralServer } from './ephemeral.js';
-import { rosterCsv } from './school/testing.js';
-import { serve } from './testing/serve.js';
 
 const MiB = 1024 * 1024;
 const PDF = Buffer.from(

@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '@cosmo/core';
 import { SignallingClient, type WebSocketConstructor } from '@cosmo/client';
+import { waitFor } from '@cosmo/testkit';
 import type { Classroom } from './Classroom.js';
 import { startEphemeralServer, type EphemeralServer } from './ephemeral.js';
-import { joinPeer, waitFor, type Peer } from './testing/peers.js';
+import { joinPeer, type Peer } from './testing/peers.js';
 
 // mediasoup 3.12 closes a dead worker's routers (each emits `workerclose`) before the worker
 // emits `died`: a classroom asks for its new router while the pool still lists the dying worker.

@@ -125,8 +125,7 @@ export class ClassroomController implements ReactiveController {
 
   /** Whether this participant moderates (teacher or assistant). */
   get moderator(): boolean {
-    const role = this.self?.role;
-    return role === 'teacher' || role === 'assistant';
+    return isModerator(this.self?.role);
   }
 
   /** Remote tracks by producer id. */

@@ -2,9 +2,9 @@ import type { types as ms } from 'mediasoup';
 import type { Logger } from 'pino';
 import { CosmoError, ErrorCode, SharedServerEvent, toCosmoError } from '@cosmo/core';
 import { Glossary, type SpeechStream, type SpeechToText, type Translator } from '@cosmo/translate';
+import type { TranscriptLine } from '@cosmo/school';
 import type { Classroom } from '../Classroom.js';
 import type { Participant } from '../Participant.js';
-import type { TranscriptLine } from '../school/repositories.js';
 import { AudioTap } from './AudioTap.js';
 
 /** Where captions come from: a recogniser per lesson, and a translator. */

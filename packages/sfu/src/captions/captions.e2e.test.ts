@@ -3,8 +3,9 @@ import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pcmTrack, type NodeWebRtc } from '@cosmo/client/node';
 import { calibrateCmn, synthesizeSpeech, wordErrorRate } from '@cosmo/translate';
+import { waitFor } from '@cosmo/testkit';
 import { startEphemeralServer, type EphemeralServer } from '../ephemeral.js';
-import { joinPeer, waitFor, type Peer } from '../testing/peers.js';
+import { joinPeer, type Peer } from '../testing/peers.js';
 
 const LESSON =
   'Today we study optics. Light travels in straight lines. A mirror reflects the light. ' +

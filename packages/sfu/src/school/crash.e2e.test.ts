@@ -7,9 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '@cosmo/core';
 import { SignallingClient, type WebSocketConstructor } from '@cosmo/client';
+import { rosterCsv } from '@cosmo/school/testing';
+import { serve } from '@cosmo/testkit';
 import { TokenService, mintAdminToken } from '../tokens.js';
-import { serve } from '../testing/serve.js';
-import { rosterCsv } from './testing.js';
 
 const secret = 'crash-test-secret-crash-test-secret-0123456789';
 const tokens = new TokenService(secret);

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION, type ServerFrame } from '@cosmo/core';
 import { SignallingClient, type WebSocketConstructor } from '@cosmo/client';
+import { rosterCsv } from '@cosmo/school/testing';
 import { startEphemeralServer, type EphemeralServer } from '../ephemeral.js';
 import { mintAdminToken } from '../tokens.js';
-import { rosterCsv } from './testing.js';
 
 // A real one-page PDF and a real 1x1 PNG.
 const PDF = Buffer.from(

@@ -2,18 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION, cosmo, type ServerFrame } from '@cosmo/core';
 import { SignallingClient, type WebSocketConstructor } from '@cosmo/client';
+import { waitFor } from '@cosmo/testkit';
 import { startEphemeralServer, type EphemeralServer } from '../ephemeral.js';
 
 const STUDENTS = 300;
 const OFFLINE = 100;
-
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A student's signalling connection that keeps the notices it gets. */
 interface Member {
@@ -95,8 +88,10 @@ describe('a notice to 300 members, 100 of them offline', () => {
     });
     const { notificationId, recipients } = sent.sendNotification!;
     expect(recipients).toBe(STUDENTS);
-    await until('the online 200 to get it', () =>
-      members.every((m) => m.notices.some((n) => n?.id === notificationId)),
+    await waitFor(
+      'the online 200 to get it',
+      () => members.every((m) => m.notices.some((n) => n?.id === notificationId)),
+      30_000,
     );
 
     // A retried send (same key) is the same notice, not a second one.
@@ -108,10 +103,12 @@ describe('a notice to 300 members, 100 of them offline', () => {
     expect(again.sendNotification!.notificationId).toBe(notificationId);
 
     for (let i = 0; i < OFFLINE; i++) members.push(await connect(`s${i}`, 'student'));
-    await until('all 300 to get it', () =>
-      members.every((m) => m.notices.some((n) => n?.id === notificationId)),
+    await waitFor(
+      'all 300 to get it',
+      () => members.every((m) => m.notices.some((n) => n?.id === notificationId)),
+      30_000,
     );
-    await until('300 delivered receipts', () => summaries.at(-1)?.delivered === STUDENTS);
+    await waitFor('300 delivered receipts', () => summaries.at(-1)?.delivered === STUDENTS, 30_000);
 
     // Half of them read it.
     const readers = members.filter((_, i) => i % 2 === 0);
@@ -124,7 +121,11 @@ describe('a notice to 300 members, 100 of them offline', () => {
       });
       seenAtRead.set(m, m.notices.length);
     }
-    await until('the read count to reach 150', () => summaries.at(-1)?.read === readers.length);
+    await waitFor(
+      'the read count to reach 150',
+      () => summaries.at(-1)?.read === readers.length,
+      30_000,
+    );
     expect(summaries.at(-1)).toEqual({
       recipients: STUDENTS,
       delivered: STUDENTS,
@@ -140,7 +141,7 @@ describe('a notice to 300 members, 100 of them offline', () => {
     const unread = members.filter((m) => !seenAtRead.has(m));
     const remindedAfter = (m: Member, from: number) =>
       m.notices.slice(from).filter((n) => n?.id === notificationId && n?.reminder).length;
-    await until(
+    await waitFor(
       'reminders to all 150 unread',
       () => unread.every((m) => remindedAfter(m, 0) > 0),
       15_000,

@@ -71,16 +71,3 @@ export async function joinPeer(
     },
   };
 }
-
-/** Polls `check` until it returns true, or fails after `timeoutMs` naming `what`. */
-export async function waitFor(
-  what: string,
-  check: () => boolean,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -1,14 +1,7 @@
 import { ErrorCode } from '@cosmo/core';
 import { RequestBody } from './RequestBody.js';
-import {
-  jsonAnswer,
-  textAnswer,
-  tooLargeAnswer,
-  type HttpAnswer,
-  type HttpDecision,
-  type HttpRequest,
-  type HttpRequestHead,
-} from './SignallingTransport.js';
+import { refusalAnswer, textAnswer, tooLargeAnswer } from '../http/answers.js';
+import type { HttpAnswer, HttpDecision, HttpRequest, HttpRequestHead } from '../http/types.js';
 
 /**
  * Body bytes kept while the head is being decided. The transport stops reading at once; this
@@ -89,10 +82,11 @@ export class HttpExchange {
       this.#pendingBytes += chunk.byteLength;
       if (this.#pendingBytes > PENDING_BODY_BYTES) {
         this.#finish(
-          jsonAnswer(503, {
-            code: ErrorCode.UNAVAILABLE,
-            message: 'the body came faster than the request could be checked; try again',
-          }),
+          refusalAnswer(
+            503,
+            ErrorCode.UNAVAILABLE,
+            'the body came faster than the request could be checked; try again',
+          ),
         );
       } else if (chunk.byteLength > 0) this.#pending.push(Buffer.from(chunk));
     }

@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { BodyRule } from './SignallingTransport.js';
+import type { BodyRule } from '../http/types.js';
 
 /** Where temporary upload files are named from; anything matching it in the upload dir is ours. */
 export const UPLOAD_FILE_PREFIX = 'upload-';

@@ -5,10 +5,9 @@ import type { SignallingSocket, WireFormat } from '../Connection.js';
 import { clientAddress } from './clientAddress.js';
 import { HttpExchange } from './HttpExchange.js';
 import { prepareUploadDir } from './RequestBody.js';
+import type { HttpAnswer, HttpRequestHead } from '../http/types.js';
 import {
   negotiateSubprotocol,
-  type HttpAnswer,
-  type HttpRequestHead,
   type ListenOptions,
   type SignallingHandlers,
   type SignallingTransport,

@@ -1,14 +1,9 @@
 import { CosmoError, ErrorCode, toCosmoError } from '@cosmo/core';
-import type { CosmoServer } from '../CosmoServer.js';
+import type { School } from '@cosmo/school';
 import { verifyAdminToken } from '../tokens.js';
-import {
-  errorAnswer,
-  type HttpAnswer,
-  type HttpDecision,
-  type HttpRequest,
-  type HttpRequestHead,
-} from '../transports/SignallingTransport.js';
-import type { School } from './School.js';
+import { errorAnswer, jsonAnswer } from './answers.js';
+import type { HttpContext } from './HttpContext.js';
+import type { HttpAnswer, HttpRequest, HttpRoute } from './types.js';
 
 /**
  * The largest upload read at all: a handout may be 20 MB (the school then says so, with 400);
@@ -25,15 +20,15 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
  * An upload's token is checked before its body is read; the body is streamed to a temporary file.
  */
 export function createHandoutRoutes(
-  server: CosmoServer,
-): (head: HttpRequestHead) => Promise<HttpDecision> {
+  ctx: Pick<HttpContext, 'school' | 'tokens' | 'logger'>,
+): HttpRoute {
   /** The person behind a join token or an admin token. */
   async function who(token: string | undefined): Promise<string> {
     if (!token) throw new CosmoError(ErrorCode.NOT_AUTHORIZED, 'a token is required');
     try {
-      return (await server.tokens.verify(token)).identity;
+      return (await ctx.tokens.verify(token)).identity;
     } catch {
-      return (await verifyAdminToken(server.tokens, token)).identity;
+      return (await verifyAdminToken(ctx.tokens, token)).identity;
     }
   }
 
@@ -46,11 +41,7 @@ export function createHandoutRoutes(
       req.query.get('filename') ?? '',
       req.bodyFile!,
     );
-    return {
-      status: 201,
-      contentType: 'application/json',
-      body: JSON.stringify(handout) + '\n',
-    };
+    return jsonAnswer(201, handout);
   }
 
   async function open(school: School, req: HttpRequest): Promise<HttpAnswer> {
@@ -85,7 +76,7 @@ export function createHandoutRoutes(
 
   return async (head) => {
     try {
-      const school = server.school;
+      const school = ctx.school;
       if (!school)
         throw new CosmoError(ErrorCode.UNAVAILABLE, 'the school features are off on this server');
       if (head.method === 'POST' && head.path === '/api/handouts') {
@@ -112,7 +103,7 @@ export function createHandoutRoutes(
   /** The error's answer; an unexpected one is logged (the client sees only INTERNAL). */
   function answerError(err: unknown): HttpAnswer {
     if (toCosmoError(err).code === ErrorCode.INTERNAL)
-      server.logger.error({ err }, 'handout request failed');
+      ctx.logger.error({ err }, 'handout request failed');
     return errorAnswer(err);
   }
 }

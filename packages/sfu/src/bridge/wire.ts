@@ -1,12 +1,6 @@
-import { cosmo } from '@cosmo/core';
-import type { AttendanceRow } from './attendance.js';
-import type { Handout, LeaveRequest, Notice, StoredChat } from './repositories.js';
-
-const LEAVE_STATUS = {
-  pending: cosmo.v1.LeaveStatus.LEAVE_STATUS_PENDING,
-  approved: cosmo.v1.LeaveStatus.LEAVE_STATUS_APPROVED,
-  rejected: cosmo.v1.LeaveStatus.LEAVE_STATUS_REJECTED,
-} as const;
+// The school's records as the protocol carries them.
+import { cosmo, leaveStatusToProto } from '@cosmo/core';
+import type { AttendanceRow, Handout, LeaveRequest, Notice, StoredChat } from '@cosmo/school';
 
 /** A stored notice as the protocol's Notification. */
 export function noticeToProto(n: Notice, reminder: boolean): cosmo.v1.Notification.$Properties {
@@ -50,7 +44,7 @@ export function leaveToProto(
     fromDate: r.fromDate,
     toDate: r.toDate,
     reason: r.reason,
-    status: LEAVE_STATUS[r.status],
+    status: leaveStatusToProto(r.status),
     decidedBy: r.decidedBy ?? '',
     comment: r.comment ?? '',
     createdAt: r.createdAt,

@@ -1,4 +1,7 @@
-// Test helper: a school on a real SQLite file in a temporary folder, with a settable clock.
+/**
+ * @cosmo/school/testing: test helpers: a school on a real SQLite file in a temporary folder, with
+ * a settable clock, and a sample roster.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -8,17 +8,14 @@ import {
   parseJsonWellFormed,
   toCosmoError,
 } from '@cosmo/core';
-import type { CosmoServer } from '../CosmoServer.js';
+import type { School } from '@cosmo/school';
 import { verifyAdminToken, type AdminClaims } from '../tokens.js';
-import {
-  errorAnswer,
-  type HttpAnswer,
-  type HttpDecision,
-  type HttpRequest,
-  type HttpRequestHead,
-  jsonAnswer as json,
-} from '../transports/SignallingTransport.js';
-import type { School } from './School.js';
+import { errorAnswer, jsonAnswer as json } from './answers.js';
+import type { HttpContext } from './HttpContext.js';
+import type { HttpAnswer, HttpRequest, HttpRoute } from './types.js';
+
+/** What the admin API uses of the server. */
+type AdminContext = Pick<HttpContext, 'school' | 'tokens' | 'logger' | 'classOfRoom'>;
 
 /** Rosters and JSON bodies above this are refused (a 20,000-row roster is about 2 MB). */
 const MAX_ADMIN_BODY_BYTES = 4 * 1024 * 1024;
@@ -86,28 +83,26 @@ function parseBody<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, req: HttpRequ
  * `Authorization: Bearer <admin token>` (`cosmo token --admin`) scoped to one school; the token is
  * checked before any of the body is read.
  */
-export function createAdminRoutes(
-  server: CosmoServer,
-): (head: HttpRequestHead) => Promise<HttpDecision> {
+export function createAdminRoutes(ctx: AdminContext): HttpRoute {
   const failed = (err: unknown, path: string): HttpAnswer => {
     if (toCosmoError(err).code === ErrorCode.INTERNAL) {
-      server.logger.error({ err, path }, 'admin API failed');
+      ctx.logger.error({ err, path }, 'admin API failed');
     }
     return errorAnswer(err);
   };
   return async (head) => {
     try {
-      const school = server.school;
+      const school = ctx.school;
       if (!school)
         throw new CosmoError(ErrorCode.UNAVAILABLE, 'the school features are off on this server');
       const header = head.headers['authorization'] ?? '';
       const admin = await verifyAdminToken(
-        server.tokens,
+        ctx.tokens,
         header.startsWith('Bearer ') ? header.slice(7) : undefined,
       );
       return {
         body: { maxBytes: head.method === 'GET' ? 0 : MAX_ADMIN_BODY_BYTES },
-        handle: (req) => route(server, school, admin, req).catch((err) => failed(err, req.path)),
+        handle: (req) => route(ctx, school, admin, req).catch((err) => failed(err, req.path)),
       };
     } catch (err) {
       return { answer: failed(err, head.path) };
@@ -116,7 +111,7 @@ export function createAdminRoutes(
 }
 
 async function route(
-  server: CosmoServer,
+  ctx: AdminContext,
   school: School,
   admin: AdminClaims,
   req: HttpRequest,
@@ -204,14 +199,14 @@ async function route(
     const person = school.repos.roster.person(personId);
     if (!person || person.schoolId !== s)
       throw new NotFoundError(`no person ${personId} in this school`);
-    const classId = server.classOfRoom(room);
+    const classId = ctx.classOfRoom(room);
     const cls = classId ? school.repos.roster.schoolClass(classId) : undefined;
     if (!cls || cls.schoolId !== s)
       throw new NotFoundError(`no class or lecture ${room} in this school`);
     if (person.role !== 'admin' && !school.repos.roster.isMember(cls.id, person.id))
       throw new PermissionError(`${person.name} is not in ${cls.name}`);
     const role = isRole(person.role) ? person.role : 'observer';
-    const token = await server.tokens.mint(
+    const token = await ctx.tokens.mint(
       { identity: person.id, name: person.name, room, role },
       ttlSeconds,
     );

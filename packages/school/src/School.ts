@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { CosmoError, ErrorCode, NotFoundError, PermissionError, TypedEmitter } from '@cosmo/core';
+import {
+  CosmoError,
+  ErrorCode,
+  NotFoundError,
+  PermissionError,
+  TypedEmitter,
+  isModerator,
+} from '@cosmo/core';
 import {
   attendanceCsv,
   attendanceReport,
@@ -81,8 +88,6 @@ export type SchoolEvents = {
   /** The receipt totals of a notice changed; tell its sender. */
   receipts: [notice: Notice, receipts: Receipts];
 };
-
-const MODERATORS = new Set(['teacher', 'assistant']);
 
 /**
  * The school's daily operations: roster, attendance, leave, notices with receipts, chat history.
@@ -645,7 +650,7 @@ export class School extends TypedEmitter<SchoolEvents> {
     const cls = this.repos.roster.schoolClass(classId);
     if (!cls || cls.schoolId !== person.schoolId) throw new NotFoundError(`no class ${classId}`);
     if (person.role === 'admin') return;
-    if (!MODERATORS.has(person.role) || !this.repos.roster.isMember(classId, personId)) {
+    if (!isModerator(person.role) || !this.repos.roster.isMember(classId, personId)) {
       throw new PermissionError(`${person.name} does not teach ${cls.name}`);
     }
   }

@@ -1,0 +1,125 @@
+import type { Logger } from 'pino';
+import { CosmoError, ErrorCode, isModerator } from '@cosmo/core';
+import {
+  ApertiumTranslator,
+  PocketsphinxSpeechToText,
+  borrowEngine,
+  type SpeechToText,
+  type WhisperSpeechToText,
+} from '@cosmo/translate';
+import type { School } from '@cosmo/school';
+import type { Classroom } from '../Classroom.js';
+import type { ClassroomDirectory } from '../rooms/ClassroomDirectory.js';
+import { ClassroomCaptions } from './ClassroomCaptions.js';
+
+/** What the caption service runs on. */
+export interface CaptionServiceOptions {
+  /** pocketsphinx's initial cepstral mean for this school's voices. */
+  cmnInit: string | undefined;
+  /** The whisper engine for lessons in languages pocketsphinx does not know, shared by all rooms. */
+  whisper: WhisperSpeechToText | undefined;
+  /** Where final lines are kept for transcripts (the school's records). */
+  school: School | undefined;
+  logger: Logger;
+}
+
+/**
+ * Live captions for every classroom: one `ClassroomCaptions` per open classroom, the engines
+ * they share (a recogniser chosen by the lesson's language, one translator), and the rule that
+ * a moderator's microphone is what gets captioned.
+ */
+export class CaptionService {
+  readonly #options: CaptionServiceOptions;
+  readonly #rooms = new Map<string, ClassroomCaptions>();
+  #translator: ApertiumTranslator | undefined;
+  #closed = false;
+
+  constructor(classrooms: ClassroomDirectory, options: CaptionServiceOptions) {
+    this.#options = options;
+    classrooms.on('opened', (classroom) => this.#attach(classroom));
+  }
+
+  /** The captions of an open classroom. */
+  forRoom(room: string): ClassroomCaptions | undefined {
+    return this.#rooms.get(room);
+  }
+
+  /**
+   * Sets a classroom's lesson (text, spoken language, glossary): everyone learns the languages
+   * they can now read, and a moderator's microphone already live is captioned from now on.
+   */
+  setLesson(
+    classroom: Classroom,
+    lesson: { text: string; language: string; glossary: Record<string, string> },
+  ): void {
+    const captions = this.#rooms.get(classroom.room);
+    if (!captions) throw new CosmoError(ErrorCode.UNAVAILABLE, 'captions are off on this server');
+    captions.setLesson(lesson.text, lesson.language, lesson.glossary);
+    classroom.setCaptionLanguages(captions.languages());
+    for (const p of classroom.participants.values()) {
+      if (!isModerator(p.role)) continue;
+      const mic = p.producerBySource('microphone');
+      if (mic) void captions.tapProducer(p, mic.producer);
+    }
+  }
+
+  /** Stops every classroom's captions and the shared engines. No-op when already closed. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const captions of this.#rooms.values()) captions.close();
+    this.#rooms.clear();
+    await this.#translator?.close();
+    await this.#options.whisper?.close();
+  }
+
+  #attach(classroom: Classroom): void {
+    if (this.#closed) return;
+    const { logger, school } = this.#options;
+    this.#translator ??= new ApertiumTranslator();
+    const captions = new ClassroomCaptions(
+      classroom,
+      {
+        recognizer: (text, language) => this.#recognizer(text, language),
+        translator: this.#translator,
+      },
+      logger,
+    );
+    this.#rooms.set(classroom.room, captions);
+    if (school) {
+      captions.onLine = (line) => {
+        try {
+          school.storeCaption(line);
+        } catch (err) {
+          logger.error({ err }, 'cannot store a transcript line');
+        }
+      };
+    }
+    classroom.on('producerAdded', (p, producer, source) => {
+      if (source === 'microphone' && isModerator(p.role)) void captions.tapProducer(p, producer);
+    });
+    classroom.once('closed', () => {
+      captions.close();
+      if (this.#rooms.get(classroom.room) === captions) this.#rooms.delete(classroom.room);
+    });
+  }
+
+  /**
+   * English lessons use pocketsphinx with the lesson's vocabulary; other languages the
+   * configured whisper model, shared by every classroom.
+   */
+  #recognizer(lessonText: string, language: string): SpeechToText {
+    if (language !== 'en') {
+      const whisper = this.#options.whisper;
+      if (whisper?.capabilities.languages.includes(language)) return borrowEngine(whisper);
+      throw new CosmoError(
+        ErrorCode.MODEL_MISSING,
+        whisper
+          ? `the whisper model ${whisper.options.model} does not know '${language}'`
+          : `no offline recogniser for '${language}': configure a whisper model (captionWhisperModel)`,
+      );
+    }
+    const cmnInit = this.#options.cmnInit;
+    return new PocketsphinxSpeechToText({ lessonText, ...(cmnInit ? { cmnInit } : {}) });
+  }
+}

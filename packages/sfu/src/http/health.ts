@@ -1,0 +1,12 @@
+import { bodiless, jsonAnswer } from './answers.js';
+import type { HttpContext } from './HttpContext.js';
+import type { HttpRoute } from './types.js';
+
+/** `GET /healthz`: whether the server is up, with its rooms, participants and workers. */
+export function createHealthRoute(ctx: Pick<HttpContext, 'counts'>): HttpRoute {
+  return async () =>
+    bodiless(async () => {
+      const { rooms, participants, workers } = ctx.counts();
+      return jsonAnswer(200, { status: 'ok', rooms, participants, workers });
+    });
+}

@@ -1,0 +1,68 @@
+import { createAdminRoutes } from './admin.js';
+import { rateLimitedAnswer, textAnswer } from './answers.js';
+import { createDemoRoutes } from './demo.js';
+import { createHandoutRoutes } from './handouts.js';
+import { createHealthRoute } from './health.js';
+import type { HttpContext } from './HttpContext.js';
+import { createMetricsRoute } from './metrics.js';
+import { createStaticRoute } from './static.js';
+import type { HttpAnswer, HttpDecision, HttpRequestHead, HttpRoute } from './types.js';
+
+/**
+ * The server's HTTP side: health and metrics; when `demo` is on, the demo API that creates a
+ * class and mints its tokens; the admin and handout APIs; and the demo app's static files when
+ * `staticDir` is set. Requests without a credential, and those answered 401, draw from their
+ * address's allowance in `limits`; an address that has spent it gets 429.
+ */
+export function createHttpRoutes(ctx: HttpContext): HttpRoute {
+  const health = createHealthRoute(ctx);
+  const metrics = createMetricsRoute(ctx);
+  const demo = createDemoRoutes(ctx);
+  const admin = createAdminRoutes(ctx);
+  const handouts = createHandoutRoutes(ctx);
+  const staticFiles = createStaticRoute(ctx);
+
+  async function route(head: HttpRequestHead): Promise<HttpDecision> {
+    const { method, path } = head;
+    if (method === 'GET' && path === '/healthz') return health(head);
+    if (method === 'GET' && path === '/metrics') return metrics(head);
+    if (path.startsWith('/api/demo/')) return demo(head);
+    if (path.startsWith('/api/admin/')) return admin(head);
+    if (path.startsWith('/api/handouts')) return handouts(head);
+    if (method === 'GET') return staticFiles(head);
+    return { answer: textAnswer(404, 'not found') };
+  }
+
+  return async (head) => {
+    const address = head.remoteAddress;
+    // Only the routes that check a credential are spared for carrying one (a header on /healthz
+    // proves nothing).
+    const checksCredential =
+      head.path.startsWith('/api/admin/') || head.path.startsWith('/api/handouts');
+    const credential =
+      checksCredential && (head.headers['authorization'] !== undefined || head.query.has('token'));
+    // The demo app's own files are exempt: 300 students behind one NAT address open the page at
+    // the start of class, and a file read costs less than the bucket would save.
+    const staticFile =
+      head.method === 'GET' &&
+      ctx.config.staticDir !== undefined &&
+      !head.path.startsWith('/api/') &&
+      head.path !== '/healthz' &&
+      head.path !== '/metrics';
+    if (!credential && !staticFile && !ctx.limits.takeHttp(address)) {
+      return {
+        answer: rateLimitedAnswer(
+          'too many requests from your address; try again in a few seconds',
+        ),
+      };
+    }
+    // A wrong credential costs what none does: guessing tokens draws from the same allowance.
+    const charge = (answer: HttpAnswer) => {
+      if (credential && answer.status === 401) ctx.limits.takeHttp(address);
+      return answer;
+    };
+    const decision = await route(head);
+    if ('answer' in decision) return { answer: charge(decision.answer) };
+    return { body: decision.body, handle: async (req) => charge(await decision.handle(req)) };
+  };
+}

@@ -1,0 +1,147 @@
+import {
+  CosmoError,
+  ErrorCode,
+  InvalidStateError,
+  PROTOCOL_VERSION,
+  rtpCapabilitiesFromProto,
+  rtpCapabilitiesToProto,
+  type ClientFrame,
+} from '@cosmo/core';
+import type { types as ms } from 'mediasoup';
+import type { SchoolBridge } from '../bridge/SchoolBridge.js';
+import type { Config } from '../config.js';
+import { CloseCode, type Connection } from '../Connection.js';
+import type { IdentityLimits } from '../IdentityLimits.js';
+import type { EventBody } from '../Participant.js';
+import { initialPermissions } from '../permissions.js';
+import type { ClassroomDirectory } from '../rooms/ClassroomDirectory.js';
+import type { Sessions } from '../sessions/Sessions.js';
+import type { TokenService } from '../tokens.js';
+
+/** What admission checks a socket against, and where it seats it. */
+export interface AdmissionContext {
+  config: Pick<Config, 'iceServers' | 'resumeGraceMs'>;
+  tokens: TokenService;
+  limits: IdentityLimits;
+  classrooms: ClassroomDirectory;
+  sessions: Sessions;
+  school: SchoolBridge | undefined;
+}
+
+/**
+ * Lets a socket in: a `join` (a new session in a classroom, from a token) or a `resume` (the
+ * same session after a drop). A join goes one way through the server: the token, the person's
+ * join allowance, the classroom directory (schools, the end of class, opening the room), the
+ * classroom (the seat), the sessions (resumable from now on), the school bridge (attendance,
+ * inbox, chat history and handouts), and back out as the join response.
+ */
+export class Admission {
+  readonly #ctx: AdmissionContext;
+
+  constructor(ctx: AdmissionContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Joins a classroom; resolves with the join response. */
+  async join(conn: Connection, req: NonNullable<ClientFrame['join']>): Promise<EventBody> {
+    const { tokens, classrooms, sessions, school, config } = this.#ctx;
+    if (conn.participant && !conn.participant.closed) {
+      throw new InvalidStateError('this connection has already joined');
+    }
+    if (req.protocolVersion !== PROTOCOL_VERSION) {
+      throw new CosmoError(
+        ErrorCode.UNSUPPORTED_VERSION,
+        `protocol version ${req.protocolVersion ?? 0} is not supported; this server speaks ${PROTOCOL_VERSION}`,
+      );
+    }
+    const claims = await tokens.verify(req.token);
+    this.#spendJoin(claims.identity);
+    const rtpCapabilities = req.rtpCapabilities
+      ? (rtpCapabilitiesFromProto(req.rtpCapabilities) as ms.RtpCapabilities)
+      : undefined;
+    const classroom = await classrooms.enter(claims, Boolean(req.reopen));
+    if (conn.closed) throw new InvalidStateError('the connection closed while joining');
+    // The same person joining again (a reload, a second tab, a rejoin after a lost session)
+    // takes over the seat of the old session, which closes once the new one is in.
+    const previous = [...classroom.participants.values()].filter(
+      (other) => other.identity === claims.identity,
+    );
+    const previousConnections = previous.map((other) => other.connection);
+    const participant = classroom.join(
+      {
+        identity: claims.identity,
+        name: claims.name,
+        role: claims.role,
+        room: classroom.room,
+        permissions: initialPermissions(claims.role, classroom.lectureMode, claims.grants),
+      },
+      previous,
+    );
+    for (const c of previousConnections) {
+      if (c && c !== conn) c.close(CloseCode.REPLACED, 'joined from another connection');
+    }
+    participant.setRtpCapabilities(rtpCapabilities);
+    sessions.add(participant, conn);
+    const records = school?.admitted(participant, classroom);
+    return {
+      join: {
+        sessionId: participant.sessionId,
+        participantId: participant.id,
+        protocolVersion: PROTOCOL_VERSION,
+        routerRtpCapabilities: rtpCapabilitiesToProto(classroom.router.rtpCapabilities),
+        classroom: classroom.state(),
+        self: participant.info(),
+        participants: [...classroom.participants.values()]
+          .filter((p) => p !== participant)
+          .map((p) => p.info()),
+        iceServers: config.iceServers.map((s) => ({
+          urls: Array.isArray(s.urls) ? s.urls : [s.urls],
+          username: s.username,
+          credential: s.credential,
+        })),
+        resumeGraceMs: config.resumeGraceMs,
+        recentChat: records?.recentChat ?? [],
+        handouts: records?.handouts ?? [],
+      },
+    };
+  }
+
+  /**
+   * Resumes a session after a drop: answers `requestId` itself, then replays the events the
+   * client missed, in order (so it resolves with nothing to answer).
+   */
+  async resume(
+    conn: Connection,
+    requestId: number,
+    req: NonNullable<ClientFrame['resume']>,
+  ): Promise<null> {
+    const claims = await this.#ctx.tokens.verify(req.token);
+    this.#spendJoin(claims.identity);
+    const { participant, missed } = this.#ctx.sessions.resume(
+      conn,
+      claims,
+      req.sessionId ?? '',
+      req.lastSeq ?? 0,
+    );
+    const classroom = this.#ctx.classrooms.get(participant.room);
+    conn.respond(requestId, {
+      resume: {
+        replayed: missed.length,
+        classroom: classroom?.state(),
+        participants: classroom ? [...classroom.participants.values()].map((x) => x.info()) : [],
+      },
+    });
+    for (const e of missed) conn.sendFrame(e);
+    return null;
+  }
+
+  /** Spends a join or resume of `identity`: reconnecting in a loop is limited per person. */
+  #spendJoin(identity: string): void {
+    if (!this.#ctx.limits.take(identity, 'join')) {
+      throw new CosmoError(
+        ErrorCode.RATE_LIMITED,
+        'too many joins for this person; wait a few seconds and try again',
+      );
+    }
+  }
+}
