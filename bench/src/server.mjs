@@ -61,6 +61,7 @@ export async function serve({ transport = 'uws', config = {}, inspect = false } 
       COSMO_API_SECRET: BENCH_SECRET,
       COSMO_DATA_DIR: dataDir,
       COSMO_WORKERS: '1',
+      COSMO_MEDIA_PORT: '0',
       COSMO_LOG_LEVEL: 'error',
     },
     stdio: ['ignore', 'ignore', 'pipe'],

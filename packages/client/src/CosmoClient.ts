@@ -554,17 +554,25 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     }
   }
 
+  /**
+   * This client's media was lost with a server worker: its transports are re-created, its tracks
+   * published again, and what it received subscribed again. Others' producers that died with the
+   * worker are removed by their own producerRemoved events; the rest are still there.
+   */
   async #onMediaReset(): Promise<void> {
     const media = this.#media;
     if (!media) return;
     for (const remote of media.reset()) this.safeEmit('trackUnsubscribed', remote);
-    this.producers.clear();
-    for (const p of this.participants.values()) p.producers = [];
+    const selfId = this.#self?.id;
+    for (const [id, producer] of this.producers) {
+      if (producer.participantId === selfId) this.producers.delete(id);
+    }
     this.safeEmit('mediaReset');
     try {
       await media.republish();
     } catch (err) {
       this.safeEmit('error', err as CosmoError);
     }
+    for (const producer of this.producers.values()) this.#autoSubscribe(producer);
   }
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { types as ms } from 'mediasoup';
 import type { Logger } from 'pino';
 import type { cosmo } from '@cosmo/core';
@@ -17,8 +16,8 @@ import {
   type Permissions,
 } from '@cosmo/core';
 import { CloseCode } from './Connection.js';
-import { DEFAULT_MEDIA_CODECS } from './mediaCodecs.js';
 import type { MediaWorkerPool } from './MediaWorkerPool.js';
+import { ClassroomMedia } from './rooms/ClassroomMedia.js';
 import type { Metrics } from './metrics.js';
 import { Participant, producerInfo, type EventBody, type ParticipantInit } from './Participant.js';
 import {
@@ -39,6 +38,8 @@ export interface ClassroomContext {
   listenIp: string;
   announcedIp: string | undefined;
   maxParticipants: number;
+  /** Consumers per worker past which the classroom opens a router on another worker. */
+  consumersPerWorker: number;
   /**
    * Stores a chat message before it is broadcast; returns its position in the history. History
    * outlives sessions, so it names people by identity, not by participant id.
@@ -83,12 +84,6 @@ export type ClassroomObserverEvents = {
 };
 
 /**
- * Pauses between attempts at a new router after the classroom's worker died; once they are used
- * up the class ends. Each attempt may itself wait up to 10 s for the pool to respawn a worker.
- */
-const ROUTER_RETRY_DELAYS_MS = [250, 500, 1000, 2000];
-
-/**
  * One lecture: a mediasoup router on some worker, the participants, and the rules of the room.
  * Every method that a client triggers checks the permission table first and changes nothing when
  * it refuses.
@@ -113,13 +108,9 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   readonly #admitted = new Set<string>();
   /** Joined, not yet announced to the others (see #announceNewcomers). */
   readonly #newcomers: Participant[] = [];
-  #router!: ms.Router;
-  #levels!: ms.AudioLevelObserver;
+  /** The classroom's routers, across workers. */
+  #media!: ClassroomMedia;
   #closed = false;
-  /** Set while the classroom moves to a new router (see #onWorkerLost). */
-  #moving = false;
-  /** Aborted on close: cuts short a wait between router attempts. */
-  readonly #closing = new AbortController();
 
   private constructor(room: string, ctx: ClassroomContext, about: ClassroomAbout) {
     super();
@@ -137,7 +128,13 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     about: ClassroomAbout = { title: room, classId: '', lectureId: '' },
   ): Promise<Classroom> {
     const classroom = new Classroom(room, ctx, about);
-    await classroom.#createRouter();
+    classroom.#media = await ClassroomMedia.open({
+      pool: ctx.pool,
+      consumersPerWorker: ctx.consumersPerWorker,
+      logger: ctx.logger,
+      room,
+    });
+    classroom.#wireMedia();
     return classroom;
   }
 
@@ -182,14 +179,25 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     return this.#closed;
   }
 
-  /** The classroom's router (changes when its worker dies). */
+  /** The classroom's first router (all its routers share its RTP capabilities). */
   get router(): ms.Router {
-    return this.#router;
+    return this.#media.router;
   }
 
-  /** The pid of the mediasoup worker hosting this classroom. */
+  /** The pid of the mediasoup worker hosting the classroom's first router. */
   get workerPid(): number {
-    return Number(this.#router.appData['workerPid']);
+    return Number(this.#media.router.appData['workerPid']);
+  }
+
+  /** The pids of the workers the classroom's routers run on, first router first. */
+  get workerPids(): number[] {
+    return this.#media.routers.map((r) => Number(r.appData['workerPid']));
+  }
+
+  /** The pid of the worker a participant's media is on (for tests and metrics). */
+  workerPidOf(p: Participant): number | undefined {
+    const router = this.#media.routerOf(p);
+    return router && Number(router.appData['workerPid']);
   }
 
   /** The shared state as clients see it. */
@@ -232,6 +240,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     this.#ctx.metrics.participants.inc();
     participant.once('closed', (reason) => {
       this.#participants.delete(participant.id);
+      this.#media.unseat(participant);
       this.#ctx.metrics.participants.dec();
       this.broadcast({ participantLeft: { participantId: participant.id, reason } });
       this.observer.safeEmit('participantLeft', participant, reason);
@@ -273,8 +282,12 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     if (p.transports.size >= 4) {
       throw new CosmoError(ErrorCode.INVALID_STATE, 'too many transports for one participant');
     }
-    const transport = await this.#router.createWebRtcTransport({
-      listenIps: [{ ip: this.#ctx.listenIp, announcedIp: this.#ctx.announcedIp }],
+    const router = await this.#media.place(p);
+    const webRtcServer = this.#ctx.pool.webRtcServerOf(router);
+    const transport = await router.createWebRtcTransport({
+      ...(webRtcServer
+        ? { webRtcServer }
+        : { listenIps: [{ ip: this.#ctx.listenIp, announcedIp: this.#ctx.announcedIp }] }),
       enableUdp: true,
       enableTcp: true,
       preferUdp: !preferTcp,
@@ -321,7 +334,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       paused,
       appData: { source, participantId: p.id },
     });
-    await this.#publish(p, producer, source);
+    await this.#publish(p, producer, source, this.#media.routerOf(p));
     return producer;
   }
 
@@ -340,7 +353,8 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   ): Promise<{ ip: string; port: number; producer: ms.Producer }> {
     this.authorize(p, publishAction(source));
     const kind = kindOf(source);
-    const transport = await this.#router.createPlainTransport({
+    const router = await this.#media.place(p);
+    const transport = await router.createPlainTransport({
       listenIp: { ip: this.#ctx.listenIp, announcedIp: this.#ctx.announcedIp },
       rtcpMux: true,
       comedia: true,
@@ -353,7 +367,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
         appData: { source, participantId: p.id },
       });
       producer.observer.once('close', () => transport.close());
-      await this.#publish(p, producer, source);
+      await this.#publish(p, producer, source, router);
       return { ip: transport.tuple.localIp, port: transport.tuple.localPort, producer };
     } catch (err) {
       transport.close();
@@ -362,7 +376,12 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   }
 
   /** Registers a new producer of `p` and tells the room. */
-  async #publish(p: Participant, producer: ms.Producer, source: MediaSource): Promise<void> {
+  async #publish(
+    p: Participant,
+    producer: ms.Producer,
+    source: MediaSource,
+    router: ms.Router | undefined,
+  ): Promise<void> {
     if (p.closed) {
       producer.close();
       throw new InvalidStateError('the participant left');
@@ -375,9 +394,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       if (!this.#closed)
         this.broadcast({ producerRemoved: { producerId: producer.id, participantId: p.id } });
     });
-    if (producer.kind === 'audio') {
-      await this.#levels.addProducer({ producerId: producer.id }).catch(() => undefined);
-    }
+    if (router) await this.#media.addProducer(producer, router);
     this.broadcast({ producerAdded: { producer: producerInfo(p.id, media) } }, p);
     this.safeEmit('producerAdded', p, producer, source);
     this.observer.safeEmit('producerAdded', p, producer, source);
@@ -407,19 +424,31 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     const { owner, producer } = this.findProducer(producerId);
     if (owner === p)
       throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'cannot consume your own producer');
-    if (!this.#router.canConsume({ producerId, rtpCapabilities: p.rtpCapabilities })) {
+    const router = this.#media.routerOf(p);
+    if (!router || router.closed) throw new InvalidStateError('create a transport first');
+    // A producer of another router is piped to this one the first time someone here consumes it.
+    const release = await this.#media.reach(producer.id, router);
+    if (!router.canConsume({ producerId, rtpCapabilities: p.rtpCapabilities })) {
+      release();
       throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'your device cannot decode this producer');
     }
-    const consumer = await transport.consume({
-      producerId: producer.id,
-      rtpCapabilities: p.rtpCapabilities,
-      paused: true,
-      appData: { participantId: owner.id },
-    });
+    let consumer: ms.Consumer;
+    try {
+      consumer = await transport.consume({
+        producerId: producer.id,
+        rtpCapabilities: p.rtpCapabilities,
+        paused: true,
+        appData: { participantId: owner.id },
+      });
+    } catch (err) {
+      release();
+      throw err;
+    }
     p.addConsumer(consumer);
     this.#ctx.metrics.consumers.inc();
     consumer.observer.once('close', () => {
       this.#ctx.metrics.consumers.dec();
+      release();
     });
     consumer.on('producerclose', () => {
       consumer.close();
@@ -593,14 +622,13 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   close(reason = ''): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#closing.abort();
     if (reason) this.broadcast({ classEnded: { reason } });
     for (const p of [...this.participants.values()]) {
       const connection = p.connection;
       p.close('class_ended');
       if (reason) connection?.close(CloseCode.CLASS_ENDED, reason);
     }
-    this.#router.close();
+    this.#media.close();
     this.safeEmit('closed');
     this.removeAllListeners();
     this.observer.removeAllListeners();
@@ -653,72 +681,33 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   }
 
   /** Makes a router and its audio level observer on a live worker, and takes them on. */
-  async #createRouter(): Promise<void> {
-    const router = await this.#ctx.pool.createRouter(DEFAULT_MEDIA_CODECS);
-    let levels: ms.AudioLevelObserver;
-    try {
-      levels = await router.createAudioLevelObserver({
-        maxEntries: 4,
-        threshold: -70,
-        interval: 500,
-      });
-      if (this.#closed) throw new InvalidStateError('the class has ended');
-    } catch (err) {
-      router.close();
-      throw err;
-    }
-    levels.on('volumes', (volumes) => {
-      const speakers = volumes.map((v) => ({
+  /** Listens to the classroom's media: who speaks, and who lost their media with a worker. */
+  #wireMedia(): void {
+    const media = this.#media;
+    media.on('speakers', (levels) => {
+      const speakers = levels.map((v) => ({
         participantId: String(v.producer.appData['participantId'] ?? this.#ownerOf(v.producer.id)),
         volume: v.volume,
       }));
       this.broadcast({ activeSpeaker: { speakers } }, undefined, false);
     });
-    levels.on('silence', () =>
-      this.broadcast({ activeSpeaker: { speakers: [] } }, undefined, false),
-    );
-    this.#router = router;
-    this.#levels = levels;
-    router.on('workerclose', () => void this.#onWorkerLost());
+    // A worker died: only the participants on its router re-create their media; everyone keeps
+    // their seat, and the others keep what they send and receive.
+    media.on('lost', (seats) => {
+      if (this.#closed) return;
+      const lost = seats
+        .map((seat) => this.#participants.get(seat.id))
+        .filter((p): p is Participant => p !== undefined);
+      for (const p of lost) p.closeMedia();
+      for (const p of lost) p.send({ mediaReset: { reason: 'worker_died' } });
+      this.observer.safeEmit('mediaReset');
+    });
+    media.on('failed', () => this.close('media_unavailable'));
   }
 
   #ownerOf(producerId: string): string {
     for (const p of this.participants.values()) if (p.producers.has(producerId)) return p.id;
     return '';
-  }
-
-  /**
-   * The worker died: move to a new router and have every client re-establish its media. Everyone
-   * keeps their seat. A failed attempt is retried after a pause (the pool may be respawning the
-   * only worker); only when every attempt failed does the class end, and everyone is told why.
-   */
-  async #onWorkerLost(): Promise<void> {
-    // A router lost during the move is replaced by the loop below.
-    if (this.#closed || this.#moving) return;
-    this.#moving = true;
-    const { logger, pool } = this.#ctx;
-    logger.warn({ room: this.room }, 'classroom lost its media worker; moving');
-    for (const p of this.participants.values()) p.closeMedia();
-    let failures = 0;
-    while (this.#router.closed && !this.#closed) {
-      try {
-        await this.#createRouter();
-      } catch (err) {
-        if (this.#closed) break;
-        const delay = pool.closed ? undefined : ROUTER_RETRY_DELAYS_MS[failures++];
-        if (delay === undefined) {
-          logger.error({ err, room: this.room }, 'cannot re-create the classroom router');
-          this.close('media_unavailable');
-          return;
-        }
-        logger.warn({ err, room: this.room, delay }, 'cannot re-create the classroom router yet');
-        await sleep(delay, undefined, { signal: this.#closing.signal }).catch(() => undefined);
-      }
-    }
-    this.#moving = false;
-    if (this.#closed) return;
-    this.broadcast({ mediaReset: { reason: 'worker_died' } });
-    this.observer.safeEmit('mediaReset');
   }
 }
 

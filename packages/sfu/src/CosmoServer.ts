@@ -126,6 +126,15 @@ export class CosmoServer {
       count: workerCount(config),
       rtcMinPort: config.rtcMinPort,
       rtcMaxPort: config.rtcMaxPort,
+      ...(config.webRtcServer
+        ? {
+            webRtcServer: {
+              ip: config.listenIp,
+              announcedIp: config.announcedIp,
+              port: config.mediaPort,
+            },
+          }
+        : {}),
       logger: log,
     });
     let school: School | undefined;

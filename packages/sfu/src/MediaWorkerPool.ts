@@ -10,6 +10,12 @@ export interface MediaWorkerPoolOptions {
   count: number;
   rtcMinPort: number;
   rtcMaxPort: number;
+  /**
+   * One WebRTC server per worker, so that media uses a few fixed ports (UDP and TCP) instead of a
+   * port per transport: worker n listens on `port + n` (`port` 0: a free port from the range).
+   * Without it, each transport takes its own port from the range.
+   */
+  webRtcServer?: { ip: string; announcedIp: string | undefined; port: number };
   logger: Logger;
 }
 
@@ -27,6 +33,8 @@ export type MediaWorkerPoolEvents = {
 export interface WorkerUsage {
   pid: number;
   routers: number;
+  /** Consumers on the worker's routers (mediasoup's guide: about 500 per worker). */
+  consumers: number;
   /** CPU seconds (user + system) since the worker started. */
   cpuSeconds: number;
 }
@@ -47,6 +55,12 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
   readonly #workers = new Set<ms.Worker>();
   /** Router counts of the workers this pool runs, live or dying and not yet replaced. */
   readonly #routers = new Map<ms.Worker, number>();
+  /** Consumers on each worker's routers: the load that placement balances. */
+  readonly #consumers = new Map<ms.Worker, number>();
+  /** Each worker's place (its WebRTC server's port offset); a replacement takes the dead one's. */
+  readonly #slots = new Map<ms.Worker, number>();
+  readonly #servers = new Map<ms.Worker, ms.WebRtcServer>();
+  readonly #workerOf = new WeakMap<ms.Router, ms.Worker>();
   readonly #mediasoup: typeof Mediasoup;
   #closed = false;
 
@@ -62,7 +76,7 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
     const mediasoup = await import('mediasoup');
     const pool = new MediaWorkerPool(options, mediasoup);
     try {
-      for (let i = 0; i < options.count; i++) pool.#workers.add(await pool.#spawn());
+      for (let i = 0; i < options.count; i++) pool.#workers.add(await pool.#spawn(i));
     } catch (err) {
       pool.close();
       throw err;
@@ -85,8 +99,43 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
    * waits up to 10 s for a replacement.
    */
   async createRouter(mediaCodecs: ms.RtpCodecCapability[]): Promise<ms.Router> {
+    return (await this.#createRouter(mediaCodecs, new Set()))!;
+  }
+
+  /**
+   * Creates a router on the least-loaded live worker other than `avoid` (a classroom growing onto
+   * another core); undefined when every live worker is one of them.
+   */
+  async createRouterElsewhere(
+    mediaCodecs: ms.RtpCodecCapability[],
+    avoid: ReadonlySet<ms.Worker>,
+  ): Promise<ms.Router | undefined> {
+    return this.#createRouter(mediaCodecs, avoid);
+  }
+
+  /** The worker a router of this pool runs on. */
+  workerOf(router: ms.Router): ms.Worker | undefined {
+    return this.#workerOf.get(router);
+  }
+
+  /** Consumers on a worker's routers, of every classroom. */
+  consumersOn(worker: ms.Worker): number {
+    return this.#consumers.get(worker) ?? 0;
+  }
+
+  /** The WebRTC server of the worker a router runs on, if the pool runs them. */
+  webRtcServerOf(router: ms.Router): ms.WebRtcServer | undefined {
+    const worker = this.#workerOf.get(router);
+    return worker && this.#servers.get(worker);
+  }
+
+  async #createRouter(
+    mediaCodecs: ms.RtpCodecCapability[],
+    avoid: ReadonlySet<ms.Worker>,
+  ): Promise<ms.Router | undefined> {
     for (let attempt = 0; ; attempt++) {
-      const worker = await this.#liveWorker();
+      const worker = await this.#liveWorker(avoid);
+      if (!worker) return undefined;
       try {
         return await this.#createRouterOn(worker, mediaCodecs);
       } catch (err) {
@@ -105,6 +154,7 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
         return {
           pid: w.pid,
           routers: this.#routers.get(w) ?? 0,
+          consumers: this.#consumers.get(w) ?? 0,
           cpuSeconds: ru ? (ru.ru_utime + ru.ru_stime) / 1000 : 0,
         };
       }),
@@ -121,16 +171,23 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
     this.safeEmit('closed');
   }
 
-  async #liveWorker(): Promise<ms.Worker> {
+  /** The least-loaded live worker not in `avoid` (by consumers, then routers). */
+  async #liveWorker(avoid: ReadonlySet<ms.Worker>): Promise<ms.Worker | undefined> {
     if (this.#closed) throw new InvalidStateError('the media worker pool is closed');
     for (const w of this.#workers) if (w.closed) this.#workers.delete(w);
     if (this.#workers.size === 0) await this.#replacement();
+    const load = (w: ms.Worker) => [this.consumersOn(w), this.#routers.get(w) ?? 0] as const;
     let best: ms.Worker | undefined;
     for (const w of this.#workers) {
-      if (w.closed) continue;
-      if (!best || (this.#routers.get(w) ?? 0) < (this.#routers.get(best) ?? 0)) best = w;
+      if (w.closed || avoid.has(w)) continue;
+      const [c, r] = load(w);
+      if (!best) best = w;
+      else {
+        const [bc, br] = load(best);
+        if (c < bc || (c === bc && r < br)) best = w;
+      }
     }
-    if (!best) throw new InvalidStateError('no media worker is running');
+    if (!best && avoid.size === 0) throw new InvalidStateError('no media worker is running');
     return best;
   }
 
@@ -177,6 +234,15 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
     // Registered before the classroom's own listener: the worker is out before anyone asks again.
     router.once('workerclose', () => this.#workers.delete(worker));
     router.observer.once('close', () => this.#count(worker, -1));
+    this.#workerOf.set(router, worker);
+    router.observer.on('newtransport', (transport) =>
+      transport.observer.on('newconsumer', (consumer) => {
+        this.#consumers.set(worker, this.consumersOn(worker) + 1);
+        consumer.observer.once('close', () =>
+          this.#consumers.set(worker, Math.max(0, this.consumersOn(worker) - 1)),
+        );
+      }),
+    );
     return router;
   }
 
@@ -185,14 +251,37 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
     if (n !== undefined) this.#routers.set(worker, Math.max(0, n + delta));
   }
 
-  async #spawn(): Promise<ms.Worker> {
-    const { rtcMinPort, rtcMaxPort, logger } = this.#options;
+  async #spawn(slot: number): Promise<ms.Worker> {
+    const { rtcMinPort, rtcMaxPort, logger, webRtcServer } = this.#options;
     const worker = await this.#mediasoup.createWorker({
       logLevel: 'warn',
       rtcMinPort,
       rtcMaxPort,
     });
+    if (webRtcServer) {
+      const port = webRtcServer.port ? webRtcServer.port + slot : undefined;
+      const at = { ip: webRtcServer.ip, announcedIp: webRtcServer.announcedIp, port };
+      try {
+        this.#servers.set(
+          worker,
+          await worker.createWebRtcServer({
+            listenInfos: [
+              { protocol: 'udp', ...at },
+              { protocol: 'tcp', ...at },
+            ],
+          }),
+        );
+      } catch (err) {
+        worker.close();
+        throw new InvalidStateError(
+          `cannot listen for media on ${webRtcServer.ip}:${port ?? 'a port of the range'} ` +
+            `(in use? set mediaPort): ${(err as Error).message}`,
+        );
+      }
+    }
     this.#routers.set(worker, 0);
+    this.#consumers.set(worker, 0);
+    this.#slots.set(worker, slot);
     worker.on('died', (err) => {
       logger.error(
         { workerPid: worker.pid, err: err.message },
@@ -206,10 +295,14 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
 
   async #replace(dead: ms.Worker): Promise<void> {
     this.#workers.delete(dead);
+    this.#consumers.delete(dead);
+    this.#servers.delete(dead);
+    const slot = this.#slots.get(dead) ?? 0;
+    this.#slots.delete(dead);
     if (!this.#routers.delete(dead) || this.#closed) return;
     for (let attempt = 0; !this.#closed; attempt++) {
       try {
-        const replacement = await this.#spawn();
+        const replacement = await this.#spawn(slot);
         if (this.#closed) {
           this.#routers.delete(replacement);
           replacement.close();

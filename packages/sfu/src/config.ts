@@ -28,6 +28,18 @@ export const ConfigSchema = z
     listenIp: z.string().default('127.0.0.1'),
     /** IP announced to clients in ICE candidates (a public IP behind NAT). */
     announcedIp: z.string().optional(),
+    /**
+     * Media on a few fixed ports: each worker runs a WebRTC server on UDP and TCP port
+     * `mediaPort + n` (worker n). 0 picks free ports from the range. Off (`webRtcServer: false`),
+     * each transport takes its own port from the range.
+     */
+    webRtcServer: z.boolean().default(true),
+    mediaPort: z.number().int().min(0).max(65535).default(7882),
+    /**
+     * Consumers per worker past which a classroom opens a router on another worker (mediasoup's
+     * scalability guide: about 500 per worker).
+     */
+    consumersPerWorker: z.number().int().positive().default(500),
     rtcMinPort: z.number().int().min(1024).max(65535).default(40000),
     rtcMaxPort: z.number().int().min(1024).max(65535).default(49999),
     /** TURN/STUN servers handed to clients on join. */
@@ -146,6 +158,7 @@ const envMap: Record<string, { key: keyof ConfigInput; type: 'string' | 'number'
   COSMO_ANNOUNCED_IP: { key: 'announcedIp', type: 'string' },
   COSMO_RTC_MIN_PORT: { key: 'rtcMinPort', type: 'number' },
   COSMO_RTC_MAX_PORT: { key: 'rtcMaxPort', type: 'number' },
+  COSMO_MEDIA_PORT: { key: 'mediaPort', type: 'number' },
   COSMO_ICE_SERVERS: { key: 'iceServers', type: 'json' },
   COSMO_LOG_LEVEL: { key: 'logLevel', type: 'string' },
   COSMO_STATIC_DIR: { key: 'staticDir', type: 'string' },

@@ -35,6 +35,8 @@ export async function startEphemeralServer(overrides: ConfigInput = {}): Promise
       dataDir,
       workers: 1,
       resumeGraceMs: 0,
+      // Tests run servers side by side: each worker's media port is a free one.
+      mediaPort: 0,
       logLevel: 'silent',
       ...overrides,
     },

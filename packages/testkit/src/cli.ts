@@ -26,7 +26,14 @@ export async function serve(
   args: string[] = [],
 ): Promise<ServeProcess> {
   const child = spawn(process.execPath, [COSMO_CLI, 'serve', '--port', '0', ...args], {
-    env: { ...process.env, COSMO_WORKERS: '1', COSMO_HOST: '127.0.0.1', ...env },
+    env: {
+      ...process.env,
+      COSMO_WORKERS: '1',
+      COSMO_HOST: '127.0.0.1',
+      // Servers run side by side in tests: each worker's media port is a free one.
+      COSMO_MEDIA_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

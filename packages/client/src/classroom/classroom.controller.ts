@@ -168,6 +168,8 @@ export class ClassroomController implements ReactiveController {
       client.on(event, update);
     }
     client.on('producerAdded', () => this.#applyVideoPolicy());
+    // Our media was re-created after a server worker died: the videos on screen come back.
+    client.on('mediaReset', () => this.#applyVideoPolicy());
     client.on('producerRemoved', () => this.#applyVideoPolicy());
     client.on('activeSpeakers', (speakers) => {
       const ids = speakers.map((s) => s.participantId).filter(Boolean);

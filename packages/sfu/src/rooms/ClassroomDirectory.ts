@@ -11,7 +11,7 @@ import type { JoinClaims } from '../tokens.js';
 
 /** What the directory needs from the server. */
 export interface ClassroomDirectoryContext {
-  config: Pick<Config, 'listenIp' | 'announcedIp' | 'maxParticipants'>;
+  config: Pick<Config, 'listenIp' | 'announcedIp' | 'maxParticipants' | 'consumersPerWorker'>;
   pool: MediaWorkerPool;
   metrics: Metrics;
   logger: Logger;
@@ -133,6 +133,7 @@ export class ClassroomDirectory extends TypedEmitter<ClassroomDirectoryEvents> {
         listenIp: config.listenIp,
         announcedIp: config.announcedIp,
         maxParticipants: config.maxParticipants,
+        consumersPerWorker: config.consumersPerWorker,
         ...(school ? { storeChat: (message) => school.storeChat(message).seq } : {}),
       },
       {
