@@ -159,6 +159,7 @@ describe('the demo in Chromium: a teacher and two students', () => {
         .sort();
 
     // The teacher locks the room; the student reloads and is back, as the same person.
+    await teacher.locator('[data-action="tools"]').click();
     await teacher.locator('[data-action="lock"]').click();
     await waitFor('the room to lock', () =>
       Boolean(server.server.classrooms.get(room)?.state().locked),
@@ -172,7 +173,10 @@ describe('the demo in Chromium: a teacher and two students', () => {
     await waitFor('the student to leave', () => identities().length === 1, 5_000);
 
     // The teacher ends the class: the ended screen stays, with a way to start it again.
+    // On a phone the class tools are folded into a menu; End class asks before it ends.
+    await teacher.locator('[data-action="tools"]').click();
     await teacher.locator('[data-action="end"]').click();
+    await teacher.locator('[data-action="confirm-end"]').click();
     const again = teacher.locator('cosmo-classroom').getByRole('button', {
       name: 'Start the class again',
     });

@@ -59,6 +59,13 @@ const saved = {
   },
   forget(kind: 'teacher' | 'student', room: string): void {
     sessionStorage.removeItem(this.key(kind, room));
+    sessionStorage.removeItem(`${this.key(kind, room)}:link`);
+  },
+  /** The student link the server gave (reachable from other devices), kept with the token. */
+  link(room: string, url?: string): string {
+    const key = `${this.key('teacher', room)}:link`;
+    if (url) sessionStorage.setItem(key, url);
+    return sessionStorage.getItem(key) ?? `${location.origin}/?class=${room}`;
   },
 };
 
@@ -156,9 +163,7 @@ if (tokenParam) {
   enterClassroom(tokenParam);
 } else if (teaching && teacherToken) {
   // The teacher reloaded: back into their class, with its student link.
-  enterClassroom(teacherToken, `${location.origin}/?class=${teaching}`, () =>
-    saved.forget('teacher', teaching),
-  );
+  enterClassroom(teacherToken, saved.link(teaching), () => saved.forget('teacher', teaching));
 } else if (classId) {
   const studentToken = saved.get('student', classId);
   const leave = () => saved.forget('student', classId);
@@ -198,15 +203,16 @@ if (tokenParam) {
     ],
     t.startClass,
     async ({ teacherName, title }) => {
-      const created = await api<{ room: string; token: string }>('POST', '/api/demo/classes', {
-        teacherName,
-        title,
-      });
-      saved.set('teacher', created.room, created.token);
-      history.replaceState(null, '', `?teach=${encodeURIComponent(created.room)}`);
-      enterClassroom(created.token, `${location.origin}/?class=${created.room}`, () =>
-        saved.forget('teacher', created.room),
+      const created = await api<{ room: string; token: string; studentUrl?: string }>(
+        'POST',
+        '/api/demo/classes',
+        { teacherName, title },
       );
+      saved.set('teacher', created.room, created.token);
+      // The server's link works from students' phones (its LAN or public address, not localhost).
+      const link = saved.link(created.room, created.studentUrl);
+      history.replaceState(null, '', `?teach=${encodeURIComponent(created.room)}`);
+      enterClassroom(created.token, link, () => saved.forget('teacher', created.room));
     },
   );
 }

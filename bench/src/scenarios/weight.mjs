@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { Buffer } from 'node:buffer';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { build } from 'vite';
+import { bundleStubs } from '../../../packages/client/bundle-stubs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-async function bundle(name, entrySource, resolveFrom) {
+async function bundle(name, entrySource, resolveFrom, plugins = []) {
   const dir = mkdtempSync(join(tmpdir(), `cosmo-weight-${name}-`));
   try {
     const entry = join(resolveFrom, `.weight-entry-${name}.mjs`);
@@ -21,11 +22,16 @@ async function bundle(name, entrySource, resolveFrom) {
         root: resolveFrom,
         configFile: false,
         logLevel: 'silent',
+        plugins,
         resolve: { conditions: ['@cosmo/source', 'module', 'browser', 'production'] },
         build: {
           outDir: dir,
           target: 'es2022',
           minify: true,
+          // What a browser downloads: fully minified (library mode otherwise keeps whitespace).
+          rolldownOptions: {
+            output: { minify: true, comments: { legal: true, annotation: false } },
+          },
           lib: { entry, formats: ['es'], fileName: () => `${name}.js` },
         },
       });
@@ -58,12 +64,14 @@ export async function run(options = {}) {
     'cosmo-classroom',
     "import './src/classroom/cosmo-classroom.ts';\n",
     client,
+    [bundleStubs()],
   );
   log('weight: bundling CosmoClient alone');
   const sdk = await bundle(
     'cosmo-client',
     "export { CosmoClient } from './src/index.ts';\n",
     client,
+    [bundleStubs()],
   );
   log('weight: bundling livekit-client');
   const livekit = await bundle('livekit-client', "export * from 'livekit-client';\n", bench);

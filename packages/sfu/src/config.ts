@@ -16,6 +16,11 @@ export const ConfigSchema = z
     port: z.number().int().min(0).max(65535).default(7880),
     /** Address the HTTP/WebSocket server binds. */
     host: z.string().default('0.0.0.0'),
+    /**
+     * The address other devices reach this server at (`https://cosmo.school.example`), used in the
+     * demo's student links. Unset: the machine's LAN address when bound to all interfaces.
+     */
+    publicUrl: z.string().url().optional(),
     /** Where the server keeps its files (dev secret, database, handouts). */
     dataDir: z.string().default('.data'),
     /** Signs join tokens (HS256). Unset: dev mode generates one under dataDir and warns. */
@@ -150,6 +155,7 @@ export type ConfigInput = z.input<typeof ConfigSchema>;
 const envMap: Record<string, { key: keyof ConfigInput; type: 'string' | 'number' | 'json' }> = {
   COSMO_PORT: { key: 'port', type: 'number' },
   COSMO_HOST: { key: 'host', type: 'string' },
+  COSMO_PUBLIC_URL: { key: 'publicUrl', type: 'string' },
   COSMO_DATA_DIR: { key: 'dataDir', type: 'string' },
   COSMO_API_SECRET: { key: 'apiSecret', type: 'string' },
   COSMO_TRANSPORT: { key: 'transport', type: 'string' },

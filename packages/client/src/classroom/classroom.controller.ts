@@ -13,6 +13,7 @@ import { tokenRole } from '../tokenRole.js';
 import type { ConnectionState } from '../CosmoClientOptions.js';
 import type { AttendanceInfo, ChatMessage, LeaveInfo } from '../wire.js';
 import type { RemoteTrack } from '../MediaSession.js';
+import { playChime } from './chime.js';
 
 /** Video decoders the element runs at most, whatever the class size. */
 export const MAX_VIDEOS = 9;
@@ -160,7 +161,6 @@ export class ClassroomController implements ReactiveController {
       'trackSubscribed',
       'trackUnsubscribed',
       'classroomUpdated',
-      'handChanged',
       'mediaReset',
       'resumed',
       'handoutAdded',
@@ -181,6 +181,11 @@ export class ClassroomController implements ReactiveController {
     client.on('chat', (message) => {
       this.chat = [...this.chat.slice(-199), message];
       this.#host.emit('cosmo-chat', { message });
+      update();
+    });
+    client.on('handChanged', (participantId, raised) => {
+      // The teacher hears a hand go up (someone else's), so she need not watch the list.
+      if (raised && this.moderator && participantId !== this.self?.id) playChime();
       update();
     });
     client.on('muted', () => {
@@ -269,6 +274,12 @@ export class ClassroomController implements ReactiveController {
       const { id, recipients } = await c.school.sendNotice(`class:${classId}`, title, body, urgent);
       this.sent = [{ id, title, recipients, delivered: 0, read: 0 }, ...this.sent];
     });
+  }
+
+  /** Hides the error toast. */
+  dismissError(): void {
+    this.error = undefined;
+    this.#host.requestUpdate();
   }
 
   /** Marks a notice read (and tells the server, for the sender's receipts). */

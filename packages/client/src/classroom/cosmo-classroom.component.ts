@@ -2,7 +2,9 @@ import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResul
 import { repeat } from 'lit/directives/repeat.js';
 import type { ParticipantSummary, Role } from '@cosmo/core';
 import { ClassroomController } from './classroom.controller.js';
-import { pickLanguage, translator, type MessageKey, type UiLanguage } from './i18n.js';
+import { peopleCount, pickLanguage, translator, type MessageKey, type UiLanguage } from './i18n.js';
+import { errorMessage } from './error-messages.js';
+import { renderConfirmEnd, renderControls } from './controls-bar.js';
 import styles from './cosmo-classroom.styles.js';
 import { renderCaptionsPanel } from './captions-panel.js';
 import { renderClassPanel, renderHandouts, renderInbox } from './school-panel.js';
@@ -32,6 +34,8 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * @csspart transcript - The captions read so far (the captions tab).
  * @csspart controls - The control bar.
  * @csspart reopen-button - "Start the class again", shown to a teacher once the class has ended.
+ * @csspart toast - A message over the classroom: an error (with what to do next), a mute, an urgent notice.
+ * @csspart confirm-dialog - The question asked before the teacher ends the class for everyone.
  *
  * @cssproperty --cosmo-bg - Page background.
  * @cssproperty --cosmo-surface - Panels and tiles.
@@ -39,7 +43,15 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * @cssproperty --cosmo-muted - Secondary text.
  * @cssproperty --cosmo-accent - Highlights, active speaker, pressed buttons.
  * @cssproperty --cosmo-danger - Leave, end class, errors.
+ * @cssproperty --cosmo-warning - Reconnecting, mutes, urgent notices, raised hands.
+ * @cssproperty --cosmo-accent-strong - Background under white text (pressed buttons); by default the accent darkened to pass WCAG AA.
+ * @cssproperty --cosmo-accent-text - Accent-coloured text (names in chat); by default the accent lightened to pass WCAG AA.
+ * @cssproperty --cosmo-danger-strong - Background of Leave and error toasts; by default the danger colour darkened.
  * @cssproperty --cosmo-radius - Corner radius of tiles and panels.
+ * @cssproperty --cosmo-gap - Space between the regions and between tiles.
+ * @cssproperty --cosmo-sidebar-width - Width of the sidebar beside the stage (wide layouts).
+ * @cssproperty --cosmo-tile-min - Smallest tile width of the class grid.
+ * @cssproperty --cosmo-tile-bg - Behind a video that does not fill its box (the stage's letterbox).
  * @cssproperty --cosmo-font - Font stack (covers Japanese and Chinese by default).
  */
 export class CosmoClassroom extends LitElement {
@@ -72,6 +84,12 @@ export class CosmoClassroom extends LitElement {
 
   #tab: Tab = 'chat';
   #page = 0;
+  #toolsOpen = false;
+  /** Whether the chat follows new messages (true unless the reader scrolled up to read). */
+  #chatFollows = true;
+  #chatSeen = 0;
+  /** Urgent notices whose banner the reader closed. */
+  readonly #bannerClosed = new Set<string>();
 
   private get tab(): Tab {
     return this.#tab;
@@ -114,6 +132,24 @@ export class CosmoClassroom extends LitElement {
       void this.#room.connect(this.serverUrl, this.token);
     }
     this.#reportVisibleVideos();
+    this.#followChat();
+  }
+
+  /** Keeps the newest chat message in view, unless the reader scrolled up to read older ones. */
+  #followChat(): void {
+    const list = this.renderRoot.querySelector<HTMLElement>('.messages');
+    const count = this.#room.chat.length;
+    if (!list) return;
+    if (this.#chatFollows || count !== this.#chatSeen) {
+      const mine = this.#room.chat.at(-1)?.participantId === this.#room.self?.id;
+      if (this.#chatFollows || mine) list.scrollTop = list.scrollHeight;
+    }
+    this.#chatSeen = count;
+  }
+
+  #onChatScroll(e: Event): void {
+    const list = e.target as HTMLElement;
+    this.#chatFollows = list.scrollTop + list.clientHeight >= list.scrollHeight - 24;
   }
 
   /** Tells the controller which videos are on screen, with their widths. */
@@ -145,6 +181,7 @@ export class CosmoClassroom extends LitElement {
     const room = this.#room;
     if (!this.serverUrl || !this.token)
       return html`<div class="ended">${this.#t('missingConfig')}</div>`;
+    const t = (key: MessageKey) => this.#t(key);
     if (room.ended)
       return html`<div class="ended" role="status">
         <p>${this.#t('classEnded')}</p>
@@ -161,14 +198,94 @@ export class CosmoClassroom extends LitElement {
         }
       </div>`;
     return html`
-      <div part="base" class="room" @cosmo-video-resize=${this.#onResize}>
+      <div
+        part="base"
+        class="room ${this.#crowded ? 'crowded' : ''}"
+        @cosmo-video-resize=${this.#onResize}
+      >
         ${this.#renderHeader()}
         <main>${this.#renderStage()} ${this.#renderGrid()}</main>
-        ${this.#renderSidebar()} ${this.#renderControls()} ${this.#renderAudio()}
-        ${room.error ? html`<div class="toast" role="alert">${room.error.message}</div>` : nothing}
-        ${room.mutedByModerator ? html`<div class="toast info" role="status">${this.#t('mutedByTeacher')}</div>` : nothing}
+        ${this.#renderSidebar()}
+        ${renderControls(room, t, {
+          toolsOpen: this.#toolsOpen,
+          toggleTools: () => {
+            this.#toolsOpen = !this.#toolsOpen;
+            this.requestUpdate();
+          },
+          closeTools: () => {
+            this.#toolsOpen = false;
+            this.requestUpdate();
+          },
+          confirmEnd: () => {
+            this.renderRoot.querySelector<HTMLDialogElement>('dialog.confirm')?.showModal();
+          },
+        })}
+        ${this.#renderAudio()} ${this.#renderToasts()}
       </div>
+      ${room.moderator ? renderConfirmEnd(room, t) : nothing}
     `;
+  }
+
+  /** More than a row or two of students: the stage gives the grid more room. */
+  get #crowded(): boolean {
+    return this.#room.others.length > 12;
+  }
+
+  /** Errors (in the UI language, with what to do next), mutes, and urgent notices. */
+  #renderToasts(): TemplateResult {
+    const room = this.#room;
+    const urgent = room.notices.find((n) => n.urgent && !n.read && !this.#bannerClosed.has(n.id));
+    const readUrgent = (id: string) => {
+      room.markRead(id);
+      this.#selectTab('inbox');
+    };
+    return html`<div class="toasts">
+      ${
+        room.error
+          ? html`<div part="toast" class="toast" role="alert" data-code=${room.error.code}>
+              <span>${errorMessage(this.#language, room.error.code)}</span>
+              <button class="small" @click=${() => room.dismissError()}>
+                ${this.#t('dismiss')}
+              </button>
+            </div>`
+          : nothing
+      }
+      ${
+        room.mutedByModerator
+          ? html`<div part="toast" class="toast info" role="status">
+              <span>${this.#t('mutedByTeacher')}</span>
+              <button
+                class="small"
+                @click=${() => {
+                  room.mutedByModerator = false;
+                  this.requestUpdate();
+                }}
+              >
+                ${this.#t('dismiss')}
+              </button>
+            </div>`
+          : nothing
+      }
+      ${
+        urgent
+          ? html`<div part="toast" class="toast urgent" role="alert" data-notice=${urgent.id}>
+              <span><b>${this.#t('urgentNotice')}:</b> ${urgent.title}</span>
+              <button class="small" @click=${() => readUrgent(urgent.id)}>
+                ${this.#t('readNotice')}
+              </button>
+              <button
+                class="small"
+                @click=${() => {
+                  this.#bannerClosed.add(urgent.id);
+                  this.requestUpdate();
+                }}
+              >
+                ${this.#t('dismiss')}
+              </button>
+            </div>`
+          : nothing
+      }
+    </div>`;
   }
 
   #renderHeader(): TemplateResult {
@@ -181,15 +298,33 @@ export class CosmoClassroom extends LitElement {
       closed: ['', 'closed'],
     };
     const [cls, key] = badge[room.state] ?? ['', 'closed'];
-    const count = room.others.length + (room.self ? 1 : 0);
+    const joined = room.state === 'connected' || room.state === 'reconnecting';
+    const hands = room.moderator ? room.others.filter((p) => p.handRaised).length : 0;
     return html`<header part="header">
-      <h1>${room.classroom?.title ?? ''}</h1>
+      <h1 title=${room.classroom?.title ?? ''}>${room.classroom?.title ?? ''}</h1>
       <span class="badge ${cls}" role="status" data-state=${room.state}>${this.#t(key)}</span>
-      <span class="badge">${count} ${this.#t('participants')}</span>
+      ${joined ? html`<span class="badge" data-count>${peopleCount(this.#language, this.#peopleCount)}</span>` : nothing}
+      ${
+        hands > 0
+          ? html`<button
+              class="badge hands"
+              data-hands=${hands}
+              aria-label="${this.#t('handsUp')}: ${hands}"
+              @click=${() => this.#selectTab('people')}
+            >
+              ${handIcon} ${hands}
+            </button>`
+          : nothing
+      }
       ${room.classroom?.locked ? html`<span class="badge" role="img" aria-label=${this.#t('lock')}>${lockIcon}</span>` : nothing}
       <span class="spacer"></span>
       ${this.#renderCaptionPicker()}
     </header>`;
+  }
+
+  /** Everyone in the class, oneself included (the same number in the header and the tab). */
+  get #peopleCount(): number {
+    return this.#room.others.length + (this.#room.self ? 1 : 0);
   }
 
   /** Shown when the teacher's lesson has captions: the reader picks a language (or none). */
@@ -225,6 +360,7 @@ export class CosmoClassroom extends LitElement {
       if (track)
         video = html`<cosmo-video
           .track=${track}
+          contain
           ?mirror=${!room.client?.localTracks.get('screen')}
         ></cosmo-video>`;
     } else if (teacher) {
@@ -232,14 +368,24 @@ export class CosmoClassroom extends LitElement {
       const shown = producers.find((p) => p.source === 'screen') ?? producers[0];
       if (shown) {
         video = html`<div data-producer=${shown.id} style="position:absolute;inset:0">
-          <cosmo-video
-            .track=${room.remote.get(shown.id)?.track}
-            ?contain=${shown.source === 'screen'}
-          ></cosmo-video>
+          <cosmo-video .track=${room.remote.get(shown.id)?.track} contain></cosmo-video>
         </div>`;
       }
     }
     const caption = room.caption;
+    if (room.state === 'closed')
+      return html`<section part="stage" class="stage" aria-label=${this.#t('teacher')}>
+        <div class="placeholder">
+          <p>${this.#t('notInClass')}</p>
+          <button
+            class="primary"
+            data-action="rejoin"
+            @click=${() => void room.connect(this.serverUrl, this.token)}
+          >
+            ${this.#t('joinAgain')}
+          </button>
+        </div>
+      </section>`;
     return html`<section part="stage" class="stage" aria-label=${this.#t('teacher')}>
       ${
         video === nothing
@@ -343,7 +489,10 @@ export class CosmoClassroom extends LitElement {
     const unread = this.#room.notices.filter((n) => !n.read).length;
     const tabs: [Tab, string][] = [
       ['chat', this.#t('chat')],
-      ['people', `${this.#t('people')} (${this.#room.others.length + 1})`],
+      [
+        'people',
+        this.#room.self ? `${this.#t('people')} (${this.#peopleCount})` : this.#t('people'),
+      ],
       ['inbox', unread ? `${this.#t('inbox')} (${unread})` : this.#t('inbox')],
       ['handouts', this.#t('handouts')],
       ...(this.#room.classroom?.classId
@@ -353,8 +502,28 @@ export class CosmoClassroom extends LitElement {
         ? ([['captions', this.#t('captions')]] as [Tab, string][])
         : []),
     ];
+    // Arrow keys, Home and End move between tabs; Tab goes on into the panel (WAI-ARIA tabs).
+    const keys = (e: KeyboardEvent) => {
+      const at = tabs.findIndex(([id]) => id === this.tab);
+      const next =
+        e.key === 'ArrowRight'
+          ? (at + 1) % tabs.length
+          : e.key === 'ArrowLeft'
+            ? (at - 1 + tabs.length) % tabs.length
+            : e.key === 'Home'
+              ? 0
+              : e.key === 'End'
+                ? tabs.length - 1
+                : -1;
+      if (next < 0) return;
+      e.preventDefault();
+      this.#selectTab(tabs[next]![0]);
+      void this.updateComplete.then(() =>
+        this.renderRoot.querySelector<HTMLElement>(`#tab-${tabs[next]![0]}`)?.focus(),
+      );
+    };
     return html`<aside part="sidebar">
-      <div role="tablist">
+      <div role="tablist" @keydown=${keys}>
         ${tabs.map(
           ([id, label]) =>
             html`<button
@@ -362,6 +531,7 @@ export class CosmoClassroom extends LitElement {
               id="tab-${id}"
               aria-controls="panel-${id}"
               aria-selected=${this.tab === id}
+              tabindex=${this.tab === id ? 0 : -1}
               @click=${() => this.#selectTab(id)}
             >
               ${label}
@@ -393,6 +563,7 @@ export class CosmoClassroom extends LitElement {
   }
 
   #selectTab(tab: Tab): void {
+    if (tab === 'chat') this.#chatFollows = true;
     this.tab = tab;
     if (tab === 'class') void this.#room.loadClassPanel();
   }
@@ -407,7 +578,13 @@ export class CosmoClassroom extends LitElement {
       input.value = '';
       void room.run((c) => c.sendChat(text));
     };
-    return html`<div class="messages" aria-live="polite">
+    return html`<div
+        class="messages"
+        role="log"
+        tabindex="0"
+        aria-label=${this.#t('chat')}
+        @scroll=${this.#onChatScroll}
+      >
         ${room.chat.length === 0 ? html`<p class="role">${this.#t('noMessages')}</p>` : nothing}
         ${repeat(
           room.chat,
@@ -445,12 +622,14 @@ export class CosmoClassroom extends LitElement {
         (p) => p.id,
         (p) =>
           html`<li class="person" data-participant=${p.id}>
-            <span class="who"
-              >${p.name}
-              ${p.handRaised ? html`<span class="hand-inline" role="img" aria-label=${this.#t('handRaised')}>${handIcon}</span>` : nothing}
-              <br /><span class="role">${this.#t(p.role)}</span></span
-            >
-            ${room.moderator && p.id !== room.self?.id && p.role === 'student' ? this.#renderModeration(p) : nothing}
+            <span class="who">
+              <span class="line"
+                ><span class="person-name">${p.name}</span
+                >${p.handRaised ? html`<span class="hand-inline" role="img" aria-label=${this.#t('handRaised')}>${handIcon}</span>` : nothing}</span
+              >
+              <span class="role">${this.#t(p.role)}</span>
+            </span>
+            ${room.moderator && p.id !== room.self?.id && p.role === 'student' ? html`<span class="actions">${this.#renderModeration(p)}</span>` : nothing}
           </li>`,
       )}
     </ul>`;
@@ -474,101 +653,6 @@ export class CosmoClassroom extends LitElement {
         ${this.#t(grant ? 'grantSpeech' : 'revokeSpeech')}
       </button>
       ${p.handRaised ? html`<button class="small" @click=${() => room.run((c) => c.lowerHand(p.id))} aria-label="${this.#t('lowerHand')} ${p.name}">${this.#t('lowerHand')}</button>` : nothing}`;
-  }
-
-  #renderControls(): TemplateResult {
-    const room = this.#room;
-    const self = room.self;
-    const local = room.client?.localTracks;
-    const mic = local?.get('microphone');
-    const cam = local?.get('camera');
-    const screen = local?.get('screen');
-    const joined = room.state === 'connected';
-    const toggleMic = () =>
-      room.run(async (c) => {
-        room.mutedByModerator = false;
-        if (!mic) await c.publishMicrophone();
-        else await c.setMuted('microphone', !mic.paused);
-      });
-    const toggleCam = () => room.run((c) => (cam ? c.unpublish('camera') : c.publishCamera()));
-    const toggleScreen = () =>
-      room.run((c) => (screen ? c.unpublish('screen') : c.publishScreen()));
-    const hand = () => room.run((c) => (self?.handRaised ? c.lowerHand() : c.raiseHand()));
-    const micLive = !!mic && !mic.paused;
-    return html`<footer part="controls">
-      <button
-        aria-pressed=${micLive}
-        ?disabled=${!joined || !self?.permissions.speak}
-        @click=${toggleMic}
-        data-action="mic"
-      >
-        ${this.#t(micLive ? 'micOn' : 'micOff')}
-      </button>
-      <button
-        aria-pressed=${!!cam}
-        ?disabled=${!joined || !self?.permissions.video}
-        @click=${toggleCam}
-        data-action="camera"
-      >
-        ${this.#t(cam ? 'camOn' : 'camOff')}
-      </button>
-      <button
-        aria-pressed=${!!screen}
-        ?disabled=${!joined || !self?.permissions.screen}
-        @click=${toggleScreen}
-        data-action="screen"
-      >
-        ${this.#t(screen ? 'screenOn' : 'screenOff')}
-      </button>
-      ${
-        self?.role === 'student' || self?.role === 'assistant'
-          ? html`<button
-              aria-pressed=${!!self?.handRaised}
-              ?disabled=${!joined}
-              @click=${hand}
-              data-action="hand"
-            >
-              ${this.#t(self?.handRaised ? 'lowerHand' : 'raiseHand')}
-            </button>`
-          : nothing
-      }
-      ${
-        room.moderator
-          ? html`<button
-                ?disabled=${!joined}
-                @click=${() => room.run((c) => c.mute('all'))}
-                data-action="mute-all"
-              >
-                ${this.#t('muteAll')}
-              </button>
-              <button
-                ?disabled=${!joined}
-                @click=${() => room.run((c) => c.lowerHand('', true))}
-                data-action="lower-hands"
-              >
-                ${this.#t('lowerHands')}
-              </button>
-              <button
-                ?disabled=${!joined}
-                @click=${() => room.run((c) => c.lockRoom(!room.classroom?.locked))}
-                data-action="lock"
-              >
-                ${this.#t(room.classroom?.locked ? 'unlock' : 'lock')}
-              </button>
-              <button
-                class="danger"
-                ?disabled=${!joined}
-                @click=${() => room.run((c) => c.endClass())}
-                data-action="end"
-              >
-                ${this.#t('endClass')}
-              </button>`
-          : nothing
-      }
-      <button class="danger" @click=${() => room.disconnect()} data-action="leave">
-        ${this.#t('leave')}
-      </button>
-    </footer>`;
   }
 
   /** One hidden audio element per remote audio track. */

@@ -11,6 +11,13 @@ export default css`
     --cosmo-warning: #f5a524;
     --cosmo-radius: 10px;
     --cosmo-gap: 8px;
+    --cosmo-sidebar-width: 340px;
+    --cosmo-tile-min: 140px;
+    /* Derived from the accent and danger colours so that text on them passes WCAG AA whatever
+       colour the page picks: white text sits on a darkened shade, coloured text is lightened. */
+    --cosmo-accent-strong: color-mix(in srgb, var(--cosmo-accent) 62%, black);
+    --cosmo-accent-text: color-mix(in srgb, var(--cosmo-accent) 55%, white);
+    --cosmo-danger-strong: color-mix(in srgb, var(--cosmo-danger) 70%, black);
     --cosmo-font:
       system-ui, -apple-system, 'Segoe UI', 'Hiragino Sans', 'Noto Sans CJK JP', 'Microsoft YaHei',
       sans-serif;
@@ -21,14 +28,17 @@ export default css`
     background: var(--cosmo-bg);
     font-family: var(--cosmo-font);
     font-size: 14px;
+    /* Layout follows the element's own width, not the window's: it may sit in a narrow column. */
+    container-type: inline-size;
   }
   * {
     box-sizing: border-box;
   }
   .room {
+    position: relative;
     display: grid;
     overflow: hidden;
-    grid-template-columns: minmax(0, 1fr) 320px;
+    grid-template-columns: minmax(0, 1fr) var(--cosmo-sidebar-width);
     grid-template-rows: auto 1fr auto;
     grid-template-areas: 'header header' 'main side' 'controls controls';
     height: 100%;
@@ -39,12 +49,22 @@ export default css`
     grid-area: header;
     display: flex;
     align-items: center;
-    gap: 12px;
+    gap: 8px 12px;
+    min-width: 0;
+    flex-wrap: wrap;
   }
   header h1 {
+    flex: 1 1 8em;
+    min-width: 0;
     font-size: 16px;
     margin: 0;
     font-weight: 600;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  header > :not(h1) {
+    flex-shrink: 0;
   }
   .badge {
     padding: 2px 8px;
@@ -54,22 +74,40 @@ export default css`
     font-size: 12px;
   }
   .badge.live {
-    background: var(--cosmo-danger);
+    background: var(--cosmo-accent-strong);
     color: white;
+  }
+  button.badge {
+    border: 1px solid var(--cosmo-warning);
+    color: var(--cosmo-fg);
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
   }
   .badge.warn {
     background: var(--cosmo-warning);
     color: black;
   }
   .spacer {
-    flex: 1;
+    display: none;
   }
   main {
     grid-area: main;
     display: grid;
-    grid-template-rows: minmax(0, 3fr) minmax(0, 2fr);
+    /* The stage takes what the class grid leaves; the grid is as tall as its rows, up to 40%. */
+    grid-template-rows: minmax(0, 1fr) fit-content(40%);
     gap: var(--cosmo-gap);
     min-height: 0;
+    min-width: 0;
+  }
+  .room.crowded main {
+    grid-template-rows: minmax(0, 1fr) minmax(0, 1fr);
+  }
+  .grid-wrap {
+    overflow: hidden;
+  }
+  .room.crowded {
+    --cosmo-tile-min: 112px;
   }
   .stage {
     position: relative;
@@ -83,7 +121,11 @@ export default css`
   }
   .stage .placeholder {
     display: grid;
-    place-items: center;
+    place-content: center;
+    justify-items: center;
+    gap: 8px;
+    text-align: center;
+    padding: 8px;
     height: 100%;
     color: var(--cosmo-muted);
     font-size: 18px;
@@ -101,7 +143,7 @@ export default css`
     background: rgba(0, 0, 0, 0.72);
   }
   .captions.interim {
-    color: #c8d0da;
+    color: #d5dbe3;
   }
   .transcript {
     margin: 0 0 8px;
@@ -121,14 +163,15 @@ export default css`
   .grid {
     flex: 1;
     display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(150px, 1fr));
-    grid-auto-rows: minmax(90px, 1fr);
+    grid-template-columns: repeat(auto-fill, minmax(min(var(--cosmo-tile-min), 100%), 1fr));
+    align-content: start;
     gap: var(--cosmo-gap);
-    overflow: auto;
+    overflow: hidden auto;
     min-height: 0;
   }
   .tile {
     position: relative;
+    aspect-ratio: 16 / 10;
     border-radius: var(--cosmo-radius);
     overflow: hidden;
     background: var(--cosmo-surface);
@@ -143,28 +186,33 @@ export default css`
   }
   .tile .avatar {
     position: absolute;
-    inset: 0;
+    inset: 0 0 24px;
     display: grid;
     place-items: center;
-    font-size: 28px;
+    font-size: 24px;
     color: var(--cosmo-muted);
   }
   .name {
     position: absolute;
     left: 6px;
     bottom: 6px;
+    max-width: calc(100% - 12px);
     padding: 1px 6px;
     border-radius: 6px;
-    background: rgba(0, 0, 0, 0.6);
+    background: rgba(0, 0, 0, 0.72);
     font-size: 12px;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
   }
   .hand {
     position: absolute;
     right: 6px;
     top: 6px;
   }
-  .hand-inline svg {
-    vertical-align: -3px;
+  .hand-inline {
+    flex-shrink: 0;
+    display: inline-flex;
   }
   .stage .name {
     z-index: 1;
@@ -183,18 +231,19 @@ export default css`
     background: var(--cosmo-surface);
     border-radius: var(--cosmo-radius);
     min-height: 0;
+    min-width: 0;
   }
   [role='tablist'] {
     display: flex;
-    flex-wrap: wrap;
     overflow: hidden;
     border-bottom: 1px solid #2a3442;
   }
   [role='tab'] {
-    /* Six tabs do not fit a narrow sidebar on one row: they wrap rather than truncate. */
+    /* One row: the sidebar is wide enough for six tabs in each UI language. */
     flex: 1 1 auto;
     min-width: 0;
-    padding: 10px 6px;
+    padding: 10px 5px;
+    border-radius: 0;
     white-space: nowrap;
     overflow: hidden;
     text-overflow: ellipsis;
@@ -211,7 +260,7 @@ export default css`
   }
   [role='tabpanel'] {
     flex: 1;
-    overflow: auto;
+    overflow: hidden auto;
     padding: 8px;
   }
   .panel {
@@ -222,13 +271,15 @@ export default css`
   }
   .messages {
     flex: 1;
-    overflow: auto;
+    min-height: 0;
+    overflow: hidden auto;
+    overflow-wrap: anywhere;
     display: flex;
     flex-direction: column;
     gap: 6px;
   }
   .message b {
-    color: var(--cosmo-accent);
+    color: var(--cosmo-accent-text);
     font-weight: 600;
   }
   form {
@@ -236,7 +287,21 @@ export default css`
     gap: 6px;
     padding-top: 8px;
   }
+  form.lesson {
+    flex-direction: column;
+  }
+  form.lesson label {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+    color: var(--cosmo-muted);
+  }
+  textarea {
+    width: 100%;
+    resize: vertical;
+  }
   input,
+  textarea,
   select {
     flex: 1;
     min-width: 0;
@@ -254,13 +319,36 @@ export default css`
   }
   li.person {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: 6px;
     padding: 6px 0;
     border-bottom: 1px solid #222b37;
   }
   li.person .who {
-    flex: 1;
+    flex: 1 1 120px;
+    min-width: 0;
+    overflow-wrap: anywhere;
+  }
+  li.person .line {
+    display: flex;
+    align-items: center;
+    gap: 4px;
+    min-width: 0;
+  }
+  .person-name {
+    min-width: 0;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  li.person .who > .role {
+    display: block;
+  }
+  li.person .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
   }
   .role {
     color: var(--cosmo-muted);
@@ -271,6 +359,9 @@ export default css`
     border-radius: 8px;
     background: var(--cosmo-bg);
     margin-bottom: 6px;
+  }
+  .notice {
+    overflow-wrap: anywhere;
   }
   .notice.unread {
     border-left: 3px solid var(--cosmo-accent);
@@ -318,12 +409,32 @@ export default css`
   }
   footer {
     grid-area: controls;
+    position: relative;
     display: flex;
-    gap: 8px;
+    gap: 8px 20px;
     justify-content: center;
+    align-items: center;
     flex-wrap: wrap;
+    min-width: 0;
+  }
+  footer .group {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    gap: 8px;
+  }
+  .tools-toggle {
+    display: none;
+  }
+  .hint {
+    flex-basis: 100%;
+    margin: 0;
+    text-align: center;
+    color: var(--cosmo-muted);
+    font-size: 12px;
   }
   button {
+    min-height: 36px;
     padding: 8px 14px;
     border-radius: 999px;
     border: 1px solid #2a3442;
@@ -344,16 +455,20 @@ export default css`
   }
   button[aria-pressed='true'],
   button.primary {
-    background: var(--cosmo-accent);
+    background: var(--cosmo-accent-strong);
     border-color: var(--cosmo-accent);
     color: white;
   }
   button.danger {
-    background: var(--cosmo-danger);
+    background: var(--cosmo-danger-strong);
     border-color: var(--cosmo-danger);
     color: white;
   }
+  button.caution {
+    border-color: var(--cosmo-danger);
+  }
   button.small {
+    min-height: 28px;
     padding: 3px 8px;
     font-size: 12px;
   }
@@ -361,20 +476,83 @@ export default css`
     opacity: 0.45;
     cursor: not-allowed;
   }
-  .toast {
+  .toasts {
     position: absolute;
-    top: 56px;
+    top: 48px;
     left: 50%;
     transform: translateX(-50%);
-    padding: 8px 14px;
-    border-radius: 8px;
-    background: var(--cosmo-danger);
-    color: white;
-    z-index: 2;
+    width: max-content;
+    max-width: calc(100% - 16px);
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+    z-index: 4;
   }
-  .toast.info {
+  .toast {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    padding: 8px 10px 8px 14px;
+    border-radius: 8px;
+    background: var(--cosmo-danger-strong);
+    color: white;
+    box-shadow: 0 4px 16px rgba(0, 0, 0, 0.4);
+  }
+  .toast > span {
+    flex: 1;
+    min-width: 0;
+  }
+  .toast button {
+    flex-shrink: 0;
+    background: transparent;
+    border-color: currentColor;
+    color: inherit;
+  }
+  .toast.info,
+  .toast.urgent {
     background: var(--cosmo-warning);
     color: black;
+  }
+  dialog.confirm {
+    max-width: min(420px, calc(100vw - 32px));
+    padding: 20px;
+    border: 1px solid #2a3442;
+    border-radius: var(--cosmo-radius);
+    background: var(--cosmo-surface);
+    color: var(--cosmo-fg);
+    font-family: var(--cosmo-font);
+  }
+  dialog.confirm::backdrop {
+    background: rgba(0, 0, 0, 0.6);
+  }
+  dialog.confirm h2 {
+    margin: 0 0 8px;
+    font-size: 18px;
+  }
+  dialog.confirm p {
+    margin: 0 0 16px;
+    color: var(--cosmo-muted);
+  }
+  dialog.confirm .actions {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: flex-end;
+    gap: 8px;
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    .toast,
+    dialog.confirm {
+      animation: cosmo-in 160ms ease-out;
+    }
+    .tile {
+      transition: border-color 150ms;
+    }
+  }
+  @keyframes cosmo-in {
+    from {
+      opacity: 0;
+      translate: 0 -6px;
+    }
   }
   .ended {
     display: grid;
@@ -385,11 +563,41 @@ export default css`
     font-size: 18px;
     text-align: center;
   }
-  @media (max-width: 760px) {
+  @container (max-width: 760px) {
     .room {
-      grid-template-columns: 1fr;
+      grid-template-columns: minmax(0, 1fr);
       grid-template-areas: 'header' 'main' 'side' 'controls';
-      grid-template-rows: auto 1fr 240px auto;
+      grid-template-rows: auto minmax(0, 1fr) minmax(200px, 32%) auto;
+    }
+    header h1 {
+      font-size: 15px;
+    }
+    button {
+      padding: 8px 10px;
+    }
+    footer {
+      gap: 8px;
+    }
+    /* The teacher's class tools fold into a menu above the bar. */
+    .tools-toggle {
+      display: inline-block;
+    }
+    .group.tools {
+      display: none;
+      position: absolute;
+      right: 0;
+      bottom: calc(100% + 6px);
+      flex-direction: column;
+      align-items: stretch;
+      padding: 8px;
+      border: 1px solid #2a3442;
+      border-radius: var(--cosmo-radius);
+      background: var(--cosmo-surface);
+      box-shadow: 0 8px 24px rgba(0, 0, 0, 0.5);
+      z-index: 3;
+    }
+    .group.tools.open {
+      display: flex;
     }
   }
 `;

@@ -15,3 +15,27 @@ describe('UI strings', () => {
     expect(translator('en')('raiseHand')).toBe('Raise hand');
   });
 });
+
+describe('error toasts', () => {
+  it('have a message in every UI language for every error code, not the server English', async () => {
+    const { ErrorCode } = await import('@cosmo/core');
+    const { errorMessage } = await import('./error-messages.js');
+    for (const code of Object.values(ErrorCode)) {
+      const en = errorMessage('en', code);
+      for (const lang of ['ja', 'zh'] as const) {
+        const text = errorMessage(lang, code);
+        expect(text, `${lang} ${code}`).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+        expect(text).not.toBe(en);
+      }
+      expect(en.length).toBeGreaterThan(20);
+    }
+    expect(errorMessage('ja', 'SOMETHING_NEW')).toBe(errorMessage('ja', 'INTERNAL'));
+  });
+
+  it('count people in words that agree with the number', async () => {
+    const { peopleCount } = await import('./i18n.js');
+    expect(peopleCount('en', 1)).toBe('1 person');
+    expect(peopleCount('en', 3)).toBe('3 people');
+    expect(peopleCount('ja', 3)).toBe('3人');
+  });
+});

@@ -19,7 +19,7 @@ export interface HealthCounts {
  */
 export interface HttpContext {
   /** The settings the routes read: whether the demo API is on, where the app's files are. */
-  readonly config: Pick<Config, 'demo' | 'staticDir'>;
+  readonly config: Pick<Config, 'demo' | 'staticDir' | 'host' | 'publicUrl'>;
   /** Mints join tokens and checks join and admin tokens. */
   readonly tokens: TokenService;
   /** The school, or undefined when its features are off (`school: false`). */

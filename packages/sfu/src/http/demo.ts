@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import { z } from 'zod';
 import { ErrorCode, parseJsonWellFormed } from '@cosmo/core';
 import { jsonAnswer, refusalAnswer, textAnswer } from './answers.js';
@@ -25,6 +26,24 @@ interface DemoClass {
 const DEMO_CLASS_TTL_MS = 12 * 3600 * 1000;
 /** The demo API's JSON bodies are a name and a title. */
 const MAX_DEMO_BODY_BYTES = 16 * 1024;
+
+/**
+ * Where students' devices reach this server, when the teacher's page address would not do:
+ * `publicUrl` when set, else the machine's LAN address when the teacher opened the page on
+ * `localhost` and the server listens on every interface. Undefined: the page's own origin works.
+ */
+function studentOrigin(
+  config: HttpContext['config'],
+  hostHeader: string | undefined,
+): string | undefined {
+  if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');
+  const m = /^(localhost|127\.[\d.]+|\[::1\])(?::(\d+))?$/i.exec(hostHeader ?? '');
+  if (!m || (config.host !== '0.0.0.0' && config.host !== '::')) return undefined;
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal);
+  return lan ? `http://${lan.address}${m[2] ? `:${m[2]}` : ''}` : undefined;
+}
 
 /**
  * `/api/demo/…`, when `demo` is on: a teacher creates a class and gets its token; anyone with the
@@ -64,7 +83,9 @@ export function createDemoRoutes(
         },
         DEMO_CLASS_TTL_MS / 1000,
       );
-      return jsonAnswer(201, { room, title: parsed.data.title, token });
+      const origin = studentOrigin(ctx.config, req.headers['host']);
+      const studentUrl = origin ? `${origin}/?class=${room}` : undefined;
+      return jsonAnswer(201, { room, title: parsed.data.title, token, studentUrl });
     }
     const match = /^\/api\/demo\/classes\/([A-Za-z0-9_-]{1,32})(\/students)?$/.exec(req.path);
     const demoClass = match ? demoClasses.get(match[1]!) : undefined;

@@ -1,0 +1,337 @@
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EphemeralServer } from '@cosmo/sfu';
+import { waitFor } from '@cosmo/testkit';
+import { ARTIFACTS, startDemo } from './browser.js';
+
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+const VIEWPORTS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+] as const;
+const LANGUAGES = ['en', 'ja', 'zh'] as const;
+
+/** Whether the element on `page` is connected. */
+const connected = (page: Page) => () =>
+  page.evaluate(
+    () =>
+      document
+        .querySelector('cosmo-classroom')
+        ?.shadowRoot?.querySelector<HTMLElement>('[data-state]')?.dataset['state'] === 'connected',
+  );
+
+/**
+ * What does not fit on `page`: the page or a panel wider than its box, and every control (the
+ * page's and the element's) that is not inside the viewport or not the thing a click there hits.
+ * A control in a scrolling panel is scrolled into view first, as a person would.
+ */
+function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const root = document.querySelector('cosmo-classroom')!.shadowRoot!;
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\s+/g, '.') : ''}[${(el.textContent ?? '').trim().slice(0, 24)}]`;
+    const doc = document.documentElement;
+    if (doc.scrollWidth > innerWidth) problems.push(`page is ${doc.scrollWidth}px wide`);
+    const panels = root.querySelectorAll<HTMLElement>(
+      '[part=base], header, main, .stage, .grid, aside, [role=tablist], [role=tabpanel], .messages, footer, form, li',
+    );
+    for (const el of [...panels, ...document.querySelectorAll<HTMLElement>('.share, .card')]) {
+      if (el.scrollWidth > el.clientWidth + 1)
+        problems.push(`${name(el)} overflows: ${el.scrollWidth} > ${el.clientWidth}`);
+    }
+    for (const tab of root.querySelectorAll<HTMLElement>('[role=tab]')) {
+      if (tab.scrollWidth > tab.clientWidth + 1) problems.push(`${name(tab)} label is cut`);
+    }
+    const tops = new Set(
+      [...root.querySelectorAll<HTMLElement>('[role=tab]')].map((t) => t.offsetTop),
+    );
+    if (tops.size > 1) problems.push(`tabs wrap onto ${tops.size} rows`);
+    const deepHit = (x: number, y: number): Element | null => {
+      let el = document.elementFromPoint(x, y);
+      while (el?.shadowRoot) {
+        const inner = el.shadowRoot.elementFromPoint(x, y);
+        if (!inner || inner === el) break;
+        el = inner;
+      }
+      return el;
+    };
+    // A modal dialog makes the rest of the page inert: only its own controls count then.
+    // So does an open menu that floats over the page (the class tools on a phone) for this check.
+    const menu = root.querySelector<HTMLElement>('.group.tools.open');
+    const modal =
+      root.querySelector<HTMLElement>('dialog[open]') ??
+      (menu && getComputedStyle(menu).position === 'absolute' ? menu : null);
+    const selector = 'button, input, select, textarea, a[href]';
+    const controls = modal
+      ? [...modal.querySelectorAll<HTMLElement>(selector)]
+      : [
+          ...document.querySelectorAll<HTMLElement>(selector),
+          ...root.querySelectorAll<HTMLElement>(selector),
+        ];
+    for (const el of controls) {
+      if (el.getClientRects().length === 0) continue; // not rendered (a closed menu or dialog)
+      el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+      const r = el.getBoundingClientRect();
+      if (r.left < 0 || r.top < 0 || r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5) {
+        problems.push(`${name(el)} outside the viewport: ${JSON.stringify(r.toJSON())}`);
+        continue;
+      }
+      const hit = deepHit(r.left + r.width / 2, r.top + r.height / 2);
+      if (!hit || !(hit === el || el.contains(hit)))
+        problems.push(`${name(el)} is covered by ${hit ? name(hit) : 'nothing'}`);
+    }
+    return problems;
+  });
+}
+
+/**
+ * The stage video as shown: its object-fit, and whether the picture's rendered box (the video
+ * frame scaled into the element) lies wholly inside the stage and the viewport.
+ */
+function stageVideo(page: Page) {
+  return page.evaluate(() => {
+    const root = document.querySelector('cosmo-classroom')!.shadowRoot!;
+    const stage = root.querySelector('.stage')!.getBoundingClientRect();
+    const video = root.querySelector('.stage cosmo-video')?.shadowRoot?.querySelector('video');
+    if (!video || video.videoWidth === 0) return undefined;
+    const box = video.getBoundingClientRect();
+    const fit = getComputedStyle(video).objectFit;
+    const scale =
+      fit === 'contain'
+        ? Math.min(box.width / video.videoWidth, box.height / video.videoHeight)
+        : Math.max(box.width / video.videoWidth, box.height / video.videoHeight);
+    const w = video.videoWidth * scale;
+    const h = video.videoHeight * scale;
+    const picture = {
+      left: box.left + (box.width - w) / 2,
+      top: box.top + (box.height - h) / 2,
+      right: box.left + (box.width + w) / 2,
+      bottom: box.top + (box.height + h) / 2,
+    };
+    const inside = (r: typeof picture, o: typeof picture) =>
+      r.left >= o.left - 1 &&
+      r.top >= o.top - 1 &&
+      r.right <= o.right + 1 &&
+      r.bottom <= o.bottom + 1;
+    const viewport = { left: 0, top: 0, right: innerWidth, bottom: innerHeight };
+    return {
+      fit,
+      wholeInStage: inside(picture, stage),
+      wholeInViewport: inside(picture, viewport),
+      width: Math.round(w),
+      height: Math.round(h),
+    };
+  });
+}
+
+/** Whether the newest chat message is inside the chat list's visible area. */
+function newestMessageInView(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const root = document.querySelector('cosmo-classroom')!.shadowRoot!;
+    const list = root.querySelector('.messages')!.getBoundingClientRect();
+    const last = [...root.querySelectorAll('.message')].at(-1)?.getBoundingClientRect();
+    return !!last && last.top >= list.top - 1 && last.bottom <= list.bottom + 1;
+  });
+}
+
+/** axe-core's serious and critical violations on `page` (shadow DOM included). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            opts: object,
+          ): Promise<{
+            violations: { id: string; impact: string; nodes: { target: unknown }[] }[];
+            passes: unknown[];
+          }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    // A run that checked nothing (e.g. the element's shadow DOM unseen) would pass vacuously.
+    if (result.passes.length < 10) return [`axe checked only ${result.passes.length} rules`];
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`);
+  });
+}
+
+/** Each tab in turn: nothing may overflow or hide in any panel. */
+async function checkEveryTab(page: Page, shot: string): Promise<string[]> {
+  const problems: string[] = [];
+  const tabs = page.locator('cosmo-classroom [role=tab]');
+  for (let i = 0; i < (await tabs.count()); i++) {
+    await tabs.nth(i).click();
+    const label = (await tabs.nth(i).getAttribute('id')) ?? String(i);
+    problems.push(...(await layoutProblems(page)).map((p) => `${label}: ${p}`));
+    if (label === 'tab-captions' || label === 'tab-people')
+      await page.screenshot({ path: join(ARTIFACTS, `${shot}-${label.slice(4)}.png`) });
+  }
+  await tabs.first().click();
+  return problems;
+}
+
+describe('the classroom at 1280×800 and 390×844, in English, Japanese and Chinese', () => {
+  let server: EphemeralServer;
+  let browser: Browser;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ server, browser, close } = await startDemo({ demo: true }));
+  }, 120_000);
+
+  afterAll(() => close?.());
+
+  for (const viewport of VIEWPORTS) {
+    for (const lang of LANGUAGES) {
+      it(`${lang} at ${viewport.width}×${viewport.height}: both pages fit, chat follows, the teacher is shown whole, End class asks first, axe finds nothing serious`, async () => {
+        const shot = (who: string) => `layout-${who}-${lang}-${viewport.width}`;
+        const teacher = await browser.newPage({ viewport });
+        const errors: string[] = [];
+        teacher.on('pageerror', (e) => errors.push(e.message));
+        await teacher.goto(`${server.httpUrl}/?lang=${lang}`);
+        await teacher.locator('input[name=teacherName]').fill('Ms Tanaka-Rodríguez');
+        await teacher
+          .locator('input[name=title]')
+          .fill('Physics 2B: light, lenses and the long road to the telescope');
+        await teacher.locator('button[type=submit]').click();
+        await waitFor('the teacher to join', connected(teacher));
+        await teacher.locator('[data-action="camera"]').click();
+        const link = (await teacher.locator('.share').getAttribute('data-student-link'))!;
+
+        const student = await browser.newPage({ viewport });
+        student.on('pageerror', (e) => errors.push(e.message));
+        await student.goto(`${link}&lang=${lang}`);
+        await student.locator('input[name=name]').fill('Aiko Watanabe-Christensen');
+        await student.locator('button[type=submit]').click();
+        await waitFor('the student to join', connected(student));
+
+        // 25 messages: both chat lists show the newest one.
+        for (let i = 1; i <= 25; i++) {
+          const from = i % 2 ? teacher : student;
+          await from.locator('cosmo-classroom input[name=text]').fill(`Message number ${i}`);
+          await from.locator('cosmo-classroom form button[type=submit]').click();
+        }
+        for (const page of [teacher, student]) {
+          await page
+            .locator('cosmo-classroom .message', { hasText: 'Message number 25' })
+            .waitFor();
+          await waitFor('the newest message in view', () => newestMessageInView(page));
+        }
+
+        // The teacher's picture is whole, on her own stage and on the student's.
+        for (const page of [teacher, student]) {
+          await waitFor('the stage video', async () => (await stageVideo(page)) !== undefined);
+          const video = (await stageVideo(page))!;
+          expect(video.fit).toBe('contain');
+          expect(video.wholeInStage).toBe(true);
+          expect(video.wholeInViewport).toBe(true);
+          expect(video.width).toBeGreaterThan(100);
+        }
+
+        // A student's greyed-out buttons say why.
+        const hint = await student
+          .locator('cosmo-classroom [data-action="mic"]')
+          .getAttribute('aria-describedby');
+        expect(hint).toBe('speak-hint');
+        await student.locator('cosmo-classroom #speak-hint').waitFor();
+
+        // Every panel of both pages fits, and every control is in view and clickable.
+        expect(await checkEveryTab(teacher, shot('teacher'))).toEqual([]);
+        expect(await checkEveryTab(student, shot('student'))).toEqual([]);
+        await teacher.screenshot({ path: join(ARTIFACTS, `${shot('teacher')}.png`) });
+        await student.screenshot({ path: join(ARTIFACTS, `${shot('student')}.png`) });
+
+        // axe-core on both pages: no serious or critical violations.
+        expect(await axeViolations(teacher)).toEqual([]);
+        expect(await axeViolations(student)).toEqual([]);
+
+        // On a phone the class tools open as a menu that fits too.
+        const tools = teacher.locator('cosmo-classroom [data-action="tools"]');
+        if (await tools.isVisible()) {
+          await tools.click();
+          expect(await layoutProblems(teacher)).toEqual([]);
+          await teacher.screenshot({ path: join(ARTIFACTS, `${shot('teacher')}-tools.png`) });
+        }
+
+        // End class asks first: cancelling keeps the class going for everyone.
+        await teacher.locator('cosmo-classroom [data-action="end"]').click();
+        const dialog = teacher.locator('cosmo-classroom dialog.confirm');
+        await dialog.waitFor();
+        await new Promise((r) => setTimeout(r, 300)); // past its fade-in
+        expect(await layoutProblems(teacher)).toEqual([]);
+        await teacher.screenshot({ path: join(ARTIFACTS, `${shot('teacher')}-end.png`) });
+        await teacher.locator('cosmo-classroom [data-action="cancel-end"]').click();
+        await dialog.waitFor({ state: 'hidden' });
+        await new Promise((r) => setTimeout(r, 300));
+        expect(await connected(student)()).toBe(true);
+
+        // Confirmed, it ends the class for everyone.
+        if (await tools.isVisible()) await tools.click();
+        await teacher.locator('cosmo-classroom [data-action="end"]').click();
+        await teacher.locator('cosmo-classroom [data-action="confirm-end"]').click();
+        await teacher.locator('cosmo-classroom [part="reopen-button"]').waitFor();
+        expect(errors).toEqual([]);
+        await teacher.close();
+        await student.close();
+      }, 120_000);
+    }
+  }
+});
+
+describe('a token the server refuses', () => {
+  it('shows a toast in the UI language with what to do next, and no live class', async () => {
+    const demo = await startDemo();
+    try {
+      const page = await demo.browser.newPage({ viewport: { width: 390, height: 844 } });
+      await page.goto(`${demo.server.httpUrl}/?lang=ja&token=expired.or.tampered`);
+      const toast = page.locator('cosmo-classroom [part="toast"][role="alert"]');
+      await toast.waitFor();
+      expect(await toast.innerText()).toContain('先生から届いたリンクをもう一度開いてください');
+      expect(await toast.getAttribute('data-code')).toBe('NOT_AUTHORIZED');
+      await page.locator('cosmo-classroom [data-state="closed"]').waitFor();
+      await page.getByText('授業に参加していません。').waitFor();
+      expect(await page.getByText('先生を待っています').count()).toBe(0);
+      expect(await page.locator('cosmo-classroom [data-count]').count()).toBe(0);
+      expect(await page.locator('cosmo-classroom [data-action="leave"]').isDisabled()).toBe(true);
+      expect(await layoutProblems(page)).toEqual([]);
+      await page.screenshot({ path: join(ARTIFACTS, 'layout-refused-token-ja-390.png') });
+    } finally {
+      await demo.close();
+    }
+  }, 120_000);
+});
+
+describe('the demo on a network', () => {
+  it('gives students a link on the address other devices reach', async () => {
+    const demo = await startDemo({ demo: true, publicUrl: 'http://192.0.2.10:7880' });
+    try {
+      const teacher = await demo.browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await teacher.goto(`${demo.server.httpUrl}/?lang=en`);
+      await teacher.getByLabel('Your name').fill('Ms Tanaka');
+      await teacher.getByLabel('Class title').fill('Physics 2B');
+      await teacher.getByRole('button', { name: 'Start class' }).click();
+      await waitFor('the teacher to join', connected(teacher));
+      const link = await teacher.locator('.share').getAttribute('data-student-link');
+      expect(link).toMatch(/^http:\/\/192\.0\.2\.10:7880\/\?class=[\w-]+$/);
+      // A reload keeps the class and the same link.
+      await teacher.reload();
+      await waitFor('the teacher to be back', connected(teacher));
+      expect(await teacher.locator('.share').getAttribute('data-student-link')).toBe(link);
+    } finally {
+      await demo.close();
+    }
+  }, 120_000);
+});
