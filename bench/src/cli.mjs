@@ -17,6 +17,7 @@ const scenarios = {
   memory: () => import('./scenarios/memory.mjs'),
   ding: () => import('./scenarios/ding.mjs'),
   fanout: () => import('./scenarios/fanout.mjs'),
+  lecture: () => import('./scenarios/lecture.mjs'),
 };
 
 function printCodec({ table }) {

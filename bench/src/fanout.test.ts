@@ -10,11 +10,12 @@ interface WebRtcRow {
 }
 
 describe('the fan-out bench scenario (smoke)', () => {
-  it('forwards the teacher to plain-RTP students, then WebRTC students through Cosmo and Janus', async () => {
+  it('forwards the teacher to plain-RTP students, then WebRTC students through Cosmo, raw mediasoup and Janus', async () => {
     const result = await run({
       steps: [2, 4],
       viewers: 2,
       alongside: 1,
+      rounds: 1,
       settleMs: 2500,
       windowMs: 1500,
       log: () => undefined,
@@ -26,10 +27,17 @@ describe('the fan-out bench scenario (smoke)', () => {
     expect(four.silentStreams).toBe(0);
     // The WebRTC student watching alongside decodes video.
     expect(four.webrtcFpsMin).toBeGreaterThan(0);
-    expect(result.webrtc.map((r: WebRtcRow) => r.sfu)).toEqual(['Cosmo', 'Janus']);
+    expect(result.webrtc.map((r: WebRtcRow) => r.sfu)).toEqual(['Cosmo', 'raw mediasoup', 'Janus']);
     for (const r of result.webrtc as WebRtcRow[]) {
       expect(r.studentsWithVideo).toBe(2);
       expect(r.studentsWithAudio).toBe(2);
     }
+    // The chart and the JSON carry all three, with the ratios in the labels.
+    expect(result.rows.map((r: { label: string }) => r.label.split(' (')[0])).toEqual([
+      'plain RTP, 4 students: worker',
+      'WebRTC student through Cosmo',
+      'baseline: raw mediasoup',
+      'baseline: Janus',
+    ]);
   }, 180_000);
 });

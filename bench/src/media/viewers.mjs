@@ -1,14 +1,22 @@
 // A child process of WebRTC students (@roamhq/wrtc) watching the teacher, through Cosmo
-// (CosmoClient, the real signalling) or through Janus (its HTTP API and streaming plugin). Every
-// student decodes what it gets. The parent talks over IPC:
-//   { viewers: n, cosmo: { url, tokens } } or { viewers: n, janus: { url, mountpoint } } → { ready }
+// (CosmoClient, the real signalling), through raw mediasoup (mediasoup-client, the same device and
+// handler as CosmoClient's, signalled by the parent over IPC) or through Janus (its HTTP API and
+// streaming plugin). Every student decodes what it gets. The parent talks over IPC:
+//   { viewers: n, cosmo: { url, tokens } } | { viewers: n, raw: true }
+//     | { viewers: n, janus: { url, mountpoint } } → { ready }
 //   'report' → { report: [{ video, audio, width, height }] }      'close' → exits
+// Raw students ask the parent { rawRequest: { id, method, data } } and get { rawAnswer: { id, result } }
+// or { rawAnswer: { id, failure } }; methods: routerRtpCapabilities, createTransport,
+// connect { transportId, dtlsParameters }, consume { transportId, rtpCapabilities }, resume { transportId }.
+import { createRequire } from 'node:module';
 import wrtc from '@roamhq/wrtc';
 import WebSocket from 'ws';
 import { CosmoClient } from '@cosmo/client';
 import { useNodeWebRtc, watchTrack } from '@cosmo/client/node';
 
 useNodeWebRtc(wrtc);
+// mediasoup-client as CosmoClient uses it: the bench has no dependency of its own on it.
+const { Device } = createRequire(import.meta.resolve('@cosmo/client'))('mediasoup-client');
 const students = [];
 const watch = (track) => ({ kind: track.kind, stats: watchTrack(wrtc, track) });
 
@@ -24,6 +32,36 @@ async function cosmoStudent(url, token) {
   client.on('trackSubscribed', (remote) => watched.push(watch(remote.track)));
   await client.connect();
   return { watched, close: () => client.close() };
+}
+
+const pending = new Map();
+let nextRequest = 0;
+/** One request to the parent, which plays a raw mediasoup application's signalling server. */
+function askParent(method, data) {
+  const id = nextRequest++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    process.send({ rawRequest: { id, method, data } });
+  });
+}
+
+/** A receive-only student of an application on the mediasoup API alone. */
+async function rawStudent() {
+  const device = new Device({ handlerName: 'Chrome111' });
+  await device.load({ routerRtpCapabilities: await askParent('routerRtpCapabilities') });
+  const params = await askParent('createTransport');
+  const transport = device.createRecvTransport(params);
+  transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+    askParent('connect', { transportId: transport.id, dtlsParameters }).then(callback, errback);
+  });
+  const watched = [];
+  const consumers = await askParent('consume', {
+    transportId: transport.id,
+    rtpCapabilities: device.rtpCapabilities,
+  });
+  for (const c of consumers) watched.push(watch((await transport.consume(c)).track));
+  await askParent('resume', { transportId: transport.id });
+  return { watched, close: () => transport.close() };
 }
 
 async function janusStudent(url, mountpoint) {
@@ -83,7 +121,13 @@ async function janusStudent(url, mountpoint) {
 
 process.on('message', async (m) => {
   try {
-    if (m === 'report') {
+    if (m.rawAnswer) {
+      const { id, result, failure } = m.rawAnswer;
+      const request = pending.get(id);
+      pending.delete(id);
+      if (failure) request?.reject(new Error(failure));
+      else request?.resolve(result);
+    } else if (m === 'report') {
       const report = students.map((s) => {
         const video = s.watched.find((w) => w.kind === 'video')?.stats;
         const audio = s.watched.find((w) => w.kind === 'audio')?.stats;
@@ -107,7 +151,9 @@ process.on('message', async (m) => {
           batch.push(
             m.cosmo
               ? cosmoStudent(m.cosmo.url, m.cosmo.tokens[j])
-              : janusStudent(m.janus.url, m.janus.mountpoint),
+              : m.raw
+                ? rawStudent()
+                : janusStudent(m.janus.url, m.janus.mountpoint),
           );
         students.push(...(await Promise.all(batch)));
       }

@@ -471,6 +471,45 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     return consumer;
   }
 
+  /**
+   * Bench and tests only (the `lecture` bench): a receive-only student without WebRTC. `p` is
+   * placed like any student (the least-loaded of the classroom's routers, a router on another
+   * worker when the budget says so, producers piped there) and gets a plain RTP transport that
+   * sends every producer of the others to `remote`, unencrypted, RTCP on the same port. The
+   * transport closes with `p`'s media.
+   */
+  async consumeRtpForTesting(
+    p: Participant,
+    remote: { ip: string; port: number },
+  ): Promise<ms.Consumer[]> {
+    this.authorize(p, 'consume');
+    const router = await this.#media.place(p);
+    const transport = await router.createPlainTransport({
+      listenIp: { ip: this.#ctx.listenIp, announcedIp: this.#ctx.announcedIp },
+      rtcpMux: true,
+      comedia: false,
+    });
+    p.addIngest(transport);
+    await transport.connect(remote);
+    const consumers: ms.Consumer[] = [];
+    for (const owner of this.participants.values()) {
+      if (owner === p) continue;
+      for (const { producer } of owner.producers.values()) {
+        const release = await this.#media.reach(producer.id, router);
+        const consumer = await transport
+          .consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities })
+          .catch((err: unknown) => {
+            release();
+            throw err;
+          });
+        p.addConsumer(consumer);
+        consumer.observer.once('close', release);
+        consumers.push(consumer);
+      }
+    }
+    return consumers;
+  }
+
   /** A consumer of `p`, or NOT_FOUND. */
   consumer(p: Participant, id: string | null | undefined): ms.Consumer {
     const c = id ? p.consumers.get(id) : undefined;
