@@ -1,8 +1,11 @@
 // What the browser bundle of <cosmo-classroom> leaves out of mediasoup-client: code a browser page
 // never runs (the React Native handler, the fake handler and fake parameters for mediasoup-client's
 // own tests) and its `debug` logger (silent unless a developer sets localStorage.debug), and
-// protobufjs's optional `long` (the protocol has no 64-bit integers). Used by
+// protobufjs's optional `long` (the protocol has no 64-bit integers); and the indentation of the
+// element's templates (bundle-templates.mjs). Used by
 // vite.bundle.config.ts and by `pnpm bench weight`, so the bench measures the file we ship.
+
+import { collapseTemplatesPlugin } from './bundle-templates.mjs';
 
 const stubs = {
   'handlers/ReactNative106':
@@ -14,8 +17,12 @@ const stubs = {
 const silentDebug =
   'export default function debug() { const log = () => {}; log.enabled = false; return log; }';
 
-/** A Rolldown/Vite plugin that swaps those modules for stubs. */
+/** Rolldown/Vite plugins: one swaps those modules for stubs, one collapses template whitespace. */
 export function bundleStubs() {
+  return [stubsPlugin(), collapseTemplatesPlugin()];
+}
+
+function stubsPlugin() {
   return {
     name: 'cosmo-bundle-stubs',
     enforce: 'pre',

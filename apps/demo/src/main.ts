@@ -115,7 +115,16 @@ function form(
   card.querySelector('input')?.focus();
 }
 
-function enterClassroom(token: string, share?: string, onLeave?: () => void): void {
+/**
+ * Shows the classroom. `prejoin`: first the camera and microphone check (someone arriving from
+ * the form); a reload goes straight back into the class.
+ */
+function enterClassroom(
+  token: string,
+  share?: string,
+  onLeave?: () => void,
+  prejoin = false,
+): void {
   app.innerHTML = '';
   if (share) {
     const bar = document.createElement('div');
@@ -141,6 +150,7 @@ function enterClassroom(token: string, share?: string, onLeave?: () => void): vo
   }
   const room = document.createElement('cosmo-classroom');
   room.setAttribute('lang', language);
+  room.prejoin = prejoin;
   room.serverUrl = wsUrl;
   room.token = token;
   room.addEventListener('cosmo-left', (e) => {
@@ -186,7 +196,7 @@ if (tokenParam) {
             { name },
           );
           saved.set('student', classId, token);
-          enterClassroom(token, undefined, leave);
+          enterClassroom(token, undefined, leave, true);
         });
       })
       .catch((err: Error) =>
@@ -212,7 +222,7 @@ if (tokenParam) {
       // The server's link works from students' phones (its LAN or public address, not localhost).
       const link = saved.link(created.room, created.studentUrl);
       history.replaceState(null, '', `?teach=${encodeURIComponent(created.room)}`);
-      enterClassroom(created.token, link, () => saved.forget('teacher', created.room));
+      enterClassroom(created.token, link, () => saved.forget('teacher', created.room), true);
     },
   );
 }

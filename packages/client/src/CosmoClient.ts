@@ -164,14 +164,14 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     return this.#mediaSession().publish(track, source);
   }
 
-  /** Publishes the default microphone. */
-  async publishMicrophone(): Promise<LocalTrack> {
-    return this.publish(await captureMicrophone(), 'microphone');
+  /** Publishes a microphone: the default, or the one with `deviceId`. */
+  async publishMicrophone(deviceId?: string): Promise<LocalTrack> {
+    return this.publish(await captureMicrophone(deviceId), 'microphone');
   }
 
-  /** Publishes the default camera in three simulcast layers. */
-  async publishCamera(): Promise<LocalTrack> {
-    return this.publish(await captureCamera(), 'camera');
+  /** Publishes a camera (the default, or the one with `deviceId`) in three simulcast layers. */
+  async publishCamera(deviceId?: string): Promise<LocalTrack> {
+    return this.publish(await captureCamera(deviceId), 'camera');
   }
 
   /** Publishes a screen, window or tab chosen by the user; stops when the user stops sharing. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tokenRole } from './tokenRole.js';
+import { tokenClaim, tokenRole } from './tokenRole.js';
 
 const jwt = (payload: object) =>
   `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;
@@ -15,5 +15,12 @@ describe('reading the role of a join token', () => {
     expect(tokenRole('abc')).toBeUndefined();
     expect(tokenRole('a.!!!.c')).toBeUndefined();
     expect(tokenRole(jwt({ name: 'x' }))).toBeUndefined();
+  });
+});
+
+describe('reading the name of a join token', () => {
+  it('reads the name, in any script', () => {
+    expect(tokenClaim(jwt({ role: 'student', name: '田中 ゆい' }), 'name')).toBe('田中 ゆい');
+    expect(tokenClaim(jwt({ role: 'student' }), 'name')).toBeUndefined();
   });
 });

@@ -14,6 +14,7 @@ import type { ConnectionState } from '../CosmoClientOptions.js';
 import type { AttendanceInfo, ChatMessage, LeaveInfo } from '../wire.js';
 import type { RemoteTrack } from '../MediaSession.js';
 import { playChime } from './chime.js';
+import type { DeviceChoice, DeviceKind } from './media-preview.controller.js';
 
 /** Video decoders the element runs at most, whatever the class size. */
 export const MAX_VIDEOS = 9;
@@ -75,6 +76,11 @@ export class ClassroomController implements ReactiveController {
   sent: { id: string; title: string; recipients: number; delivered: number; read: number }[] = [];
   attendanceRows: AttendanceInfo[] = [];
   attendanceCsv = '';
+  /**
+   * What the person chose before joining: published once joined, or once the teacher allows it;
+   * the device ids also serve the Microphone and Camera buttons later.
+   */
+  chosen: Partial<Record<DeviceKind, DeviceChoice>> = {};
   #visibleVideos = new Map<string, number>();
   /** Where and as whom it last connected (to come back after the back/forward cache). */
   #last: { url: string; token: string } | undefined;
@@ -167,6 +173,9 @@ export class ClassroomController implements ReactiveController {
     ] as const) {
       client.on(event, update);
     }
+    client.on('participantUpdated', (p) => {
+      if (p.id === this.self?.id) this.#publishChosen();
+    });
     client.on('producerAdded', () => this.#applyVideoPolicy());
     // Our media was re-created after a server worker died: the videos on screen come back.
     client.on('mediaReset', () => this.#applyVideoPolicy());
@@ -244,12 +253,43 @@ export class ClassroomController implements ReactiveController {
         room: client.classroom?.room,
       });
       this.#applyVideoPolicy();
+      this.#publishChosen();
     } catch (err) {
       // An ended class shows as ended (with "start again" for its teacher), not as an error.
       if (err instanceof CosmoError && err.code === ErrorCode.CLASS_ENDED) this.ended = true;
       else this.#fail(err);
     }
     update();
+  }
+
+  /**
+   * Publishes what the person switched on before joining, as soon as they may: at once for a
+   * teacher, when granted for a student. Until then a held camera is closed (its light goes
+   * off) and opened again on the grant. Each choice is used once; later the buttons decide.
+   */
+  #publishChosen(): void {
+    const client = this.client;
+    const self = this.self;
+    if (!client || client.state !== 'connected' || !self) return;
+    const allowed = { camera: self.permissions.video, microphone: self.permissions.speak };
+    for (const kind of ['camera', 'microphone'] as const) {
+      const choice = this.chosen[kind];
+      if (!choice?.on || client.localTracks.has(kind)) continue;
+      const track = choice.track;
+      choice.track = undefined;
+      if (!allowed[kind]) {
+        track?.stop();
+        continue;
+      }
+      choice.on = false;
+      void this.run((c) =>
+        track
+          ? c.publish(track, kind)
+          : kind === 'camera'
+            ? c.publishCamera(choice.deviceId)
+            : c.publishMicrophone(choice.deviceId),
+      );
+    }
   }
 
   /** Loads leave requests and, for teachers of a lecture, its attendance. */
@@ -297,6 +337,10 @@ export class ClassroomController implements ReactiveController {
     const wasJoined = client.state === 'connected' || client.state === 'reconnecting';
     await client.close();
     for (const local of client.localTracks.values()) local.track.stop();
+    for (const choice of Object.values(this.chosen)) {
+      choice.track?.stop();
+      choice.track = undefined;
+    }
     if (wasJoined && !this.ended) this.#host.emit('cosmo-left', { reason });
     this.state = 'closed';
     this.#host.requestUpdate();

@@ -33,10 +33,11 @@ export function renderControls(room: ClassroomController, t: T, ui: ControlsUi):
   const toggleMic = () =>
     room.run(async (c) => {
       room.mutedByModerator = false;
-      if (!mic) await c.publishMicrophone();
+      if (!mic) await c.publishMicrophone(room.chosen.microphone?.deviceId);
       else await c.setMuted('microphone', !mic.paused);
     });
-  const toggleCam = () => room.run((c) => (cam ? c.unpublish('camera') : c.publishCamera()));
+  const toggleCam = () =>
+    room.run((c) => (cam ? c.unpublish('camera') : c.publishCamera(room.chosen.camera?.deviceId)));
   const toggleScreen = () => room.run((c) => (screen ? c.unpublish('screen') : c.publishScreen()));
   const hand = () => room.run((c) => (self?.handRaised ? c.lowerHand() : c.raiseHand()));
   const micLive = !!mic && !mic.paused;
@@ -59,7 +60,7 @@ export function renderControls(room: ClassroomController, t: T, ui: ControlsUi):
         @click=${toggleMic}
         data-action="mic"
       >
-        ${t('mic')}
+        ${t('microphone')}
       </button>
       <button
         aria-pressed=${!!cam}

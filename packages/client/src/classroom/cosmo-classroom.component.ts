@@ -6,6 +6,10 @@ import { peopleCount, pickLanguage, translator, type MessageKey, type UiLanguage
 import { errorMessage } from './error-messages.js';
 import { renderConfirmEnd, renderControls } from './controls-bar.js';
 import styles from './cosmo-classroom.styles.js';
+import prejoinStyles from './prejoin.styles.js';
+import { MediaPreviewController } from './media-preview.controller.js';
+import { renderPrejoin } from './prejoin.js';
+import { tokenClaim } from '../tokenRole.js';
 import { renderCaptionsPanel } from './captions-panel.js';
 import { renderClassPanel, renderHandouts, renderInbox } from './school-panel.js';
 import './cosmo-video.js';
@@ -16,6 +20,7 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * A whole virtual classroom in one tag: the teacher on stage, the class in a paged grid, chat,
  * the participant list, captions, the notice inbox, and the controls each role may use.
  *
+ * @event cosmo-prejoin-ready - The person pressed Join on the pre-join screen; the element connects now. `detail: { camera, microphone }`, each `{ on, deviceId }`.
  * @event cosmo-joined - Joined the class; `detail: { participantId, role, room }`.
  * @event cosmo-left - Left the class, or it ended; `detail: { reason }`.
  * @event cosmo-error - A request failed or the connection was lost; `detail: { code, message }`.
@@ -23,6 +28,9 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * @event cosmo-chat - A chat message arrived; `detail: { message }`.
  * @event cosmo-notification - A notice arrived; `detail: { notice }`.
  *
+ * @csspart prejoin - The pre-join screen (with the `prejoin` attribute): preview, devices, Join.
+ * @csspart prejoin-preview - One's camera preview on the pre-join screen.
+ * @csspart level - The microphone level meter on the pre-join screen.
  * @csspart base - The whole layout.
  * @csspart header - Title, status and counts.
  * @csspart stage - The teacher's (or the shared screen's) large view.
@@ -52,16 +60,18 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * @cssproperty --cosmo-sidebar-width - Width of the sidebar beside the stage (wide layouts).
  * @cssproperty --cosmo-tile-min - Smallest tile width of the class grid.
  * @cssproperty --cosmo-tile-bg - Behind a video that does not fill its box (the stage's letterbox).
+ * @cssproperty --cosmo-prejoin-width - Widest the pre-join screen grows (default 520px).
  * @cssproperty --cosmo-font - Font stack (covers Japanese and Chinese by default).
  */
 export class CosmoClassroom extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, prejoinStyles];
 
   static override properties = {
     serverUrl: { attribute: 'server-url' },
     token: {},
     lang: {},
     pageSize: { type: Number, attribute: 'page-size' },
+    prejoin: { type: Boolean, reflect: true },
   };
 
   /** The server's WebSocket URL, e.g. `wss://cosmo.school.example/ws`. */
@@ -70,8 +80,16 @@ export class CosmoClassroom extends LitElement {
   declare token: string;
   /** Tiles per page of the class grid. */
   declare pageSize: number;
+  /**
+   * Show the pre-join screen first (camera preview, microphone level, device choice, Join)
+   * instead of joining as soon as `server-url` and `token` are set.
+   */
+  declare prejoin: boolean;
 
   readonly #room = new ClassroomController(this);
+  readonly #preview = new MediaPreviewController(this);
+  /** Whether the person pressed Join on the pre-join screen. */
+  #joinPressed = false;
   readonly #tileWidths = new Map<string, number>();
   #lastVisible: Map<string, number> | undefined;
 
@@ -80,6 +98,7 @@ export class CosmoClassroom extends LitElement {
     this.serverUrl = '';
     this.token = '';
     this.pageSize = 24;
+    this.prejoin = false;
   }
 
   #tab: Tab = 'chat';
@@ -127,9 +146,16 @@ export class CosmoClassroom extends LitElement {
     return translator(this.#language)(key);
   }
 
+  /** Whether the pre-join screen is up (asked for, and Join not yet pressed). */
+  get #showPrejoin(): boolean {
+    return this.prejoin && !this.#joinPressed;
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
-    if ((changed.has('serverUrl') || changed.has('token')) && this.serverUrl && this.token) {
-      void this.#room.connect(this.serverUrl, this.token);
+    const target = changed.has('serverUrl') || changed.has('token');
+    if ((target || changed.has('prejoin')) && this.serverUrl && this.token) {
+      if (this.#showPrejoin) void this.#preview.start();
+      else if (target || !this.#room.client) void this.#room.connect(this.serverUrl, this.token);
     }
     this.#reportVisibleVideos();
     this.#followChat();
@@ -145,6 +171,19 @@ export class CosmoClassroom extends LitElement {
       if (this.#chatFollows || mine) list.scrollTop = list.scrollHeight;
     }
     this.#chatSeen = count;
+  }
+
+  /** Join from the pre-join screen: the open devices go to the classroom to publish. */
+  #join(): void {
+    this.#joinPressed = true;
+    const chosen = this.#preview.take();
+    this.#room.chosen = chosen;
+    const detail = (c: (typeof chosen)['camera']) => ({ on: c.on, deviceId: c.deviceId });
+    this.emit('cosmo-prejoin-ready', {
+      camera: detail(chosen.camera),
+      microphone: detail(chosen.microphone),
+    });
+    void this.#room.connect(this.serverUrl, this.token);
   }
 
   #onChatScroll(e: Event): void {
@@ -182,6 +221,12 @@ export class CosmoClassroom extends LitElement {
     if (!this.serverUrl || !this.token)
       return html`<div class="ended">${this.#t('missingConfig')}</div>`;
     const t = (key: MessageKey) => this.#t(key);
+    if (this.#showPrejoin)
+      return renderPrejoin(this.#preview, t, {
+        name: tokenClaim(this.token, 'name') ?? '',
+        student: tokenClaim(this.token, 'role') === 'student',
+        join: () => this.#join(),
+      });
     if (room.ended)
       return html`<div class="ended" role="status">
         <p>${this.#t('classEnded')}</p>

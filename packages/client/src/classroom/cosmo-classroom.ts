@@ -13,6 +13,10 @@ declare global {
     'cosmo-classroom': CosmoClassroom;
   }
   interface GlobalEventHandlersEventMap {
+    'cosmo-prejoin-ready': CustomEvent<{
+      camera: { on: boolean; deviceId: string | undefined };
+      microphone: { on: boolean; deviceId: string | undefined };
+    }>;
     'cosmo-joined': CustomEvent<{ participantId: string; role: string; room: string }>;
     'cosmo-left': CustomEvent<{ reason: string }>;
     'cosmo-error': CustomEvent<{ code: string; message: string }>;

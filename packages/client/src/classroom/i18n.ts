@@ -8,7 +8,6 @@ const en = {
   connected: 'In class',
   closed: 'Disconnected',
   leave: 'Leave',
-  mic: 'Microphone',
   share: 'Share screen',
   raiseHand: 'Raise hand',
   lowerHand: 'Lower hand',
@@ -100,10 +99,12 @@ const en = {
   camera: 'Camera',
   microphone: 'Microphone',
   noDevice: 'None',
-  joinWithDevices: 'Join class',
   preJoinTitle: 'Check your camera and microphone',
   deviceBlocked:
-    'The browser did not allow the camera or microphone. You can still join and listen.',
+    'Blocked by the browser. Allow it from the icon in the address bar and press Try again, or join and listen.',
+  deviceMissing: 'Not found. Connect one and press Try again, or join without it.',
+  deviceBusy: 'In use by another app. Close that app, then press Try again.',
+  retry: 'Try again',
 } as const;
 
 /** Every UI string key. */
@@ -116,7 +117,6 @@ const ja: Record<MessageKey, string> = {
   connected: '授業中',
   closed: '切断されました',
   leave: '退出',
-  mic: 'マイク',
   share: '画面共有',
   raiseHand: '手を挙げる',
   lowerHand: '手を下げる',
@@ -208,10 +208,12 @@ const ja: Record<MessageKey, string> = {
   camera: 'カメラ',
   microphone: 'マイク',
   noDevice: 'なし',
-  joinWithDevices: '授業に参加',
   preJoinTitle: 'カメラとマイクを確認',
   deviceBlocked:
-    'ブラウザがカメラやマイクを許可しませんでした。このまま参加して聞くことはできます。',
+    'ブラウザーが許可していません。アドレスバーのアイコンから許可して「もう一度」を押すか、このまま参加して聞いてください。',
+  deviceMissing: '見つかりません。接続して「もう一度」を押すか、なしで参加してください。',
+  deviceBusy: 'ほかのアプリが使っています。そのアプリを閉じて「もう一度」を押してください。',
+  retry: 'もう一度',
 };
 
 const zh: Record<MessageKey, string> = {
@@ -221,7 +223,6 @@ const zh: Record<MessageKey, string> = {
   connected: '上课中',
   closed: '已断开',
   leave: '离开',
-  mic: '麦克风',
   share: '共享屏幕',
   raiseHand: '举手',
   lowerHand: '放下手',
@@ -313,9 +314,11 @@ const zh: Record<MessageKey, string> = {
   camera: '摄像头',
   microphone: '麦克风',
   noDevice: '无',
-  joinWithDevices: '加入课堂',
   preJoinTitle: '检查摄像头和麦克风',
-  deviceBlocked: '浏览器没有允许使用摄像头或麦克风。你仍然可以加入并收听。',
+  deviceBlocked: '浏览器未允许。请点地址栏中的图标允许后按“重试”，或直接加入收听。',
+  deviceMissing: '未找到设备。请连接后按“重试”，或不使用它加入。',
+  deviceBusy: '正被其他应用占用。请关闭该应用后按“重试”。',
+  retry: '重试',
 };
 
 const catalogs: Record<UiLanguage, Record<MessageKey, string>> = { en, ja, zh };
