@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { loadConfig, type ConfigInput } from './config.js';
+import { mediaAddressWarnings } from './CosmoServer.js';
 
 describe('configuration', () => {
   it('has sensible defaults', () => {
@@ -48,6 +49,24 @@ describe('configuration', () => {
     expect(message).toContain('apiSecret: apiSecret must be at least 32 characters');
   });
 
+  it('refuses a misspelt key instead of ignoring it', () => {
+    expect(() =>
+      loadConfig({ env: {}, overrides: { webRTCServer: false } as unknown as ConfigInput }),
+    ).toThrow(/webRTCServer/);
+  });
+
+  it('sets the media settings from the environment', () => {
+    const config = loadConfig({
+      env: {
+        COSMO_MEDIA_PORT: '9000',
+        COSMO_WEBRTC_SERVER: 'false',
+        COSMO_CONSUMERS_PER_WORKER: '120',
+      },
+    });
+    expect(config).toMatchObject({ mediaPort: 9000, webRtcServer: false, consumersPerWorker: 120 });
+    expect(loadConfig({ env: {} }).consumersPerWorker).toBe(300);
+  });
+
   it('refuses an unreadable or invalid file', () => {
     expect(() => loadConfig({ file: '/nonexistent/cosmo.json', env: {} })).toThrow(
       /cannot read config file/,
@@ -55,5 +74,15 @@ describe('configuration', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cosmo-config-')), 'bad.json');
     writeFileSync(file, '{ port: 1');
     expect(() => loadConfig({ file, env: {} })).toThrow(/is not valid JSON/);
+  });
+
+  it('warns when students on other machines would get no media', () => {
+    const defaults = loadConfig({ env: {} });
+    expect(mediaAddressWarnings(defaults)[0]).toMatch(/no audio or video.*COSMO_LISTEN_IP/);
+    expect(mediaAddressWarnings({ ...defaults, listenIp: '0.0.0.0' })[0]).toMatch(
+      /COSMO_ANNOUNCED_IP/,
+    );
+    expect(mediaAddressWarnings({ ...defaults, listenIp: '192.0.2.10' })).toEqual([]);
+    expect(mediaAddressWarnings({ ...defaults, host: '127.0.0.1' })).toEqual([]);
   });
 });

@@ -247,6 +247,16 @@ describe.each(['uws', 'ws'] as const)('signalling over %s', (transport) => {
     await expect.poll(() => replayed).toEqual(['while you were away']);
   });
 
+  it('a second server on the same port fails to start instead of sharing its connections', async () => {
+    await start();
+    await expect(startEphemeralServer({ transport, port: t!.server.port })).rejects.toThrow(
+      /port|EADDRINUSE/,
+    );
+    expect(
+      (await fetch(t!.url.replace('ws://', 'http://').replace('/ws', '/healthz'))).status,
+    ).toBe(200);
+  });
+
   it('serves /healthz and Prometheus /metrics on the same port', async () => {
     await start();
     const base = t!.url.replace('ws://', 'http://').replace('/ws', '');

@@ -56,6 +56,9 @@ function send(res: uWSModule.HttpResponse, answer: HttpAnswer, close = false): v
   });
 }
 
+/** uSockets' listen flag for a port no other socket may share (the typings lack this overload). */
+const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
+
 /** Signalling over uWebSockets.js: the fast path. */
 export class UwsTransport implements SignallingTransport {
   readonly name = 'uws';
@@ -188,7 +191,15 @@ export class UwsTransport implements SignallingTransport {
       );
     });
     return new Promise((resolve, reject) => {
-      app.listen(options.host, options.port, (listenSocket) => {
+      // Exclusive: without it uWS sets SO_REUSEPORT and a second server on the same port starts
+      // silently and takes half the connections (a class split across two servers).
+      const listen = app.listen as unknown as (
+        host: string,
+        port: number,
+        flags: number,
+        cb: (socket: uWSModule.us_listen_socket | false) => void,
+      ) => void;
+      listen.call(app, options.host, options.port, LIBUS_LISTEN_EXCLUSIVE_PORT, (listenSocket) => {
         if (!listenSocket) {
           reject(new Error(`cannot listen on ${options.host}:${options.port} (port in use?)`));
           return;
