@@ -41,7 +41,8 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * @csspart sidebar - Chat, people and inbox.
  * @csspart transcript - The captions read so far (the captions tab).
  * @csspart controls - The control bar.
- * @csspart reopen-button - "Start the class again", shown to a teacher once the class has ended.
+ * @csspart reopen-button - The ended screen's button: "Start the class again" for a teacher, "Join
+ * again" for a student (once the teacher has started it again).
  * @csspart toast - A message over the classroom: an error (with what to do next), a mute, an urgent notice.
  * @csspart confirm-dialog - The question asked before the teacher ends the class for everyone.
  *
@@ -227,21 +228,21 @@ export class CosmoClassroom extends LitElement {
         student: tokenClaim(this.token, 'role') === 'student',
         join: () => this.#join(),
       });
-    if (room.ended)
+    if (room.ended) {
+      // A teacher starts the class again; a student tries again once she has (an ended class
+      // answers CLASS_ENDED, and this screen stays).
+      const reopen = room.canReopen;
       return html`<div class="ended" role="status">
         <p>${this.#t('classEnded')}</p>
-        ${
-          room.canReopen
-            ? html`<button
-                part="reopen-button"
-                class="primary"
-                @click=${() => void room.connect(this.serverUrl, this.token, true)}
-              >
-                ${this.#t('startAgain')}
-              </button>`
-            : nothing
-        }
+        <button
+          part="reopen-button"
+          class="primary"
+          @click=${() => room.connect(this.serverUrl, this.token, reopen)}
+        >
+          ${this.#t(reopen ? 'startAgain' : 'joinAgain')}
+        </button>
       </div>`;
+    }
     return html`
       <div
         part="base"

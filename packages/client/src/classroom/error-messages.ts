@@ -7,12 +7,12 @@ import type { UiLanguage } from './i18n.js';
  */
 const messages: Record<UiLanguage, Record<ErrorCode, string>> = {
   en: {
-    BAD_FRAME: 'The app and the server did not understand each other. Reload the page.',
+    BAD_FRAME: 'The app and server did not understand each other. Reload the page.',
     NOT_AUTHORIZED:
       'Your class link has expired or is not valid. Open the link from your teacher again.',
     PERMISSION_DENIED:
       'You are not allowed to do that in this class. Ask your teacher if you need it.',
-    NOT_FOUND: 'That is no longer there (it may have just ended). Try again.',
+    NOT_FOUND: 'That is gone (it may have just ended). Try again.',
     INVALID_STATE: 'That cannot be done right now. Wait a moment, then try again.',
     INVALID_ARGUMENT: 'Something you entered is not valid. Check it and try again.',
     ROOM_FULL: 'The class is full. Ask your teacher to make room, then join again.',
@@ -27,8 +27,7 @@ const messages: Record<UiLanguage, Record<ErrorCode, string>> = {
     UNAVAILABLE: 'This is not available on this server right now. Try again later.',
     TIMEOUT: 'The server took too long to answer. Check your connection and try again.',
     CLOSED: 'You are disconnected. Check your connection, then join again.',
-    INTERNAL:
-      'Something went wrong on our side. Try again; if it keeps happening, tell your school.',
+    INTERNAL: 'Something went wrong on our side. Try again; if it persists, tell your school.',
   },
   ja: {
     BAD_FRAME: 'アプリとサーバーの通信がうまくいきませんでした。ページを再読み込みしてください。',
