@@ -50,6 +50,11 @@ describe('the cosmo command', () => {
     });
   });
 
+  it('cosmo serve --help prints the usage', async () => {
+    const { stdout } = await run(process.execPath, [COSMO_CLI, 'serve', '--help']);
+    expect(stdout).toContain('cosmo serve [--port 7880]');
+  });
+
   it('cosmo token explains a bad role', async () => {
     const failure = await run(
       process.execPath,

@@ -160,6 +160,11 @@ async function models(args: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
+  // `cosmo serve --help` and the like: the usage, not an 'unknown option' error.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
   switch (command) {
     case 'serve':
       return serve(rest);
