@@ -52,5 +52,6 @@ export { calibrateCmn } from './providers/pocketsphinx/calibrate.js';
 export { wordErrorRate } from './wer.js';
 export { synthesizeSpeech, writeSpeechWav } from './speech.js';
 export { doctor } from './doctor.js';
+export { spawnTied } from './process/spawnTied.js';
 export type { DoctorCheck } from './doctor.js';
 export { bcp47, iso3 } from './languages.js';

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTied } from '@cosmo/translate';
 import { createSocket } from 'node:dgram';
 import type { types as ms } from 'mediasoup';
 import { CosmoError, ErrorCode, TypedEmitter } from '@cosmo/core';
@@ -81,7 +82,8 @@ export class AudioTap extends TypedEmitter<AudioTapEvents> {
         'a=recvonly',
         '',
       ].join('\n');
-      const ffmpeg = spawn(
+      // Tied to the server: it dies with it, even when the server is killed with SIGKILL.
+      const ffmpeg = spawnTied(
         'ffmpeg',
         [
           '-hide_banner',

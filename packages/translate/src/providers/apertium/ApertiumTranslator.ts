@@ -1,4 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { spawnTied } from '../../process/spawnTied.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CosmoError, ErrorCode } from '@cosmo/core';
@@ -29,7 +30,7 @@ class Pipeline {
 
   constructor(command: string) {
     // Node's stdio are sockets, which apertium's tools cannot open as /dev/stdin: `cat` bridges.
-    this.#child = spawn('sh', ['-c', `cat | { ${command}; }`], {
+    this.#child = spawnTied('sh', ['-c', `cat | { ${command}; }`], {
       stdio: ['pipe', 'pipe', 'ignore'],
     });
     this.#child.stdout!.setEncoding('utf8');

@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { spawnTied } from '../../process/spawnTied.js';
 import {
   existsSync,
   mkdirSync,
@@ -146,24 +147,26 @@ export class PocketsphinxSpeechToText extends SpeechToText implements UtteranceD
       '/dev/null',
     ];
     args.push('-remove_noise', this.options.removeNoise ? 'yes' : 'no');
-    const child = spawn('sh', sphinxFromStdin(args), {
+    const child = spawnTied('sh', sphinxFromStdin(args), {
       stdio: ['pipe', 'pipe', 'ignore'],
     });
+    // Both are pipes (stdio above).
+    const stdout = child.stdout!;
+    const stdin = child.stdin!;
     let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => (out += chunk));
-    child.stdin.on('error', () => undefined);
+    stdout.setEncoding('utf8');
+    stdout.on('data', (chunk: string) => (out += chunk));
+    stdin.on('error', () => undefined);
     const exited = new Promise<number | null>((resolve) => {
       child.once('exit', resolve);
       child.once('error', () => resolve(-1));
     });
     return {
       write: (pcm) => {
-        if (child.stdin.writable)
-          child.stdin.write(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+        if (stdin.writable) stdin.write(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
       },
       finish: async () => {
-        child.stdin.end();
+        stdin.end();
         const code = await exited;
         if (code !== 0)
           throw new CosmoError(

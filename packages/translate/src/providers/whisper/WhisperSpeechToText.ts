@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTied } from '../../process/spawnTied.js';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { CosmoError, ErrorCode } from '@cosmo/core';
@@ -140,7 +141,7 @@ export class WhisperSpeechToText extends SpeechToText implements UtteranceDecode
   /** Starts the child and loads the model in it; failures become MODEL_INVALID. */
   #start(): Promise<void> {
     const module = bindingUrl();
-    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
+    const child = spawnTied(process.execPath, ['--input-type=module', '-e', CHILD], {
       env: { ...process.env, COSMO_WHISPER_MODULE: module },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
