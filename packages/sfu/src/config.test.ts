@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type ConfigInput } from './config.js';
+import { envName, loadConfig, type ConfigInput } from './config.js';
 import { mediaAddressWarnings } from './CosmoServer.js';
 
 describe('configuration', () => {
@@ -84,5 +84,25 @@ describe('configuration', () => {
     );
     expect(mediaAddressWarnings({ ...defaults, listenIp: '192.0.2.10' })).toEqual([]);
     expect(mediaAddressWarnings({ ...defaults, host: '127.0.0.1' })).toEqual([]);
+  });
+
+  it('takes every field from a COSMO_* variable', () => {
+    const config = loadConfig({
+      env: {
+        [envName('captionCmnInit')]: '40,3,-1',
+        [envName('rateLimit')]: '{"perSecond":10,"burst":20}',
+        [envName('school')]: 'false',
+        [envName('maxParticipants')]: '42',
+        COSMO_WHISPER_MODEL: '/models/base.bin',
+      },
+    });
+    expect(envName('captionCmnInit')).toBe('COSMO_CAPTION_CMN_INIT');
+    expect(config).toMatchObject({
+      captionCmnInit: '40,3,-1',
+      rateLimit: { perSecond: 10, burst: 20 },
+      school: false,
+      maxParticipants: 42,
+      captionWhisperModel: '/models/base.bin',
+    });
   });
 });

@@ -9,8 +9,8 @@ const iceServer = z.object({
   credential: z.string().optional(),
 });
 
-/** The server's configuration, validated; every field has a sensible default. */
-export const ConfigSchema = z
+/** Every field of the configuration, each with its default. */
+const ConfigFields = z
   .object({
     /** HTTP + WebSocket port. */
     port: z.number().int().min(0).max(65535).default(7880),
@@ -146,37 +146,58 @@ export const ConfigSchema = z
       .default('info'),
   })
   // A misspelt key ("webRTCServer") is an error, not a setting silently left at its default.
-  .strict()
-  .refine((c) => c.rtcMinPort <= c.rtcMaxPort, {
-    message: 'rtcMinPort must not exceed rtcMaxPort',
-    path: ['rtcMinPort'],
-  });
+  .strict();
+
+/** The server's configuration, validated; every field has a sensible default. */
+export const ConfigSchema = ConfigFields.refine((c) => c.rtcMinPort <= c.rtcMaxPort, {
+  message: 'rtcMinPort must not exceed rtcMaxPort',
+  path: ['rtcMinPort'],
+});
 
 /** Validated server configuration. */
 export type Config = z.output<typeof ConfigSchema>;
 /** What a caller may pass; missing fields get defaults. */
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
+/** Names kept from before every key had its own variable (see `envName`). */
+const ENV_ALIASES: Record<string, keyof ConfigInput> = {
+  COSMO_WEBRTC_SERVER: 'webRtcServer',
+  COSMO_WHISPER_MODEL: 'captionWhisperModel',
+};
+
+/** The environment variable of a config key: `consumersPerWorker` → `COSMO_CONSUMERS_PER_WORKER`. */
+export function envName(key: string): string {
+  return 'COSMO_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+}
+
+/** How a variable's text becomes the field's value: as is, as a number, or as JSON. */
+function envType(field: z.ZodTypeAny): 'string' | 'number' | 'json' {
+  let inner = field;
+  for (;;) {
+    if (inner instanceof z.ZodDefault) inner = inner._def.innerType;
+    else if (inner instanceof z.ZodOptional) inner = inner.unwrap();
+    else if (inner instanceof z.ZodEffects) inner = inner.innerType();
+    else break;
+  }
+  if (inner instanceof z.ZodNumber) return 'number';
+  if (inner instanceof z.ZodString || inner instanceof z.ZodEnum) return 'string';
+  return 'json';
+}
+
+/** Every config key has a `COSMO_*` variable (objects, lists and booleans as JSON). */
 const envMap: Record<string, { key: keyof ConfigInput; type: 'string' | 'number' | 'json' }> = {
-  COSMO_PORT: { key: 'port', type: 'number' },
-  COSMO_HOST: { key: 'host', type: 'string' },
-  COSMO_PUBLIC_URL: { key: 'publicUrl', type: 'string' },
-  COSMO_DATA_DIR: { key: 'dataDir', type: 'string' },
-  COSMO_API_SECRET: { key: 'apiSecret', type: 'string' },
-  COSMO_TRANSPORT: { key: 'transport', type: 'string' },
-  COSMO_WORKERS: { key: 'workers', type: 'number' },
-  COSMO_LISTEN_IP: { key: 'listenIp', type: 'string' },
-  COSMO_ANNOUNCED_IP: { key: 'announcedIp', type: 'string' },
-  COSMO_RTC_MIN_PORT: { key: 'rtcMinPort', type: 'number' },
-  COSMO_RTC_MAX_PORT: { key: 'rtcMaxPort', type: 'number' },
-  COSMO_MEDIA_PORT: { key: 'mediaPort', type: 'number' },
-  COSMO_WEBRTC_SERVER: { key: 'webRtcServer', type: 'json' },
-  COSMO_CONSUMERS_PER_WORKER: { key: 'consumersPerWorker', type: 'number' },
-  COSMO_ICE_SERVERS: { key: 'iceServers', type: 'json' },
-  COSMO_LOG_LEVEL: { key: 'logLevel', type: 'string' },
-  COSMO_STATIC_DIR: { key: 'staticDir', type: 'string' },
-  COSMO_WHISPER_MODEL: { key: 'captionWhisperModel', type: 'string' },
-  COSMO_TRUST_PROXY: { key: 'trustProxy', type: 'json' },
+  ...Object.fromEntries(
+    Object.entries(ConfigFields.shape).map(([key, field]) => [
+      envName(key),
+      { key: key as keyof ConfigInput, type: envType(field as z.ZodTypeAny) },
+    ]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(ENV_ALIASES).map(([name, key]) => [
+      name,
+      { key, type: envType(ConfigFields.shape[key] as z.ZodTypeAny) },
+    ]),
+  ),
 };
 
 /**
