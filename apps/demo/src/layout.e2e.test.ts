@@ -187,6 +187,123 @@ describe('the classroom at 1280×800 and 390×844, in English, Japanese and Chin
   }
 });
 
+/** The element's hint on a caption the recogniser was unsure of, in each UI language. */
+const UNSURE = {
+  en: 'Unsure: maybe not what was said',
+  ja: '聞き取りが不確かです',
+  zh: '识别不确定',
+} as const;
+
+/** How a caption line (on the stage, or in the transcript) is shown. */
+function captionLook(page: Page, selector: string) {
+  return page.evaluate((selector) => {
+    const root = document.querySelector('cosmo-classroom')!.shadowRoot!;
+    const el = root.querySelector<HTMLElement>(selector);
+    if (!el) return undefined;
+    const style = getComputedStyle(el);
+    const hidden = el.querySelector('.visually-hidden');
+    return {
+      uncertain: el.hasAttribute('data-uncertain'),
+      title: el.getAttribute('title'),
+      italic: style.fontStyle === 'italic',
+      color: style.color,
+      text: el.textContent!.replace(/\s+/g, ' ').trim(),
+      // What a screen reader gets: the hidden hint is in the text but takes no room on screen.
+      hint: hidden?.textContent ?? null,
+      hintHidden: hidden ? hidden.getBoundingClientRect().width <= 1 : null,
+    };
+  }, selector);
+}
+
+describe('an uncertain caption at 1280×800 and 390×844, in English, Japanese and Chinese', () => {
+  let server: EphemeralServer;
+  let browser: Browser;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ server, browser, close } = await startDemo());
+  }, 120_000);
+
+  afterAll(() => close?.());
+
+  for (const viewport of VIEWPORTS) {
+    for (const lang of LANGUAGES) {
+      it(`${lang} at ${viewport.width}×${viewport.height}: dimmed and in italics on the stage and in the transcript, with a hint in the UI language`, async () => {
+        const room = `unsure-${lang}-${viewport.width}`;
+        const page = await browser.newPage({ viewport });
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        const token = await server.token(room, 'tanaka', 'teacher');
+        await page.goto(`${server.httpUrl}/?lang=${lang}&token=${token}`);
+        await waitFor('the teacher to join', connected(page));
+        await page.locator('cosmo-classroom [data-action="camera"]').click();
+        await waitFor('the stage video', async () => (await stageVideo(page)) !== undefined);
+
+        // Caption events through the real server and socket, as the recogniser sends them: a
+        // sure sentence, then one it was unsure of (its unsure words already "…").
+        const tanaka = [...server.server.classrooms.get(room)!.participants.values()][0]!;
+        const caption = { speakerId: tanaka.id, language: 'en', final: true };
+        tanaka.send({
+          caption: {
+            caption: { ...caption, text: 'Today we study optics.', startMs: 1500, sequence: 1 },
+          },
+        });
+        const stage = 'cosmo-classroom [part="captions"]';
+        await page.locator(stage, { hasText: 'Today we study optics.' }).waitFor();
+        const sure = (await captionLook(page, '[part="captions"]'))!;
+        expect(sure).toMatchObject({ uncertain: false, title: null, italic: false, hint: null });
+        tanaka.send({
+          caption: {
+            caption: {
+              ...caption,
+              text: 'The … bends light … a prism.',
+              startMs: 4200,
+              sequence: 2,
+              uncertain: true,
+            },
+          },
+        });
+        await page.locator(`${stage}[data-uncertain]`).waitFor();
+        const unsure = (await captionLook(page, '[part="captions"]'))!;
+        expect(unsure).toMatchObject({
+          uncertain: true,
+          title: UNSURE[lang],
+          italic: true,
+          hint: `(${UNSURE[lang]})`,
+          hintHidden: true,
+        });
+        expect(unsure.text).toContain('The … bends light … a prism.');
+        expect(unsure.color).not.toBe(sure.color);
+
+        // The captions tab keeps both lines, the unsure one marked the same way.
+        await page.locator('cosmo-classroom #tab-captions').click();
+        const lines = page.locator('cosmo-classroom [part="transcript"] li');
+        await expect.poll(() => lines.count()).toBe(2);
+        const first = (await captionLook(page, '[part="transcript"] li:nth-child(1)'))!;
+        const second = (await captionLook(page, '[part="transcript"] li:nth-child(2)'))!;
+        expect(first).toMatchObject({ uncertain: false, title: null, italic: false, hint: null });
+        expect(second).toMatchObject({
+          uncertain: true,
+          title: UNSURE[lang],
+          italic: true,
+          hint: `(${UNSURE[lang]})`,
+          hintHidden: true,
+        });
+        expect(second.color).not.toBe(first.color);
+
+        await lines.last().scrollIntoViewIfNeeded();
+        await page.screenshot({
+          path: join(ARTIFACTS, `caption-uncertain-${lang}-${viewport.width}.png`),
+        });
+        expect(await layoutProblems(page)).toEqual([]);
+        expect(await axeViolations(page)).toEqual([]);
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 120_000);
+    }
+  }
+});
+
 describe('a token the server refuses', () => {
   it('shows a toast in the UI language with what to do next, and no live class', async () => {
     const demo = await startDemo();

@@ -69,6 +69,11 @@ export type CosmoClientEvents = {
    * ("media_unavailable", "server_shutdown"), after which the client closes.
    */
   classEnded: [byParticipantId: string, reason: string];
+  /**
+   * A caption in the language this client reads (see subscribeCaptions); `caption.uncertain` when
+   * the recogniser was unsure of it: then it is in the spoken language, untranslated, to be shown
+   * dimmed.
+   */
   caption: [caption: ServerFrame['caption']];
   notification: [notification: NonNullable<ServerFrame['notification']>];
   /** Receipt totals of a notice this client sent ("287 / 312 read"). */

@@ -32,7 +32,9 @@ function pbjsTo(file, extra) {
     [
       pbjs,
       ...['-t', 'static-module', '-w', 'es6', '--force-number'],
-      ...['--no-delimited', '--no-typeurl', '--no-service'],
+      // Nothing calls the generated verify() (the codec guards decoding, and fromObject checks
+      // types itself), and it was 6.5 of the browser bundle's 110 KiB gzip.
+      ...['--no-delimited', '--no-typeurl', '--no-service', '--no-verify'],
       ...extra,
       ...['-p', protoRoot, '-o', file],
       ...protos,

@@ -160,4 +160,12 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 6,
+    name: 'uncertain transcript lines',
+    // A line the recogniser was unsure of (issue 16): its export marks it so a reader knows.
+    sql: `
+      ALTER TABLE transcript_lines ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

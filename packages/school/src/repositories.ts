@@ -221,6 +221,8 @@ export interface TranscriptLine {
   /** Offsets from the lecture's start. */
   startMs: number;
   endMs: number;
+  /** The recogniser was unsure this is what was said (unsure words are already "…"). */
+  uncertain?: boolean;
 }
 
 /** Lecture transcripts, per language. */

@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from './migrations.js';
+import type { TranscriptLine } from './repositories.js';
+import { migrate } from './SchoolDatabase.js';
+import { SqliteTranscriptRepository } from './sqlite/SqliteTranscriptRepository.js';
+import { tempSchool } from './testing.js';
 import { formatTranscript } from './transcript.js';
 
-const lines = [
+const lines: [TranscriptLine, TranscriptLine] = [
   {
     room: 'r',
     sequence: 1,
@@ -38,5 +44,70 @@ describe('transcript export', () => {
   it('writes plain text', () => {
     expect(formatTranscript(lines, 'txt')).toBe('Today we study optics.\nLight --> travels.\n');
     expect(formatTranscript([], 'txt')).toBe('');
+  });
+
+  const unsure = [
+    lines[0],
+    { ...lines[0], sequence: 2, text: 'The … bends <light> & …', uncertain: true },
+  ];
+
+  it('marks an uncertain line in WebVTT: "(?)" and italics, its text escaped', () => {
+    expect(formatTranscript(unsure, 'vtt')).toBe(
+      'WEBVTT\n\n1\n00:00:01.500 --> 00:00:03.250\nToday we study optics.\n\n2\n00:00:01.500 --> 00:00:03.250\n<i>(?) The … bends &lt;light> &amp; …</i>\n',
+    );
+  });
+
+  it('marks an uncertain line in SubRip: "(?)" and italics', () => {
+    expect(formatTranscript(unsure, 'srt')).toBe(
+      '1\n00:00:01,500 --> 00:00:03,250\nToday we study optics.\n\n2\n00:00:01,500 --> 00:00:03,250\n<i>(?) The … bends <light> & …</i>\n',
+    );
+  });
+
+  it('marks an uncertain line in plain text with "(?)"', () => {
+    expect(formatTranscript(unsure, 'txt')).toBe(
+      'Today we study optics.\n(?) The … bends <light> & …\n',
+    );
+  });
+});
+
+describe('transcript storage', () => {
+  let t: ReturnType<typeof tempSchool> | undefined;
+  afterEach(() => t?.cleanup());
+
+  it('keeps which lines were uncertain in the SQLite file, across a reopen', () => {
+    t = tempSchool();
+    t.school.storeCaption(lines[0]);
+    t.school.storeCaption({ ...lines[1], text: 'Light … prisms.', uncertain: true });
+    t.school.storeCaption({
+      ...lines[1],
+      language: 'es',
+      text: 'La luz … prismas.',
+      uncertain: true,
+    });
+    const school = t.reopen();
+    expect(school.repos.transcripts.lines('r', 'en')).toEqual([
+      lines[0],
+      { ...lines[1], text: 'Light … prisms.', uncertain: true },
+    ]);
+    expect(school.repos.transcripts.lines('r', 'en')[0]).not.toHaveProperty('uncertain');
+    expect(school.transcript('r', 'es', 'txt')).toBe('(?) La luz … prismas.\n');
+  });
+
+  it('reads lines stored before the uncertain flag existed as sure', () => {
+    const db = new Database(':memory:');
+    db.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    );
+    for (const m of MIGRATIONS.filter((m) => m.version <= 5)) {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name);
+    }
+    db.exec(
+      "INSERT INTO transcript_lines (room, sequence, speaker, language, text, start_ms, end_ms) VALUES ('r', 1, 'tanaka', 'en', 'Today we study optics.', 1500, 3250)",
+    );
+    expect(migrate(db)).toBe(MIGRATIONS.length - 5);
+    expect(new SqliteTranscriptRepository(db).lines('r', 'en')).toEqual([lines[0]]);
+    expect(new SqliteTranscriptRepository(db).lines('r', 'en')[0]).not.toHaveProperty('uncertain');
+    db.close();
   });
 });

@@ -12,13 +12,25 @@ function timestamp(ms: number, separator: '.' | ','): string {
   return `${pad(h)}:${pad(m)}:${pad(s)}${separator}${pad(t % 1000, 3)}`;
 }
 
-/** A lecture's transcript as WebVTT, SubRip (SRT) or plain text. */
+/** What marks a line the recogniser was unsure of, so a reader of the file knows. */
+const UNSURE = '(?) ';
+
+/**
+ * A lecture's transcript as WebVTT, SubRip (SRT) or plain text. An uncertain line starts with
+ * "(?)", and in a cue it is also in italics.
+ */
 export function formatTranscript(lines: TranscriptLine[], format: TranscriptFormat): string {
-  if (format === 'txt') return lines.map((l) => l.text).join('\n') + (lines.length ? '\n' : '');
+  if (format === 'txt') {
+    const text = lines.map((l) => (l.uncertain ? UNSURE + l.text : l.text));
+    return text.join('\n') + (lines.length ? '\n' : '');
+  }
   const cues = lines.map((l, i) => {
     const sep = format === 'vtt' ? '.' : ',';
     // A cue's text may not contain a blank line or, in WebVTT, the arrow.
-    const text = l.text.replace(/\n\s*\n/g, '\n').replace(/-->/g, '→');
+    let text = l.text.replace(/\n\s*\n/g, '\n').replace(/-->/g, '→');
+    // WebVTT reads `&` and `<` as markup, and the italics below are markup.
+    if (format === 'vtt') text = text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    if (l.uncertain) text = `<i>${UNSURE}${text}</i>`;
     return `${i + 1}\n${timestamp(l.startMs, sep)} --> ${timestamp(Math.max(l.endMs, l.startMs + 1), sep)}\n${text}\n`;
   });
   return (format === 'vtt' ? 'WEBVTT\n\n' : '') + cues.join('\n');

@@ -9,12 +9,23 @@ const clock = (ms: number) => {
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 };
 
+/**
+ * What a screen reader says before a caption the recogniser was unsure of (sighted readers see it
+ * dimmed and in italics, with the same words as its tooltip).
+ */
+export function unsureHint(hint: string): TemplateResult {
+  return html`<span class="visually-hidden">(${hint})</span> `;
+}
+
 /** The captions read so far, with their time in the lecture, and a button to save them. */
 function renderTranscript(room: ClassroomController, t: T): TemplateResult {
   const lines = room.transcript;
   if (lines.length === 0) return html`<p class="role">${t('noTranscript')}</p>`;
   const save = () => {
-    const text = lines.map((l) => `[${clock(l.atMs)}] ${l.text}`).join('\n') + '\n';
+    // Marked like the school's transcript export, so the saved file keeps which lines were unsure.
+    const text =
+      lines.map((l) => `[${clock(l.atMs)}] ${l.uncertain ? '(?) ' : ''}${l.text}`).join('\n') +
+      '\n';
     const a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
     a.download = `transcript-${lines[0]!.language}.txt`;
@@ -22,7 +33,17 @@ function renderTranscript(room: ClassroomController, t: T): TemplateResult {
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   };
   return html`<ol part="transcript" class="transcript" aria-live="polite">
-      ${lines.map((l) => html`<li><span class="role">${clock(l.atMs)}</span> ${l.text}</li>`)}
+      ${lines.map(
+        (l) =>
+          html`<li
+            class=${l.uncertain ? 'uncertain' : nothing}
+            ?data-uncertain=${l.uncertain}
+            title=${l.uncertain ? t('unsure') : nothing}
+          >
+            <span class="role">${clock(l.atMs)}</span>
+            ${l.uncertain ? unsureHint(t('unsure')) : nothing}${l.text}
+          </li>`,
+      )}
     </ol>
     <button class="small button" @click=${save}>${t('save')}</button>`;
 }

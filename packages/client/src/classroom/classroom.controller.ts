@@ -36,6 +36,8 @@ export interface CaptionLine {
   text: string;
   final: boolean;
   language: string;
+  /** The recogniser was unsure: shown dimmed (the server already put "…" for unsure words). */
+  uncertain: boolean;
 }
 
 /** A final caption kept for the transcript panel; `atMs` is from the classroom's start. */
@@ -43,6 +45,7 @@ export interface TranscriptEntry {
   atMs: number;
   text: string;
   language: string;
+  uncertain: boolean;
 }
 
 /** What the element's host must offer: an update cycle, and a way to fire DOM events. */
@@ -209,11 +212,13 @@ export class ClassroomController implements ReactiveController {
         text: caption.text ?? '',
         final: Boolean(caption.final),
         language: caption.language ?? '',
+        uncertain: Boolean(caption.uncertain),
       };
       if (caption.final && caption.text) {
+        const { text, language, uncertain } = this.caption;
         this.transcript = [
           ...this.transcript.slice(-499),
-          { atMs: caption.startMs ?? 0, text: caption.text, language: caption.language ?? '' },
+          { atMs: caption.startMs ?? 0, text, language, uncertain },
         ];
       }
       update();

@@ -10,7 +10,7 @@ import prejoinStyles from './prejoin.styles.js';
 import { MediaPreviewController } from './media-preview.controller.js';
 import { renderPrejoin } from './prejoin.js';
 import { tokenClaim } from '../tokenRole.js';
-import { renderCaptionsPanel } from './captions-panel.js';
+import { renderCaptionsPanel, unsureHint } from './captions-panel.js';
 import { renderClassPanel, renderHandouts, renderInbox } from './school-panel.js';
 import './cosmo-video.js';
 
@@ -34,12 +34,12 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * @csspart base - The whole layout.
  * @csspart header - Title, status and counts.
  * @csspart stage - The teacher's (or the shared screen's) large view.
- * @csspart captions - The caption line on the stage.
+ * @csspart captions - The caption line on the stage; `data-uncertain` when the recogniser was unsure of it (then dimmed and in italics, its unsure words shown as "…").
  * @csspart caption-language - The captions language picker (shown when the lesson has captions).
  * @csspart grid - The tiles of the class.
  * @csspart tile - One participant's tile.
  * @csspart sidebar - Chat, people and inbox.
- * @csspart transcript - The captions read so far (the captions tab).
+ * @csspart transcript - The captions read so far (the captions tab); each `li` has `data-uncertain` when the recogniser was unsure of it.
  * @csspart controls - The control bar.
  * @csspart reopen-button - The ended screen's button: "Start the class again" for a teacher, "Join
  * again" for a student (once the teacher has started it again).
@@ -445,10 +445,12 @@ export class CosmoClassroom extends LitElement {
         caption
           ? html`<div
               part="captions"
-              class="captions ${caption.final ? '' : 'interim'}"
+              class="captions ${caption.final ? '' : 'interim'} ${caption.uncertain ? 'uncertain' : ''}"
+              ?data-uncertain=${caption.uncertain}
+              title=${caption.uncertain ? this.#t('unsure') : nothing}
               aria-live="polite"
             >
-              ${caption.text}
+              ${caption.uncertain ? unsureHint(this.#t('unsure')) : nothing}${caption.text}
             </div>`
           : nothing
       }

@@ -145,6 +145,21 @@ export default css`
   .captions.interim {
     color: #d5dbe3;
   }
+  /* The recogniser was unsure: dimmer than an interim, still legible on the caption's black. */
+  .captions.uncertain,
+  .transcript .uncertain {
+    color: var(--cosmo-muted);
+    font-style: italic;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
   .transcript {
     margin: 0 0 8px;
     padding-left: 0;

@@ -14,6 +14,12 @@ describe('UI strings', () => {
     expect(translator('zh')('raiseHand')).toBe('举手');
     expect(translator('en')('raiseHand')).toBe('Raise hand');
   });
+
+  it('say in every language that the recogniser was unsure of a caption', () => {
+    expect(translator('en')('unsure')).toBe('Unsure: maybe not what was said');
+    expect(translator('ja')('unsure')).toBe('聞き取りが不確かです');
+    expect(translator('zh')('unsure')).toBe('识别不确定');
+  });
 });
 
 describe('error toasts', () => {

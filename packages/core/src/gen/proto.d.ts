@@ -104,13 +104,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.Permissions & cosmo.v1.Permissions.$Shape;
 
             /**
-             * Verifies a Permissions message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a Permissions message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns Permissions
@@ -219,13 +212,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ProducerInfo & cosmo.v1.ProducerInfo.$Shape;
-
-            /**
-             * Verifies a ProducerInfo message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ProducerInfo message from a plain object. Also converts values to their respective internal types.
@@ -351,13 +337,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ParticipantInfo & cosmo.v1.ParticipantInfo.$Shape;
-
-            /**
-             * Verifies a ParticipantInfo message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ParticipantInfo message from a plain object. Also converts values to their respective internal types.
@@ -494,13 +473,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ClassroomState & cosmo.v1.ClassroomState.$Shape;
 
             /**
-             * Verifies a ClassroomState message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ClassroomState message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ClassroomState
@@ -629,13 +601,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ChatMessage & cosmo.v1.ChatMessage.$Shape;
 
             /**
-             * Verifies a ChatMessage message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ChatMessage message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ChatMessage
@@ -737,6 +702,9 @@ export namespace cosmo {
             /** Caption sequence. */
             sequence: number;
 
+            /** Caption uncertain. */
+            uncertain: boolean;
+
             /**
              * Creates a new Caption instance using the specified properties.
              * @param [properties] Properties to set
@@ -762,13 +730,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.Caption & cosmo.v1.Caption.$Shape;
-
-            /**
-             * Verifies a Caption message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a Caption message from a plain object. Also converts values to their respective internal types.
@@ -823,6 +784,9 @@ export namespace cosmo {
 
                 /** Caption sequence */
                 sequence?: (number|null);
+
+                /** Caption uncertain */
+                uncertain?: (boolean|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -913,13 +877,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.Notification & cosmo.v1.Notification.$Shape;
-
-            /**
-             * Verifies a Notification message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a Notification message from a plain object. Also converts values to their respective internal types.
@@ -1036,13 +993,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ReceiptSummary & cosmo.v1.ReceiptSummary.$Shape;
-
-            /**
-             * Verifies a ReceiptSummary message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ReceiptSummary message from a plain object. Also converts values to their respective internal types.
@@ -1186,13 +1136,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.LeaveRequestInfo & cosmo.v1.LeaveRequestInfo.$Shape;
 
             /**
-             * Verifies a LeaveRequestInfo message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a LeaveRequestInfo message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns LeaveRequestInfo
@@ -1330,13 +1273,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.AttendanceRow & cosmo.v1.AttendanceRow.$Shape;
 
             /**
-             * Verifies an AttendanceRow message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates an AttendanceRow message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns AttendanceRow
@@ -1459,13 +1395,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.Handout & cosmo.v1.Handout.$Shape;
 
             /**
-             * Verifies a Handout message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a Handout message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns Handout
@@ -1573,13 +1502,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ParamValue & cosmo.v1.ParamValue.$Shape;
 
             /**
-             * Verifies a ParamValue message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ParamValue message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ParamValue
@@ -1679,13 +1601,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RtcpFeedback & cosmo.v1.RtcpFeedback.$Shape;
-
-            /**
-             * Verifies a RtcpFeedback message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a RtcpFeedback message from a plain object. Also converts values to their respective internal types.
@@ -1806,13 +1721,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RtpCodecCapability & cosmo.v1.RtpCodecCapability.$Shape;
-
-            /**
-             * Verifies a RtpCodecCapability message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a RtpCodecCapability message from a plain object. Also converts values to their respective internal types.
@@ -1940,13 +1848,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RtpHeaderExtension & cosmo.v1.RtpHeaderExtension.$Shape;
 
             /**
-             * Verifies a RtpHeaderExtension message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a RtpHeaderExtension message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns RtpHeaderExtension
@@ -2046,13 +1947,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RtpCapabilities & cosmo.v1.RtpCapabilities.$Shape;
-
-            /**
-             * Verifies a RtpCapabilities message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a RtpCapabilities message from a plain object. Also converts values to their respective internal types.
@@ -2161,13 +2055,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RtpCodecParameters & cosmo.v1.RtpCodecParameters.$Shape;
-
-            /**
-             * Verifies a RtpCodecParameters message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a RtpCodecParameters message from a plain object. Also converts values to their respective internal types.
@@ -2288,13 +2175,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RtpHeaderExtensionParameters & cosmo.v1.RtpHeaderExtensionParameters.$Shape;
 
             /**
-             * Verifies a RtpHeaderExtensionParameters message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a RtpHeaderExtensionParameters message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns RtpHeaderExtensionParameters
@@ -2394,13 +2274,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RtxParameters & cosmo.v1.RtxParameters.$Shape;
-
-            /**
-             * Verifies a RtxParameters message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a RtxParameters message from a plain object. Also converts values to their respective internal types.
@@ -2523,13 +2396,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RtpEncodingParameters & cosmo.v1.RtpEncodingParameters.$Shape;
-
-            /**
-             * Verifies a RtpEncodingParameters message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a RtpEncodingParameters message from a plain object. Also converts values to their respective internal types.
@@ -2660,13 +2526,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RtcpParameters & cosmo.v1.RtcpParameters.$Shape;
 
             /**
-             * Verifies a RtcpParameters message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a RtcpParameters message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns RtcpParameters
@@ -2769,13 +2628,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RtpParameters & cosmo.v1.RtpParameters.$Shape;
-
-            /**
-             * Verifies a RtpParameters message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a RtpParameters message from a plain object. Also converts values to their respective internal types.
@@ -2889,13 +2741,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.IceParameters & cosmo.v1.IceParameters.$Shape;
 
             /**
-             * Verifies an IceParameters message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates an IceParameters message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns IceParameters
@@ -3006,13 +2851,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.IceCandidate & cosmo.v1.IceCandidate.$Shape;
 
             /**
-             * Verifies an IceCandidate message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates an IceCandidate message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns IceCandidate
@@ -3120,13 +2958,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.DtlsFingerprint & cosmo.v1.DtlsFingerprint.$Shape;
 
             /**
-             * Verifies a DtlsFingerprint message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a DtlsFingerprint message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns DtlsFingerprint
@@ -3219,13 +3050,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.DtlsParameters & cosmo.v1.DtlsParameters.$Shape;
 
             /**
-             * Verifies a DtlsParameters message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a DtlsParameters message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns DtlsParameters
@@ -3316,13 +3140,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.SctpCapabilities & cosmo.v1.SctpCapabilities.$Shape;
-
-            /**
-             * Verifies a SctpCapabilities message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a SctpCapabilities message from a plain object. Also converts values to their respective internal types.
@@ -3418,13 +3235,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.IceServer & cosmo.v1.IceServer.$Shape;
-
-            /**
-             * Verifies an IceServer message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates an IceServer message from a plain object. Also converts values to their respective internal types.
@@ -3622,13 +3432,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ClientFrame & cosmo.v1.ClientFrame.$Shape;
-
-            /**
-             * Verifies a ClientFrame message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ClientFrame message from a plain object. Also converts values to their respective internal types.
@@ -3873,13 +3676,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.JoinRequest & cosmo.v1.JoinRequest.$Shape;
 
             /**
-             * Verifies a JoinRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a JoinRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns JoinRequest
@@ -3982,13 +3778,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.LeaveRequest & cosmo.v1.LeaveRequest.$Shape;
 
             /**
-             * Verifies a LeaveRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a LeaveRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns LeaveRequest
@@ -4076,13 +3865,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ResumeRequest & cosmo.v1.ResumeRequest.$Shape;
-
-            /**
-             * Verifies a ResumeRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ResumeRequest message from a plain object. Also converts values to their respective internal types.
@@ -4177,13 +3959,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.AckEventsRequest & cosmo.v1.AckEventsRequest.$Shape;
 
             /**
-             * Verifies an AckEventsRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates an AckEventsRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns AckEventsRequest
@@ -4268,13 +4043,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PingRequest & cosmo.v1.PingRequest.$Shape;
-
-            /**
-             * Verifies a PingRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a PingRequest message from a plain object. Also converts values to their respective internal types.
@@ -4382,13 +4150,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.CreateTransportRequest & cosmo.v1.CreateTransportRequest.$Shape;
 
             /**
-             * Verifies a CreateTransportRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a CreateTransportRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns CreateTransportRequest
@@ -4484,13 +4245,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ConnectTransportRequest & cosmo.v1.ConnectTransportRequest.$Shape;
 
             /**
-             * Verifies a ConnectTransportRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ConnectTransportRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ConnectTransportRequest
@@ -4578,13 +4332,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RestartIceRequest & cosmo.v1.RestartIceRequest.$Shape;
-
-            /**
-             * Verifies a RestartIceRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a RestartIceRequest message from a plain object. Also converts values to their respective internal types.
@@ -4683,13 +4430,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ProduceRequest & cosmo.v1.ProduceRequest.$Shape;
-
-            /**
-             * Verifies a ProduceRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ProduceRequest message from a plain object. Also converts values to their respective internal types.
@@ -4797,13 +4537,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.CloseProducerRequest & cosmo.v1.CloseProducerRequest.$Shape;
 
             /**
-             * Verifies a CloseProducerRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a CloseProducerRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns CloseProducerRequest
@@ -4890,13 +4623,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PauseProducerRequest & cosmo.v1.PauseProducerRequest.$Shape;
 
             /**
-             * Verifies a PauseProducerRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a PauseProducerRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns PauseProducerRequest
@@ -4981,13 +4707,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ResumeProducerRequest & cosmo.v1.ResumeProducerRequest.$Shape;
-
-            /**
-             * Verifies a ResumeProducerRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ResumeProducerRequest message from a plain object. Also converts values to their respective internal types.
@@ -5079,13 +4798,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ConsumeRequest & cosmo.v1.ConsumeRequest.$Shape;
 
             /**
-             * Verifies a ConsumeRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ConsumeRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ConsumeRequest
@@ -5175,13 +4887,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PauseConsumerRequest & cosmo.v1.PauseConsumerRequest.$Shape;
 
             /**
-             * Verifies a PauseConsumerRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a PauseConsumerRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns PauseConsumerRequest
@@ -5268,13 +4973,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ResumeConsumerRequest & cosmo.v1.ResumeConsumerRequest.$Shape;
 
             /**
-             * Verifies a ResumeConsumerRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ResumeConsumerRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ResumeConsumerRequest
@@ -5359,13 +5057,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.CloseConsumerRequest & cosmo.v1.CloseConsumerRequest.$Shape;
-
-            /**
-             * Verifies a CloseConsumerRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a CloseConsumerRequest message from a plain object. Also converts values to their respective internal types.
@@ -5460,13 +5151,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.SetPreferredLayersRequest & cosmo.v1.SetPreferredLayersRequest.$Shape;
 
             /**
-             * Verifies a SetPreferredLayersRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a SetPreferredLayersRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns SetPreferredLayersRequest
@@ -5557,13 +5241,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.SetRtpCapabilitiesRequest & cosmo.v1.SetRtpCapabilitiesRequest.$Shape;
-
-            /**
-             * Verifies a SetRtpCapabilitiesRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a SetRtpCapabilitiesRequest message from a plain object. Also converts values to their respective internal types.
@@ -5658,13 +5335,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.SendChatRequest & cosmo.v1.SendChatRequest.$Shape;
 
             /**
-             * Verifies a SendChatRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a SendChatRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns SendChatRequest
@@ -5757,13 +5427,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ChatHistoryRequest & cosmo.v1.ChatHistoryRequest.$Shape;
 
             /**
-             * Verifies a ChatHistoryRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ChatHistoryRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ChatHistoryRequest
@@ -5850,13 +5513,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RaiseHandRequest & cosmo.v1.RaiseHandRequest.$Shape;
 
             /**
-             * Verifies a RaiseHandRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a RaiseHandRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns RaiseHandRequest
@@ -5941,13 +5597,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.LowerHandRequest & cosmo.v1.LowerHandRequest.$Shape;
-
-            /**
-             * Verifies a LowerHandRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a LowerHandRequest message from a plain object. Also converts values to their respective internal types.
@@ -6045,13 +5694,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.MuteRequest & cosmo.v1.MuteRequest.$Shape;
 
             /**
-             * Verifies a MuteRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a MuteRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns MuteRequest
@@ -6147,13 +5789,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.SetPermissionsRequest & cosmo.v1.SetPermissionsRequest.$Shape;
 
             /**
-             * Verifies a SetPermissionsRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a SetPermissionsRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns SetPermissionsRequest
@@ -6243,13 +5878,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.LockRoomRequest & cosmo.v1.LockRoomRequest.$Shape;
 
             /**
-             * Verifies a LockRoomRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a LockRoomRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns LockRoomRequest
@@ -6333,13 +5961,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.EndClassRequest & cosmo.v1.EndClassRequest.$Shape;
 
             /**
-             * Verifies an EndClassRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates an EndClassRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns EndClassRequest
@@ -6421,13 +6042,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.SubscribeCaptionsRequest & cosmo.v1.SubscribeCaptionsRequest.$Shape;
-
-            /**
-             * Verifies a SubscribeCaptionsRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a SubscribeCaptionsRequest message from a plain object. Also converts values to their respective internal types.
@@ -6520,13 +6134,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.SetLessonRequest & cosmo.v1.SetLessonRequest.$Shape;
-
-            /**
-             * Verifies a SetLessonRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a SetLessonRequest message from a plain object. Also converts values to their respective internal types.
@@ -6631,13 +6238,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.SendNotificationRequest & cosmo.v1.SendNotificationRequest.$Shape;
-
-            /**
-             * Verifies a SendNotificationRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a SendNotificationRequest message from a plain object. Also converts values to their respective internal types.
@@ -6754,13 +6354,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.NotificationReceiptRequest & cosmo.v1.NotificationReceiptRequest.$Shape;
 
             /**
-             * Verifies a NotificationReceiptRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a NotificationReceiptRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns NotificationReceiptRequest
@@ -6857,13 +6450,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RequestLeaveRequest & cosmo.v1.RequestLeaveRequest.$Shape;
-
-            /**
-             * Verifies a RequestLeaveRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a RequestLeaveRequest message from a plain object. Also converts values to their respective internal types.
@@ -6967,13 +6553,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.DecideLeaveRequest & cosmo.v1.DecideLeaveRequest.$Shape;
 
             /**
-             * Verifies a DecideLeaveRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a DecideLeaveRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns DecideLeaveRequest
@@ -7066,13 +6645,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ListLeaveRequestsRequest & cosmo.v1.ListLeaveRequestsRequest.$Shape;
 
             /**
-             * Verifies a ListLeaveRequestsRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ListLeaveRequestsRequest message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ListLeaveRequestsRequest
@@ -7157,13 +6729,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.AttendanceReportRequest & cosmo.v1.AttendanceReportRequest.$Shape;
-
-            /**
-             * Verifies an AttendanceReportRequest message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates an AttendanceReportRequest message from a plain object. Also converts values to their respective internal types.
@@ -7370,13 +6935,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ServerFrame & cosmo.v1.ServerFrame.$Shape;
-
-            /**
-             * Verifies a ServerFrame message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ServerFrame message from a plain object. Also converts values to their respective internal types.
@@ -7632,13 +7190,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.Error & cosmo.v1.Error.$Shape;
 
             /**
-             * Verifies an Error message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates an Error message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns Error
@@ -7723,13 +7274,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.Ok & cosmo.v1.Ok.$Shape;
-
-            /**
-             * Verifies an Ok message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates an Ok message from a plain object. Also converts values to their respective internal types.
@@ -7843,13 +7387,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.JoinResponse & cosmo.v1.JoinResponse.$Shape;
-
-            /**
-             * Verifies a JoinResponse message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a JoinResponse message from a plain object. Also converts values to their respective internal types.
@@ -7987,13 +7524,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ResumeResponse & cosmo.v1.ResumeResponse.$Shape;
 
             /**
-             * Verifies a ResumeResponse message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ResumeResponse message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ResumeResponse
@@ -8087,13 +7617,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PongResponse & cosmo.v1.PongResponse.$Shape;
-
-            /**
-             * Verifies a PongResponse message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a PongResponse message from a plain object. Also converts values to their respective internal types.
@@ -8198,13 +7721,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.TransportCreated & cosmo.v1.TransportCreated.$Shape;
-
-            /**
-             * Verifies a TransportCreated message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a TransportCreated message from a plain object. Also converts values to their respective internal types.
@@ -8317,13 +7833,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.SctpParameters & cosmo.v1.SctpParameters.$Shape;
 
             /**
-             * Verifies a SctpParameters message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a SctpParameters message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns SctpParameters
@@ -8417,13 +7926,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ProduceResponse & cosmo.v1.ProduceResponse.$Shape;
-
-            /**
-             * Verifies a ProduceResponse message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ProduceResponse message from a plain object. Also converts values to their respective internal types.
@@ -8531,13 +8033,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ConsumeResponse & cosmo.v1.ConsumeResponse.$Shape;
-
-            /**
-             * Verifies a ConsumeResponse message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ConsumeResponse message from a plain object. Also converts values to their respective internal types.
@@ -8657,13 +8152,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RestartIceResponse & cosmo.v1.RestartIceResponse.$Shape;
 
             /**
-             * Verifies a RestartIceResponse message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a RestartIceResponse message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns RestartIceResponse
@@ -8750,13 +8238,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ChatHistory & cosmo.v1.ChatHistory.$Shape;
 
             /**
-             * Verifies a ChatHistory message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ChatHistory message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ChatHistory
@@ -8841,13 +8322,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.LeaveRequestList & cosmo.v1.LeaveRequestList.$Shape;
-
-            /**
-             * Verifies a LeaveRequestList message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a LeaveRequestList message from a plain object. Also converts values to their respective internal types.
@@ -8940,13 +8414,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.AttendanceReport & cosmo.v1.AttendanceReport.$Shape;
-
-            /**
-             * Verifies an AttendanceReport message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates an AttendanceReport message from a plain object. Also converts values to their respective internal types.
@@ -9044,13 +8511,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.SendNotificationResponse & cosmo.v1.SendNotificationResponse.$Shape;
 
             /**
-             * Verifies a SendNotificationResponse message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a SendNotificationResponse message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns SendNotificationResponse
@@ -9140,13 +8600,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ParticipantJoined & cosmo.v1.ParticipantJoined.$Shape;
 
             /**
-             * Verifies a ParticipantJoined message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ParticipantJoined message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ParticipantJoined
@@ -9231,13 +8684,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ParticipantsJoined & cosmo.v1.ParticipantsJoined.$Shape;
-
-            /**
-             * Verifies a ParticipantsJoined message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ParticipantsJoined message from a plain object. Also converts values to their respective internal types.
@@ -9329,13 +8775,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ParticipantLeft & cosmo.v1.ParticipantLeft.$Shape;
 
             /**
-             * Verifies a ParticipantLeft message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ParticipantLeft message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ParticipantLeft
@@ -9425,13 +8864,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ParticipantUpdated & cosmo.v1.ParticipantUpdated.$Shape;
 
             /**
-             * Verifies a ParticipantUpdated message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ParticipantUpdated message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ParticipantUpdated
@@ -9516,13 +8948,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ProducerAdded & cosmo.v1.ProducerAdded.$Shape;
-
-            /**
-             * Verifies a ProducerAdded message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ProducerAdded message from a plain object. Also converts values to their respective internal types.
@@ -9614,13 +9039,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ProducerRemoved & cosmo.v1.ProducerRemoved.$Shape;
 
             /**
-             * Verifies a ProducerRemoved message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ProducerRemoved message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ProducerRemoved
@@ -9710,13 +9128,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ProducerPaused & cosmo.v1.ProducerPaused.$Shape;
 
             /**
-             * Verifies a ProducerPaused message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ProducerPaused message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ProducerPaused
@@ -9801,13 +9212,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ProducerResumed & cosmo.v1.ProducerResumed.$Shape;
-
-            /**
-             * Verifies a ProducerResumed message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ProducerResumed message from a plain object. Also converts values to their respective internal types.
@@ -9896,13 +9300,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ConsumerClosed & cosmo.v1.ConsumerClosed.$Shape;
 
             /**
-             * Verifies a ConsumerClosed message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ConsumerClosed message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ConsumerClosed
@@ -9989,13 +9386,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ConsumerPaused & cosmo.v1.ConsumerPaused.$Shape;
 
             /**
-             * Verifies a ConsumerPaused message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ConsumerPaused message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ConsumerPaused
@@ -10080,13 +9470,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ConsumerResumed & cosmo.v1.ConsumerResumed.$Shape;
-
-            /**
-             * Verifies a ConsumerResumed message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ConsumerResumed message from a plain object. Also converts values to their respective internal types.
@@ -10179,13 +9562,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ConsumerLayersChanged & cosmo.v1.ConsumerLayersChanged.$Shape;
-
-            /**
-             * Verifies a ConsumerLayersChanged message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ConsumerLayersChanged message from a plain object. Also converts values to their respective internal types.
@@ -10283,13 +9659,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.SpeakerLevel & cosmo.v1.SpeakerLevel.$Shape;
 
             /**
-             * Verifies a SpeakerLevel message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a SpeakerLevel message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns SpeakerLevel
@@ -10377,13 +9746,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ActiveSpeaker & cosmo.v1.ActiveSpeaker.$Shape;
-
-            /**
-             * Verifies an ActiveSpeaker message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates an ActiveSpeaker message from a plain object. Also converts values to their respective internal types.
@@ -10476,13 +9838,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.HandChanged & cosmo.v1.HandChanged.$Shape;
-
-            /**
-             * Verifies a HandChanged message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a HandChanged message from a plain object. Also converts values to their respective internal types.
@@ -10583,13 +9938,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.Muted & cosmo.v1.Muted.$Shape;
 
             /**
-             * Verifies a Muted message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a Muted message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns Muted
@@ -10682,13 +10030,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ClassroomUpdated & cosmo.v1.ClassroomUpdated.$Shape;
 
             /**
-             * Verifies a ClassroomUpdated message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a ClassroomUpdated message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ClassroomUpdated
@@ -10776,13 +10117,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ClassEnded & cosmo.v1.ClassEnded.$Shape;
-
-            /**
-             * Verifies a ClassEnded message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a ClassEnded message from a plain object. Also converts values to their respective internal types.
@@ -10874,13 +10208,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.CaptionEvent & cosmo.v1.CaptionEvent.$Shape;
 
             /**
-             * Verifies a CaptionEvent message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates a CaptionEvent message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns CaptionEvent
@@ -10967,13 +10294,6 @@ export namespace cosmo {
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ErrorEvent & cosmo.v1.ErrorEvent.$Shape;
 
             /**
-             * Verifies an ErrorEvent message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
-
-            /**
              * Creates an ErrorEvent message from a plain object. Also converts values to their respective internal types.
              * @param object Plain object
              * @returns ErrorEvent
@@ -11058,13 +10378,6 @@ export namespace cosmo {
              * @throws {$protobuf.util.ProtocolError} If required fields are missing
              */
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.MediaReset & cosmo.v1.MediaReset.$Shape;
-
-            /**
-             * Verifies a MediaReset message.
-             * @param message Plain object to verify
-             * @returns `null` if valid, otherwise the reason why it is not
-             */
-            static verify(message: { [k: string]: any }): (string|null);
 
             /**
              * Creates a MediaReset message from a plain object. Also converts values to their respective internal types.

@@ -154,28 +154,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            Permissions.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.speak != null && $Object.hasOwnProperty.call(message, "speak"))
-                    if (typeof message.speak !== "boolean")
-                        return "speak: boolean expected";
-                if (message.video != null && $Object.hasOwnProperty.call(message, "video"))
-                    if (typeof message.video !== "boolean")
-                        return "video: boolean expected";
-                if (message.screen != null && $Object.hasOwnProperty.call(message, "screen"))
-                    if (typeof message.screen !== "boolean")
-                        return "screen: boolean expected";
-                if (message.chat != null && $Object.hasOwnProperty.call(message, "chat"))
-                    if (typeof message.chat !== "boolean")
-                        return "chat: boolean expected";
-                return null;
-            };
-
             Permissions.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.Permissions)
                     return object;
@@ -374,34 +352,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            ProducerInfo.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
-                    if (!$util.isString(message.id))
-                        return "id: string expected";
-                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId"))
-                    if (!$util.isString(message.participantId))
-                        return "participantId: string expected";
-                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
-                    if (typeof message.kind !== "number" || (message.kind | 0) !== message.kind)
-                        return "kind: enum value expected";
-                if (message.source != null && $Object.hasOwnProperty.call(message, "source"))
-                    if (typeof message.source !== "number" || (message.source | 0) !== message.source)
-                        return "source: enum value expected";
-                if (message.paused != null && $Object.hasOwnProperty.call(message, "paused"))
-                    if (typeof message.paused !== "boolean")
-                        return "paused: boolean expected";
-                if (message.layers != null && $Object.hasOwnProperty.call(message, "layers"))
-                    if (!$util.isInteger(message.layers))
-                        return "layers: integer expected";
-                return null;
             };
 
             ProducerInfo.fromObject = function (object, _depth) {
@@ -686,51 +636,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            ParticipantInfo.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
-                    if (!$util.isString(message.id))
-                        return "id: string expected";
-                if (message.identity != null && $Object.hasOwnProperty.call(message, "identity"))
-                    if (!$util.isString(message.identity))
-                        return "identity: string expected";
-                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
-                    if (!$util.isString(message.name))
-                        return "name: string expected";
-                if (message.role != null && $Object.hasOwnProperty.call(message, "role"))
-                    if (typeof message.role !== "number" || (message.role | 0) !== message.role)
-                        return "role: enum value expected";
-                if (message.permissions != null && $Object.hasOwnProperty.call(message, "permissions")) {
-                    let error = $root.cosmo.v1.Permissions.verify(message.permissions, _depth + 1);
-                    if (error)
-                        return "permissions." + error;
-                }
-                if (message.handRaised != null && $Object.hasOwnProperty.call(message, "handRaised"))
-                    if (typeof message.handRaised !== "boolean")
-                        return "handRaised: boolean expected";
-                if (message.joinedAt != null && $Object.hasOwnProperty.call(message, "joinedAt"))
-                    if (typeof message.joinedAt !== "number")
-                        return "joinedAt: number expected";
-                if (message.producers != null && $Object.hasOwnProperty.call(message, "producers")) {
-                    if (!$Array.isArray(message.producers))
-                        return "producers: array expected";
-                    for (let i = 0; i < message.producers.length; ++i) {
-                        let error = $root.cosmo.v1.ProducerInfo.verify(message.producers[i], _depth + 1);
-                        if (error)
-                            return "producers." + error;
-                    }
-                }
-                if (message.captionLanguage != null && $Object.hasOwnProperty.call(message, "captionLanguage"))
-                    if (!$util.isString(message.captionLanguage))
-                        return "captionLanguage: string expected";
-                return null;
             };
 
             ParticipantInfo.fromObject = function (object, _depth) {
@@ -1036,47 +941,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ClassroomState.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.room != null && $Object.hasOwnProperty.call(message, "room"))
-                    if (!$util.isString(message.room))
-                        return "room: string expected";
-                if (message.title != null && $Object.hasOwnProperty.call(message, "title"))
-                    if (!$util.isString(message.title))
-                        return "title: string expected";
-                if (message.locked != null && $Object.hasOwnProperty.call(message, "locked"))
-                    if (typeof message.locked !== "boolean")
-                        return "locked: boolean expected";
-                if (message.lectureMode != null && $Object.hasOwnProperty.call(message, "lectureMode"))
-                    if (typeof message.lectureMode !== "boolean")
-                        return "lectureMode: boolean expected";
-                if (message.startedAt != null && $Object.hasOwnProperty.call(message, "startedAt"))
-                    if (typeof message.startedAt !== "number")
-                        return "startedAt: number expected";
-                if (message.ended != null && $Object.hasOwnProperty.call(message, "ended"))
-                    if (typeof message.ended !== "boolean")
-                        return "ended: boolean expected";
-                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
-                    if (!$util.isString(message.classId))
-                        return "classId: string expected";
-                if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId"))
-                    if (!$util.isString(message.lectureId))
-                        return "lectureId: string expected";
-                if (message.captionLanguages != null && $Object.hasOwnProperty.call(message, "captionLanguages")) {
-                    if (!$Array.isArray(message.captionLanguages))
-                        return "captionLanguages: array expected";
-                    for (let i = 0; i < message.captionLanguages.length; ++i)
-                        if (!$util.isString(message.captionLanguages[i]))
-                            return "captionLanguages: string[] expected";
-                }
-                return null;
-            };
-
             ClassroomState.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ClassroomState)
                     return object;
@@ -1327,37 +1191,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ChatMessage.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
-                    if (!$util.isString(message.id))
-                        return "id: string expected";
-                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId"))
-                    if (!$util.isString(message.participantId))
-                        return "participantId: string expected";
-                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
-                    if (!$util.isString(message.name))
-                        return "name: string expected";
-                if (message.text != null && $Object.hasOwnProperty.call(message, "text"))
-                    if (!$util.isString(message.text))
-                        return "text: string expected";
-                if (message.sentAt != null && $Object.hasOwnProperty.call(message, "sentAt"))
-                    if (typeof message.sentAt !== "number")
-                        return "sentAt: number expected";
-                if (message.toParticipantId != null && $Object.hasOwnProperty.call(message, "toParticipantId"))
-                    if (!$util.isString(message.toParticipantId))
-                        return "toParticipantId: string expected";
-                if (message.seq != null && $Object.hasOwnProperty.call(message, "seq"))
-                    if (!$util.isInteger(message.seq))
-                        return "seq: integer expected";
-                return null;
-            };
-
             ChatMessage.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ChatMessage)
                     return object;
@@ -1451,6 +1284,7 @@ export const cosmo = $root.cosmo = (() => {
             Caption.prototype.endMs = 0;
             Caption.prototype.confidence = 0;
             Caption.prototype.sequence = 0;
+            Caption.prototype.uncertain = false;
 
             Caption.create = function(properties) {
                 return new Caption(properties);
@@ -1481,6 +1315,8 @@ export const cosmo = $root.cosmo = (() => {
                     writer.uint32(69).float(message.confidence);
                 if (message.sequence != null && $Object.hasOwnProperty.call(message, "sequence") && message.sequence !== 0)
                     writer.uint32(72).uint32(message.sequence);
+                if (message.uncertain != null && $Object.hasOwnProperty.call(message, "uncertain") && message.uncertain !== false)
+                    writer.uint32(80).bool(message.uncertain);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1595,6 +1431,15 @@ export const cosmo = $root.cosmo = (() => {
                                 delete message.sequence;
                             continue;
                         }
+                    case 10: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.uncertain = value;
+                            else
+                                delete message.uncertain;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1610,43 +1455,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            Caption.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.streamId != null && $Object.hasOwnProperty.call(message, "streamId"))
-                    if (!$util.isString(message.streamId))
-                        return "streamId: string expected";
-                if (message.speakerId != null && $Object.hasOwnProperty.call(message, "speakerId"))
-                    if (!$util.isString(message.speakerId))
-                        return "speakerId: string expected";
-                if (message.language != null && $Object.hasOwnProperty.call(message, "language"))
-                    if (!$util.isString(message.language))
-                        return "language: string expected";
-                if (message.text != null && $Object.hasOwnProperty.call(message, "text"))
-                    if (!$util.isString(message.text))
-                        return "text: string expected";
-                if (message.final != null && $Object.hasOwnProperty.call(message, "final"))
-                    if (typeof message.final !== "boolean")
-                        return "final: boolean expected";
-                if (message.startMs != null && $Object.hasOwnProperty.call(message, "startMs"))
-                    if (typeof message.startMs !== "number")
-                        return "startMs: number expected";
-                if (message.endMs != null && $Object.hasOwnProperty.call(message, "endMs"))
-                    if (typeof message.endMs !== "number")
-                        return "endMs: number expected";
-                if (message.confidence != null && $Object.hasOwnProperty.call(message, "confidence"))
-                    if (typeof message.confidence !== "number")
-                        return "confidence: number expected";
-                if (message.sequence != null && $Object.hasOwnProperty.call(message, "sequence"))
-                    if (!$util.isInteger(message.sequence))
-                        return "sequence: integer expected";
-                return null;
             };
 
             Caption.fromObject = function (object, _depth) {
@@ -1686,6 +1494,9 @@ export const cosmo = $root.cosmo = (() => {
                 if (object.sequence != null)
                     if ($Number(object.sequence) !== 0)
                         message.sequence = object.sequence >>> 0;
+                if (object.uncertain != null)
+                    if (object.uncertain)
+                        message.uncertain = $Boolean(object.uncertain);
                 return message;
             };
 
@@ -1707,6 +1518,7 @@ export const cosmo = $root.cosmo = (() => {
                     object.endMs = 0;
                     object.confidence = 0;
                     object.sequence = 0;
+                    object.uncertain = false;
                 }
                 if (message.streamId != null && $Object.hasOwnProperty.call(message, "streamId"))
                     object.streamId = message.streamId;
@@ -1726,6 +1538,8 @@ export const cosmo = $root.cosmo = (() => {
                     object.confidence = options.json && !$isFinite(message.confidence) ? $String(message.confidence) : message.confidence;
                 if (message.sequence != null && $Object.hasOwnProperty.call(message, "sequence"))
                     object.sequence = message.sequence;
+                if (message.uncertain != null && $Object.hasOwnProperty.call(message, "uncertain"))
+                    object.uncertain = message.uncertain;
                 return object;
             };
 
@@ -1909,40 +1723,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            Notification.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
-                    if (!$util.isString(message.id))
-                        return "id: string expected";
-                if (message.senderName != null && $Object.hasOwnProperty.call(message, "senderName"))
-                    if (!$util.isString(message.senderName))
-                        return "senderName: string expected";
-                if (message.title != null && $Object.hasOwnProperty.call(message, "title"))
-                    if (!$util.isString(message.title))
-                        return "title: string expected";
-                if (message.body != null && $Object.hasOwnProperty.call(message, "body"))
-                    if (!$util.isString(message.body))
-                        return "body: string expected";
-                if (message.priority != null && $Object.hasOwnProperty.call(message, "priority"))
-                    if (typeof message.priority !== "number" || (message.priority | 0) !== message.priority)
-                        return "priority: enum value expected";
-                if (message.sentAt != null && $Object.hasOwnProperty.call(message, "sentAt"))
-                    if (typeof message.sentAt !== "number")
-                        return "sentAt: number expected";
-                if (message.audience != null && $Object.hasOwnProperty.call(message, "audience"))
-                    if (!$util.isString(message.audience))
-                        return "audience: string expected";
-                if (message.reminder != null && $Object.hasOwnProperty.call(message, "reminder"))
-                    if (typeof message.reminder !== "boolean")
-                        return "reminder: boolean expected";
-                return null;
             };
 
             Notification.fromObject = function (object, _depth) {
@@ -2158,28 +1938,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            ReceiptSummary.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.notificationId != null && $Object.hasOwnProperty.call(message, "notificationId"))
-                    if (!$util.isString(message.notificationId))
-                        return "notificationId: string expected";
-                if (message.recipients != null && $Object.hasOwnProperty.call(message, "recipients"))
-                    if (!$util.isInteger(message.recipients))
-                        return "recipients: integer expected";
-                if (message.delivered != null && $Object.hasOwnProperty.call(message, "delivered"))
-                    if (!$util.isInteger(message.delivered))
-                        return "delivered: integer expected";
-                if (message.read != null && $Object.hasOwnProperty.call(message, "read"))
-                    if (!$util.isInteger(message.read))
-                        return "read: integer expected";
-                return null;
             };
 
             ReceiptSummary.fromObject = function (object, _depth) {
@@ -2449,49 +2207,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            LeaveRequestInfo.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
-                    if (!$util.isString(message.id))
-                        return "id: string expected";
-                if (message.personId != null && $Object.hasOwnProperty.call(message, "personId"))
-                    if (!$util.isString(message.personId))
-                        return "personId: string expected";
-                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
-                    if (!$util.isString(message.classId))
-                        return "classId: string expected";
-                if (message.fromDate != null && $Object.hasOwnProperty.call(message, "fromDate"))
-                    if (!$util.isString(message.fromDate))
-                        return "fromDate: string expected";
-                if (message.toDate != null && $Object.hasOwnProperty.call(message, "toDate"))
-                    if (!$util.isString(message.toDate))
-                        return "toDate: string expected";
-                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
-                    if (!$util.isString(message.reason))
-                        return "reason: string expected";
-                if (message.status != null && $Object.hasOwnProperty.call(message, "status"))
-                    if (typeof message.status !== "number" || (message.status | 0) !== message.status)
-                        return "status: enum value expected";
-                if (message.decidedBy != null && $Object.hasOwnProperty.call(message, "decidedBy"))
-                    if (!$util.isString(message.decidedBy))
-                        return "decidedBy: string expected";
-                if (message.comment != null && $Object.hasOwnProperty.call(message, "comment"))
-                    if (!$util.isString(message.comment))
-                        return "comment: string expected";
-                if (message.createdAt != null && $Object.hasOwnProperty.call(message, "createdAt"))
-                    if (typeof message.createdAt !== "number")
-                        return "createdAt: number expected";
-                if (message.personName != null && $Object.hasOwnProperty.call(message, "personName"))
-                    if (!$util.isString(message.personName))
-                        return "personName: string expected";
-                return null;
             };
 
             LeaveRequestInfo.fromObject = function (object, _depth) {
@@ -2779,40 +2494,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            AttendanceRow.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.personId != null && $Object.hasOwnProperty.call(message, "personId"))
-                    if (!$util.isString(message.personId))
-                        return "personId: string expected";
-                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
-                    if (!$util.isString(message.name))
-                        return "name: string expected";
-                if (message.className != null && $Object.hasOwnProperty.call(message, "className"))
-                    if (!$util.isString(message.className))
-                        return "className: string expected";
-                if (message.lecture != null && $Object.hasOwnProperty.call(message, "lecture"))
-                    if (!$util.isString(message.lecture))
-                        return "lecture: string expected";
-                if (message.status != null && $Object.hasOwnProperty.call(message, "status"))
-                    if (!$util.isString(message.status))
-                        return "status: string expected";
-                if (message.firstJoin != null && $Object.hasOwnProperty.call(message, "firstJoin"))
-                    if (typeof message.firstJoin !== "number")
-                        return "firstJoin: number expected";
-                if (message.lastLeave != null && $Object.hasOwnProperty.call(message, "lastLeave"))
-                    if (typeof message.lastLeave !== "number")
-                        return "lastLeave: number expected";
-                if (message.minutes != null && $Object.hasOwnProperty.call(message, "minutes"))
-                    if (!$util.isInteger(message.minutes))
-                        return "minutes: integer expected";
-                return null;
-            };
-
             AttendanceRow.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.AttendanceRow)
                     return object;
@@ -3037,34 +2718,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            Handout.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
-                    if (!$util.isString(message.id))
-                        return "id: string expected";
-                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
-                    if (!$util.isString(message.classId))
-                        return "classId: string expected";
-                if (message.filename != null && $Object.hasOwnProperty.call(message, "filename"))
-                    if (!$util.isString(message.filename))
-                        return "filename: string expected";
-                if (message.mime != null && $Object.hasOwnProperty.call(message, "mime"))
-                    if (!$util.isString(message.mime))
-                        return "mime: string expected";
-                if (message.size != null && $Object.hasOwnProperty.call(message, "size"))
-                    if (!$util.isInteger(message.size))
-                        return "size: integer expected";
-                if (message.createdAt != null && $Object.hasOwnProperty.call(message, "createdAt"))
-                    if (typeof message.createdAt !== "number")
-                        return "createdAt: number expected";
-                return null;
-            };
-
             Handout.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.Handout)
                     return object;
@@ -3232,29 +2885,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ParamValue.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.text != null && $Object.hasOwnProperty.call(message, "text")) {
-                    properties.value = 1;
-                    if (!$util.isString(message.text))
-                        return "text: string expected";
-                }
-                if (message.number != null && $Object.hasOwnProperty.call(message, "number")) {
-                    if (properties.value === 1)
-                        return "value: multiple values";
-                    properties.value = 1;
-                    if (typeof message.number !== "number")
-                        return "number: number expected";
-                }
-                return null;
-            };
-
             ParamValue.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ParamValue)
                     return object;
@@ -3393,22 +3023,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            RtcpFeedback.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.type != null && $Object.hasOwnProperty.call(message, "type"))
-                    if (!$util.isString(message.type))
-                        return "type: string expected";
-                if (message.parameter != null && $Object.hasOwnProperty.call(message, "parameter"))
-                    if (!$util.isString(message.parameter))
-                        return "parameter: string expected";
-                return null;
             };
 
             RtcpFeedback.fromObject = function (object, _depth) {
@@ -3659,55 +3273,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            RtpCodecCapability.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
-                    if (typeof message.kind !== "number" || (message.kind | 0) !== message.kind)
-                        return "kind: enum value expected";
-                if (message.mimeType != null && $Object.hasOwnProperty.call(message, "mimeType"))
-                    if (!$util.isString(message.mimeType))
-                        return "mimeType: string expected";
-                if (message.preferredPayloadType != null && $Object.hasOwnProperty.call(message, "preferredPayloadType")) {
-                    properties._preferredPayloadType = 1;
-                    if (!$util.isInteger(message.preferredPayloadType))
-                        return "preferredPayloadType: integer expected";
-                }
-                if (message.clockRate != null && $Object.hasOwnProperty.call(message, "clockRate"))
-                    if (!$util.isInteger(message.clockRate))
-                        return "clockRate: integer expected";
-                if (message.channels != null && $Object.hasOwnProperty.call(message, "channels")) {
-                    properties._channels = 1;
-                    if (!$util.isInteger(message.channels))
-                        return "channels: integer expected";
-                }
-                if (message.parameters != null && $Object.hasOwnProperty.call(message, "parameters")) {
-                    if (!$util.isObject(message.parameters))
-                        return "parameters: object expected";
-                    let key = $Object.keys(message.parameters);
-                    for (let i = 0; i < key.length; ++i) {
-                        let error = $root.cosmo.v1.ParamValue.verify(message.parameters[key[i]], _depth + 1);
-                        if (error)
-                            return "parameters." + error;
-                    }
-                }
-                if (message.rtcpFeedback != null && $Object.hasOwnProperty.call(message, "rtcpFeedback")) {
-                    if (!$Array.isArray(message.rtcpFeedback))
-                        return "rtcpFeedback: array expected";
-                    for (let i = 0; i < message.rtcpFeedback.length; ++i) {
-                        let error = $root.cosmo.v1.RtcpFeedback.verify(message.rtcpFeedback[i], _depth + 1);
-                        if (error)
-                            return "rtcpFeedback." + error;
-                    }
-                }
-                return null;
             };
 
             RtpCodecCapability.fromObject = function (object, _depth) {
@@ -3965,36 +3530,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            RtpHeaderExtension.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
-                    if (typeof message.kind !== "number" || (message.kind | 0) !== message.kind)
-                        return "kind: enum value expected";
-                if (message.uri != null && $Object.hasOwnProperty.call(message, "uri"))
-                    if (!$util.isString(message.uri))
-                        return "uri: string expected";
-                if (message.preferredId != null && $Object.hasOwnProperty.call(message, "preferredId"))
-                    if (!$util.isInteger(message.preferredId))
-                        return "preferredId: integer expected";
-                if (message.preferredEncrypt != null && $Object.hasOwnProperty.call(message, "preferredEncrypt")) {
-                    properties._preferredEncrypt = 1;
-                    if (typeof message.preferredEncrypt !== "boolean")
-                        return "preferredEncrypt: boolean expected";
-                }
-                if (message.direction != null && $Object.hasOwnProperty.call(message, "direction")) {
-                    properties._direction = 1;
-                    if (!$util.isString(message.direction))
-                        return "direction: string expected";
-                }
-                return null;
-            };
-
             RtpHeaderExtension.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.RtpHeaderExtension)
                     return object;
@@ -4164,34 +3699,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            RtpCapabilities.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.codecs != null && $Object.hasOwnProperty.call(message, "codecs")) {
-                    if (!$Array.isArray(message.codecs))
-                        return "codecs: array expected";
-                    for (let i = 0; i < message.codecs.length; ++i) {
-                        let error = $root.cosmo.v1.RtpCodecCapability.verify(message.codecs[i], _depth + 1);
-                        if (error)
-                            return "codecs." + error;
-                    }
-                }
-                if (message.headerExtensions != null && $Object.hasOwnProperty.call(message, "headerExtensions")) {
-                    if (!$Array.isArray(message.headerExtensions))
-                        return "headerExtensions: array expected";
-                    for (let i = 0; i < message.headerExtensions.length; ++i) {
-                        let error = $root.cosmo.v1.RtpHeaderExtension.verify(message.headerExtensions[i], _depth + 1);
-                        if (error)
-                            return "headerExtensions." + error;
-                    }
-                }
-                return null;
             };
 
             RtpCapabilities.fromObject = function (object, _depth) {
@@ -4438,50 +3945,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            RtpCodecParameters.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.mimeType != null && $Object.hasOwnProperty.call(message, "mimeType"))
-                    if (!$util.isString(message.mimeType))
-                        return "mimeType: string expected";
-                if (message.payloadType != null && $Object.hasOwnProperty.call(message, "payloadType"))
-                    if (!$util.isInteger(message.payloadType))
-                        return "payloadType: integer expected";
-                if (message.clockRate != null && $Object.hasOwnProperty.call(message, "clockRate"))
-                    if (!$util.isInteger(message.clockRate))
-                        return "clockRate: integer expected";
-                if (message.channels != null && $Object.hasOwnProperty.call(message, "channels")) {
-                    properties._channels = 1;
-                    if (!$util.isInteger(message.channels))
-                        return "channels: integer expected";
-                }
-                if (message.parameters != null && $Object.hasOwnProperty.call(message, "parameters")) {
-                    if (!$util.isObject(message.parameters))
-                        return "parameters: object expected";
-                    let key = $Object.keys(message.parameters);
-                    for (let i = 0; i < key.length; ++i) {
-                        let error = $root.cosmo.v1.ParamValue.verify(message.parameters[key[i]], _depth + 1);
-                        if (error)
-                            return "parameters." + error;
-                    }
-                }
-                if (message.rtcpFeedback != null && $Object.hasOwnProperty.call(message, "rtcpFeedback")) {
-                    if (!$Array.isArray(message.rtcpFeedback))
-                        return "rtcpFeedback: array expected";
-                    for (let i = 0; i < message.rtcpFeedback.length; ++i) {
-                        let error = $root.cosmo.v1.RtcpFeedback.verify(message.rtcpFeedback[i], _depth + 1);
-                        if (error)
-                            return "rtcpFeedback." + error;
-                    }
-                }
-                return null;
             };
 
             RtpCodecParameters.fromObject = function (object, _depth) {
@@ -4735,38 +4198,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            RtpHeaderExtensionParameters.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.uri != null && $Object.hasOwnProperty.call(message, "uri"))
-                    if (!$util.isString(message.uri))
-                        return "uri: string expected";
-                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
-                    if (!$util.isInteger(message.id))
-                        return "id: integer expected";
-                if (message.encrypt != null && $Object.hasOwnProperty.call(message, "encrypt")) {
-                    properties._encrypt = 1;
-                    if (typeof message.encrypt !== "boolean")
-                        return "encrypt: boolean expected";
-                }
-                if (message.parameters != null && $Object.hasOwnProperty.call(message, "parameters")) {
-                    if (!$util.isObject(message.parameters))
-                        return "parameters: object expected";
-                    let key = $Object.keys(message.parameters);
-                    for (let i = 0; i < key.length; ++i) {
-                        let error = $root.cosmo.v1.ParamValue.verify(message.parameters[key[i]], _depth + 1);
-                        if (error)
-                            return "parameters." + error;
-                    }
-                }
-                return null;
-            };
-
             RtpHeaderExtensionParameters.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.RtpHeaderExtensionParameters)
                     return object;
@@ -4920,19 +4351,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            RtxParameters.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.ssrc != null && $Object.hasOwnProperty.call(message, "ssrc"))
-                    if (!$util.isInteger(message.ssrc))
-                        return "ssrc: integer expected";
-                return null;
             };
 
             RtxParameters.fromObject = function (object, _depth) {
@@ -5254,85 +4672,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            RtpEncodingParameters.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.ssrc != null && $Object.hasOwnProperty.call(message, "ssrc")) {
-                    properties._ssrc = 1;
-                    if (!$util.isInteger(message.ssrc))
-                        return "ssrc: integer expected";
-                }
-                if (message.rid != null && $Object.hasOwnProperty.call(message, "rid")) {
-                    properties._rid = 1;
-                    if (!$util.isString(message.rid))
-                        return "rid: string expected";
-                }
-                if (message.codecPayloadType != null && $Object.hasOwnProperty.call(message, "codecPayloadType")) {
-                    properties._codecPayloadType = 1;
-                    if (!$util.isInteger(message.codecPayloadType))
-                        return "codecPayloadType: integer expected";
-                }
-                if (message.rtx != null && $Object.hasOwnProperty.call(message, "rtx")) {
-                    properties._rtx = 1;
-                    {
-                        let error = $root.cosmo.v1.RtxParameters.verify(message.rtx, _depth + 1);
-                        if (error)
-                            return "rtx." + error;
-                    }
-                }
-                if (message.dtx != null && $Object.hasOwnProperty.call(message, "dtx")) {
-                    properties._dtx = 1;
-                    if (typeof message.dtx !== "boolean")
-                        return "dtx: boolean expected";
-                }
-                if (message.scalabilityMode != null && $Object.hasOwnProperty.call(message, "scalabilityMode")) {
-                    properties._scalabilityMode = 1;
-                    if (!$util.isString(message.scalabilityMode))
-                        return "scalabilityMode: string expected";
-                }
-                if (message.scaleResolutionDownBy != null && $Object.hasOwnProperty.call(message, "scaleResolutionDownBy")) {
-                    properties._scaleResolutionDownBy = 1;
-                    if (typeof message.scaleResolutionDownBy !== "number")
-                        return "scaleResolutionDownBy: number expected";
-                }
-                if (message.maxBitrate != null && $Object.hasOwnProperty.call(message, "maxBitrate")) {
-                    properties._maxBitrate = 1;
-                    if (!$util.isInteger(message.maxBitrate))
-                        return "maxBitrate: integer expected";
-                }
-                if (message.maxFramerate != null && $Object.hasOwnProperty.call(message, "maxFramerate")) {
-                    properties._maxFramerate = 1;
-                    if (typeof message.maxFramerate !== "number")
-                        return "maxFramerate: number expected";
-                }
-                if (message.adaptivePtime != null && $Object.hasOwnProperty.call(message, "adaptivePtime")) {
-                    properties._adaptivePtime = 1;
-                    if (typeof message.adaptivePtime !== "boolean")
-                        return "adaptivePtime: boolean expected";
-                }
-                if (message.priority != null && $Object.hasOwnProperty.call(message, "priority")) {
-                    properties._priority = 1;
-                    if (!$util.isString(message.priority))
-                        return "priority: string expected";
-                }
-                if (message.networkPriority != null && $Object.hasOwnProperty.call(message, "networkPriority")) {
-                    properties._networkPriority = 1;
-                    if (!$util.isString(message.networkPriority))
-                        return "networkPriority: string expected";
-                }
-                if (message.active != null && $Object.hasOwnProperty.call(message, "active")) {
-                    properties._active = 1;
-                    if (typeof message.active !== "boolean")
-                        return "active: boolean expected";
-                }
-                return null;
-            };
-
             RtpEncodingParameters.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.RtpEncodingParameters)
                     return object;
@@ -5540,32 +4879,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            RtcpParameters.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.cname != null && $Object.hasOwnProperty.call(message, "cname")) {
-                    properties._cname = 1;
-                    if (!$util.isString(message.cname))
-                        return "cname: string expected";
-                }
-                if (message.reducedSize != null && $Object.hasOwnProperty.call(message, "reducedSize")) {
-                    properties._reducedSize = 1;
-                    if (typeof message.reducedSize !== "boolean")
-                        return "reducedSize: boolean expected";
-                }
-                if (message.mux != null && $Object.hasOwnProperty.call(message, "mux")) {
-                    properties._mux = 1;
-                    if (typeof message.mux !== "boolean")
-                        return "mux: boolean expected";
-                }
-                return null;
-            };
-
             RtcpParameters.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.RtcpParameters)
                     return object;
@@ -5751,57 +5064,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            RtpParameters.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.mid != null && $Object.hasOwnProperty.call(message, "mid")) {
-                    properties._mid = 1;
-                    if (!$util.isString(message.mid))
-                        return "mid: string expected";
-                }
-                if (message.codecs != null && $Object.hasOwnProperty.call(message, "codecs")) {
-                    if (!$Array.isArray(message.codecs))
-                        return "codecs: array expected";
-                    for (let i = 0; i < message.codecs.length; ++i) {
-                        let error = $root.cosmo.v1.RtpCodecParameters.verify(message.codecs[i], _depth + 1);
-                        if (error)
-                            return "codecs." + error;
-                    }
-                }
-                if (message.headerExtensions != null && $Object.hasOwnProperty.call(message, "headerExtensions")) {
-                    if (!$Array.isArray(message.headerExtensions))
-                        return "headerExtensions: array expected";
-                    for (let i = 0; i < message.headerExtensions.length; ++i) {
-                        let error = $root.cosmo.v1.RtpHeaderExtensionParameters.verify(message.headerExtensions[i], _depth + 1);
-                        if (error)
-                            return "headerExtensions." + error;
-                    }
-                }
-                if (message.encodings != null && $Object.hasOwnProperty.call(message, "encodings")) {
-                    if (!$Array.isArray(message.encodings))
-                        return "encodings: array expected";
-                    for (let i = 0; i < message.encodings.length; ++i) {
-                        let error = $root.cosmo.v1.RtpEncodingParameters.verify(message.encodings[i], _depth + 1);
-                        if (error)
-                            return "encodings." + error;
-                    }
-                }
-                if (message.rtcp != null && $Object.hasOwnProperty.call(message, "rtcp")) {
-                    properties._rtcp = 1;
-                    {
-                        let error = $root.cosmo.v1.RtcpParameters.verify(message.rtcp, _depth + 1);
-                        if (error)
-                            return "rtcp." + error;
-                    }
-                }
-                return null;
             };
 
             RtpParameters.fromObject = function (object, _depth) {
@@ -6007,28 +5269,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            IceParameters.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.usernameFragment != null && $Object.hasOwnProperty.call(message, "usernameFragment"))
-                    if (!$util.isString(message.usernameFragment))
-                        return "usernameFragment: string expected";
-                if (message.password != null && $Object.hasOwnProperty.call(message, "password"))
-                    if (!$util.isString(message.password))
-                        return "password: string expected";
-                if (message.iceLite != null && $Object.hasOwnProperty.call(message, "iceLite")) {
-                    properties._iceLite = 1;
-                    if (typeof message.iceLite !== "boolean")
-                        return "iceLite: boolean expected";
-                }
-                return null;
             };
 
             IceParameters.fromObject = function (object, _depth) {
@@ -6241,40 +5481,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            IceCandidate.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.foundation != null && $Object.hasOwnProperty.call(message, "foundation"))
-                    if (!$util.isString(message.foundation))
-                        return "foundation: string expected";
-                if (message.priority != null && $Object.hasOwnProperty.call(message, "priority"))
-                    if (!$util.isInteger(message.priority))
-                        return "priority: integer expected";
-                if (message.ip != null && $Object.hasOwnProperty.call(message, "ip"))
-                    if (!$util.isString(message.ip))
-                        return "ip: string expected";
-                if (message.protocol != null && $Object.hasOwnProperty.call(message, "protocol"))
-                    if (!$util.isString(message.protocol))
-                        return "protocol: string expected";
-                if (message.port != null && $Object.hasOwnProperty.call(message, "port"))
-                    if (!$util.isInteger(message.port))
-                        return "port: integer expected";
-                if (message.type != null && $Object.hasOwnProperty.call(message, "type"))
-                    if (!$util.isString(message.type))
-                        return "type: string expected";
-                if (message.tcpType != null && $Object.hasOwnProperty.call(message, "tcpType")) {
-                    properties._tcpType = 1;
-                    if (!$util.isString(message.tcpType))
-                        return "tcpType: string expected";
-                }
-                return null;
-            };
-
             IceCandidate.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.IceCandidate)
                     return object;
@@ -6443,22 +5649,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            DtlsFingerprint.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.algorithm != null && $Object.hasOwnProperty.call(message, "algorithm"))
-                    if (!$util.isString(message.algorithm))
-                        return "algorithm: string expected";
-                if (message.value != null && $Object.hasOwnProperty.call(message, "value"))
-                    if (!$util.isString(message.value))
-                        return "value: string expected";
-                return null;
-            };
-
             DtlsFingerprint.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.DtlsFingerprint)
                     return object;
@@ -6606,31 +5796,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            DtlsParameters.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.role != null && $Object.hasOwnProperty.call(message, "role")) {
-                    properties._role = 1;
-                    if (!$util.isString(message.role))
-                        return "role: string expected";
-                }
-                if (message.fingerprints != null && $Object.hasOwnProperty.call(message, "fingerprints")) {
-                    if (!$Array.isArray(message.fingerprints))
-                        return "fingerprints: array expected";
-                    for (let i = 0; i < message.fingerprints.length; ++i) {
-                        let error = $root.cosmo.v1.DtlsFingerprint.verify(message.fingerprints[i], _depth + 1);
-                        if (error)
-                            return "fingerprints." + error;
-                    }
-                }
-                return null;
-            };
-
             DtlsParameters.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.DtlsParameters)
                     return object;
@@ -6776,22 +5941,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            SctpCapabilities.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.numStreamsOs != null && $Object.hasOwnProperty.call(message, "numStreamsOs"))
-                    if (!$util.isInteger(message.numStreamsOs))
-                        return "numStreamsOs: integer expected";
-                if (message.numStreamsMis != null && $Object.hasOwnProperty.call(message, "numStreamsMis"))
-                    if (!$util.isInteger(message.numStreamsMis))
-                        return "numStreamsMis: integer expected";
-                return null;
             };
 
             SctpCapabilities.fromObject = function (object, _depth) {
@@ -6955,34 +6104,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            IceServer.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.urls != null && $Object.hasOwnProperty.call(message, "urls")) {
-                    if (!$Array.isArray(message.urls))
-                        return "urls: array expected";
-                    for (let i = 0; i < message.urls.length; ++i)
-                        if (!$util.isString(message.urls[i]))
-                            return "urls: string[] expected";
-                }
-                if (message.username != null && $Object.hasOwnProperty.call(message, "username")) {
-                    properties._username = 1;
-                    if (!$util.isString(message.username))
-                        return "username: string expected";
-                }
-                if (message.credential != null && $Object.hasOwnProperty.call(message, "credential")) {
-                    properties._credential = 1;
-                    if (!$util.isString(message.credential))
-                        return "credential: string expected";
-                }
-                return null;
             };
 
             IceServer.fromObject = function (object, _depth) {
@@ -7466,358 +6587,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            ClientFrame.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
-                    if (!$util.isInteger(message.id))
-                        return "id: integer expected";
-                if (message.join != null && $Object.hasOwnProperty.call(message, "join")) {
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.JoinRequest.verify(message.join, _depth + 1);
-                        if (error)
-                            return "join." + error;
-                    }
-                }
-                if (message.leave != null && $Object.hasOwnProperty.call(message, "leave")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.LeaveRequest.verify(message.leave, _depth + 1);
-                        if (error)
-                            return "leave." + error;
-                    }
-                }
-                if (message.resume != null && $Object.hasOwnProperty.call(message, "resume")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.ResumeRequest.verify(message.resume, _depth + 1);
-                        if (error)
-                            return "resume." + error;
-                    }
-                }
-                if (message.ping != null && $Object.hasOwnProperty.call(message, "ping")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.PingRequest.verify(message.ping, _depth + 1);
-                        if (error)
-                            return "ping." + error;
-                    }
-                }
-                if (message.ackEvents != null && $Object.hasOwnProperty.call(message, "ackEvents")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.AckEventsRequest.verify(message.ackEvents, _depth + 1);
-                        if (error)
-                            return "ackEvents." + error;
-                    }
-                }
-                if (message.createTransport != null && $Object.hasOwnProperty.call(message, "createTransport")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.CreateTransportRequest.verify(message.createTransport, _depth + 1);
-                        if (error)
-                            return "createTransport." + error;
-                    }
-                }
-                if (message.connectTransport != null && $Object.hasOwnProperty.call(message, "connectTransport")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.ConnectTransportRequest.verify(message.connectTransport, _depth + 1);
-                        if (error)
-                            return "connectTransport." + error;
-                    }
-                }
-                if (message.restartIce != null && $Object.hasOwnProperty.call(message, "restartIce")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.RestartIceRequest.verify(message.restartIce, _depth + 1);
-                        if (error)
-                            return "restartIce." + error;
-                    }
-                }
-                if (message.produce != null && $Object.hasOwnProperty.call(message, "produce")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.ProduceRequest.verify(message.produce, _depth + 1);
-                        if (error)
-                            return "produce." + error;
-                    }
-                }
-                if (message.closeProducer != null && $Object.hasOwnProperty.call(message, "closeProducer")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.CloseProducerRequest.verify(message.closeProducer, _depth + 1);
-                        if (error)
-                            return "closeProducer." + error;
-                    }
-                }
-                if (message.pauseProducer != null && $Object.hasOwnProperty.call(message, "pauseProducer")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.PauseProducerRequest.verify(message.pauseProducer, _depth + 1);
-                        if (error)
-                            return "pauseProducer." + error;
-                    }
-                }
-                if (message.resumeProducer != null && $Object.hasOwnProperty.call(message, "resumeProducer")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.ResumeProducerRequest.verify(message.resumeProducer, _depth + 1);
-                        if (error)
-                            return "resumeProducer." + error;
-                    }
-                }
-                if (message.consume != null && $Object.hasOwnProperty.call(message, "consume")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.ConsumeRequest.verify(message.consume, _depth + 1);
-                        if (error)
-                            return "consume." + error;
-                    }
-                }
-                if (message.pauseConsumer != null && $Object.hasOwnProperty.call(message, "pauseConsumer")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.PauseConsumerRequest.verify(message.pauseConsumer, _depth + 1);
-                        if (error)
-                            return "pauseConsumer." + error;
-                    }
-                }
-                if (message.resumeConsumer != null && $Object.hasOwnProperty.call(message, "resumeConsumer")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.ResumeConsumerRequest.verify(message.resumeConsumer, _depth + 1);
-                        if (error)
-                            return "resumeConsumer." + error;
-                    }
-                }
-                if (message.closeConsumer != null && $Object.hasOwnProperty.call(message, "closeConsumer")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.CloseConsumerRequest.verify(message.closeConsumer, _depth + 1);
-                        if (error)
-                            return "closeConsumer." + error;
-                    }
-                }
-                if (message.setPreferredLayers != null && $Object.hasOwnProperty.call(message, "setPreferredLayers")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.SetPreferredLayersRequest.verify(message.setPreferredLayers, _depth + 1);
-                        if (error)
-                            return "setPreferredLayers." + error;
-                    }
-                }
-                if (message.setRtpCapabilities != null && $Object.hasOwnProperty.call(message, "setRtpCapabilities")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.SetRtpCapabilitiesRequest.verify(message.setRtpCapabilities, _depth + 1);
-                        if (error)
-                            return "setRtpCapabilities." + error;
-                    }
-                }
-                if (message.sendChat != null && $Object.hasOwnProperty.call(message, "sendChat")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.SendChatRequest.verify(message.sendChat, _depth + 1);
-                        if (error)
-                            return "sendChat." + error;
-                    }
-                }
-                if (message.raiseHand != null && $Object.hasOwnProperty.call(message, "raiseHand")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.RaiseHandRequest.verify(message.raiseHand, _depth + 1);
-                        if (error)
-                            return "raiseHand." + error;
-                    }
-                }
-                if (message.lowerHand != null && $Object.hasOwnProperty.call(message, "lowerHand")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.LowerHandRequest.verify(message.lowerHand, _depth + 1);
-                        if (error)
-                            return "lowerHand." + error;
-                    }
-                }
-                if (message.chatHistory != null && $Object.hasOwnProperty.call(message, "chatHistory")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.ChatHistoryRequest.verify(message.chatHistory, _depth + 1);
-                        if (error)
-                            return "chatHistory." + error;
-                    }
-                }
-                if (message.mute != null && $Object.hasOwnProperty.call(message, "mute")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.MuteRequest.verify(message.mute, _depth + 1);
-                        if (error)
-                            return "mute." + error;
-                    }
-                }
-                if (message.setPermissions != null && $Object.hasOwnProperty.call(message, "setPermissions")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.SetPermissionsRequest.verify(message.setPermissions, _depth + 1);
-                        if (error)
-                            return "setPermissions." + error;
-                    }
-                }
-                if (message.lockRoom != null && $Object.hasOwnProperty.call(message, "lockRoom")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.LockRoomRequest.verify(message.lockRoom, _depth + 1);
-                        if (error)
-                            return "lockRoom." + error;
-                    }
-                }
-                if (message.endClass != null && $Object.hasOwnProperty.call(message, "endClass")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.EndClassRequest.verify(message.endClass, _depth + 1);
-                        if (error)
-                            return "endClass." + error;
-                    }
-                }
-                if (message.subscribeCaptions != null && $Object.hasOwnProperty.call(message, "subscribeCaptions")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.SubscribeCaptionsRequest.verify(message.subscribeCaptions, _depth + 1);
-                        if (error)
-                            return "subscribeCaptions." + error;
-                    }
-                }
-                if (message.setLesson != null && $Object.hasOwnProperty.call(message, "setLesson")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.SetLessonRequest.verify(message.setLesson, _depth + 1);
-                        if (error)
-                            return "setLesson." + error;
-                    }
-                }
-                if (message.sendNotification != null && $Object.hasOwnProperty.call(message, "sendNotification")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.SendNotificationRequest.verify(message.sendNotification, _depth + 1);
-                        if (error)
-                            return "sendNotification." + error;
-                    }
-                }
-                if (message.notificationReceipt != null && $Object.hasOwnProperty.call(message, "notificationReceipt")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.NotificationReceiptRequest.verify(message.notificationReceipt, _depth + 1);
-                        if (error)
-                            return "notificationReceipt." + error;
-                    }
-                }
-                if (message.requestLeave != null && $Object.hasOwnProperty.call(message, "requestLeave")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.RequestLeaveRequest.verify(message.requestLeave, _depth + 1);
-                        if (error)
-                            return "requestLeave." + error;
-                    }
-                }
-                if (message.decideLeave != null && $Object.hasOwnProperty.call(message, "decideLeave")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.DecideLeaveRequest.verify(message.decideLeave, _depth + 1);
-                        if (error)
-                            return "decideLeave." + error;
-                    }
-                }
-                if (message.listLeaveRequests != null && $Object.hasOwnProperty.call(message, "listLeaveRequests")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.ListLeaveRequestsRequest.verify(message.listLeaveRequests, _depth + 1);
-                        if (error)
-                            return "listLeaveRequests." + error;
-                    }
-                }
-                if (message.attendanceReport != null && $Object.hasOwnProperty.call(message, "attendanceReport")) {
-                    if (properties.request === 1)
-                        return "request: multiple values";
-                    properties.request = 1;
-                    {
-                        let error = $root.cosmo.v1.AttendanceReportRequest.verify(message.attendanceReport, _depth + 1);
-                        if (error)
-                            return "attendanceReport." + error;
-                    }
-                }
-                return null;
             };
 
             ClientFrame.fromObject = function (object, _depth) {
@@ -8335,37 +7104,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            JoinRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.token != null && $Object.hasOwnProperty.call(message, "token"))
-                    if (!$util.isString(message.token))
-                        return "token: string expected";
-                if (message.protocolVersion != null && $Object.hasOwnProperty.call(message, "protocolVersion"))
-                    if (!$util.isInteger(message.protocolVersion))
-                        return "protocolVersion: integer expected";
-                if (message.rtpCapabilities != null && $Object.hasOwnProperty.call(message, "rtpCapabilities")) {
-                    properties._rtpCapabilities = 1;
-                    {
-                        let error = $root.cosmo.v1.RtpCapabilities.verify(message.rtpCapabilities, _depth + 1);
-                        if (error)
-                            return "rtpCapabilities." + error;
-                    }
-                }
-                if (message.clientInfo != null && $Object.hasOwnProperty.call(message, "clientInfo"))
-                    if (!$util.isString(message.clientInfo))
-                        return "clientInfo: string expected";
-                if (message.reopen != null && $Object.hasOwnProperty.call(message, "reopen"))
-                    if (typeof message.reopen !== "boolean")
-                        return "reopen: boolean expected";
-                return null;
-            };
-
             JoinRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.JoinRequest)
                     return object;
@@ -8497,16 +7235,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            LeaveRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                return null;
-            };
-
             LeaveRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.LeaveRequest)
                     return object;
@@ -8635,25 +7363,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            ResumeRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.token != null && $Object.hasOwnProperty.call(message, "token"))
-                    if (!$util.isString(message.token))
-                        return "token: string expected";
-                if (message.sessionId != null && $Object.hasOwnProperty.call(message, "sessionId"))
-                    if (!$util.isString(message.sessionId))
-                        return "sessionId: string expected";
-                if (message.lastSeq != null && $Object.hasOwnProperty.call(message, "lastSeq"))
-                    if (!$util.isInteger(message.lastSeq))
-                        return "lastSeq: integer expected";
-                return null;
             };
 
             ResumeRequest.fromObject = function (object, _depth) {
@@ -8790,19 +7499,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            AckEventsRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.lastSeq != null && $Object.hasOwnProperty.call(message, "lastSeq"))
-                    if (!$util.isInteger(message.lastSeq))
-                        return "lastSeq: integer expected";
-                return null;
-            };
-
             AckEventsRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.AckEventsRequest)
                     return object;
@@ -8922,19 +7618,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            PingRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.clientTime != null && $Object.hasOwnProperty.call(message, "clientTime"))
-                    if (typeof message.clientTime !== "number")
-                        return "clientTime: number expected";
-                return null;
             };
 
             PingRequest.fromObject = function (object, _depth) {
@@ -9096,31 +7779,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            CreateTransportRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.direction != null && $Object.hasOwnProperty.call(message, "direction"))
-                    if (typeof message.direction !== "number" || (message.direction | 0) !== message.direction)
-                        return "direction: enum value expected";
-                if (message.sctpCapabilities != null && $Object.hasOwnProperty.call(message, "sctpCapabilities")) {
-                    properties._sctpCapabilities = 1;
-                    {
-                        let error = $root.cosmo.v1.SctpCapabilities.verify(message.sctpCapabilities, _depth + 1);
-                        if (error)
-                            return "sctpCapabilities." + error;
-                    }
-                }
-                if (message.preferTcp != null && $Object.hasOwnProperty.call(message, "preferTcp"))
-                    if (typeof message.preferTcp !== "boolean")
-                        return "preferTcp: boolean expected";
-                return null;
-            };
-
             CreateTransportRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.CreateTransportRequest)
                     return object;
@@ -9280,24 +7938,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ConnectTransportRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.transportId != null && $Object.hasOwnProperty.call(message, "transportId"))
-                    if (!$util.isString(message.transportId))
-                        return "transportId: string expected";
-                if (message.dtlsParameters != null && $Object.hasOwnProperty.call(message, "dtlsParameters")) {
-                    let error = $root.cosmo.v1.DtlsParameters.verify(message.dtlsParameters, _depth + 1);
-                    if (error)
-                        return "dtlsParameters." + error;
-                }
-                return null;
-            };
-
             ConnectTransportRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ConnectTransportRequest)
                     return object;
@@ -9426,19 +8066,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            RestartIceRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.transportId != null && $Object.hasOwnProperty.call(message, "transportId"))
-                    if (!$util.isString(message.transportId))
-                        return "transportId: string expected";
-                return null;
             };
 
             RestartIceRequest.fromObject = function (object, _depth) {
@@ -9605,33 +8232,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            ProduceRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.transportId != null && $Object.hasOwnProperty.call(message, "transportId"))
-                    if (!$util.isString(message.transportId))
-                        return "transportId: string expected";
-                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
-                    if (typeof message.kind !== "number" || (message.kind | 0) !== message.kind)
-                        return "kind: enum value expected";
-                if (message.rtpParameters != null && $Object.hasOwnProperty.call(message, "rtpParameters")) {
-                    let error = $root.cosmo.v1.RtpParameters.verify(message.rtpParameters, _depth + 1);
-                    if (error)
-                        return "rtpParameters." + error;
-                }
-                if (message.source != null && $Object.hasOwnProperty.call(message, "source"))
-                    if (typeof message.source !== "number" || (message.source | 0) !== message.source)
-                        return "source: enum value expected";
-                if (message.paused != null && $Object.hasOwnProperty.call(message, "paused"))
-                    if (typeof message.paused !== "boolean")
-                        return "paused: boolean expected";
-                return null;
             };
 
             ProduceRequest.fromObject = function (object, _depth) {
@@ -9820,19 +8420,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            CloseProducerRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.producerId != null && $Object.hasOwnProperty.call(message, "producerId"))
-                    if (!$util.isString(message.producerId))
-                        return "producerId: string expected";
-                return null;
-            };
-
             CloseProducerRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.CloseProducerRequest)
                     return object;
@@ -9954,19 +8541,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            PauseProducerRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.producerId != null && $Object.hasOwnProperty.call(message, "producerId"))
-                    if (!$util.isString(message.producerId))
-                        return "producerId: string expected";
-                return null;
-            };
-
             PauseProducerRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.PauseProducerRequest)
                     return object;
@@ -10086,19 +8660,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            ResumeProducerRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.producerId != null && $Object.hasOwnProperty.call(message, "producerId"))
-                    if (!$util.isString(message.producerId))
-                        return "producerId: string expected";
-                return null;
             };
 
             ResumeProducerRequest.fromObject = function (object, _depth) {
@@ -10234,22 +8795,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ConsumeRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.transportId != null && $Object.hasOwnProperty.call(message, "transportId"))
-                    if (!$util.isString(message.transportId))
-                        return "transportId: string expected";
-                if (message.producerId != null && $Object.hasOwnProperty.call(message, "producerId"))
-                    if (!$util.isString(message.producerId))
-                        return "producerId: string expected";
-                return null;
-            };
-
             ConsumeRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ConsumeRequest)
                     return object;
@@ -10378,19 +8923,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            PauseConsumerRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.consumerId != null && $Object.hasOwnProperty.call(message, "consumerId"))
-                    if (!$util.isString(message.consumerId))
-                        return "consumerId: string expected";
-                return null;
-            };
-
             PauseConsumerRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.PauseConsumerRequest)
                     return object;
@@ -10512,19 +9044,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ResumeConsumerRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.consumerId != null && $Object.hasOwnProperty.call(message, "consumerId"))
-                    if (!$util.isString(message.consumerId))
-                        return "consumerId: string expected";
-                return null;
-            };
-
             ResumeConsumerRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ResumeConsumerRequest)
                     return object;
@@ -10644,19 +9163,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            CloseConsumerRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.consumerId != null && $Object.hasOwnProperty.call(message, "consumerId"))
-                    if (!$util.isString(message.consumerId))
-                        return "consumerId: string expected";
-                return null;
             };
 
             CloseConsumerRequest.fromObject = function (object, _depth) {
@@ -10810,28 +9316,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            SetPreferredLayersRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.consumerId != null && $Object.hasOwnProperty.call(message, "consumerId"))
-                    if (!$util.isString(message.consumerId))
-                        return "consumerId: string expected";
-                if (message.spatialLayer != null && $Object.hasOwnProperty.call(message, "spatialLayer"))
-                    if (!$util.isInteger(message.spatialLayer))
-                        return "spatialLayer: integer expected";
-                if (message.temporalLayer != null && $Object.hasOwnProperty.call(message, "temporalLayer")) {
-                    properties._temporalLayer = 1;
-                    if (!$util.isInteger(message.temporalLayer))
-                        return "temporalLayer: integer expected";
-                }
-                return null;
-            };
-
             SetPreferredLayersRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.SetPreferredLayersRequest)
                     return object;
@@ -10959,21 +9443,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            SetRtpCapabilitiesRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.rtpCapabilities != null && $Object.hasOwnProperty.call(message, "rtpCapabilities")) {
-                    let error = $root.cosmo.v1.RtpCapabilities.verify(message.rtpCapabilities, _depth + 1);
-                    if (error)
-                        return "rtpCapabilities." + error;
-                }
-                return null;
             };
 
             SetRtpCapabilitiesRequest.fromObject = function (object, _depth) {
@@ -11109,22 +9578,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            SendChatRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.text != null && $Object.hasOwnProperty.call(message, "text"))
-                    if (!$util.isString(message.text))
-                        return "text: string expected";
-                if (message.toParticipantId != null && $Object.hasOwnProperty.call(message, "toParticipantId"))
-                    if (!$util.isString(message.toParticipantId))
-                        return "toParticipantId: string expected";
-                return null;
             };
 
             SendChatRequest.fromObject = function (object, _depth) {
@@ -11267,22 +9720,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ChatHistoryRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.beforeSeq != null && $Object.hasOwnProperty.call(message, "beforeSeq"))
-                    if (!$util.isInteger(message.beforeSeq))
-                        return "beforeSeq: integer expected";
-                if (message.limit != null && $Object.hasOwnProperty.call(message, "limit"))
-                    if (!$util.isInteger(message.limit))
-                        return "limit: integer expected";
-                return null;
-            };
-
             ChatHistoryRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ChatHistoryRequest)
                     return object;
@@ -11393,16 +9830,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            RaiseHandRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                return null;
             };
 
             RaiseHandRequest.fromObject = function (object, _depth) {
@@ -11521,22 +9948,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            LowerHandRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId"))
-                    if (!$util.isString(message.participantId))
-                        return "participantId: string expected";
-                if (message.all != null && $Object.hasOwnProperty.call(message, "all"))
-                    if (typeof message.all !== "boolean")
-                        return "all: boolean expected";
-                return null;
             };
 
             LowerHandRequest.fromObject = function (object, _depth) {
@@ -11695,29 +10106,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            MuteRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId"))
-                    if (!$util.isString(message.participantId))
-                        return "participantId: string expected";
-                if (message.all != null && $Object.hasOwnProperty.call(message, "all"))
-                    if (typeof message.all !== "boolean")
-                        return "all: boolean expected";
-                if (message.sources != null && $Object.hasOwnProperty.call(message, "sources")) {
-                    if (!$Array.isArray(message.sources))
-                        return "sources: array expected";
-                    for (let i = 0; i < message.sources.length; ++i)
-                        if (typeof message.sources[i] !== "number" || (message.sources[i] | 0) !== message.sources[i])
-                            return "sources: enum value[] expected";
-                }
-                return null;
             };
 
             MuteRequest.fromObject = function (object, _depth) {
@@ -11895,24 +10283,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            SetPermissionsRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId"))
-                    if (!$util.isString(message.participantId))
-                        return "participantId: string expected";
-                if (message.permissions != null && $Object.hasOwnProperty.call(message, "permissions")) {
-                    let error = $root.cosmo.v1.Permissions.verify(message.permissions, _depth + 1);
-                    if (error)
-                        return "permissions." + error;
-                }
-                return null;
-            };
-
             SetPermissionsRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.SetPermissionsRequest)
                     return object;
@@ -12043,19 +10413,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            LockRoomRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.locked != null && $Object.hasOwnProperty.call(message, "locked"))
-                    if (typeof message.locked !== "boolean")
-                        return "locked: boolean expected";
-                return null;
-            };
-
             LockRoomRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.LockRoomRequest)
                     return object;
@@ -12159,16 +10516,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            EndClassRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                return null;
             };
 
             EndClassRequest.fromObject = function (object, _depth) {
@@ -12275,19 +10622,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            SubscribeCaptionsRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.language != null && $Object.hasOwnProperty.call(message, "language"))
-                    if (!$util.isString(message.language))
-                        return "language: string expected";
-                return null;
             };
 
             SubscribeCaptionsRequest.fromObject = function (object, _depth) {
@@ -12462,30 +10796,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            SetLessonRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.text != null && $Object.hasOwnProperty.call(message, "text"))
-                    if (!$util.isString(message.text))
-                        return "text: string expected";
-                if (message.language != null && $Object.hasOwnProperty.call(message, "language"))
-                    if (!$util.isString(message.language))
-                        return "language: string expected";
-                if (message.glossary != null && $Object.hasOwnProperty.call(message, "glossary")) {
-                    if (!$util.isObject(message.glossary))
-                        return "glossary: object expected";
-                    let key = $Object.keys(message.glossary);
-                    for (let i = 0; i < key.length; ++i)
-                        if (!$util.isString(message.glossary[key[i]]))
-                            return "glossary: string{k:string} expected";
-                }
-                return null;
             };
 
             SetLessonRequest.fromObject = function (object, _depth) {
@@ -12685,31 +10995,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            SendNotificationRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.audience != null && $Object.hasOwnProperty.call(message, "audience"))
-                    if (!$util.isString(message.audience))
-                        return "audience: string expected";
-                if (message.title != null && $Object.hasOwnProperty.call(message, "title"))
-                    if (!$util.isString(message.title))
-                        return "title: string expected";
-                if (message.body != null && $Object.hasOwnProperty.call(message, "body"))
-                    if (!$util.isString(message.body))
-                        return "body: string expected";
-                if (message.priority != null && $Object.hasOwnProperty.call(message, "priority"))
-                    if (typeof message.priority !== "number" || (message.priority | 0) !== message.priority)
-                        return "priority: enum value expected";
-                if (message.idempotencyKey != null && $Object.hasOwnProperty.call(message, "idempotencyKey"))
-                    if (!$util.isString(message.idempotencyKey))
-                        return "idempotencyKey: string expected";
-                return null;
-            };
-
             SendNotificationRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.SendNotificationRequest)
                     return object;
@@ -12891,22 +11176,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            NotificationReceiptRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.notificationId != null && $Object.hasOwnProperty.call(message, "notificationId"))
-                    if (!$util.isString(message.notificationId))
-                        return "notificationId: string expected";
-                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
-                    if (typeof message.kind !== "number" || (message.kind | 0) !== message.kind)
-                        return "kind: enum value expected";
-                return null;
-            };
-
             NotificationReceiptRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.NotificationReceiptRequest)
                     return object;
@@ -13086,28 +11355,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            RequestLeaveRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
-                    if (!$util.isString(message.classId))
-                        return "classId: string expected";
-                if (message.fromDate != null && $Object.hasOwnProperty.call(message, "fromDate"))
-                    if (!$util.isString(message.fromDate))
-                        return "fromDate: string expected";
-                if (message.toDate != null && $Object.hasOwnProperty.call(message, "toDate"))
-                    if (!$util.isString(message.toDate))
-                        return "toDate: string expected";
-                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
-                    if (!$util.isString(message.reason))
-                        return "reason: string expected";
-                return null;
-            };
-
             RequestLeaveRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.RequestLeaveRequest)
                     return object;
@@ -13272,25 +11519,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            DecideLeaveRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.requestId != null && $Object.hasOwnProperty.call(message, "requestId"))
-                    if (!$util.isString(message.requestId))
-                        return "requestId: string expected";
-                if (message.approve != null && $Object.hasOwnProperty.call(message, "approve"))
-                    if (typeof message.approve !== "boolean")
-                        return "approve: boolean expected";
-                if (message.comment != null && $Object.hasOwnProperty.call(message, "comment"))
-                    if (!$util.isString(message.comment))
-                        return "comment: string expected";
-                return null;
-            };
-
             DecideLeaveRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.DecideLeaveRequest)
                     return object;
@@ -13425,19 +11653,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ListLeaveRequestsRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
-                    if (!$util.isString(message.classId))
-                        return "classId: string expected";
-                return null;
-            };
-
             ListLeaveRequestsRequest.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ListLeaveRequestsRequest)
                     return object;
@@ -13557,19 +11772,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            AttendanceReportRequest.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId"))
-                    if (!$util.isString(message.lectureId))
-                        return "lectureId: string expected";
-                return null;
             };
 
             AttendanceReportRequest.fromObject = function (object, _depth) {
@@ -14092,401 +12294,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ServerFrame.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.requestId != null && $Object.hasOwnProperty.call(message, "requestId"))
-                    if (!$util.isInteger(message.requestId))
-                        return "requestId: integer expected";
-                if (message.seq != null && $Object.hasOwnProperty.call(message, "seq"))
-                    if (!$util.isInteger(message.seq))
-                        return "seq: integer expected";
-                if (message.error != null && $Object.hasOwnProperty.call(message, "error")) {
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.Error.verify(message.error, _depth + 1);
-                        if (error)
-                            return "error." + error;
-                    }
-                }
-                if (message.ok != null && $Object.hasOwnProperty.call(message, "ok")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.Ok.verify(message.ok, _depth + 1);
-                        if (error)
-                            return "ok." + error;
-                    }
-                }
-                if (message.join != null && $Object.hasOwnProperty.call(message, "join")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.JoinResponse.verify(message.join, _depth + 1);
-                        if (error)
-                            return "join." + error;
-                    }
-                }
-                if (message.resume != null && $Object.hasOwnProperty.call(message, "resume")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ResumeResponse.verify(message.resume, _depth + 1);
-                        if (error)
-                            return "resume." + error;
-                    }
-                }
-                if (message.pong != null && $Object.hasOwnProperty.call(message, "pong")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.PongResponse.verify(message.pong, _depth + 1);
-                        if (error)
-                            return "pong." + error;
-                    }
-                }
-                if (message.transportCreated != null && $Object.hasOwnProperty.call(message, "transportCreated")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.TransportCreated.verify(message.transportCreated, _depth + 1);
-                        if (error)
-                            return "transportCreated." + error;
-                    }
-                }
-                if (message.produce != null && $Object.hasOwnProperty.call(message, "produce")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ProduceResponse.verify(message.produce, _depth + 1);
-                        if (error)
-                            return "produce." + error;
-                    }
-                }
-                if (message.consume != null && $Object.hasOwnProperty.call(message, "consume")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ConsumeResponse.verify(message.consume, _depth + 1);
-                        if (error)
-                            return "consume." + error;
-                    }
-                }
-                if (message.restartIce != null && $Object.hasOwnProperty.call(message, "restartIce")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.RestartIceResponse.verify(message.restartIce, _depth + 1);
-                        if (error)
-                            return "restartIce." + error;
-                    }
-                }
-                if (message.sendNotification != null && $Object.hasOwnProperty.call(message, "sendNotification")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.SendNotificationResponse.verify(message.sendNotification, _depth + 1);
-                        if (error)
-                            return "sendNotification." + error;
-                    }
-                }
-                if (message.chatHistory != null && $Object.hasOwnProperty.call(message, "chatHistory")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ChatHistory.verify(message.chatHistory, _depth + 1);
-                        if (error)
-                            return "chatHistory." + error;
-                    }
-                }
-                if (message.leaveRequest != null && $Object.hasOwnProperty.call(message, "leaveRequest")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.LeaveRequestInfo.verify(message.leaveRequest, _depth + 1);
-                        if (error)
-                            return "leaveRequest." + error;
-                    }
-                }
-                if (message.leaveRequests != null && $Object.hasOwnProperty.call(message, "leaveRequests")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.LeaveRequestList.verify(message.leaveRequests, _depth + 1);
-                        if (error)
-                            return "leaveRequests." + error;
-                    }
-                }
-                if (message.attendanceReport != null && $Object.hasOwnProperty.call(message, "attendanceReport")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.AttendanceReport.verify(message.attendanceReport, _depth + 1);
-                        if (error)
-                            return "attendanceReport." + error;
-                    }
-                }
-                if (message.participantJoined != null && $Object.hasOwnProperty.call(message, "participantJoined")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ParticipantJoined.verify(message.participantJoined, _depth + 1);
-                        if (error)
-                            return "participantJoined." + error;
-                    }
-                }
-                if (message.participantLeft != null && $Object.hasOwnProperty.call(message, "participantLeft")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ParticipantLeft.verify(message.participantLeft, _depth + 1);
-                        if (error)
-                            return "participantLeft." + error;
-                    }
-                }
-                if (message.participantUpdated != null && $Object.hasOwnProperty.call(message, "participantUpdated")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ParticipantUpdated.verify(message.participantUpdated, _depth + 1);
-                        if (error)
-                            return "participantUpdated." + error;
-                    }
-                }
-                if (message.producerAdded != null && $Object.hasOwnProperty.call(message, "producerAdded")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ProducerAdded.verify(message.producerAdded, _depth + 1);
-                        if (error)
-                            return "producerAdded." + error;
-                    }
-                }
-                if (message.producerRemoved != null && $Object.hasOwnProperty.call(message, "producerRemoved")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ProducerRemoved.verify(message.producerRemoved, _depth + 1);
-                        if (error)
-                            return "producerRemoved." + error;
-                    }
-                }
-                if (message.producerPaused != null && $Object.hasOwnProperty.call(message, "producerPaused")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ProducerPaused.verify(message.producerPaused, _depth + 1);
-                        if (error)
-                            return "producerPaused." + error;
-                    }
-                }
-                if (message.producerResumed != null && $Object.hasOwnProperty.call(message, "producerResumed")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ProducerResumed.verify(message.producerResumed, _depth + 1);
-                        if (error)
-                            return "producerResumed." + error;
-                    }
-                }
-                if (message.consumerClosed != null && $Object.hasOwnProperty.call(message, "consumerClosed")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ConsumerClosed.verify(message.consumerClosed, _depth + 1);
-                        if (error)
-                            return "consumerClosed." + error;
-                    }
-                }
-                if (message.consumerPaused != null && $Object.hasOwnProperty.call(message, "consumerPaused")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ConsumerPaused.verify(message.consumerPaused, _depth + 1);
-                        if (error)
-                            return "consumerPaused." + error;
-                    }
-                }
-                if (message.consumerResumed != null && $Object.hasOwnProperty.call(message, "consumerResumed")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ConsumerResumed.verify(message.consumerResumed, _depth + 1);
-                        if (error)
-                            return "consumerResumed." + error;
-                    }
-                }
-                if (message.consumerLayersChanged != null && $Object.hasOwnProperty.call(message, "consumerLayersChanged")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ConsumerLayersChanged.verify(message.consumerLayersChanged, _depth + 1);
-                        if (error)
-                            return "consumerLayersChanged." + error;
-                    }
-                }
-                if (message.activeSpeaker != null && $Object.hasOwnProperty.call(message, "activeSpeaker")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ActiveSpeaker.verify(message.activeSpeaker, _depth + 1);
-                        if (error)
-                            return "activeSpeaker." + error;
-                    }
-                }
-                if (message.chat != null && $Object.hasOwnProperty.call(message, "chat")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ChatMessage.verify(message.chat, _depth + 1);
-                        if (error)
-                            return "chat." + error;
-                    }
-                }
-                if (message.handChanged != null && $Object.hasOwnProperty.call(message, "handChanged")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.HandChanged.verify(message.handChanged, _depth + 1);
-                        if (error)
-                            return "handChanged." + error;
-                    }
-                }
-                if (message.muted != null && $Object.hasOwnProperty.call(message, "muted")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.Muted.verify(message.muted, _depth + 1);
-                        if (error)
-                            return "muted." + error;
-                    }
-                }
-                if (message.classroomUpdated != null && $Object.hasOwnProperty.call(message, "classroomUpdated")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ClassroomUpdated.verify(message.classroomUpdated, _depth + 1);
-                        if (error)
-                            return "classroomUpdated." + error;
-                    }
-                }
-                if (message.classEnded != null && $Object.hasOwnProperty.call(message, "classEnded")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ClassEnded.verify(message.classEnded, _depth + 1);
-                        if (error)
-                            return "classEnded." + error;
-                    }
-                }
-                if (message.caption != null && $Object.hasOwnProperty.call(message, "caption")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.CaptionEvent.verify(message.caption, _depth + 1);
-                        if (error)
-                            return "caption." + error;
-                    }
-                }
-                if (message.notification != null && $Object.hasOwnProperty.call(message, "notification")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.Notification.verify(message.notification, _depth + 1);
-                        if (error)
-                            return "notification." + error;
-                    }
-                }
-                if (message.receiptSummary != null && $Object.hasOwnProperty.call(message, "receiptSummary")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ReceiptSummary.verify(message.receiptSummary, _depth + 1);
-                        if (error)
-                            return "receiptSummary." + error;
-                    }
-                }
-                if (message.errorEvent != null && $Object.hasOwnProperty.call(message, "errorEvent")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ErrorEvent.verify(message.errorEvent, _depth + 1);
-                        if (error)
-                            return "errorEvent." + error;
-                    }
-                }
-                if (message.mediaReset != null && $Object.hasOwnProperty.call(message, "mediaReset")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.MediaReset.verify(message.mediaReset, _depth + 1);
-                        if (error)
-                            return "mediaReset." + error;
-                    }
-                }
-                if (message.handoutAdded != null && $Object.hasOwnProperty.call(message, "handoutAdded")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.Handout.verify(message.handoutAdded, _depth + 1);
-                        if (error)
-                            return "handoutAdded." + error;
-                    }
-                }
-                if (message.participantsJoined != null && $Object.hasOwnProperty.call(message, "participantsJoined")) {
-                    if (properties.body === 1)
-                        return "body: multiple values";
-                    properties.body = 1;
-                    {
-                        let error = $root.cosmo.v1.ParticipantsJoined.verify(message.participantsJoined, _depth + 1);
-                        if (error)
-                            return "participantsJoined." + error;
-                    }
-                }
-                return null;
-            };
-
             ServerFrame.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ServerFrame)
                     return object;
@@ -15007,22 +12814,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            Error.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.code != null && $Object.hasOwnProperty.call(message, "code"))
-                    if (!$util.isString(message.code))
-                        return "code: string expected";
-                if (message.message != null && $Object.hasOwnProperty.call(message, "message"))
-                    if (!$util.isString(message.message))
-                        return "message: string expected";
-                return null;
-            };
-
             Error.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.Error)
                     return object;
@@ -15133,16 +12924,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            Ok.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                return null;
             };
 
             Ok.fromObject = function (object, _depth) {
@@ -15364,79 +13145,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            JoinResponse.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.sessionId != null && $Object.hasOwnProperty.call(message, "sessionId"))
-                    if (!$util.isString(message.sessionId))
-                        return "sessionId: string expected";
-                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId"))
-                    if (!$util.isString(message.participantId))
-                        return "participantId: string expected";
-                if (message.protocolVersion != null && $Object.hasOwnProperty.call(message, "protocolVersion"))
-                    if (!$util.isInteger(message.protocolVersion))
-                        return "protocolVersion: integer expected";
-                if (message.routerRtpCapabilities != null && $Object.hasOwnProperty.call(message, "routerRtpCapabilities")) {
-                    let error = $root.cosmo.v1.RtpCapabilities.verify(message.routerRtpCapabilities, _depth + 1);
-                    if (error)
-                        return "routerRtpCapabilities." + error;
-                }
-                if (message.classroom != null && $Object.hasOwnProperty.call(message, "classroom")) {
-                    let error = $root.cosmo.v1.ClassroomState.verify(message.classroom, _depth + 1);
-                    if (error)
-                        return "classroom." + error;
-                }
-                if (message.self != null && $Object.hasOwnProperty.call(message, "self")) {
-                    let error = $root.cosmo.v1.ParticipantInfo.verify(message.self, _depth + 1);
-                    if (error)
-                        return "self." + error;
-                }
-                if (message.participants != null && $Object.hasOwnProperty.call(message, "participants")) {
-                    if (!$Array.isArray(message.participants))
-                        return "participants: array expected";
-                    for (let i = 0; i < message.participants.length; ++i) {
-                        let error = $root.cosmo.v1.ParticipantInfo.verify(message.participants[i], _depth + 1);
-                        if (error)
-                            return "participants." + error;
-                    }
-                }
-                if (message.iceServers != null && $Object.hasOwnProperty.call(message, "iceServers")) {
-                    if (!$Array.isArray(message.iceServers))
-                        return "iceServers: array expected";
-                    for (let i = 0; i < message.iceServers.length; ++i) {
-                        let error = $root.cosmo.v1.IceServer.verify(message.iceServers[i], _depth + 1);
-                        if (error)
-                            return "iceServers." + error;
-                    }
-                }
-                if (message.resumeGraceMs != null && $Object.hasOwnProperty.call(message, "resumeGraceMs"))
-                    if (!$util.isInteger(message.resumeGraceMs))
-                        return "resumeGraceMs: integer expected";
-                if (message.recentChat != null && $Object.hasOwnProperty.call(message, "recentChat")) {
-                    if (!$Array.isArray(message.recentChat))
-                        return "recentChat: array expected";
-                    for (let i = 0; i < message.recentChat.length; ++i) {
-                        let error = $root.cosmo.v1.ChatMessage.verify(message.recentChat[i], _depth + 1);
-                        if (error)
-                            return "recentChat." + error;
-                    }
-                }
-                if (message.handouts != null && $Object.hasOwnProperty.call(message, "handouts")) {
-                    if (!$Array.isArray(message.handouts))
-                        return "handouts: array expected";
-                    for (let i = 0; i < message.handouts.length; ++i) {
-                        let error = $root.cosmo.v1.Handout.verify(message.handouts[i], _depth + 1);
-                        if (error)
-                            return "handouts." + error;
-                    }
-                }
-                return null;
             };
 
             JoinResponse.fromObject = function (object, _depth) {
@@ -15691,33 +13399,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ResumeResponse.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.replayed != null && $Object.hasOwnProperty.call(message, "replayed"))
-                    if (!$util.isInteger(message.replayed))
-                        return "replayed: integer expected";
-                if (message.classroom != null && $Object.hasOwnProperty.call(message, "classroom")) {
-                    let error = $root.cosmo.v1.ClassroomState.verify(message.classroom, _depth + 1);
-                    if (error)
-                        return "classroom." + error;
-                }
-                if (message.participants != null && $Object.hasOwnProperty.call(message, "participants")) {
-                    if (!$Array.isArray(message.participants))
-                        return "participants: array expected";
-                    for (let i = 0; i < message.participants.length; ++i) {
-                        let error = $root.cosmo.v1.ParticipantInfo.verify(message.participants[i], _depth + 1);
-                        if (error)
-                            return "participants." + error;
-                    }
-                }
-                return null;
-            };
-
             ResumeResponse.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ResumeResponse)
                     return object;
@@ -15875,22 +13556,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            PongResponse.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.clientTime != null && $Object.hasOwnProperty.call(message, "clientTime"))
-                    if (typeof message.clientTime !== "number")
-                        return "clientTime: number expected";
-                if (message.serverTime != null && $Object.hasOwnProperty.call(message, "serverTime"))
-                    if (typeof message.serverTime !== "number")
-                        return "serverTime: number expected";
-                return null;
             };
 
             PongResponse.fromObject = function (object, _depth) {
@@ -16080,50 +13745,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            TransportCreated.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
-                    if (!$util.isString(message.id))
-                        return "id: string expected";
-                if (message.direction != null && $Object.hasOwnProperty.call(message, "direction"))
-                    if (typeof message.direction !== "number" || (message.direction | 0) !== message.direction)
-                        return "direction: enum value expected";
-                if (message.iceParameters != null && $Object.hasOwnProperty.call(message, "iceParameters")) {
-                    let error = $root.cosmo.v1.IceParameters.verify(message.iceParameters, _depth + 1);
-                    if (error)
-                        return "iceParameters." + error;
-                }
-                if (message.iceCandidates != null && $Object.hasOwnProperty.call(message, "iceCandidates")) {
-                    if (!$Array.isArray(message.iceCandidates))
-                        return "iceCandidates: array expected";
-                    for (let i = 0; i < message.iceCandidates.length; ++i) {
-                        let error = $root.cosmo.v1.IceCandidate.verify(message.iceCandidates[i], _depth + 1);
-                        if (error)
-                            return "iceCandidates." + error;
-                    }
-                }
-                if (message.dtlsParameters != null && $Object.hasOwnProperty.call(message, "dtlsParameters")) {
-                    let error = $root.cosmo.v1.DtlsParameters.verify(message.dtlsParameters, _depth + 1);
-                    if (error)
-                        return "dtlsParameters." + error;
-                }
-                if (message.sctpParameters != null && $Object.hasOwnProperty.call(message, "sctpParameters")) {
-                    properties._sctpParameters = 1;
-                    {
-                        let error = $root.cosmo.v1.SctpParameters.verify(message.sctpParameters, _depth + 1);
-                        if (error)
-                            return "sctpParameters." + error;
-                    }
-                }
-                return null;
             };
 
             TransportCreated.fromObject = function (object, _depth) {
@@ -16345,28 +13966,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            SctpParameters.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.port != null && $Object.hasOwnProperty.call(message, "port"))
-                    if (!$util.isInteger(message.port))
-                        return "port: integer expected";
-                if (message.os != null && $Object.hasOwnProperty.call(message, "os"))
-                    if (!$util.isInteger(message.os))
-                        return "os: integer expected";
-                if (message.mis != null && $Object.hasOwnProperty.call(message, "mis"))
-                    if (!$util.isInteger(message.mis))
-                        return "mis: integer expected";
-                if (message.maxMessageSize != null && $Object.hasOwnProperty.call(message, "maxMessageSize"))
-                    if (!$util.isInteger(message.maxMessageSize))
-                        return "maxMessageSize: integer expected";
-                return null;
-            };
-
             SctpParameters.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.SctpParameters)
                     return object;
@@ -16505,19 +14104,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            ProduceResponse.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.producerId != null && $Object.hasOwnProperty.call(message, "producerId"))
-                    if (!$util.isString(message.producerId))
-                        return "producerId: string expected";
-                return null;
             };
 
             ProduceResponse.fromObject = function (object, _depth) {
@@ -16722,42 +14308,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ConsumeResponse.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.consumerId != null && $Object.hasOwnProperty.call(message, "consumerId"))
-                    if (!$util.isString(message.consumerId))
-                        return "consumerId: string expected";
-                if (message.producerId != null && $Object.hasOwnProperty.call(message, "producerId"))
-                    if (!$util.isString(message.producerId))
-                        return "producerId: string expected";
-                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
-                    if (typeof message.kind !== "number" || (message.kind | 0) !== message.kind)
-                        return "kind: enum value expected";
-                if (message.rtpParameters != null && $Object.hasOwnProperty.call(message, "rtpParameters")) {
-                    let error = $root.cosmo.v1.RtpParameters.verify(message.rtpParameters, _depth + 1);
-                    if (error)
-                        return "rtpParameters." + error;
-                }
-                if (message.paused != null && $Object.hasOwnProperty.call(message, "paused"))
-                    if (typeof message.paused !== "boolean")
-                        return "paused: boolean expected";
-                if (message.producerPaused != null && $Object.hasOwnProperty.call(message, "producerPaused"))
-                    if (typeof message.producerPaused !== "boolean")
-                        return "producerPaused: boolean expected";
-                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId"))
-                    if (!$util.isString(message.participantId))
-                        return "participantId: string expected";
-                if (message.source != null && $Object.hasOwnProperty.call(message, "source"))
-                    if (typeof message.source !== "number" || (message.source | 0) !== message.source)
-                        return "source: enum value expected";
-                return null;
-            };
-
             ConsumeResponse.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ConsumeResponse)
                     return object;
@@ -16959,21 +14509,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            RestartIceResponse.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.iceParameters != null && $Object.hasOwnProperty.call(message, "iceParameters")) {
-                    let error = $root.cosmo.v1.IceParameters.verify(message.iceParameters, _depth + 1);
-                    if (error)
-                        return "iceParameters." + error;
-                }
-                return null;
-            };
-
             RestartIceResponse.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.RestartIceResponse)
                     return object;
@@ -17096,25 +14631,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            ChatHistory.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.messages != null && $Object.hasOwnProperty.call(message, "messages")) {
-                    if (!$Array.isArray(message.messages))
-                        return "messages: array expected";
-                    for (let i = 0; i < message.messages.length; ++i) {
-                        let error = $root.cosmo.v1.ChatMessage.verify(message.messages[i], _depth + 1);
-                        if (error)
-                            return "messages." + error;
-                    }
-                }
-                return null;
             };
 
             ChatHistory.fromObject = function (object, _depth) {
@@ -17247,25 +14763,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            LeaveRequestList.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.requests != null && $Object.hasOwnProperty.call(message, "requests")) {
-                    if (!$Array.isArray(message.requests))
-                        return "requests: array expected";
-                    for (let i = 0; i < message.requests.length; ++i) {
-                        let error = $root.cosmo.v1.LeaveRequestInfo.verify(message.requests[i], _depth + 1);
-                        if (error)
-                            return "requests." + error;
-                    }
-                }
-                return null;
             };
 
             LeaveRequestList.fromObject = function (object, _depth) {
@@ -17422,31 +14919,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            AttendanceReport.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.lectureId != null && $Object.hasOwnProperty.call(message, "lectureId"))
-                    if (!$util.isString(message.lectureId))
-                        return "lectureId: string expected";
-                if (message.rows != null && $Object.hasOwnProperty.call(message, "rows")) {
-                    if (!$Array.isArray(message.rows))
-                        return "rows: array expected";
-                    for (let i = 0; i < message.rows.length; ++i) {
-                        let error = $root.cosmo.v1.AttendanceRow.verify(message.rows[i], _depth + 1);
-                        if (error)
-                            return "rows." + error;
-                    }
-                }
-                if (message.csv != null && $Object.hasOwnProperty.call(message, "csv"))
-                    if (!$util.isString(message.csv))
-                        return "csv: string expected";
-                return null;
             };
 
             AttendanceReport.fromObject = function (object, _depth) {
@@ -17606,22 +15078,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            SendNotificationResponse.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.notificationId != null && $Object.hasOwnProperty.call(message, "notificationId"))
-                    if (!$util.isString(message.notificationId))
-                        return "notificationId: string expected";
-                if (message.recipients != null && $Object.hasOwnProperty.call(message, "recipients"))
-                    if (!$util.isInteger(message.recipients))
-                        return "recipients: integer expected";
-                return null;
-            };
-
             SendNotificationResponse.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.SendNotificationResponse)
                     return object;
@@ -17747,21 +15203,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ParticipantJoined.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.participant != null && $Object.hasOwnProperty.call(message, "participant")) {
-                    let error = $root.cosmo.v1.ParticipantInfo.verify(message.participant, _depth + 1);
-                    if (error)
-                        return "participant." + error;
-                }
-                return null;
-            };
-
             ParticipantJoined.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ParticipantJoined)
                     return object;
@@ -17884,25 +15325,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            ParticipantsJoined.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.participants != null && $Object.hasOwnProperty.call(message, "participants")) {
-                    if (!$Array.isArray(message.participants))
-                        return "participants: array expected";
-                    for (let i = 0; i < message.participants.length; ++i) {
-                        let error = $root.cosmo.v1.ParticipantInfo.verify(message.participants[i], _depth + 1);
-                        if (error)
-                            return "participants." + error;
-                    }
-                }
-                return null;
             };
 
             ParticipantsJoined.fromObject = function (object, _depth) {
@@ -18048,22 +15470,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ParticipantLeft.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId"))
-                    if (!$util.isString(message.participantId))
-                        return "participantId: string expected";
-                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
-                    if (!$util.isString(message.reason))
-                        return "reason: string expected";
-                return null;
-            };
-
             ParticipantLeft.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ParticipantLeft)
                     return object;
@@ -18189,21 +15595,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ParticipantUpdated.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.participant != null && $Object.hasOwnProperty.call(message, "participant")) {
-                    let error = $root.cosmo.v1.ParticipantInfo.verify(message.participant, _depth + 1);
-                    if (error)
-                        return "participant." + error;
-                }
-                return null;
-            };
-
             ParticipantUpdated.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ParticipantUpdated)
                     return object;
@@ -18322,21 +15713,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            ProducerAdded.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.producer != null && $Object.hasOwnProperty.call(message, "producer")) {
-                    let error = $root.cosmo.v1.ProducerInfo.verify(message.producer, _depth + 1);
-                    if (error)
-                        return "producer." + error;
-                }
-                return null;
             };
 
             ProducerAdded.fromObject = function (object, _depth) {
@@ -18474,22 +15850,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ProducerRemoved.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.producerId != null && $Object.hasOwnProperty.call(message, "producerId"))
-                    if (!$util.isString(message.producerId))
-                        return "producerId: string expected";
-                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId"))
-                    if (!$util.isString(message.participantId))
-                        return "participantId: string expected";
-                return null;
-            };
-
             ProducerRemoved.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ProducerRemoved)
                     return object;
@@ -18618,19 +15978,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ProducerPaused.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.producerId != null && $Object.hasOwnProperty.call(message, "producerId"))
-                    if (!$util.isString(message.producerId))
-                        return "producerId: string expected";
-                return null;
-            };
-
             ProducerPaused.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ProducerPaused)
                     return object;
@@ -18750,19 +16097,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            ProducerResumed.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.producerId != null && $Object.hasOwnProperty.call(message, "producerId"))
-                    if (!$util.isString(message.producerId))
-                        return "producerId: string expected";
-                return null;
             };
 
             ProducerResumed.fromObject = function (object, _depth) {
@@ -18886,19 +16220,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ConsumerClosed.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.consumerId != null && $Object.hasOwnProperty.call(message, "consumerId"))
-                    if (!$util.isString(message.consumerId))
-                        return "consumerId: string expected";
-                return null;
-            };
-
             ConsumerClosed.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ConsumerClosed)
                     return object;
@@ -19020,19 +16341,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ConsumerPaused.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.consumerId != null && $Object.hasOwnProperty.call(message, "consumerId"))
-                    if (!$util.isString(message.consumerId))
-                        return "consumerId: string expected";
-                return null;
-            };
-
             ConsumerPaused.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ConsumerPaused)
                     return object;
@@ -19152,19 +16460,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            ConsumerResumed.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.consumerId != null && $Object.hasOwnProperty.call(message, "consumerId"))
-                    if (!$util.isString(message.consumerId))
-                        return "consumerId: string expected";
-                return null;
             };
 
             ConsumerResumed.fromObject = function (object, _depth) {
@@ -19322,30 +16617,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ConsumerLayersChanged.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                let properties = {};
-                if (message.consumerId != null && $Object.hasOwnProperty.call(message, "consumerId"))
-                    if (!$util.isString(message.consumerId))
-                        return "consumerId: string expected";
-                if (message.spatialLayer != null && $Object.hasOwnProperty.call(message, "spatialLayer")) {
-                    properties._spatialLayer = 1;
-                    if (!$util.isInteger(message.spatialLayer))
-                        return "spatialLayer: integer expected";
-                }
-                if (message.temporalLayer != null && $Object.hasOwnProperty.call(message, "temporalLayer")) {
-                    properties._temporalLayer = 1;
-                    if (!$util.isInteger(message.temporalLayer))
-                        return "temporalLayer: integer expected";
-                }
-                return null;
-            };
-
             ConsumerLayersChanged.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ConsumerLayersChanged)
                     return object;
@@ -19487,22 +16758,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            SpeakerLevel.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId"))
-                    if (!$util.isString(message.participantId))
-                        return "participantId: string expected";
-                if (message.volume != null && $Object.hasOwnProperty.call(message, "volume"))
-                    if (typeof message.volume !== "number")
-                        return "volume: number expected";
-                return null;
-            };
-
             SpeakerLevel.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.SpeakerLevel)
                     return object;
@@ -19630,25 +16885,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            ActiveSpeaker.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.speakers != null && $Object.hasOwnProperty.call(message, "speakers")) {
-                    if (!$Array.isArray(message.speakers))
-                        return "speakers: array expected";
-                    for (let i = 0; i < message.speakers.length; ++i) {
-                        let error = $root.cosmo.v1.SpeakerLevel.verify(message.speakers[i], _depth + 1);
-                        if (error)
-                            return "speakers." + error;
-                    }
-                }
-                return null;
             };
 
             ActiveSpeaker.fromObject = function (object, _depth) {
@@ -19804,25 +17040,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            HandChanged.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId"))
-                    if (!$util.isString(message.participantId))
-                        return "participantId: string expected";
-                if (message.raised != null && $Object.hasOwnProperty.call(message, "raised"))
-                    if (typeof message.raised !== "boolean")
-                        return "raised: boolean expected";
-                if (message.byParticipantId != null && $Object.hasOwnProperty.call(message, "byParticipantId"))
-                    if (!$util.isString(message.byParticipantId))
-                        return "byParticipantId: string expected";
-                return null;
             };
 
             HandChanged.fromObject = function (object, _depth) {
@@ -19989,29 +17206,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            Muted.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId"))
-                    if (!$util.isString(message.participantId))
-                        return "participantId: string expected";
-                if (message.sources != null && $Object.hasOwnProperty.call(message, "sources")) {
-                    if (!$Array.isArray(message.sources))
-                        return "sources: array expected";
-                    for (let i = 0; i < message.sources.length; ++i)
-                        if (typeof message.sources[i] !== "number" || (message.sources[i] | 0) !== message.sources[i])
-                            return "sources: enum value[] expected";
-                }
-                if (message.byParticipantId != null && $Object.hasOwnProperty.call(message, "byParticipantId"))
-                    if (!$util.isString(message.byParticipantId))
-                        return "byParticipantId: string expected";
-                return null;
-            };
-
             Muted.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.Muted)
                     return object;
@@ -20175,21 +17369,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ClassroomUpdated.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.classroom != null && $Object.hasOwnProperty.call(message, "classroom")) {
-                    let error = $root.cosmo.v1.ClassroomState.verify(message.classroom, _depth + 1);
-                    if (error)
-                        return "classroom." + error;
-                }
-                return null;
-            };
-
             ClassroomUpdated.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ClassroomUpdated)
                     return object;
@@ -20325,22 +17504,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            ClassEnded.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.byParticipantId != null && $Object.hasOwnProperty.call(message, "byParticipantId"))
-                    if (!$util.isString(message.byParticipantId))
-                        return "byParticipantId: string expected";
-                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
-                    if (!$util.isString(message.reason))
-                        return "reason: string expected";
-                return null;
-            };
-
             ClassEnded.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.ClassEnded)
                     return object;
@@ -20466,21 +17629,6 @@ export const cosmo = $root.cosmo = (() => {
                 return message;
             };
 
-            CaptionEvent.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.caption != null && $Object.hasOwnProperty.call(message, "caption")) {
-                    let error = $root.cosmo.v1.Caption.verify(message.caption, _depth + 1);
-                    if (error)
-                        return "caption." + error;
-                }
-                return null;
-            };
-
             CaptionEvent.fromObject = function (object, _depth) {
                 if (object instanceof $root.cosmo.v1.CaptionEvent)
                     return object;
@@ -20599,21 +17747,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            ErrorEvent.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.error != null && $Object.hasOwnProperty.call(message, "error")) {
-                    let error = $root.cosmo.v1.Error.verify(message.error, _depth + 1);
-                    if (error)
-                        return "error." + error;
-                }
-                return null;
             };
 
             ErrorEvent.fromObject = function (object, _depth) {
@@ -20737,19 +17870,6 @@ export const cosmo = $root.cosmo = (() => {
                 if (_end !== $undefined)
                     throw $Error("missing end group");
                 return message;
-            };
-
-            MediaReset.verify = function (message, _depth) {
-                if (typeof message !== "object" || message === null)
-                    return "object expected";
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
-                    if (!$util.isString(message.reason))
-                        return "reason: string expected";
-                return null;
             };
 
             MediaReset.fromObject = function (object, _depth) {
