@@ -2,7 +2,8 @@
 // the time translation adds (Spanish), through the real path: a Node teacher publishes espeak-ng
 // speech over WebRTC, the SFU taps it, recognises it, translates it. Baselines measured in the
 // same run: the recogniser alone on the same sentence (decode time, no network), and apertium
-// alone on the same text.
+// alone on the same text. Then the captions evaluation (accuracy and confidence, against the stock
+// recogniser on the same audio), unless `evaluation: false`.
 import wrtc from '@roamhq/wrtc';
 import WebSocket from 'ws';
 import { CosmoClient } from '@cosmo/client';
@@ -11,7 +12,8 @@ import { startEphemeralServer } from '@cosmo/sfu';
 import {
   ApertiumTranslator,
   PocketsphinxSpeechToText,
-  calibrateCmn,
+  evaluateCaptions,
+  formatEvaluation,
   synthesizeSpeech,
 } from '@cosmo/translate';
 import { percentile } from '../server.mjs';
@@ -40,29 +42,30 @@ async function client(server, identity, role) {
 }
 
 /**
- * @param {{ sentences?: number, gapMs?: number, log?: (line: string) => void }} [options]
+ * @param {{ sentences?: number, gapMs?: number, evaluation?: boolean, log?: (line: string) => void }} [options]
  */
 export async function run(options = {}) {
   const log = options.log ?? ((line) => console.error(line));
   const sentences = SENTENCES.slice(0, options.sentences ?? SENTENCES.length);
   const gapMs = options.gapMs ?? 1200;
   const lesson = sentences.join(' ');
-  log(`captions: calibrating the voice, ${sentences.length} sentences`);
-  const cmnInit = calibrateCmn(synthesizeSpeech(lesson));
-  const server = await startEphemeralServer({ captionCmnInit: cmnInit });
+  log(`captions: ${sentences.length} sentences`);
+  const server = await startEphemeralServer();
   const clients = [];
   try {
     // Baselines: each sentence decoded offline, and translated directly.
-    const recogniser = new PocketsphinxSpeechToText({ lessonText: lesson, cmnInit });
+    const recogniser = new PocketsphinxSpeechToText({ lessonText: lesson });
+    const decoder = recogniser.utterances();
     const decodeMs = [];
     for (const s of sentences) {
       const pcm = synthesizeSpeech(s);
-      const decoding = recogniser.begin();
+      const decoding = decoder.begin();
       decoding.write(pcm);
       const t0 = performance.now();
       await decoding.finish();
       decodeMs.push(performance.now() - t0);
     }
+    decoder.close();
     await recogniser.close();
     const translator = new ApertiumTranslator();
     await translator.translate('warm up', 'en', 'es');
@@ -150,7 +153,28 @@ export async function run(options = {}) {
       translateBaselineMs: translateMs,
       latencyOverDecode: p50 / decode50,
     };
-    return { title: 'Captions: speech end to caption (ms)', unit: 'ms', rows, table };
+    for (const c of clients) await c.close().catch(() => undefined);
+    clients.length = 0;
+    if (options.evaluation !== false) {
+      const evaluation = await evaluateCaptions({
+        lessonBiased: (lessonText) => new PocketsphinxSpeechToText({ lessonText }),
+        stock: () => new PocketsphinxSpeechToText(),
+        log,
+      });
+      table.evaluation = { rows: evaluation.rows, readWerByVoice: evaluation.readWerByVoice };
+      table.evaluationMarkdown = formatEvaluation(evaluation);
+      for (const r of evaluation.rows) {
+        rows.push({ label: `WER, ${r.kind} (lesson-biased, %)`, value: r.wer * 100 });
+        rows.push({ label: `WER, ${r.kind} (stock model, %)`, value: r.stockWer * 100 });
+        rows.push({ label: `shown uncertain, ${r.kind} (%)`, value: r.uncertainShare * 100 });
+      }
+    }
+    return {
+      title: 'Captions: speech end to caption (ms), and accuracy (%)',
+      unit: '',
+      rows,
+      table,
+    };
   } finally {
     for (const c of clients) await c.close().catch(() => undefined);
     await server.close();
@@ -160,9 +184,11 @@ export async function run(options = {}) {
 export function print(result) {
   console.log('| measure | ms |');
   console.log('| --- | ---: |');
-  for (const r of result.rows) console.log(`| ${r.label} | ${r.value.toFixed(0)} |`);
+  for (const r of result.rows.filter((r) => !r.label.includes('%')))
+    console.log(`| ${r.label} | ${r.value.toFixed(0)} |`);
   console.log(
     `\n${result.table.captions}/${result.table.sentences} sentences captioned; ` +
       `caption latency = ${result.table.latencyOverDecode.toFixed(1)}× the decode alone`,
   );
+  if (result.table.evaluationMarkdown) console.log(`\n${result.table.evaluationMarkdown}`);
 }

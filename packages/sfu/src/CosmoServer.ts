@@ -5,6 +5,7 @@ import { School } from '@cosmo/school';
 import { AddressLimits } from './AddressLimits.js';
 import { SchoolBridge } from './bridge/SchoolBridge.js';
 import { CaptionService } from './captions/CaptionService.js';
+import { VoiceProfiles } from './captions/VoiceProfiles.js';
 import type { Classroom } from './Classroom.js';
 import { workerCount, type Config } from './config.js';
 import { createHttpRoutes } from './http/routes.js';
@@ -75,6 +76,9 @@ export class CosmoServer {
     this.#captions = config.captions
       ? new CaptionService(this.#classrooms, {
           cmnInit: config.captionCmnInit,
+          lessonWeight: config.captionLessonWeight,
+          uncertainBelow: config.captionUncertainBelow,
+          voices: new VoiceProfiles(join(config.dataDir, 'voices.json'), logger),
           whisper,
           school,
           logger,

@@ -118,7 +118,18 @@ const ConfigFields = z
     maxParticipants: z.number().int().positive().default(1000),
     /** Live captions (pocketsphinx + apertium when installed; `cosmo doctor` says what is). */
     captions: z.boolean().default(true),
-    /** pocketsphinx's initial cepstral mean for this school's voices (see calibrateCmn). */
+    /**
+     * The lesson model's share of the recogniser's language model, mixed with general English:
+     * higher keeps lesson sentences exact, lower recognises everyday speech better (docs/captions.md
+     * has the measurements behind the default).
+     */
+    captionLessonWeight: z.number().gt(0).lt(1).optional(),
+    /** Captions whose confidence (0–1) is below this are shown as uncertain and not translated. */
+    captionUncertainBelow: z.number().min(0).max(1).optional(),
+    /**
+     * pocketsphinx's cepstral mean for a voice it has not heard yet (see calibrateCmn); each
+     * teacher's own is learnt as she speaks and kept in <dataDir>/voices.json.
+     */
     captionCmnInit: z
       .string()
       .regex(/^-?[\d.]+(,-?[\d.]+)*$/, 'captionCmnInit must be comma-separated numbers')

@@ -1,12 +1,21 @@
 import { toCosmoError } from '@cosmo/core';
-import { EventQueue, type SpeechEvent, type SpeechStream } from './SpeechToText.js';
+import {
+  EventQueue,
+  type SpeechEvent,
+  type SpeechStream,
+  type WordConfidence,
+} from './SpeechToText.js';
 import { VoiceActivityDetector, type VadOptions } from './vad/VoiceActivityDetector.js';
 
 /** What a recogniser heard in one stretch of speech. */
 export interface Hypothesis {
   text: string;
-  /** 0–1: the mean of the words' posterior probabilities, where the engine gives them. */
+  /** 0–1, for the whole utterance. */
   confidence: number;
+  /** The engine doubts it (see SpeechEvent); false when absent. */
+  uncertain?: boolean;
+  /** Each word's confidence, where the engine gives them. */
+  words?: WordConfidence[];
 }
 
 /** One utterance being decoded while it is spoken. */
@@ -16,6 +25,8 @@ export interface UtteranceDecoding {
   finish(): Promise<Hypothesis>;
   /** Drops the utterance. */
   abort(): void;
+  /** What the utterance sounds like so far, for an interim result (a streaming decoder's own). */
+  partial?(): Promise<Hypothesis>;
 }
 
 /**
@@ -26,6 +37,8 @@ export interface UtteranceDecoder {
   begin(): UtteranceDecoding;
   /** Decodes the audio of an utterance so far, for an interim result. */
   peek?(pcm: Int16Array): Promise<Hypothesis>;
+  /** Frees what the decoder holds once its stream is over. */
+  close?(): void;
 }
 
 /** How a segmented stream cuts and reports. */
@@ -46,7 +59,8 @@ interface Open {
   peekedAt: number;
   peeking: boolean;
   lastInterim: string;
-  ended: boolean;
+  /** Its final is out (or failed): no interim may follow it. */
+  settled: boolean;
   /** Unvoiced frames not yet given to the decoder: a pause inside the utterance or its end. */
   quiet: Int16Array[];
 }
@@ -84,20 +98,27 @@ export function segmentedStream(
   // Finals are chained so they come out in order even when one decodes faster than another.
   let finals: Promise<void> = Promise.resolve();
 
-  // The utterance's audio is kept only for interim decodes.
+  // The utterance's audio is kept only for interim decodes by an engine that cannot stream.
   const peekAt = interimMs > 0 ? decoder.peek?.bind(decoder) : undefined;
   const interims = !!peekAt;
   const fail = (err: unknown) => events.push({ type: 'error', error: toCosmoError(err) });
+  const done = () => {
+    vad?.close();
+    decoder.close?.();
+  };
 
   const peek = (u: Open) => {
-    if (!peekAt || u.peeking) return;
+    const partial = interimMs > 0 ? u.decoding.partial?.bind(u.decoding) : undefined;
+    if ((!partial && !peekAt) || u.peeking) return;
     if ((u.samples - u.peekedAt) / 16 < interimMs) return;
     u.peeking = true;
     u.peekedAt = u.samples;
     const heardMs = u.startMs + u.samples / 16;
-    peekAt(concat(u.audio, u.samples))
+    (partial ? partial() : peekAt!(concat(u.audio, u.samples)))
       .then((h) => {
-        if (u.ended || closed || !h.text || h.text === u.lastInterim) return;
+        // A streaming decoder answers in order, so an interim asked for before the utterance
+        // ended may arrive after it ended, but still before its final.
+        if (u.settled || closed || !h.text || h.text === u.lastInterim) return;
         u.lastInterim = h.text;
         events.push({
           type: 'interim',
@@ -105,6 +126,8 @@ export function segmentedStream(
           startMs: u.startMs,
           endMs: heardMs,
           confidence: h.confidence,
+          uncertain: h.uncertain ?? false,
+          words: h.words ?? [],
           utterance: u.utterance,
         });
       }, fail)
@@ -112,11 +135,11 @@ export function segmentedStream(
   };
 
   const finish = (u: Open, endMs: number) => {
-    u.ended = true;
     const result = u.decoding.finish();
     finals = finals.then(async () => {
       try {
         const h = await result;
+        u.settled = true;
         if (!closed && h.text) {
           events.push({
             type: 'final',
@@ -124,10 +147,13 @@ export function segmentedStream(
             startMs: u.startMs,
             endMs,
             confidence: h.confidence,
+            uncertain: h.uncertain ?? false,
+            words: h.words ?? [],
             utterance: u.utterance,
           });
         }
       } catch (err) {
+        u.settled = true;
         fail(err);
       }
     });
@@ -145,7 +171,7 @@ export function segmentedStream(
           peekedAt: 0,
           peeking: false,
           lastInterim: '',
-          ended: false,
+          settled: false,
           quiet: [],
         };
         open.decoding.write(e.pcm);
@@ -177,7 +203,7 @@ export function segmentedStream(
       open = undefined;
     }
     void finals.then(() => {
-      vad?.close();
+      done();
       events.finish();
     });
   };
@@ -197,6 +223,7 @@ export function segmentedStream(
     },
     (err: unknown) => {
       fail(err);
+      decoder.close?.();
       events.finish();
     },
   );
@@ -222,7 +249,7 @@ export function segmentedStream(
       closed = true;
       open?.decoding.abort();
       open = undefined;
-      vad?.close();
+      done();
       events.finish();
     },
     [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),

@@ -1,6 +1,12 @@
 import type { CosmoError } from '@cosmo/core';
 import type { VadOptions } from './vad/VoiceActivityDetector.js';
 
+/** One recognised word and how sure the engine is of it (0–1). */
+export interface WordConfidence {
+  text: string;
+  confidence: number;
+}
+
 /** A recognition result. `final` results replace the interim ones of the same utterance. */
 export type SpeechEvent =
   | {
@@ -8,10 +14,50 @@ export type SpeechEvent =
       text: string;
       startMs: number;
       endMs: number;
+      /** 0–1, for the whole utterance: what `uncertain` is decided on. */
       confidence: number;
+      /**
+       * The engine doubts this is what was said (for the lesson-tuned engine: most likely speech
+       * off the lesson's script). Show it as unsure and do not translate it.
+       */
+      uncertain: boolean;
+      /** The words of `text`, each with its confidence, where the engine gives them. */
+      words: WordConfidence[];
       utterance: number;
     }
   | { type: 'error'; error: CosmoError };
+
+/** Words below this confidence are elided from an uncertain caption. */
+export const UNSURE_WORD_BELOW = 0.4;
+
+/**
+ * What to show of an uncertain result: its sure words, each run of unsure ones as "…" (a
+ * sure-looking wrong sentence misleads; a gap does not). Without per-word scores, the text.
+ */
+export function elideUnsureWords(
+  text: string,
+  words: readonly WordConfidence[],
+  below = UNSURE_WORD_BELOW,
+): string {
+  if (words.length === 0) return text;
+  const out: string[] = [];
+  for (const w of words) {
+    if (w.confidence >= below) out.push(w.text);
+    else if (out.at(-1) !== '…') out.push('…');
+  }
+  return out.join(' ');
+}
+
+/**
+ * A speaker's voice as the engine learnt it (pocketsphinx: her cepstral mean), kept per teacher
+ * by the caller so that her next lecture starts from it.
+ */
+export interface VoiceCalibration {
+  /** What the engine learnt of this voice before, if anything. */
+  initial: string | undefined;
+  /** Called with what the engine knows of the voice after each utterance. */
+  update(value: string): void;
+}
 
 /** What an engine can do. */
 export interface SpeechToTextCapabilities {
@@ -39,6 +85,8 @@ export interface StreamOptions {
   vad?: Partial<VadOptions>;
   /** An interim result every this much speech (ms); 0 sends finals only. */
   interimMs?: number;
+  /** The speaker's voice: where the engine starts from, and where it keeps what it learns. */
+  calibration?: VoiceCalibration;
 }
 
 /** A speech-to-text engine (LiveKit agents' plugin shape). */

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { toCosmoError } from '@cosmo/core';
 import { APERTIUM_DEFAULTS, ApertiumTranslator } from './providers/apertium/ApertiumTranslator.js';
 import { POCKETSPHINX_DEFAULTS } from './providers/pocketsphinx/PocketsphinxSpeechToText.js';
+import { decoderBinary } from './providers/pocketsphinx/decoderBinary.js';
 import { readWhisperHeader } from './providers/whisper/modelFile.js';
 import { VoiceActivityDetector } from './vad/VoiceActivityDetector.js';
 
@@ -32,12 +33,11 @@ export async function doctor(
   } catch (err) {
     checks.push({ name: 'WebRTC VAD', ok: false, detail: toCosmoError(err).message });
   }
-  const sphinx = has('pocketsphinx_continuous');
-  checks.push({
-    name: 'pocketsphinx',
-    ok: sphinx,
-    detail: sphinx ? 'pocketsphinx_continuous found' : 'missing: apt install pocketsphinx',
-  });
+  try {
+    checks.push({ name: 'pocketsphinx decoder', ok: true, detail: `built: ${decoderBinary()}` });
+  } catch (err) {
+    checks.push({ name: 'pocketsphinx decoder', ok: false, detail: toCosmoError(err).message });
+  }
   const model = existsSync(POCKETSPHINX_DEFAULTS.hmm) && existsSync(POCKETSPHINX_DEFAULTS.dict);
   checks.push({
     name: 'pocketsphinx en-us model',

@@ -2,12 +2,20 @@
  * @cosmo/translate: live captions and translation: speech-to-text engines, translators, the
  * lesson vocabulary, and a doctor that says what this machine can do.
  */
-export { SpeechToText, EventQueue, borrowEngine } from './SpeechToText.js';
+export {
+  SpeechToText,
+  EventQueue,
+  borrowEngine,
+  elideUnsureWords,
+  UNSURE_WORD_BELOW,
+} from './SpeechToText.js';
 export type {
   SpeechEvent,
   SpeechStream,
   SpeechToTextCapabilities,
   StreamOptions,
+  VoiceCalibration,
+  WordConfidence,
 } from './SpeechToText.js';
 export { VoiceActivityDetector, VAD_DEFAULTS } from './vad/VoiceActivityDetector.js';
 export type { VadOptions, VadEvent } from './vad/VoiceActivityDetector.js';
@@ -51,6 +59,21 @@ export type {
 export { calibrateCmn } from './providers/pocketsphinx/calibrate.js';
 export { wordErrorRate } from './wer.js';
 export { synthesizeSpeech, writeSpeechWav } from './speech.js';
+export type { Voice } from './speech.js';
+export { scoreUtterance } from './providers/pocketsphinx/confidence.js';
+export type { UtteranceConfidence } from './providers/pocketsphinx/confidence.js';
+export { decoderBinary } from './providers/pocketsphinx/decoderBinary.js';
+export {
+  evaluateCaptions,
+  formatEvaluation,
+  SENTENCE_KINDS,
+} from './testing/captionsEvaluation.js';
+export type {
+  Evaluation,
+  EvaluationRow,
+  SentenceKind,
+  SentenceResult,
+} from './testing/captionsEvaluation.js';
 export { doctor } from './doctor.js';
 export { spawnTied } from './process/spawnTied.js';
 export type { DoctorCheck } from './doctor.js';

@@ -11,11 +11,18 @@ import type { School } from '@cosmo/school';
 import type { Classroom } from '../Classroom.js';
 import type { ClassroomDirectory } from '../rooms/ClassroomDirectory.js';
 import { ClassroomCaptions } from './ClassroomCaptions.js';
+import type { VoiceProfiles } from './VoiceProfiles.js';
 
 /** What the caption service runs on. */
 export interface CaptionServiceOptions {
-  /** pocketsphinx's initial cepstral mean for this school's voices. */
+  /** pocketsphinx's cepstral mean for a voice it has not learnt yet. */
   cmnInit: string | undefined;
+  /** The lesson model's share of the recogniser's language model (0–1). */
+  lessonWeight: number | undefined;
+  /** Utterances whose confidence is below this are shown as uncertain and not translated. */
+  uncertainBelow: number | undefined;
+  /** Each teacher's voice as the recogniser learnt it; absent: every lecture starts afresh. */
+  voices: VoiceProfiles | undefined;
   /** The whisper engine for lessons in languages pocketsphinx does not know, shared by all rooms. */
   whisper: WhisperSpeechToText | undefined;
   /** Where final lines are kept for transcripts (the school's records). */
@@ -71,6 +78,7 @@ export class CaptionService {
     this.#rooms.clear();
     await this.#translator?.close();
     await this.#options.whisper?.close();
+    this.#options.voices?.close();
   }
 
   #attach(classroom: Classroom): void {
@@ -82,6 +90,7 @@ export class CaptionService {
       {
         recognizer: (text, language) => this.#recognizer(text, language),
         translator: this.#translator,
+        voices: this.#options.voices && ((identity) => this.#options.voices!.calibration(identity)),
       },
       logger,
     );
@@ -119,7 +128,12 @@ export class CaptionService {
           : `no offline recogniser for '${language}': configure a whisper model (captionWhisperModel)`,
       );
     }
-    const cmnInit = this.#options.cmnInit;
-    return new PocketsphinxSpeechToText({ lessonText, ...(cmnInit ? { cmnInit } : {}) });
+    const { cmnInit, lessonWeight, uncertainBelow } = this.#options;
+    return new PocketsphinxSpeechToText({
+      lessonText,
+      ...(cmnInit && { cmnInit }),
+      ...(lessonWeight !== undefined && { lessonWeight }),
+      ...(uncertainBelow !== undefined && { uncertainBelow }),
+    });
   }
 }

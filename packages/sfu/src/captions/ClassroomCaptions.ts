@@ -1,7 +1,15 @@
 import type { types as ms } from 'mediasoup';
 import type { Logger } from 'pino';
 import { CosmoError, ErrorCode, SharedServerEvent, toCosmoError } from '@cosmo/core';
-import { Glossary, type SpeechStream, type SpeechToText, type Translator } from '@cosmo/translate';
+import {
+  Glossary,
+  elideUnsureWords,
+  type SpeechEvent,
+  type SpeechStream,
+  type SpeechToText,
+  type Translator,
+  type VoiceCalibration,
+} from '@cosmo/translate';
 import type { TranscriptLine } from '@cosmo/school';
 import type { Classroom } from '../Classroom.js';
 import type { Participant } from '../Participant.js';
@@ -12,6 +20,8 @@ export interface CaptionEngines {
   /** Builds a recogniser tuned to the lesson text; throws UNAVAILABLE / MODEL_MISSING when it cannot. */
   recognizer(lessonText: string, language: string): SpeechToText;
   translator: Translator | undefined;
+  /** Where each speaker's voice calibration is kept, by identity. */
+  voices?: ((identity: string) => VoiceCalibration) | undefined;
 }
 
 /** Timings, for the bench. */
@@ -83,7 +93,11 @@ export class ClassroomCaptions {
     try {
       engine = this.#engines.recognizer(this.#lesson.text, this.#lesson.language);
       const tap = await AudioTap.open(this.#classroom.router, producer);
-      const stream = engine.stream({ language: this.#lesson.language });
+      const calibration = this.#engines.voices?.(speaker.identity);
+      const stream = engine.stream({
+        language: this.#lesson.language,
+        ...(calibration && { calibration }),
+      });
       tap.on('pcm', (pcm) => stream.write(pcm));
       tap.once('closed', () => {
         stream.end();
@@ -119,31 +133,31 @@ export class ClassroomCaptions {
       const sequence = sequences.get(event.utterance) ?? ++this.#utterance;
       sequences.set(event.utterance, sequence);
       if (final) sequences.delete(event.utterance);
-      await this.#deliver(speaker, event.text, {
+      await this.#deliver(speaker, event, {
         sequence,
         final,
         startMs: openedAtMs + event.startMs,
         endMs: openedAtMs + event.endMs,
-        confidence: event.confidence,
         heardAt,
       });
     }
     await engine.close();
   }
 
+  /**
+   * Sends one result to every reader in the language they picked. An uncertain result is never
+   * translated (a translated guess reads as fluent and misleads twice): every reader gets the
+   * spoken words, flagged, with the unsure ones elided.
+   */
   async #deliver(
     speaker: Participant,
-    text: string,
-    line: {
-      sequence: number;
-      final: boolean;
-      startMs: number;
-      endMs: number;
-      confidence: number;
-      heardAt: number;
-    },
+    event: Extract<SpeechEvent, { type: 'interim' | 'final' }>,
+    line: { sequence: number; final: boolean; startMs: number; endMs: number; heardAt: number },
   ): Promise<void> {
-    const { sequence, final, startMs, endMs, confidence, heardAt } = line;
+    const { sequence, final, startMs, endMs, heardAt } = line;
+    const { confidence, uncertain } = event;
+    const spoken = this.#lesson.language;
+    const text = uncertain ? elideUnsureWords(event.text, event.words) : event.text;
     const store = (language: string, words: string) => {
       if (final)
         this.onLine?.({
@@ -154,26 +168,26 @@ export class ClassroomCaptions {
           text: words,
           startMs,
           endMs,
+          ...(uncertain && { uncertain }),
         });
     };
-    store(this.#lesson.language, text);
+    store(spoken, text);
     const byLanguage = new Map<string, Participant[]>();
     for (const p of this.#classroom.participants.values()) {
       if (!p.captionLanguage) continue;
-      const list = byLanguage.get(p.captionLanguage) ?? [];
+      const language = uncertain ? spoken : p.captionLanguage;
+      const list = byLanguage.get(language) ?? [];
       list.push(p);
-      byLanguage.set(p.captionLanguage, list);
+      byLanguage.set(language, list);
     }
     for (const [language, readers] of byLanguage) {
       let words = text;
-      if (language !== this.#lesson.language) {
+      if (language !== spoken) {
         const translator = this.#engines.translator;
         if (!translator) continue;
         try {
           const { text: protectedText, restore } = this.#lesson.glossary.protect(text);
-          words = restore(
-            await translator.translate(protectedText, this.#lesson.language, language),
-          );
+          words = restore(await translator.translate(protectedText, spoken, language));
           store(language, words);
           if (final)
             this.observer?.({ kind: 'translated', language, ms: performance.now() - heardAt });
@@ -191,6 +205,7 @@ export class ClassroomCaptions {
         endMs,
         confidence,
         sequence,
+        uncertain,
       };
       // Interims are ephemeral (dropped under backpressure, never replayed); finals are kept.
       const event = new SharedServerEvent({ caption: { caption } });

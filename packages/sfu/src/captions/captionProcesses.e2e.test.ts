@@ -11,7 +11,7 @@ const installed = ['/usr/bin/ffmpeg', '/usr/bin/pocketsphinx_continuous', '/usr/
   (e) => existsSync(e),
 );
 
-/** The pids of `pid`'s children whose command is `comm`, from /proc. */
+/** The pids of `pid`'s children whose command (/proc's 15-character `comm`) starts with `comm`. */
 function childrenNamed(pid: number, comm: string): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -20,7 +20,7 @@ function childrenNamed(pid: number, comm: string): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid && name === comm) found.push(Number(entry));
+      if (ppid === pid && name.startsWith(comm)) found.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }
@@ -48,8 +48,11 @@ describe.runIf(installed)("the captions pipeline's processes end with the server
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** A server with a teacher whose microphone is being captioned; resolves with ffmpeg's pid. */
-  async function captionedLecture(): Promise<{ serverPid: number; ffmpeg: number[] }> {
+  /**
+   * A server with a teacher whose microphone is being captioned; resolves with the pids of its
+   * caption processes: the tap (ffmpeg) and the teacher's recogniser (cosmo-sphinx).
+   */
+  async function captionedLecture(): Promise<{ serverPid: number; helpers: number[] }> {
     dataDir = mkdtempSync(join(tmpdir(), 'cosmo-captions-'));
     server = await serve({ COSMO_API_SECRET: SECRET, COSMO_DATA_DIR: dataDir });
     const url = `ws://127.0.0.1:${server.port}/ws`;
@@ -65,25 +68,41 @@ describe.runIf(installed)("the captions pipeline's processes end with the server
     await teacher.publishTone();
     await teacher.client.request('setLesson', { text: 'Light travels in straight lines.' });
     const serverPid = server.child.pid!;
+    const helpers = () => [
+      ...childrenNamed(serverPid, 'ffmpeg'),
+      ...childrenNamed(serverPid, 'cosmo-sphinx'),
+    ];
     await waitFor(
-      'the caption tap (ffmpeg) to start',
-      () => childrenNamed(serverPid, 'ffmpeg').length > 0,
+      'the caption tap (ffmpeg) and the recogniser (cosmo-sphinx) to start',
+      () =>
+        childrenNamed(serverPid, 'ffmpeg').length > 0 &&
+        childrenNamed(serverPid, 'cosmo-sphinx').length > 0,
+      20_000,
     );
-    return { serverPid, ffmpeg: childrenNamed(serverPid, 'ffmpeg') };
+    return { serverPid, helpers: helpers() };
   }
 
   it('after SIGTERM, no caption process outlives the server by more than 2 s', async () => {
-    const { ffmpeg } = await captionedLecture();
+    const { helpers } = await captionedLecture();
     server!.child.kill('SIGTERM');
     await new Promise((r) => server!.child.once('exit', r));
-    await waitFor('ffmpeg to end', () => ffmpeg.every((pid) => !alive(pid)), 2000);
+    await waitFor(
+      'ffmpeg and cosmo-sphinx to end',
+      () => helpers.every((pid) => !alive(pid)),
+      2000,
+    );
+    expect(helpers.length).toBeGreaterThanOrEqual(2);
   });
 
   it('after SIGKILL, no caption process outlives the server by more than 5 s', async () => {
-    const { ffmpeg } = await captionedLecture();
+    const { helpers } = await captionedLecture();
     server!.child.kill('SIGKILL');
     await new Promise((r) => server!.child.once('exit', r));
-    await waitFor('ffmpeg to end', () => ffmpeg.every((pid) => !alive(pid)), 5000);
-    expect(ffmpeg.length).toBeGreaterThan(0);
+    await waitFor(
+      'ffmpeg and cosmo-sphinx to end',
+      () => helpers.every((pid) => !alive(pid)),
+      5000,
+    );
+    expect(helpers.length).toBeGreaterThanOrEqual(2);
   });
 });

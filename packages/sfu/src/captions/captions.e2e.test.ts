@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pcmTrack, type NodeWebRtc } from '@cosmo/client/node';
-import { calibrateCmn, synthesizeSpeech, wordErrorRate } from '@cosmo/translate';
+import { synthesizeSpeech, wordErrorRate } from '@cosmo/translate';
 import { waitFor } from '@cosmo/testkit';
 import { startEphemeralServer, type EphemeralServer } from '../ephemeral.js';
 import { joinPeer, type Peer } from '../testing/peers.js';
@@ -10,6 +10,8 @@ import { joinPeer, type Peer } from '../testing/peers.js';
 const LESSON =
   'Today we study optics. Light travels in straight lines. A mirror reflects the light. ' +
   'The angle of incidence equals the angle of reflection. When light enters water it bends.';
+/** Said after the lesson: nothing to do with it. */
+const OFF_SCRIPT = 'Could somebody please close the door behind you.';
 const engines = [
   '/usr/bin/pocketsphinx_continuous',
   '/usr/bin/apertium',
@@ -20,6 +22,13 @@ const engines = [
 const installed = engines.every((e) => existsSync(e));
 
 const lessonSpeech = (rate: number) => synthesizeSpeech(LESSON, rate);
+
+interface Heard {
+  text: string;
+  sequence: number;
+  language: string;
+  uncertain: boolean;
+}
 
 describe.runIf(installed)('live captions through the SFU', () => {
   let t: EphemeralServer | undefined;
@@ -33,14 +42,14 @@ describe.runIf(installed)('live captions through the SFU', () => {
   // WER; the stock language model is ~90%.
   const MAX_WER = 0.15;
 
-  it('a student reads the teacher in English (WER <= 15%), another in Spanish', async () => {
-    // A synthetic voice needs its own cepstral mean, measured like an operator would.
-    t = await startEphemeralServer({ captionCmnInit: calibrateCmn(lessonSpeech(16000)) });
+  it('a student reads the teacher in English (WER <= 15%), another in Spanish; what is off the lesson is marked and never translated', async () => {
+    // No calibration: the recogniser learns the teacher's voice as she speaks.
+    t = await startEphemeralServer();
     const teacher = await joinPeer(t, 'physics', 'ms-tanaka', 'teacher', { autoSubscribe: 'none' });
     const english = await joinPeer(t, 'physics', 'aiko', 'student', { autoSubscribe: 'none' });
     const spanish = await joinPeer(t, 'physics', 'mateo', 'student', { autoSubscribe: 'none' });
     peers.push(teacher, english, spanish);
-    const heard: Record<string, string[]> = { en: [], es: [] };
+    const heard: Record<string, Heard[]> = { en: [], es: [] };
     const interims: { sequence: number; text: string }[] = [];
     const finals = new Set<number>();
     for (const [peer, lang] of [
@@ -48,15 +57,22 @@ describe.runIf(installed)('live captions through the SFU', () => {
       [spanish, 'es'],
     ] as const) {
       peer.client.on('caption', (c) => {
-        if (c?.caption?.language !== lang) return;
-        if (c.caption.final) heard[lang]!.push(c.caption.text ?? '');
+        const caption = c?.caption;
+        if (!caption) return;
+        if (caption.final)
+          heard[lang]!.push({
+            text: caption.text ?? '',
+            sequence: caption.sequence ?? 0,
+            language: caption.language ?? '',
+            uncertain: !!caption.uncertain,
+          });
         if (lang !== 'en') return;
-        const sequence = c.caption.sequence ?? 0;
+        const sequence = caption.sequence ?? 0;
         // An interim caption comes before its utterance's final, never after it.
-        if (!c.caption.final && !finals.has(sequence))
-          interims.push({ sequence, text: c.caption.text ?? '' });
-        if (c.caption.final) finals.add(sequence);
-        expect(c.caption.endMs ?? 0).toBeGreaterThan(c.caption.startMs ?? 0);
+        if (!caption.final && !finals.has(sequence))
+          interims.push({ sequence, text: caption.text ?? '' });
+        if (caption.final) finals.add(sequence);
+        expect(caption.endMs ?? 0).toBeGreaterThan(caption.startMs ?? 0);
       });
       await peer.client.subscribeCaptions(lang);
     }
@@ -70,43 +86,68 @@ describe.runIf(installed)('live captions through the SFU', () => {
       () => english.client.classroom?.captionLanguages.includes('es') ?? false,
     );
 
-    // The teacher starts speaking a moment after switching the microphone on.
-    const pause = new Int16Array(48000 * 1.5);
-    const spoken = lessonSpeech(48000);
-    const audio = new Int16Array(pause.length + spoken.length);
+    // The teacher starts speaking a moment after switching the microphone on, reads her lesson,
+    // pauses, and asks for the door to be closed.
+    const rate = 48000;
+    const pause = new Int16Array(rate * 1.5);
+    const spoken = lessonSpeech(rate);
+    const aside = synthesizeSpeech(OFF_SCRIPT, rate);
+    const audio = new Int16Array(pause.length * 2 + spoken.length + aside.length);
     audio.set(spoken, pause.length);
+    audio.set(aside, pause.length * 2 + spoken.length);
     const speech = pcmTrack(wrtc as unknown as NodeWebRtc, audio);
     await teacher.client.publish(speech.track, 'microphone');
     await speech.done;
     const spokenAt = Date.now();
-    // The last sentence's caption comes after the recogniser hears the silence that ends it.
-    await waitFor('the last sentence', () => /bends|water/.test(heard.en!.join(' ')), 20_000).catch(
-      () => undefined,
+    // The last caption comes after the recogniser hears the silence that ends it: wait until
+    // no new one has come for 3 s.
+    let count = -1;
+    let since = Date.now();
+    await waitFor(
+      'the captions to settle',
+      () => {
+        if (heard.en!.length !== count) [count, since] = [heard.en!.length, Date.now()];
+        return Date.now() - since > 3000;
+      },
+      25_000,
     );
+    const lesson = heard.en!.filter((h) => !h.uncertain);
+    const text = lesson.map((h) => h.text).join(' ');
     console.log(
-      `captions: final ${Date.now() - spokenAt} ms after the speech ended, WER ${wordErrorRate(LESSON, heard.en!.join(' ')).toFixed(3)}: ${heard.en!.join(' | ')}`,
+      `captions: final ${Date.now() - spokenAt} ms after the speech ended, WER ${wordErrorRate(LESSON, text).toFixed(3)}: ${heard.en!.map((h) => `${h.uncertain ? '(?) ' : ''}${h.text}`).join(' | ')}`,
     );
     speech.stop();
-    const text = heard.en!.join(' ');
     expect(wordErrorRate(LESSON, text), `heard: ${text}`).toBeLessThanOrEqual(MAX_WER);
     // Each sentence is its own utterance, and students read it growing while it is spoken.
-    expect(heard.en!.length).toBeGreaterThanOrEqual(4);
+    expect(lesson.length).toBeGreaterThanOrEqual(4);
     expect(interims.length, JSON.stringify(interims)).toBeGreaterThan(0);
     expect(interims.every((i) => finals.has(i.sequence))).toBe(true);
+    // The aside is shown as unsure, to both students, in English: never translated.
+    const unsure = heard.en!.filter((h) => h.uncertain);
+    expect(unsure.length, JSON.stringify(heard.en)).toBeGreaterThan(0);
     await waitFor(
-      'a Spanish caption for every English one',
+      'a caption for the Spanish student for every English one',
       () => heard.es!.length === heard.en!.length,
       15_000,
     );
-    const spanishText = heard.es!.join(' ');
+    for (const u of unsure)
+      expect(heard.es!.find((h) => h.sequence === u.sequence)).toEqual({ ...u, language: 'en' });
+    const spanishText = heard
+      .es!.filter((h) => !h.uncertain)
+      .map((h) => h.text)
+      .join(' ');
     expect(spanishText, spanishText).toMatch(/\b(el|la|en|de|del)\b/);
     expect(spanishText).not.toBe(text);
-    // The lecture's transcript keeps every final line, in each language, with timings.
+    expect(heard.es!.filter((h) => !h.uncertain).every((h) => h.language === 'es')).toBe(true);
+    // The lecture's transcript keeps every final line, in each language, with timings; the
+    // unsure ones are marked and kept only in the spoken language.
     const vtt = t.server.school!.transcript('physics', 'en', 'vtt');
     expect(vtt.startsWith('WEBVTT\n\n1\n00:00:')).toBe(true);
-    expect(vtt).toContain(heard.en![0]!);
+    expect(vtt).toContain(lesson[0]!.text);
+    const englishLines = t.server.school!.transcript('physics', 'en', 'txt').trim().split('\n');
+    expect(englishLines.filter((l) => l.startsWith('(?) '))).toHaveLength(unsure.length);
     expect(t.server.school!.transcript('physics', 'es', 'txt').trim().split('\n')).toEqual(
-      heard.es,
+      heard.es!.filter((h) => !h.uncertain).map((h) => h.text),
     );
     // The teacher's glossary wins over the engine's own choice.
     if (/\boptics\b/.test(text)) expect(spanishText).toMatch(/óptica/);

@@ -1,15 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { spawnTied } from '../../process/spawnTied.js';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CosmoError, ErrorCode } from '@cosmo/core';
@@ -24,64 +13,97 @@ import {
   type SpeechStream,
   type SpeechToTextCapabilities,
   type StreamOptions,
+  type VoiceCalibration,
 } from '../../SpeechToText.js';
+import { scoreUtterance } from './confidence.js';
+import { decoderBinary } from './decoderBinary.js';
 import { lessonDictionary, lessonLanguageModel, lessonSentences } from './LessonVocabulary.js';
+import { likeliestWords, SphinxDecoder, type Decoded } from './SphinxDecoder.js';
 
 /** Options of the pocketsphinx engine (Debian's `pocketsphinx` + `pocketsphinx-en-us`). */
 export interface PocketsphinxOptions {
   /** Acoustic model folder. */
   hmm: string;
-  /** The general language model, used when no lesson text is given. */
+  /** The general English language model, mixed with the lesson's (or alone without a lesson). */
   lm: string;
   /** The pronunciation dictionary. */
   dict: string;
-  /** The lesson's text: a language model and a dictionary are built from it. */
+  /** The lesson's text: a language model is built from it and mixed with the general one. */
   lessonText: string;
-  /** Initial cepstral mean (`-cmninit`); synthetic voices need a calibrated one. */
+  /**
+   * The lesson model's share of the mixture (0–1, exclusive): higher keeps lesson sentences
+   * exact, lower leaves everyday words more room.
+   */
+  lessonWeight: number;
+  /**
+   * How many of general English's commonest words the lesson-biased decoder knows besides the
+   * lesson's own (a small vocabulary lets it search wide; the general decoder knows them all).
+   */
+  generalVocabulary: number;
+  /** An utterance whose confidence is below this is marked uncertain (0–1). */
+  uncertainBelow: number;
+  /**
+   * The cepstral mean a voice nobody calibrated starts from (`-cmninit`); a teacher's own, learnt
+   * as she speaks, replaces it (StreamOptions.calibration).
+   */
   cmnInit: string;
+  /**
+   * A voice heard for the first time (no calibration stored for it): its first this many
+   * utterances are decoded again once each has moved the cepstral mean towards the voice.
+   */
+  calibrateUtterances: number;
   /** Spectral noise subtraction (`-remove_noise`): on, as pocketsphinx has it. */
   removeNoise: boolean;
 }
 
-/** Debian's English models. */
+/** Debian's English models, and the balance measured on the captions evaluation (docs/captions.md). */
 export const POCKETSPHINX_DEFAULTS: PocketsphinxOptions = {
   hmm: '/usr/share/pocketsphinx/model/en-us/en-us',
   lm: '/usr/share/pocketsphinx/model/en-us/en-us.lm.bin',
   dict: '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict',
   lessonText: '',
+  lessonWeight: 0.99,
+  generalVocabulary: 5000,
+  uncertainBelow: 0.3,
   cmnInit: '',
+  calibrateUtterances: 3,
   removeNoise: true,
 };
 
 /**
- * Offline English speech recognition with CMU pocketsphinx. Given the lesson's text, it builds a
- * trigram model and a dictionary of the lesson's words (reporting words it cannot pronounce), which
- * turns ~95% word errors into single digits on lesson sentences.
+ * Offline English speech recognition with CMU pocketsphinx, biased to the lesson: the lesson's
+ * trigram model is interpolated with the general English model, so lesson sentences come out
+ * exact and everyday speech still comes out as everyday words; each utterance is scored by how
+ * much likelier it is under the lesson's model than under the general one (confidence.ts), and
+ * each stream keeps its speaker's cepstral mean from one utterance to the next.
  */
-export class PocketsphinxSpeechToText extends SpeechToText implements UtteranceDecoder {
+export class PocketsphinxSpeechToText extends SpeechToText {
   readonly label = 'pocketsphinx';
   readonly capabilities: SpeechToTextCapabilities = { languages: ['en'], interim: true };
   readonly options: PocketsphinxOptions;
   /** Lesson words missing from the pronunciation dictionary (never silently dropped: reported here). */
   readonly missingWords: string[] = [];
   readonly #dir: string;
-  readonly #hmm: string;
-  readonly #lm: string;
-  readonly #dict: string;
+  readonly #lesson: string | undefined;
+  readonly #lectureDict: string | undefined;
+  readonly #decoders = new Set<SphinxDecoder>();
 
-  /** Throws UNAVAILABLE without the binary, MODEL_MISSING without the models: at startup, not mid-lecture. */
+  /**
+   * Throws UNAVAILABLE without pocketsphinx's libraries or a C compiler for its decoder,
+   * MODEL_MISSING without the models: at startup, not mid-lecture.
+   */
   constructor(options: Partial<PocketsphinxOptions> = {}) {
     super();
     this.options = { ...POCKETSPHINX_DEFAULTS, ...options };
-    if (spawnSync('sh', ['-c', 'command -v pocketsphinx_continuous']).status !== 0) {
-      throw new CosmoError(
-        ErrorCode.UNAVAILABLE,
-        'pocketsphinx_continuous is not installed (Debian package pocketsphinx)',
-      );
-    }
+    const { lessonWeight, uncertainBelow } = this.options;
+    if (!(lessonWeight > 0 && lessonWeight < 1))
+      throw new TypeError(`lessonWeight is between 0 and 1, exclusive (got ${lessonWeight})`);
+    if (!(uncertainBelow >= 0 && uncertainBelow <= 1))
+      throw new TypeError(`uncertainBelow is between 0 and 1 (got ${uncertainBelow})`);
     for (const [what, path] of [
       ['acoustic model', this.options.hmm],
       ['dictionary', this.options.dict],
+      ['language model', this.options.lm],
     ] as const) {
       if (!existsSync(path)) {
         throw new CosmoError(
@@ -90,14 +112,12 @@ export class PocketsphinxSpeechToText extends SpeechToText implements UtteranceD
         );
       }
     }
+    decoderBinary();
     this.#dir = mkdtempSync(join(tmpdir(), 'cosmo-sphinx-'));
-    this.#hmm = this.options.cmnInit
-      ? withCmnInit(this.options.hmm, this.options.cmnInit, this.#dir)
-      : this.options.hmm;
     if (this.options.lessonText.trim()) {
       const sentences = lessonSentences(this.options.lessonText);
       const words = new Set(sentences.flat());
-      const { dict, missing } = lessonDictionary(words, this.options.dict);
+      const { missing } = lessonDictionary(words, this.options.dict);
       this.missingWords.push(...missing);
       const known = new Set([...words].filter((w) => !missing.includes(w)));
       if (known.size === 0)
@@ -105,131 +125,76 @@ export class PocketsphinxSpeechToText extends SpeechToText implements UtteranceD
           ErrorCode.MODEL_INVALID,
           'no word of the lesson text is in the dictionary',
         );
-      this.#lm = join(this.#dir, 'lesson.arpa');
-      this.#dict = join(this.#dir, 'lesson.dict');
-      writeFileSync(this.#lm, lessonLanguageModel(sentences, known));
-      writeFileSync(this.#dict, dict);
+      this.#lesson = join(this.#dir, 'lesson.arpa');
+      writeFileSync(this.#lesson, lessonLanguageModel(sentences, known));
+      const vocabulary = new Set([
+        ...known,
+        ...likeliestWords(this.options.lm, this.options.generalVocabulary),
+      ]);
+      this.#lectureDict = join(this.#dir, 'lecture.dict');
+      writeFileSync(this.#lectureDict, lessonDictionary(vocabulary, this.options.dict).dict);
     } else {
-      if (!existsSync(this.options.lm))
-        throw new CosmoError(
-          ErrorCode.MODEL_MISSING,
-          `language model not found at ${this.options.lm}`,
-        );
-      this.#lm = this.options.lm;
-      this.#dict = this.options.dict;
+      this.#lectureDict = undefined;
     }
   }
 
-  /** A stream cut into utterances by the VAD; each is decoded by its own pocketsphinx process. */
+  /** A stream cut into utterances by the VAD, decoded by one process kept for the speaker. */
   stream(options: StreamOptions = {}): SpeechStream {
-    const { vad, interimMs } = options;
-    return segmentedStream(this, {
+    const { vad, interimMs, calibration } = options;
+    return segmentedStream(this.utterances(calibration), {
       ...(vad && { vad }),
       ...(interimMs !== undefined && { interimMs }),
     });
   }
 
   /**
-   * Decodes one utterance as it is spoken: a fresh process per utterance starts from the
-   * calibrated cepstral mean and matches the sentence-level lesson model (~0.02 s to load).
+   * One speaker's decoder without the VAD: each `begin()` … `finish()` is one utterance (the
+   * bench's baseline, and what `stream()` is made of). Close it when done.
    */
-  begin(): UtteranceDecoding {
-    const args = [
-      '-hmm',
-      this.#hmm,
-      '-lm',
-      this.#lm,
-      '-dict',
-      this.#dict,
-      '-time',
-      'yes',
-      '-logfn',
-      '/dev/null',
-    ];
-    args.push('-remove_noise', this.options.removeNoise ? 'yes' : 'no');
-    const child = spawnTied('sh', sphinxFromStdin(args), {
-      stdio: ['pipe', 'pipe', 'ignore'],
+  utterances(calibration?: VoiceCalibration): UtteranceDecoder & { close(): void } {
+    const { hmm, dict, lm, lessonWeight, removeNoise, uncertainBelow } = this.options;
+    const decoder = new SphinxDecoder({
+      hmm,
+      dict,
+      general: lm,
+      lesson: this.#lesson,
+      lectureDict: this.#lectureDict,
+      lessonWeight,
+      removeNoise,
+      cmn: calibration?.initial || this.options.cmnInit || undefined,
+      calibrate: calibration?.initial ? 0 : this.options.calibrateUtterances,
     });
-    // Both are pipes (stdio above).
-    const stdout = child.stdout!;
-    const stdin = child.stdin!;
-    let out = '';
-    stdout.setEncoding('utf8');
-    stdout.on('data', (chunk: string) => (out += chunk));
-    stdin.on('error', () => undefined);
-    const exited = new Promise<number | null>((resolve) => {
-      child.once('exit', resolve);
-      child.once('error', () => resolve(-1));
-    });
+    this.#decoders.add(decoder);
+    const hypothesis = (d: Decoded): Hypothesis => {
+      if (d.cmn) calibration?.update(d.cmn);
+      const scored = scoreUtterance(d.words, d.general, { uncertainBelow });
+      return {
+        text: scored.words.map((w) => w.text).join(' '),
+        confidence: scored.confidence,
+        uncertain: scored.uncertain,
+        words: scored.words,
+      };
+    };
     return {
-      write: (pcm) => {
-        if (stdin.writable) stdin.write(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+      begin: (): UtteranceDecoding => {
+        decoder.begin();
+        return {
+          write: (pcm) => decoder.write(pcm),
+          finish: async () => hypothesis(await decoder.finish()),
+          partial: async () => hypothesis(await decoder.partial()),
+          abort: () => decoder.abort(),
+        };
       },
-      finish: async () => {
-        stdin.end();
-        const code = await exited;
-        if (code !== 0)
-          throw new CosmoError(
-            ErrorCode.INTERNAL,
-            `pocketsphinx exited with ${code ?? 'a signal'}`,
-          );
-        return parseTimedOutput(out);
+      close: () => {
+        decoder.close();
+        this.#decoders.delete(decoder);
       },
-      abort: () => child.kill(),
     };
   }
 
-  async peek(pcm: Int16Array): Promise<Hypothesis> {
-    const decoding = this.begin();
-    decoding.write(pcm);
-    return decoding.finish();
-  }
-
   async close(): Promise<void> {
+    for (const decoder of this.#decoders) decoder.close();
+    this.#decoders.clear();
     rmSync(this.#dir, { recursive: true, force: true });
   }
-}
-
-/**
- * `sh` arguments that run pocketsphinx_continuous on our stdin: Node's stdin pipe is a socket,
- * which pocketsphinx cannot open as /dev/stdin, so `cat` bridges.
- */
-export function sphinxFromStdin(args: string[]): string[] {
-  const quoted = ['-infile', '/dev/stdin', ...args]
-    .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
-    .join(' ');
-  return ['-c', `cat | exec pocketsphinx_continuous ${quoted}`];
-}
-
-/**
- * The acoustic model's `feat.params` wins over `-cmninit` on the command line, so a calibrated
- * cepstral mean needs a copy of the model folder (links to its files) with its own feat.params.
- */
-function withCmnInit(hmm: string, cmnInit: string, dir: string): string {
-  const copy = join(dir, 'hmm');
-  mkdirSync(copy);
-  for (const file of readdirSync(hmm)) {
-    if (file !== 'feat.params') symlinkSync(join(hmm, file), join(copy, file));
-  }
-  const params = existsSync(join(hmm, 'feat.params'))
-    ? readFileSync(join(hmm, 'feat.params'), 'utf8').replace(/^-cmninit .*\n?/m, '')
-    : '';
-  writeFileSync(join(copy, 'feat.params'), `${params.trimEnd()}\n-cmninit ${cmnInit}\n`);
-  return copy;
-}
-
-const FILLER = /^(<s>|<\/s>|<sil>|\[.*\]|\+\+.*\+\+)$/;
-
-/** Reads `pocketsphinx_continuous -time yes`: hypothesis lines, each followed by `word start end p`. */
-export function parseTimedOutput(out: string): Hypothesis {
-  const text: string[] = [];
-  const probs: number[] = [];
-  for (const line of out.split('\n')) {
-    const timed = /^(\S+) (\d+\.\d+) (\d+\.\d+) (\d+(?:\.\d+)?)$/.exec(line);
-    if (timed) {
-      if (!FILLER.test(timed[1]!)) probs.push(Number(timed[4]));
-    } else if (line.trim()) text.push(line.trim());
-  }
-  const confidence = probs.length ? probs.reduce((a, b) => a + b, 0) / probs.length : 0;
-  return { text: text.join(' '), confidence: Math.round(confidence * 1000) / 1000 };
 }

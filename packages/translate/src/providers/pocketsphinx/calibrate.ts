@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CosmoError, ErrorCode } from '@cosmo/core';
-import { POCKETSPHINX_DEFAULTS, sphinxFromStdin } from './PocketsphinxSpeechToText.js';
+import { POCKETSPHINX_DEFAULTS } from './PocketsphinxSpeechToText.js';
 
 /**
  * Measures the cepstral mean of a voice (16 kHz mono PCM of a few sentences) for pocketsphinx's
@@ -37,4 +37,15 @@ export function calibrateCmn(pcm: Int16Array, hmm = POCKETSPHINX_DEFAULTS.hmm): 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `sh` arguments that run pocketsphinx_continuous on our stdin: Node's stdin pipe is a socket,
+ * which pocketsphinx cannot open as /dev/stdin, so `cat` bridges.
+ */
+function sphinxFromStdin(args: string[]): string[] {
+  const quoted = ['-infile', '/dev/stdin', ...args]
+    .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
+    .join(' ');
+  return ['-c', `cat | exec pocketsphinx_continuous ${quoted}`];
 }
