@@ -44,7 +44,7 @@ describe('configuration', () => {
       expect(err).toMatchObject({ code: 'INVALID_ARGUMENT' });
       message = (err as Error).message;
     }
-    expect(message).toContain('port:');
+    expect(message).toContain('COSMO_PORT=eighty is not a number');
     expect(message).toContain('transport:');
     expect(message).toContain('apiSecret: apiSecret must be at least 32 characters');
   });
@@ -53,6 +53,18 @@ describe('configuration', () => {
     expect(() =>
       loadConfig({ env: {}, overrides: { webRTCServer: false } as unknown as ConfigInput }),
     ).toThrow(/webRTCServer/);
+  });
+
+  it('refuses a misspelt COSMO_ variable, naming the one it resembles, and a number that is not one', () => {
+    expect(() => loadConfig({ env: { COSMO_CAPTION_LESSONWEIGHT: '0.9' } })).toThrow(
+      /COSMO_CAPTION_LESSONWEIGHT: unknown variable \(did you mean COSMO_CAPTION_LESSON_WEIGHT\?\)/,
+    );
+    expect(() => loadConfig({ env: { COSMO_PROT: '7000' } })).toThrow(/did you mean COSMO_PORT/);
+    expect(() => loadConfig({ env: { COSMO_CAPTION_LESSON_WEIGHT: 'abc' } })).toThrow(
+      'COSMO_CAPTION_LESSON_WEIGHT=abc is not a number',
+    );
+    // Variables that are not configuration keys are left alone.
+    expect(loadConfig({ env: { COSMO_CACHE_DIR: '/tmp/x' } }).port).toBe(7880);
   });
 
   it('sets the media settings from the environment', () => {

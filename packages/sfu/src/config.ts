@@ -211,6 +211,31 @@ const envMap: Record<string, { key: keyof ConfigInput; type: 'string' | 'number'
   ),
 };
 
+/** COSMO_* variables that are not configuration keys: where helpers are cached, and internals. */
+const NOT_CONFIG = new Set(['COSMO_CACHE_DIR', 'COSMO_WHISPER_MODULE']);
+
+/** The known variable nearest to a misspelt one (same letters once underscores are dropped, or one edit away). */
+function closestEnvName(name: string): string | undefined {
+  const bare = (s: string) => s.replace(/_/g, '');
+  const known = Object.keys(envMap);
+  const same = known.find((k) => bare(k) === bare(name));
+  if (same) return same;
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const here = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = here;
+      }
+    }
+    return row[b.length]!;
+  };
+  return known.find((k) => distance(k, name) <= 2);
+}
+
 /**
  * Reads the configuration: defaults, then the JSON file (if any), then `COSMO_*` environment
  * variables, then `overrides`. Throws `INVALID_ARGUMENT` listing every bad field.
@@ -240,23 +265,37 @@ export function loadConfig(
     }
   }
   const fromEnv: Record<string, unknown> = {};
+  // Every problem is listed in one error: a misspelt or unreadable variable, then bad values.
+  const problems: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('COSMO_') || envMap[name] || NOT_CONFIG.has(name)) continue;
+    const near = closestEnvName(name);
+    problems.push(`  ${name}: unknown variable${near ? ` (did you mean ${near}?)` : ''}`);
+  }
   for (const [name, { key, type }] of Object.entries(envMap)) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    if (type === 'number') fromEnv[key] = Number(raw);
-    else if (type === 'json') {
+    if (type === 'number') {
+      if (Number.isNaN(Number(raw))) problems.push(`  ${name}=${raw} is not a number`);
+      else fromEnv[key] = Number(raw);
+    } else if (type === 'json') {
       try {
         fromEnv[key] = JSON.parse(raw);
       } catch {
-        throw new CosmoError(ErrorCode.INVALID_ARGUMENT, `${name} must be JSON`);
+        problems.push(`  ${name} must be JSON`);
       }
     } else fromEnv[key] = raw;
   }
   const result = ConfigSchema.safeParse({ ...fromFile, ...fromEnv, ...options.overrides });
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new CosmoError(ErrorCode.INVALID_ARGUMENT, `invalid configuration:\n${lines.join('\n')}`);
-  }
+  if (!result.success)
+    problems.push(
+      ...result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  if (problems.length || !result.success)
+    throw new CosmoError(
+      ErrorCode.INVALID_ARGUMENT,
+      `invalid configuration:\n${problems.join('\n')}`,
+    );
   return result.data;
 }
 
