@@ -304,6 +304,156 @@ describe('an uncertain caption at 1280×800 and 390×844, in English, Japanese a
   }
 });
 
+/** A lesson and its reviewed translations, one line per sentence. */
+const MEMORY_LESSON =
+  'Today we study optics. Light travels in straight lines. A mirror reflects the light.';
+const MEMORY_LINES = {
+  zh: ['今天我们学习光学。', '光沿直线传播。', '镜子反射光。'],
+  ja: ['今日は光学を学びます。', '光はまっすぐ進みます。', '鏡は光を反射します。'],
+} as const;
+/** The "Not translated" tag, in each UI language. */
+const UNTRANSLATED = { zh: '未翻译', ja: '翻訳なし' } as const;
+
+describe('reviewed translations at 1280×800 and 390×844, in Chinese and Japanese', () => {
+  let server: EphemeralServer;
+  let browser: Browser;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ server, browser, close } = await startDemo());
+  }, 120_000);
+
+  afterAll(() => close?.());
+
+  for (const viewport of VIEWPORTS) {
+    for (const lang of ['zh', 'ja'] as const) {
+      it(`${lang} at ${viewport.width}×${viewport.height}: the teacher previews her lines (a count off is said), the student picks ${lang} by its own name and reads the reviewed line, an aside tagged untranslated`, async () => {
+        const room = `memory-${lang}-${viewport.width}`;
+        const errors: string[] = [];
+        const open = async (identity: string, role: 'teacher' | 'student') => {
+          const page = await browser.newPage({ viewport });
+          page.on('pageerror', (e) => errors.push(e.message));
+          const token = await server.token(room, identity, role);
+          await page.goto(`${server.httpUrl}/?lang=${lang}&token=${token}`);
+          await waitFor(`${identity} to join`, connected(page));
+          return page;
+        };
+        const teacher = await open('tanaka', 'teacher');
+        const student = await open('wei', 'student');
+
+        // The teacher pastes the lesson and her lines for both languages, one line short in the
+        // other language first: the preview says so and Start is held back.
+        await teacher.locator('cosmo-classroom #tab-captions').click();
+        await teacher.locator('cosmo-classroom textarea[name=lesson]').fill(MEMORY_LESSON);
+        const other = lang === 'zh' ? 'ja' : 'zh';
+        await teacher.locator('cosmo-classroom input[name=translation-language-0]').fill(lang);
+        await teacher
+          .locator('cosmo-classroom textarea[name=translation-lines-0]')
+          .fill(MEMORY_LINES[lang].join('\n'));
+        await teacher.locator('cosmo-classroom [data-action=add-translation]').click();
+        await teacher.locator('cosmo-classroom input[name=translation-language-1]').fill(other);
+        await teacher
+          .locator('cosmo-classroom textarea[name=translation-lines-1]')
+          .fill(MEMORY_LINES[other].slice(0, 2).join('\n'));
+        const problems = teacher.locator('cosmo-classroom .problems');
+        await problems.waitFor();
+        expect(await problems.innerText()).toContain(other);
+        expect(await problems.innerText()).toMatch(/2.*3/);
+        const start = teacher.locator('cosmo-classroom form.lesson button[type=submit]');
+        expect(await start.isDisabled()).toBe(true);
+        await problems.scrollIntoViewIfNeeded();
+        await teacher.screenshot({
+          path: join(ARTIFACTS, `caption-memory-teacher-mismatch-${lang}-${viewport.width}.png`),
+        });
+        await teacher
+          .locator('cosmo-classroom textarea[name=translation-lines-1]')
+          .fill(MEMORY_LINES[other].join('\n'));
+        await problems.waitFor({ state: 'detached' });
+        const preview = teacher.locator('cosmo-classroom [part="lesson-preview"]');
+        await preview.scrollIntoViewIfNeeded();
+        expect(await preview.locator('tbody tr').count()).toBe(3);
+        expect(await preview.locator('tbody tr').nth(1).innerText()).toContain(
+          MEMORY_LINES[lang][1],
+        );
+        expect(await layoutProblems(teacher)).toEqual([]);
+        await teacher.screenshot({
+          path: join(ARTIFACTS, `caption-memory-teacher-${lang}-${viewport.width}.png`),
+        });
+        await start.click();
+
+        // The student's menu names each language in its own script.
+        const picker = student.locator('cosmo-classroom [part="caption-language"]');
+        await picker.waitFor();
+        const names = await picker.locator('option').allInnerTexts();
+        expect(names).toEqual(expect.arrayContaining(['English', '中文', '日本語']));
+        await picker.selectOption(lang);
+
+        // Captions as the server sends them to a reader of this language: a lesson sentence's
+        // reviewed line, then an aside in English, unsure and untranslated.
+        const wei = [...server.server.classrooms.get(room)!.participants.values()].find(
+          (p) => p.identity === 'wei',
+        )!;
+        const tanaka = [...server.server.classrooms.get(room)!.participants.values()].find(
+          (p) => p.identity === 'tanaka',
+        )!;
+        const caption = { speakerId: tanaka.id, final: true };
+        wei.send({
+          caption: {
+            caption: {
+              ...caption,
+              language: lang,
+              text: MEMORY_LINES[lang][1],
+              startMs: 1500,
+              sequence: 1,
+            },
+          },
+        });
+        const stage = student.locator('cosmo-classroom [part="captions"]');
+        await student
+          .locator('cosmo-classroom [part="captions"]', { hasText: MEMORY_LINES[lang][1] })
+          .waitFor();
+        expect(await stage.getAttribute('lang')).toBe(lang);
+        expect(await stage.getAttribute('data-untranslated')).toBeNull();
+        await student.screenshot({
+          path: join(ARTIFACTS, `caption-memory-${lang}-${viewport.width}.png`),
+        });
+        wei.send({
+          caption: {
+            caption: {
+              ...caption,
+              language: 'en',
+              text: 'Could somebody … the door',
+              startMs: 4200,
+              sequence: 2,
+              uncertain: true,
+              untranslated: true,
+            },
+          },
+        });
+        await student.locator('cosmo-classroom [part="captions"][data-untranslated]').waitFor();
+        expect(await stage.getAttribute('lang')).toBe('en');
+        expect(await stage.locator('[part="untranslated-tag"]').innerText()).toBe(
+          UNTRANSLATED[lang],
+        );
+        expect(await layoutProblems(student)).toEqual([]);
+        await student.screenshot({
+          path: join(ARTIFACTS, `caption-memory-untranslated-${lang}-${viewport.width}.png`),
+        });
+        // The transcript keeps both, the aside tagged the same way.
+        await student.locator('cosmo-classroom #tab-captions').click();
+        const lines = student.locator('cosmo-classroom [part="transcript"] li');
+        await expect.poll(() => lines.count()).toBe(2);
+        expect(await lines.nth(1).getAttribute('data-untranslated')).not.toBeNull();
+        expect(await axeViolations(student)).toEqual([]);
+        expect(await axeViolations(teacher)).toEqual([]);
+        expect(errors).toEqual([]);
+        await teacher.close();
+        await student.close();
+      }, 120_000);
+    }
+  }
+});
+
 describe('a token the server refuses', () => {
   it('shows a toast in the UI language with what to do next, and no live class', async () => {
     const demo = await startDemo();

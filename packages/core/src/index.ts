@@ -36,6 +36,12 @@ export {
   toCosmoError,
 } from './errors.js';
 export { wellFormed, parseJsonWellFormed } from './text.js';
+export {
+  LANGUAGE_TAG,
+  isLanguageTag,
+  splitLessonSentences,
+  splitTranslationLines,
+} from './lessonText.js';
 export { TypedEmitter } from './TypedEmitter.js';
 export type { EventMap } from './TypedEmitter.js';
 export {

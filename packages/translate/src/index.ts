@@ -29,6 +29,13 @@ export type {
 export { Translator, Glossary } from './Translator.js';
 export type { TranslatorCapabilities } from './Translator.js';
 export {
+  TranslationMemory,
+  TRANSLATION_MEMORY_DEFAULTS,
+  MAX_MEMORY_LANGUAGES,
+  MAX_MEMORY_CHARS,
+} from './TranslationMemory.js';
+export type { MemoryMatch, TranslationMemoryOptions } from './TranslationMemory.js';
+export {
   PocketsphinxSpeechToText,
   POCKETSPHINX_DEFAULTS,
 } from './providers/pocketsphinx/PocketsphinxSpeechToText.js';

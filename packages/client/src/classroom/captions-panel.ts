@@ -1,6 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ClassroomController } from './classroom.controller.js';
+import { isLanguageTag, splitLessonSentences, splitTranslationLines } from '@cosmo/core';
+import type { ClassroomController, LessonDraft } from './classroom.controller.js';
 import type { MessageKey } from './i18n.js';
+import { nativeLanguageName } from './language-names.js';
 
 type T = (key: MessageKey) => string;
 
@@ -17,8 +19,16 @@ export function unsureHint(hint: string): TemplateResult {
   return html`<span class="visually-hidden">(${hint})</span> `;
 }
 
+/**
+ * The tag before a caption sent in the spoken language to a reader who picked another (no
+ * reviewed line matched and no translator has the pair), in the UI language.
+ */
+export function untranslatedTag(label: string, uiLanguage: string): TemplateResult {
+  return html`<span part="untranslated-tag" class="tag" lang=${uiLanguage}>${label}</span> `;
+}
+
 /** The captions read so far, with their time in the lecture, and a button to save them. */
-function renderTranscript(room: ClassroomController, t: T): TemplateResult {
+function renderTranscript(room: ClassroomController, t: T, ui: string): TemplateResult {
   const lines = room.transcript;
   if (lines.length === 0) return html`<p class="role">${t('noTranscript')}</p>`;
   const save = () => {
@@ -38,10 +48,14 @@ function renderTranscript(room: ClassroomController, t: T): TemplateResult {
           html`<li
             class=${l.uncertain ? 'uncertain' : nothing}
             ?data-uncertain=${l.uncertain}
+            ?data-untranslated=${l.untranslated}
+            lang=${l.language || nothing}
             title=${l.uncertain ? t('unsure') : nothing}
           >
             <span class="role">${clock(l.atMs)}</span>
-            ${l.uncertain ? unsureHint(t('unsure')) : nothing}${l.text}
+            ${l.untranslated ? untranslatedTag(t('untranslated'), ui) : nothing}${
+              l.uncertain ? unsureHint(t('unsure')) : nothing
+            }${l.text}
           </li>`,
       )}
     </ol>
@@ -59,11 +73,92 @@ function parseGlossary(text: string): Record<string, string> {
   return glossary;
 }
 
+/** The reviewed translations given so far: rows with both a language and lines. */
+function givenTranslations(draft: LessonDraft): { language: string; lines: string }[] {
+  return draft.translations
+    .map((r) => ({ language: r.language.trim(), lines: r.lines }))
+    .filter((r) => r.language && r.lines.trim());
+}
+
 /**
- * The captions tab: for the teacher, the lesson text that tunes recognition (and a glossary);
- * for everyone, the transcript of what they read.
+ * What keeps the lesson's translations from being sent, one message per language: a code that is
+ * not a language tag, or a line count that differs from the lesson's sentences (the server
+ * refuses both with INVALID_ARGUMENT; the preview says it first, in the UI language).
  */
-export function renderCaptionsPanel(room: ClassroomController, t: T): TemplateResult {
+export function lessonProblems(draft: LessonDraft, t: T): string[] {
+  const sentences = splitLessonSentences(draft.text).length;
+  const problems: string[] = [];
+  for (const { language, lines } of givenTranslations(draft)) {
+    if (!isLanguageTag(language)) {
+      problems.push(t('badLanguage').replace('{language}', language));
+      continue;
+    }
+    const count = splitTranslationLines(lines).length;
+    if (count !== sentences)
+      problems.push(
+        t('linesMismatch')
+          .replace('{language}', language)
+          .replace('{lines}', String(count))
+          .replace('{sentences}', String(sentences)),
+      );
+  }
+  return problems;
+}
+
+/** Each lesson sentence beside its reviewed translations, so the teacher checks them before class. */
+function renderPreview(draft: LessonDraft, t: T): TemplateResult | typeof nothing {
+  const sentences = splitLessonSentences(draft.text);
+  const given = givenTranslations(draft).map((r) => ({
+    language: r.language,
+    lines: splitTranslationLines(r.lines),
+  }));
+  if (sentences.length === 0 || given.length === 0) return nothing;
+  const rows = Math.max(sentences.length, ...given.map((g) => g.lines.length));
+  const cell = (text: string | undefined, lang?: string) =>
+    text === undefined
+      ? html`<td class="missing">—</td>`
+      : html`<td lang=${lang ?? nothing}>${text}</td>`;
+  return html`<div class="preview">
+    <table part="lesson-preview">
+      <caption>
+        ${t('preview')}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">#</th>
+          <th scope="col">${t('sentence')}</th>
+          ${given.map(
+            (g) =>
+              html`<th scope="col" lang=${isLanguageTag(g.language) ? g.language : nothing}>
+                ${nativeLanguageName(g.language)}
+              </th>`,
+          )}
+        </tr>
+      </thead>
+      <tbody>
+        ${Array.from(
+          { length: rows },
+          (_, i) =>
+            html`<tr>
+              <th scope="row">${i + 1}</th>
+              ${cell(sentences[i])}
+              ${given.map((g) => cell(g.lines[i], isLanguageTag(g.language) ? g.language : undefined))}
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** The teacher's lesson: text, spoken language, glossary, reviewed translations and their preview. */
+function renderLessonForm(room: ClassroomController, t: T): TemplateResult {
+  const draft = room.lessonDraft;
+  const edit = (patch: Partial<LessonDraft>) => room.editLessonDraft({ ...draft, ...patch });
+  const editRow = (i: number, patch: Partial<LessonDraft['translations'][number]>) =>
+    edit({
+      translations: draft.translations.map((r, j) => (j === i ? { ...r, ...patch } : r)),
+    });
+  const problems = lessonProblems(draft, t);
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
@@ -71,38 +166,100 @@ export function renderCaptionsPanel(room: ClassroomController, t: T): TemplateRe
       (form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement).value;
     void room.run((c) =>
       c.request('setLesson', {
-        text: value('lesson'),
+        text: draft.text,
         language: value('language'),
         glossary: parseGlossary(value('glossary')),
+        translations: Object.fromEntries(
+          givenTranslations(draft).map((r) => [r.language, r.lines]),
+        ),
       }),
     );
   };
   const on = (room.classroom?.captionLanguages.length ?? 0) > 0;
-  return html`${
-      room.moderator
-        ? html`<form class="lesson" @submit=${submit}>
-            <label
-              >${t('lessonText')}
-              <textarea name="lesson" rows="5" required placeholder=${t('lessonHint')}></textarea>
-            </label>
-            <label
-              >${t('spokenLanguage')}
-              <select name="language">
-                <option value="en">English</option>
-                <option value="ja">日本語</option>
-                <option value="zh">中文</option>
-              </select>
-            </label>
-            <label
-              >${t('glossary')}
-              <textarea name="glossary" rows="2" placeholder="optics = óptica"></textarea>
-            </label>
-            <button class="small button" type="submit">
-              ${on ? t('updateCaptions') : t('startCaptions')}
+  return html`<form class="lesson" @submit=${submit}>
+    <label
+      >${t('lessonText')}
+      <textarea
+        name="lesson"
+        rows="5"
+        required
+        placeholder=${t('lessonHint')}
+        .value=${draft.text}
+        @input=${(e: Event) => edit({ text: (e.target as HTMLTextAreaElement).value })}
+      ></textarea>
+    </label>
+    <label
+      >${t('spokenLanguage')}
+      <select name="language">
+        <option value="en">English</option>
+        <option value="ja">日本語</option>
+        <option value="zh">中文</option>
+      </select>
+    </label>
+    <label
+      >${t('glossary')}
+      <textarea name="glossary" rows="2" placeholder="optics = óptica"></textarea>
+    </label>
+    <fieldset class="translations">
+      <legend>${t('translations')}</legend>
+      ${draft.translations.map(
+        (r, i) =>
+          html`<div class="translation" data-index=${i}>
+            <input
+              name="translation-language-${i}"
+              aria-label=${t('translationLanguage')}
+              placeholder=${t('translationLanguage')}
+              autocomplete="off"
+              .value=${r.language}
+              @input=${(e: Event) => editRow(i, { language: (e.target as HTMLInputElement).value })}
+            />
+            <button
+              class="small button"
+              type="button"
+              @click=${() => edit({ translations: draft.translations.filter((_, j) => j !== i) })}
+            >
+              ${t('removeLanguage')}
             </button>
-          </form>`
+            <textarea
+              name="translation-lines-${i}"
+              rows="3"
+              aria-label="${t('translationLines')} ${r.language}"
+              lang=${isLanguageTag(r.language.trim()) ? r.language.trim() : nothing}
+              .value=${r.lines}
+              @input=${(e: Event) => editRow(i, { lines: (e.target as HTMLTextAreaElement).value })}
+            ></textarea>
+          </div>`,
+      )}
+      <button
+        class="small button"
+        type="button"
+        data-action="add-translation"
+        @click=${() => edit({ translations: [...draft.translations, { language: '', lines: '' }] })}
+      >
+        ${t('addLanguage')}
+      </button>
+    </fieldset>
+    ${
+      problems.length
+        ? html`<ul class="problems" role="status">
+            ${problems.map((p) => html`<li>${p}</li>`)}
+          </ul>`
         : nothing
     }
+    ${renderPreview(draft, t)}
+    <button class="small button" type="submit" ?disabled=${problems.length > 0}>
+      ${on ? t('updateCaptions') : t('startCaptions')}
+    </button>
+  </form>`;
+}
+
+/**
+ * The captions tab: for the teacher, the lesson text that tunes recognition (with a glossary and
+ * reviewed translations); for everyone, the transcript of what they read. `ui` is the element's
+ * UI language.
+ */
+export function renderCaptionsPanel(room: ClassroomController, t: T, ui: string): TemplateResult {
+  return html`${room.moderator ? renderLessonForm(room, t) : nothing}
     <h3>${t('transcript')}</h3>
-    ${renderTranscript(room, t)}`;
+    ${renderTranscript(room, t, ui)}`;
 }

@@ -38,6 +38,15 @@ export interface CaptionLine {
   language: string;
   /** The recogniser was unsure: shown dimmed (the server already put "…" for unsure words). */
   uncertain: boolean;
+  /** In the spoken language although the reader picked another: nothing could translate it. */
+  untranslated: boolean;
+}
+
+/** The lesson the teacher is writing in the captions tab, before she sends it. */
+export interface LessonDraft {
+  text: string;
+  /** Reviewed translations: a language tag and one line per lesson sentence. */
+  translations: { language: string; lines: string }[];
 }
 
 /** A final caption kept for the transcript panel; `atMs` is from the classroom's start. */
@@ -46,6 +55,7 @@ export interface TranscriptEntry {
   text: string;
   language: string;
   uncertain: boolean;
+  untranslated: boolean;
 }
 
 /** What the element's host must offer: an update cycle, and a way to fire DOM events. */
@@ -67,6 +77,8 @@ export class ClassroomController implements ReactiveController {
   caption: CaptionLine | undefined;
   /** Final captions read in this session, oldest first (the last 500). */
   transcript: TranscriptEntry[] = [];
+  /** The lesson being written in the captions tab (kept while the teacher switches tabs). */
+  lessonDraft: LessonDraft = { text: '', translations: [{ language: '', lines: '' }] };
   /** Participant ids heard recently, loudest first. */
   speakers: string[] = [];
   /** Set when a moderator muted this participant, until they unmute. */
@@ -91,6 +103,12 @@ export class ClassroomController implements ReactiveController {
   constructor(host: ClassroomHost) {
     this.#host = host;
     host.addController(this);
+  }
+
+  /** Changes the lesson draft and shows it (the teacher's preview follows her typing). */
+  editLessonDraft(draft: LessonDraft): void {
+    this.lessonDraft = draft;
+    this.#host.requestUpdate();
   }
 
   hostConnected(): void {
@@ -213,12 +231,13 @@ export class ClassroomController implements ReactiveController {
         final: Boolean(caption.final),
         language: caption.language ?? '',
         uncertain: Boolean(caption.uncertain),
+        untranslated: Boolean(caption.untranslated),
       };
       if (caption.final && caption.text) {
-        const { text, language, uncertain } = this.caption;
+        const { text, language, uncertain, untranslated } = this.caption;
         this.transcript = [
           ...this.transcript.slice(-499),
-          { atMs: caption.startMs ?? 0, text, language, uncertain },
+          { atMs: caption.startMs ?? 0, text, language, uncertain, untranslated },
         ];
       }
       update();

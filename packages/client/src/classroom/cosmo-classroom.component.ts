@@ -10,7 +10,8 @@ import prejoinStyles from './prejoin.styles.js';
 import { MediaPreviewController } from './media-preview.controller.js';
 import { renderPrejoin } from './prejoin.js';
 import { tokenClaim } from '../tokenRole.js';
-import { renderCaptionsPanel, unsureHint } from './captions-panel.js';
+import { renderCaptionsPanel, unsureHint, untranslatedTag } from './captions-panel.js';
+import { nativeLanguageName } from './language-names.js';
 import { renderClassPanel, renderHandouts, renderInbox } from './school-panel.js';
 import './cosmo-video.js';
 
@@ -34,7 +35,9 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * @csspart base - The whole layout.
  * @csspart header - Title, status and counts.
  * @csspart stage - The teacher's (or the shared screen's) large view.
- * @csspart captions - The caption line on the stage; `data-uncertain` when the recogniser was unsure of it (then dimmed and in italics, its unsure words shown as "…").
+ * @csspart captions - The caption line on the stage; `data-uncertain` when the recogniser was unsure of it (then dimmed and in italics, its unsure words shown as "…"); `data-untranslated` when it is in the spoken language although the reader picked another (then tagged "Not translated"); `lang` is the caption's language.
+ * @csspart untranslated-tag - The "Not translated" tag before such a caption.
+ * @csspart lesson-preview - The teacher's table of lesson sentences and their reviewed translations (captions tab).
  * @csspart caption-language - The captions language picker (shown when the lesson has captions).
  * @csspart grid - The tiles of the class.
  * @csspart tile - One participant's tile.
@@ -379,7 +382,6 @@ export class CosmoClassroom extends LitElement {
     const languages = room.classroom?.captionLanguages ?? [];
     if (languages.length === 0) return nothing;
     const current = room.self?.captionLanguage ?? '';
-    const names = new Intl.DisplayNames([this.#language], { type: 'language' });
     const pick = (e: Event) => {
       const language = (e.target as HTMLSelectElement).value;
       void room.run((c) => c.subscribeCaptions(language));
@@ -388,7 +390,7 @@ export class CosmoClassroom extends LitElement {
       >${this.#t('captions')}
       <select part="caption-language" aria-label=${this.#t('captions')} @change=${pick}>
         <option value="" ?selected=${!current}>${this.#t('captionsOff')}</option>
-        ${languages.map((l) => html`<option value=${l} ?selected=${l === current}>${names.of(l) ?? l}</option>`)}
+        ${languages.map((l) => html`<option value=${l} ?selected=${l === current}>${nativeLanguageName(l)}</option>`)}
       </select></label
     >`;
   }
@@ -447,10 +449,14 @@ export class CosmoClassroom extends LitElement {
               part="captions"
               class="captions ${caption.final ? '' : 'interim'} ${caption.uncertain ? 'uncertain' : ''}"
               ?data-uncertain=${caption.uncertain}
+              ?data-untranslated=${caption.untranslated}
+              lang=${caption.language || nothing}
               title=${caption.uncertain ? this.#t('unsure') : nothing}
               aria-live="polite"
             >
-              ${caption.uncertain ? unsureHint(this.#t('unsure')) : nothing}${caption.text}
+              ${caption.untranslated ? untranslatedTag(this.#t('untranslated'), this.#language) : nothing}${
+                caption.uncertain ? unsureHint(this.#t('unsure')) : nothing
+              }${caption.text}
             </div>`
           : nothing
       }
@@ -602,7 +608,7 @@ export class CosmoClassroom extends LitElement {
       case 'inbox':
         return renderInbox(this.#room, t);
       case 'captions':
-        return renderCaptionsPanel(this.#room, t);
+        return renderCaptionsPanel(this.#room, t, this.#language);
       case 'handouts':
         return renderHandouts(this.#room, t);
       case 'class':

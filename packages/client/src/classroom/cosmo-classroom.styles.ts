@@ -142,6 +142,17 @@ export default css`
     border-radius: 8px;
     background: rgba(0, 0, 0, 0.72);
   }
+  /* Before a caption left in the spoken language: says why it is not in the reader's. */
+  .tag {
+    display: inline-block;
+    margin-inline-end: 6px;
+    padding: 0 6px;
+    border-radius: 4px;
+    border: 1px solid currentColor;
+    font-size: 0.7em;
+    font-style: normal;
+    vertical-align: middle;
+  }
   .captions.interim {
     color: #d5dbe3;
   }
@@ -310,6 +321,64 @@ export default css`
     flex-direction: column;
     gap: 4px;
     color: var(--cosmo-muted);
+  }
+  /* The lesson's reviewed translations: a language code and its lines, per language. */
+  fieldset.translations {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+    margin: 0;
+    padding: 8px;
+    border: 1px solid #2a3442;
+    border-radius: 8px;
+    min-width: 0;
+  }
+  fieldset.translations legend {
+    color: var(--cosmo-muted);
+  }
+  .translation {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+  }
+  .translation input {
+    flex: 1 1 6em;
+  }
+  .translation button {
+    flex: none;
+  }
+  .translation textarea {
+    flex: 1 1 100%;
+  }
+  .problems {
+    margin: 0;
+    padding: 6px 8px 6px 24px;
+    border-radius: 8px;
+    border: 1px solid var(--cosmo-warning);
+    color: var(--cosmo-fg);
+  }
+  .preview {
+    overflow-x: auto;
+  }
+  .preview table {
+    width: 100%;
+    border-collapse: collapse;
+    font-size: 13px;
+  }
+  .preview caption {
+    text-align: start;
+    color: var(--cosmo-muted);
+  }
+  .preview th,
+  .preview td {
+    padding: 4px;
+    border-bottom: 1px solid #2a3442;
+    text-align: start;
+    vertical-align: top;
+    overflow-wrap: anywhere;
+  }
+  .preview .missing {
+    color: var(--cosmo-warning);
   }
   textarea {
     width: 100%;

@@ -20,6 +20,31 @@ describe('UI strings', () => {
     expect(translator('ja')('unsure')).toBe('聞き取りが不確かです');
     expect(translator('zh')('unsure')).toBe('识别不确定');
   });
+
+  it('give the teacher the translation memory form, and mark untranslated captions, in every language', () => {
+    const keys = [
+      'translations',
+      'translationLanguage',
+      'translationLines',
+      'addLanguage',
+      'removeLanguage',
+      'preview',
+      'sentence',
+      'linesMismatch',
+      'untranslated',
+      'badLanguage',
+    ] as const;
+    for (const key of keys) {
+      const en = translator('en')(key);
+      for (const lang of ['ja', 'zh'] as const) {
+        expect(translator(lang)(key), `${lang} ${key}`).not.toBe(en);
+        expect(translator(lang)(key), `${lang} ${key}`).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+      }
+      if (key === 'linesMismatch')
+        for (const lang of ['en', 'ja', 'zh'] as const)
+          expect(translator(lang)(key)).toMatch(/\{language\}.*\{lines\}.*\{sentences\}/);
+    }
+  });
 });
 
 describe('error toasts', () => {

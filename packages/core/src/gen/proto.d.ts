@@ -705,6 +705,9 @@ export namespace cosmo {
             /** Caption uncertain. */
             uncertain: boolean;
 
+            /** Caption untranslated. */
+            untranslated: boolean;
+
             /**
              * Creates a new Caption instance using the specified properties.
              * @param [properties] Properties to set
@@ -787,6 +790,9 @@ export namespace cosmo {
 
                 /** Caption uncertain */
                 uncertain?: (boolean|null);
+
+                /** Caption untranslated */
+                untranslated?: (boolean|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -6109,6 +6115,9 @@ export namespace cosmo {
             /** SetLessonRequest glossary. */
             glossary: { [k: string]: string };
 
+            /** SetLessonRequest translations. */
+            translations: { [k: string]: string };
+
             /**
              * Creates a new SetLessonRequest instance using the specified properties.
              * @param [properties] Properties to set
@@ -6170,6 +6179,9 @@ export namespace cosmo {
 
                 /** SetLessonRequest glossary */
                 glossary?: ({ [k: string]: string }|null);
+
+                /** SetLessonRequest translations */
+                translations?: ({ [k: string]: string }|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -1285,6 +1285,7 @@ export const cosmo = $root.cosmo = (() => {
             Caption.prototype.confidence = 0;
             Caption.prototype.sequence = 0;
             Caption.prototype.uncertain = false;
+            Caption.prototype.untranslated = false;
 
             Caption.create = function(properties) {
                 return new Caption(properties);
@@ -1317,6 +1318,8 @@ export const cosmo = $root.cosmo = (() => {
                     writer.uint32(72).uint32(message.sequence);
                 if (message.uncertain != null && $Object.hasOwnProperty.call(message, "uncertain") && message.uncertain !== false)
                     writer.uint32(80).bool(message.uncertain);
+                if (message.untranslated != null && $Object.hasOwnProperty.call(message, "untranslated") && message.untranslated !== false)
+                    writer.uint32(88).bool(message.untranslated);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1440,6 +1443,15 @@ export const cosmo = $root.cosmo = (() => {
                                 delete message.uncertain;
                             continue;
                         }
+                    case 11: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.untranslated = value;
+                            else
+                                delete message.untranslated;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1497,6 +1509,9 @@ export const cosmo = $root.cosmo = (() => {
                 if (object.uncertain != null)
                     if (object.uncertain)
                         message.uncertain = $Boolean(object.uncertain);
+                if (object.untranslated != null)
+                    if (object.untranslated)
+                        message.untranslated = $Boolean(object.untranslated);
                 return message;
             };
 
@@ -1519,6 +1534,7 @@ export const cosmo = $root.cosmo = (() => {
                     object.confidence = 0;
                     object.sequence = 0;
                     object.uncertain = false;
+                    object.untranslated = false;
                 }
                 if (message.streamId != null && $Object.hasOwnProperty.call(message, "streamId"))
                     object.streamId = message.streamId;
@@ -1540,6 +1556,8 @@ export const cosmo = $root.cosmo = (() => {
                     object.sequence = message.sequence;
                 if (message.uncertain != null && $Object.hasOwnProperty.call(message, "uncertain"))
                     object.uncertain = message.uncertain;
+                if (message.untranslated != null && $Object.hasOwnProperty.call(message, "untranslated"))
+                    object.untranslated = message.untranslated;
                 return object;
             };
 
@@ -10666,6 +10684,7 @@ export const cosmo = $root.cosmo = (() => {
 
             const SetLessonRequest = function (properties) {
                 this.glossary = {};
+                this.translations = {};
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -10675,6 +10694,7 @@ export const cosmo = $root.cosmo = (() => {
             SetLessonRequest.prototype.text = "";
             SetLessonRequest.prototype.language = "";
             SetLessonRequest.prototype.glossary = $util.emptyObject;
+            SetLessonRequest.prototype.translations = $util.emptyObject;
 
             SetLessonRequest.create = function(properties) {
                 return new SetLessonRequest(properties);
@@ -10694,6 +10714,9 @@ export const cosmo = $root.cosmo = (() => {
                 if (message.glossary != null && $Object.hasOwnProperty.call(message, "glossary"))
                     for (let keys = $Object.keys(message.glossary), i = 0; i < keys.length; ++i)
                         writer.uint32(26).fork().uint32(10).string(keys[i]).uint32(18).string(message.glossary[keys[i]]).ldelim();
+                if (message.translations != null && $Object.hasOwnProperty.call(message, "translations"))
+                    for (let keys = $Object.keys(message.translations), i = 0; i < keys.length; ++i)
+                        writer.uint32(34).fork().uint32(10).string(keys[i]).uint32(18).string(message.translations[keys[i]]).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -10781,6 +10804,42 @@ export const cosmo = $root.cosmo = (() => {
                             message.glossary[key] = value;
                             continue;
                         }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if (message.translations === $util.emptyObject)
+                                message.translations = {};
+                            let end2 = reader.size() + reader.pos;
+                            if (end2 > reader.len)
+                                throw $RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = "";
+                            while (reader.pos < end2) {
+                                let tag2 = reader.tag();
+                                wireType = tag2 & 7;
+                                switch (tag2 >>>= 3) {
+                                case 1:
+                                    if (wireType !== 2)
+                                        break;
+                                    key = reader.stringVerify();
+                                    continue;
+                                case 2:
+                                    if (wireType !== 2)
+                                        break;
+                                    value = reader.stringVerify();
+                                    continue;
+                                }
+                                reader.skipType(wireType, _depth, tag2);
+                            }
+                            if (reader.pos !== end2)
+                                throw $RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.translations, key);
+                            message.translations[key] = value;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -10824,6 +10883,16 @@ export const cosmo = $root.cosmo = (() => {
                         message.glossary[keys[i]] = $String(object.glossary[keys[i]]);
                     }
                 }
+                if (object.translations) {
+                    if (!$util.isObject(object.translations))
+                        throw $TypeError(".cosmo.v1.SetLessonRequest.translations: object expected");
+                    message.translations = {};
+                    for (let keys = $Object.keys(object.translations), i = 0; i < keys.length; ++i) {
+                        if (keys[i] === "__proto__")
+                            $util.makeProp(message.translations, keys[i]);
+                        message.translations[keys[i]] = $String(object.translations[keys[i]]);
+                    }
+                }
                 return message;
             };
 
@@ -10835,8 +10904,10 @@ export const cosmo = $root.cosmo = (() => {
                 if (_depth > $util.recursionLimit)
                     throw $Error("max depth exceeded");
                 let object = {};
-                if (options.objects || options.defaults)
+                if (options.objects || options.defaults) {
                     object.glossary = {};
+                    object.translations = {};
+                }
                 if (options.defaults) {
                     object.text = "";
                     object.language = "";
@@ -10852,6 +10923,14 @@ export const cosmo = $root.cosmo = (() => {
                         if (keys2[j] === "__proto__")
                             $util.makeProp(object.glossary, keys2[j]);
                         object.glossary[keys2[j]] = message.glossary[keys2[j]];
+                    }
+                }
+                if (message.translations && (keys2 = $Object.keys(message.translations)).length) {
+                    object.translations = {};
+                    for (let j = 0; j < keys2.length; ++j) {
+                        if (keys2[j] === "__proto__")
+                            $util.makeProp(object.translations, keys2[j]);
+                        object.translations[keys2[j]] = message.translations[keys2[j]];
                     }
                 }
                 return object;

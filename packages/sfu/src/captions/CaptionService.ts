@@ -52,16 +52,26 @@ export class CaptionService {
   }
 
   /**
-   * Sets a classroom's lesson (text, spoken language, glossary): everyone learns the languages
-   * they can now read, and a moderator's microphone already live is captioned from now on.
+   * Sets a classroom's lesson (text, spoken language, glossary, reviewed translations): everyone
+   * learns the languages they can now read, and a moderator's microphone already live is
+   * captioned from now on. Throws INVALID_ARGUMENT, changing nothing, when the translations do not
+   * line up with the lesson's sentences.
    */
   setLesson(
     classroom: Classroom,
-    lesson: { text: string; language: string; glossary: Record<string, string> },
+    lesson: {
+      text: string;
+      language: string;
+      glossary: Record<string, string>;
+      translations?: Record<string, string>;
+    },
   ): void {
     const captions = this.#rooms.get(classroom.room);
     if (!captions) throw new CosmoError(ErrorCode.UNAVAILABLE, 'captions are off on this server');
-    captions.setLesson(lesson.text, lesson.language, lesson.glossary);
+    // No recogniser for the language: refused now, so students are not offered captions that
+    // would never come.
+    if (lesson.text.trim()) this.#recognizerFor(lesson.language || 'en');
+    captions.setLesson(lesson.text, lesson.language, lesson.glossary, lesson.translations ?? {});
     classroom.setCaptionLanguages(captions.languages());
     for (const p of classroom.participants.values()) {
       if (!isModerator(p.role)) continue;
@@ -114,20 +124,28 @@ export class CaptionService {
   }
 
   /**
+   * Which engine hears `language`: the shared whisper model (returned), or pocketsphinx for
+   * English (undefined). Throws MODEL_MISSING when none does.
+   */
+  #recognizerFor(language: string): WhisperSpeechToText | undefined {
+    if (language === 'en') return undefined;
+    const whisper = this.#options.whisper;
+    if (whisper?.capabilities.languages.includes(language)) return whisper;
+    throw new CosmoError(
+      ErrorCode.MODEL_MISSING,
+      whisper
+        ? `the whisper model ${whisper.options.model} does not know '${language}'`
+        : `no offline recogniser for '${language}': configure a whisper model (captionWhisperModel)`,
+    );
+  }
+
+  /**
    * English lessons use pocketsphinx with the lesson's vocabulary; other languages the
    * configured whisper model, shared by every classroom.
    */
   #recognizer(lessonText: string, language: string): SpeechToText {
-    if (language !== 'en') {
-      const whisper = this.#options.whisper;
-      if (whisper?.capabilities.languages.includes(language)) return borrowEngine(whisper);
-      throw new CosmoError(
-        ErrorCode.MODEL_MISSING,
-        whisper
-          ? `the whisper model ${whisper.options.model} does not know '${language}'`
-          : `no offline recogniser for '${language}': configure a whisper model (captionWhisperModel)`,
-      );
-    }
+    const whisper = this.#recognizerFor(language);
+    if (whisper) return borrowEngine(whisper);
     const { cmnInit, lessonWeight, uncertainBelow } = this.#options;
     return new PocketsphinxSpeechToText({
       lessonText,

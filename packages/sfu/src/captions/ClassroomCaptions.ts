@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import { CosmoError, ErrorCode, SharedServerEvent, toCosmoError } from '@cosmo/core';
 import {
   Glossary,
+  TranslationMemory,
   elideUnsureWords,
+  type MemoryMatch,
   type SpeechEvent,
   type SpeechStream,
   type SpeechToText,
@@ -48,7 +50,12 @@ export class ClassroomCaptions {
   readonly #engines: CaptionEngines;
   readonly #logger: Logger;
   readonly #taps = new Map<string, Tap>();
-  #lesson = { text: '', language: 'en', glossary: new Glossary({}) };
+  #lesson = {
+    text: '',
+    language: 'en',
+    glossary: new Glossary({}),
+    memory: undefined as TranslationMemory | undefined,
+  };
   #utterance = 0;
   #closed = false;
   observer: CaptionObserver | undefined;
@@ -61,28 +68,47 @@ export class ClassroomCaptions {
     this.#logger = logger;
   }
 
-  /** Languages students can pick: the spoken one, then every pair the translator has from it. */
+  /**
+   * Languages students can pick, only those captions will arrive in: the spoken one, then each the
+   * lesson's translation memory has reviewed lines for, then each the translator reaches from it.
+   */
   languages(): string[] {
     if (!this.#lesson.text) return [];
     const from = this.#lesson.language;
-    const targets = (this.#engines.translator?.capabilities.pairs ?? [])
+    return [...new Set([from, ...(this.#lesson.memory?.languages ?? []), ...this.#machinePairs()])];
+  }
+
+  /** Languages the translator reaches from the spoken one. */
+  #machinePairs(): string[] {
+    const from = this.#lesson.language;
+    return (this.#engines.translator?.capabilities.pairs ?? [])
       .filter((p) => p.startsWith(`${from}-`))
       .map((p) => p.slice(from.length + 1));
-    return [from, ...new Set(targets)];
   }
 
   /**
-   * Sets the lesson. Microphones being captioned restart with the new vocabulary (the caller taps
-   * them again); empty text turns captions off.
+   * Sets the lesson, with its reviewed translations (BCP 47 tag → one line per lesson sentence).
+   * Microphones being captioned restart with the new vocabulary (the caller taps them again);
+   * empty text turns captions off. Throws INVALID_ARGUMENT, changing nothing, when the text is too
+   * long or a language's lines do not line up with the sentences.
    */
-  setLesson(text: string, language: string, glossary: Record<string, string>): void {
+  setLesson(
+    text: string,
+    language: string,
+    glossary: Record<string, string>,
+    translations: Record<string, string> = {},
+  ): void {
     if (text.length > 100_000)
       throw new CosmoError(
         ErrorCode.INVALID_ARGUMENT,
         'the lesson text is at most 100,000 characters',
       );
-    const changed = text !== this.#lesson.text || (language || 'en') !== this.#lesson.language;
-    this.#lesson = { text, language: language || 'en', glossary: new Glossary(glossary) };
+    const spoken = language || 'en';
+    const memory = Object.values(translations).some((t) => t.trim())
+      ? new TranslationMemory(text, spoken, translations)
+      : undefined;
+    const changed = text !== this.#lesson.text || spoken !== this.#lesson.language;
+    this.#lesson = { text, language: spoken, glossary: new Glossary(glossary), memory };
     if (changed) for (const { tap } of [...this.#taps.values()]) tap.close('lesson changed');
   }
 
@@ -92,6 +118,12 @@ export class ClassroomCaptions {
     let engine: SpeechToText | undefined;
     try {
       engine = this.#engines.recognizer(this.#lesson.text, this.#lesson.language);
+      const missing = (engine as { missingWords?: string[] }).missingWords;
+      if (missing?.length)
+        this.#logger.warn(
+          { room: this.#classroom.room, words: missing },
+          'lesson words the recogniser cannot pronounce are left out of its vocabulary',
+        );
       const tap = await AudioTap.open(this.#classroom.router, producer);
       const calibration = this.#engines.voices?.(speaker.identity);
       const stream = engine.stream({
@@ -145,9 +177,11 @@ export class ClassroomCaptions {
   }
 
   /**
-   * Sends one result to every reader in the language they picked. An uncertain result is never
-   * translated (a translated guess reads as fluent and misleads twice): every reader gets the
-   * spoken words, flagged, with the unsure ones elided.
+   * Sends one result to every reader in the language they picked: the lesson's reviewed line when
+   * the result matches a lesson sentence, else (finals only) a machine translation when the
+   * translator has the pair, else the spoken words marked `untranslated`. An uncertain result is never translated (a
+   * translated guess reads as fluent and misleads twice): every reader gets the spoken words,
+   * flagged, with the unsure ones elided.
    */
   async #deliver(
     speaker: Participant,
@@ -175,26 +209,20 @@ export class ClassroomCaptions {
     const byLanguage = new Map<string, Participant[]>();
     for (const p of this.#classroom.participants.values()) {
       if (!p.captionLanguage) continue;
-      const language = uncertain ? spoken : p.captionLanguage;
-      const list = byLanguage.get(language) ?? [];
+      const list = byLanguage.get(p.captionLanguage) ?? [];
       list.push(p);
-      byLanguage.set(language, list);
+      byLanguage.set(p.captionLanguage, list);
     }
-    for (const [language, readers] of byLanguage) {
-      let words = text;
+    const match = uncertain ? undefined : this.#lesson.memory?.match(text);
+    const machine = new Set(this.#machinePairs());
+    for (const [picked, readers] of byLanguage) {
+      const rendered = await this.#render(text, picked, { final, uncertain, match, machine });
+      if (!rendered) continue;
+      const { language, words, untranslated } = rendered;
       if (language !== spoken) {
-        const translator = this.#engines.translator;
-        if (!translator) continue;
-        try {
-          const { text: protectedText, restore } = this.#lesson.glossary.protect(text);
-          words = restore(await translator.translate(protectedText, spoken, language));
-          store(language, words);
-          if (final)
-            this.observer?.({ kind: 'translated', language, ms: performance.now() - heardAt });
-        } catch (err) {
-          this.#logger.warn({ err, language }, 'translation failed');
-          continue;
-        }
+        store(language, words);
+        if (final)
+          this.observer?.({ kind: 'translated', language, ms: performance.now() - heardAt });
       }
       const caption = {
         speakerId: speaker.id,
@@ -206,10 +234,46 @@ export class ClassroomCaptions {
         confidence,
         sequence,
         uncertain,
+        untranslated,
       };
       // Interims are ephemeral (dropped under backpressure, never replayed); finals are kept.
       const event = new SharedServerEvent({ caption: { caption } });
       for (const p of readers) p.send(event, final);
+    }
+  }
+
+  /**
+   * One result in the language a reader picked: the reviewed line, the machine's translation, or
+   * the spoken words marked untranslated. Undefined when the translator failed (logged; the reader
+   * gets the next sentence).
+   */
+  async #render(
+    text: string,
+    picked: string,
+    how: {
+      final: boolean;
+      uncertain: boolean;
+      match: MemoryMatch | undefined;
+      machine: Set<string>;
+    },
+  ): Promise<{ language: string; words: string; untranslated: boolean } | undefined> {
+    const spoken = this.#lesson.language;
+    if (picked === spoken) return { language: spoken, words: text, untranslated: false };
+    const untranslated = { language: spoken, words: text, untranslated: true };
+    if (how.uncertain) return untranslated;
+    const reviewed = how.match && this.#lesson.memory?.line(how.match, picked);
+    if (reviewed) return { language: picked, words: reviewed, untranslated: false };
+    // An interim cannot be judged yet (no word scores until the sentence ends): a machine
+    // translation of it could be a fluent translation of a wrong guess, so it waits for the final.
+    const translator = this.#engines.translator;
+    if (!how.final || !translator || !how.machine.has(picked)) return untranslated;
+    try {
+      const { text: protectedText, restore } = this.#lesson.glossary.protect(text);
+      const words = restore(await translator.translate(protectedText, spoken, picked));
+      return { language: picked, words, untranslated: false };
+    } catch (err) {
+      this.#logger.warn({ err, language: picked }, 'translation failed');
+      return undefined;
     }
   }
 

@@ -1,12 +1,12 @@
 // Requests about captions: the lesson, and the language a participant reads.
-import { CosmoError, ErrorCode } from '@cosmo/core';
+import { CosmoError, ErrorCode, isLanguageTag } from '@cosmo/core';
 import { OK, type Handlers } from './context.js';
 
 /** Handlers of caption requests. */
 export const captionHandlers: Handlers = {
   subscribeCaptions({ classroom, participant }, req) {
     const language = req.language ?? '';
-    if (language && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language)) {
+    if (language && !isLanguageTag(language)) {
       throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'language must be a BCP 47 tag like "es"');
     }
     participant.setCaptionLanguage(language);
@@ -21,6 +21,7 @@ export const captionHandlers: Handlers = {
       text: req.text ?? '',
       language: req.language || 'en',
       glossary: { ...(req.glossary ?? {}) },
+      translations: { ...(req.translations ?? {}) },
     });
     return OK;
   },

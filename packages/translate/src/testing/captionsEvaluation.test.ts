@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PocketsphinxSpeechToText } from '../providers/pocketsphinx/PocketsphinxSpeechToText.js';
+import { splitLessonSentences } from '@cosmo/core';
+import { TranslationMemory } from '../TranslationMemory.js';
+import { EVALUATION_LESSON } from './captionSets.js';
 import { evaluateCaptions, formatEvaluation, type Evaluation } from './captionsEvaluation.js';
 
 const installed = [
@@ -48,5 +51,38 @@ describe.runIf(installed)('captions evaluation', () => {
 
   it('off-script (everyday) utterances: at least 90% shown as uncertain, so never translated', () => {
     expect(row('everyday').uncertainShare).toBeGreaterThanOrEqual(0.9);
+  });
+
+  // The translation memory's threshold (docs/captions.md, "Translation memory"): how close each
+  // heard sentence comes to the nearest lesson sentence (or two in a row).
+  it('translation memory: read sentences find their own line, no other sentence finds any', () => {
+    const sentences = splitLessonSentences(EVALUATION_LESSON);
+    const lines = { xx: sentences.map((_, i) => `line ${i}`).join('\n') };
+    const nearest = new TranslationMemory(EVALUATION_LESSON, 'en', lines, {
+      maxWordErrorRate: Number.POSITIVE_INFINITY,
+    });
+    const memory = new TranslationMemory(EVALUATION_LESSON, 'en', lines);
+    const report: string[] = [];
+    const problems: string[] = [];
+    let read = 0;
+    let readMatched = 0;
+    for (const s of evaluation.sentences) {
+      const near = nearest.match(s.heard);
+      const own = sentences.indexOf(s.said);
+      const found = memory.match(s.heard);
+      report.push(
+        `${s.kind}\t${s.voice}\t${near?.wordErrorRate.toFixed(2)}\t${near?.sentences.join('+')}\t${own}\t${s.uncertain}/${s.finals}\t${s.heard}`,
+      );
+      if (s.kind === 'read') {
+        read++;
+        if (found?.sentences.join() === String(own)) readMatched++;
+        else if (found) problems.push(`read, wrong line: ${s.heard}`);
+      } else if (found) problems.push(`${s.kind}, matched: ${s.heard}`);
+    }
+    console.log(
+      `\ntranslation memory (kind, voice, nearest WER, sentence, own, uncertain):\n${report.join('\n')}\n`,
+    );
+    expect(problems).toEqual([]);
+    expect(readMatched / read).toBeGreaterThanOrEqual(0.9);
   });
 });
