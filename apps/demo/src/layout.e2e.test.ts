@@ -215,6 +215,57 @@ function captionLook(page: Page, selector: string) {
   }, selector);
 }
 
+/** Long captions, a few sentences the teacher spoke on, in each language. */
+const LONG_CAPTIONS = {
+  zh: '今天我们学习光学。光沿直线传播。镜子反射光。光照到镜面上以后会改变传播的方向，反射角等于入射角。',
+  ja: '今日は光学を学びます。光はまっすぐ進みます。鏡は光を反射します。鏡に当たった光は向きを変え、反射角は入射角と等しくなります。',
+} as const;
+
+/**
+ * The stage caption's lines as laid out: how many, the widest, and whether any text pokes out of
+ * the caption box (inside its padding). The hidden hint and the tag are not caption text.
+ */
+function captionLayout(page: Page) {
+  return page.evaluate(() => {
+    const root = document.querySelector('cosmo-classroom')!.shadowRoot!;
+    const el = root.querySelector<HTMLElement>('[part="captions"]')!;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    const left = box.left + parseFloat(style.paddingLeft);
+    const right = box.right - parseFloat(style.paddingRight);
+    const rects: DOMRect[] = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement!.closest('.visually-hidden, .tag')) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      rects.push(...[...range.getClientRects()].filter((r) => r.width > 0));
+    }
+    // A line is the rects whose middles lie within half a font size of each other.
+    const size = parseFloat(style.fontSize);
+    const lines: { left: number; right: number; middle: number }[] = [];
+    for (const r of rects) {
+      const middle = (r.top + r.bottom) / 2;
+      const line = lines.find((l) => Math.abs(l.middle - middle) < size / 2);
+      if (line) {
+        line.left = Math.min(line.left, r.left);
+        line.right = Math.max(line.right, r.right);
+      } else lines.push({ left: r.left, right: r.right, middle });
+    }
+    const stage = root.querySelector('.stage')!.getBoundingClientRect();
+    return {
+      lines: lines.length,
+      breaks: el.querySelectorAll('br').length,
+      widest: Math.round(Math.max(...lines.map((l) => l.right - l.left))),
+      room: Math.round(right - left),
+      outside: lines.some((l) => l.left < left - 1 || l.right > right + 1),
+      inStage: box.left >= stage.left && box.right <= stage.right && box.bottom <= stage.bottom,
+      fontSize: size,
+      text: el.textContent!.replace(/\s+/g, ''),
+    };
+  });
+}
+
 describe('an uncertain caption at 1280×800 and 390×844, in English, Japanese and Chinese', () => {
   let server: EphemeralServer;
   let browser: Browser;
@@ -297,6 +348,53 @@ describe('an uncertain caption at 1280×800 and 390×844, in English, Japanese a
         });
         expect(await layoutProblems(page)).toEqual([]);
         expect(await axeViolations(page)).toEqual([]);
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 120_000);
+    }
+  }
+
+  for (const viewport of VIEWPORTS) {
+    for (const lang of ['zh', 'ja'] as const) {
+      it(`a long ${lang} caption at ${viewport.width}×${viewport.height} reads as subtitles: its last two lines, none wider than the caption box`, async () => {
+        const room = `long-${lang}-${viewport.width}`;
+        const page = await browser.newPage({ viewport });
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        const token = await server.token(room, 'tanaka', 'teacher');
+        await page.goto(`${server.httpUrl}/?lang=${lang}&token=${token}`);
+        await waitFor('the teacher to join', connected(page));
+        await page.locator('cosmo-classroom [data-action="camera"]').click();
+        await waitFor('the stage video', async () => (await stageVideo(page)) !== undefined);
+
+        // The caption grows while the teacher speaks: an interim, then the final sentence.
+        const tanaka = [...server.server.classrooms.get(room)!.participants.values()][0]!;
+        const text = LONG_CAPTIONS[lang];
+        const caption = { speakerId: tanaka.id, language: lang, startMs: 1500, sequence: 1 };
+        const stage = page.locator('cosmo-classroom [part="captions"]');
+        const interim = text.slice(0, 20);
+        tanaka.send({ caption: { caption: { ...caption, text: interim, final: false } } });
+        await page.locator('cosmo-classroom [part="captions"].interim').waitFor();
+        const short = await captionLayout(page);
+        expect(short.text).toBe(interim);
+        expect(short.lines).toBeLessThanOrEqual(2);
+        tanaka.send({ caption: { caption: { ...caption, text, final: true } } });
+        await page.locator('cosmo-classroom [part="captions"]:not(.interim)').waitFor();
+        expect(await stage.getAttribute('lang')).toBe(lang);
+
+        const shown = await captionLayout(page);
+        // Two lines, laid out exactly where the words were broken: no wrap inside a word.
+        expect(shown).toMatchObject({ lines: 2, breaks: 1, outside: false, inStage: true });
+        expect(shown.widest).toBeLessThanOrEqual(shown.room);
+        // The newest words: the caption's end, not its start.
+        expect(text.endsWith(shown.text)).toBe(true);
+        expect(shown.text.length).toBeLessThan(text.length);
+        expect(shown.fontSize).toBeGreaterThanOrEqual(14);
+
+        await page.screenshot({
+          path: join(ARTIFACTS, `caption-cjk-${lang}-${viewport.width}.png`),
+        });
+        expect(await layoutProblems(page)).toEqual([]);
         expect(errors).toEqual([]);
         await page.close();
       }, 120_000);

@@ -12,6 +12,7 @@ import { renderPrejoin } from './prejoin.js';
 import { tokenClaim } from '../tokenRole.js';
 import { renderCaptionsPanel, unsureHint, untranslatedTag } from './captions-panel.js';
 import { nativeLanguageName } from './language-names.js';
+import { captionLineLength, captionLines, isWideLanguage, textWidth } from './caption-lines.js';
 import { renderClassPanel, renderHandouts, renderInbox } from './school-panel.js';
 import './cosmo-video.js';
 
@@ -35,7 +36,7 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * @csspart base - The whole layout.
  * @csspart header - Title, status and counts.
  * @csspart stage - The teacher's (or the shared screen's) large view.
- * @csspart captions - The caption line on the stage; `data-uncertain` when the recogniser was unsure of it (then dimmed and in italics, its unsure words shown as "…"); `data-untranslated` when it is in the spoken language although the reader picked another (then tagged "Not translated"); `lang` is the caption's language.
+ * @csspart captions - The caption on the stage, set as subtitles: its newest two lines at most, broken between words (`<br>` between them); `data-uncertain` when the recogniser was unsure of it (then dimmed and in italics, its unsure words shown as "…"); `data-untranslated` when it is in the spoken language although the reader picked another (then tagged "Not translated"); `lang` is the caption's language.
  * @csspart untranslated-tag - The "Not translated" tag before such a caption.
  * @csspart lesson-preview - The teacher's table of lesson sentences and their reviewed translations (captions tab).
  * @csspart caption-language - The captions language picker (shown when the lesson has captions).
@@ -447,7 +448,7 @@ export class CosmoClassroom extends LitElement {
         caption
           ? html`<div
               part="captions"
-              class="captions ${caption.final ? '' : 'interim'} ${caption.uncertain ? 'uncertain' : ''}"
+              class="captions ${caption.final ? '' : 'interim'} ${caption.uncertain ? 'uncertain' : ''} ${isWideLanguage(caption.language) ? 'wide' : ''}"
               ?data-uncertain=${caption.uncertain}
               ?data-untranslated=${caption.untranslated}
               lang=${caption.language || nothing}
@@ -456,11 +457,24 @@ export class CosmoClassroom extends LitElement {
             >
               ${caption.untranslated ? untranslatedTag(this.#t('untranslated'), this.#language) : nothing}${
                 caption.uncertain ? unsureHint(this.#t('unsure')) : nothing
-              }${caption.text}
+              }${this.#captionLines(caption.text, caption.language, caption.untranslated)}
             </div>`
           : nothing
       }
     </section>`;
+  }
+
+  /**
+   * The caption as subtitles: its last two lines, broken between words. Lines keep their trailing
+   * space, so the text a screen reader or a copy gets still reads as the caption.
+   */
+  #captionLines(text: string, language: string, tagged: boolean): (string | TemplateResult)[] {
+    let lineLength = captionLineLength(language);
+    // The "Not translated" tag (0.7em, padded) sits on the first line: the lines leave it room.
+    if (tagged) lineLength -= Math.ceil(0.7 * textWidth(this.#t('untranslated')) + 1);
+    return captionLines(text, language, { lineLength }).map((line, i) =>
+      i === 0 ? line : html`<br />${line}`,
+    );
   }
 
   /** Everyone else, active speakers and raised hands first, one page at a time. */

@@ -111,6 +111,8 @@ export default css`
   }
   .stage {
     position: relative;
+    /* Caption lines are sized to the stage's width. */
+    container-type: inline-size;
     border-radius: var(--cosmo-radius);
     overflow: hidden;
     background: var(--cosmo-surface);
@@ -136,11 +138,17 @@ export default css`
     right: 5%;
     bottom: 12px;
     text-align: center;
+    /* A 42-letter line (21em) fits the box; 20px where the stage is wide enough. */
     font-size: 20px;
+    font-size: min(20px, calc((90cqi - 24px) / 22));
     line-height: 1.4;
     padding: 6px 12px;
     border-radius: 8px;
     background: rgba(0, 0, 0, 0.72);
+  }
+  /* Chinese and Japanese: an 18-character line fits the box. */
+  .captions.wide {
+    font-size: min(20px, calc((90cqi - 24px) / 19));
   }
   /* Before a caption left in the spoken language: says why it is not in the reader's. */
   .tag {
