@@ -87,6 +87,8 @@ export interface StreamOptions {
   interimMs?: number;
   /** The speaker's voice: where the engine starts from, and where it keeps what it learns. */
   calibration?: VoiceCalibration;
+  /** Text the speaker is likely to say (the lesson's), for engines primed with a prompt. */
+  prompt?: string;
 }
 
 /** A speech-to-text engine (LiveKit agents' plugin shape). */
@@ -134,13 +136,16 @@ export class EventQueue<T> implements AsyncIterable<T> {
   }
 }
 
-/** A view of an engine many classrooms share: its `close()` leaves the engine running. */
-export function borrowEngine(engine: SpeechToText): SpeechToText {
+/**
+ * A view of an engine many classrooms share: its `close()` leaves the engine running, and its
+ * streams open with the classroom's `defaults` (its lesson as `prompt`) unless told otherwise.
+ */
+export function borrowEngine(engine: SpeechToText, defaults: StreamOptions = {}): SpeechToText {
   return new (class extends SpeechToText {
     readonly label = engine.label;
     readonly capabilities = engine.capabilities;
     stream(options?: StreamOptions): SpeechStream {
-      return engine.stream(options);
+      return engine.stream({ ...defaults, ...options });
     }
     async close(): Promise<void> {}
   })();

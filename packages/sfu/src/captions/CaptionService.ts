@@ -145,7 +145,7 @@ export class CaptionService {
    */
   #recognizer(lessonText: string, language: string): SpeechToText {
     const whisper = this.#recognizerFor(language);
-    if (whisper) return borrowEngine(whisper);
+    if (whisper) return borrowEngine(whisper, { prompt: lessonText });
     const { cmnInit, lessonWeight, uncertainBelow } = this.#options;
     return new PocketsphinxSpeechToText({
       lessonText,

@@ -9,6 +9,9 @@ export interface TestWhisperModel {
   vocab: number;
 }
 
+/** Id of the blank token " " in the real models' (GPT-2's) vocabulary. */
+const BLANK = 220;
+
 /** IEEE half precision of a small float (no NaN or infinity needed here). */
 function half(x: number): number {
   const u = new Uint32Array(new Float32Array([x]).buffer)[0]!;
@@ -22,8 +25,8 @@ function half(x: number): number {
 /**
  * Writes a structurally valid whisper.cpp ggml model with small random weights, laid out as
  * whisper.cpp's loader reads it (hparams, mel filters, vocabulary, named tensors; 2-D weights in
- * f16). No real model ships offline, so tests load this one to exercise the loading code for
- * real; it recognises nothing.
+ * f16). No real model ships offline, so tests load this one to exercise loading and inference for
+ * real; it recognises nothing (its words are `w<id>`).
  */
 export function writeTestWhisperModel(path: string, shape: Partial<TestWhisperModel> = {}): void {
   const {
@@ -50,7 +53,10 @@ export function writeTestWhisperModel(path: string, shape: Partial<TestWhisperMo
   const words = 50257;
   i32(words);
   for (let i = 0; i < words; i++) {
-    const word = Buffer.from(`w${i}`);
+    // whisper.cpp looks the blank up by text (`token_to_id.at(" ")`, suppress_blank) on the first
+    // token of every decode: without it inference throws out_of_range, which the binding never
+    // reports. 220 is the blank in GPT-2's vocabulary, as in the real models.
+    const word = Buffer.from(i === BLANK ? ' ' : `w${i}`);
     i32(word.length);
     parts.push(word);
   }

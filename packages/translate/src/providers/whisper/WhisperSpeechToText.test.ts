@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SpeechEvent } from '../../SpeechToText.js';
 import { speechToTextConformance } from '../../testing/conformance.js';
 import { writeTestWhisperModel } from '../../testing/whisperModel.js';
 import { pullWhisperModel, readWhisperHeader } from './modelFile.js';
@@ -52,6 +53,55 @@ describe('whisper model checks at startup', () => {
     const multi = await WhisperSpeechToText.open({ model: multilingual });
     expect(multi.capabilities.languages).toEqual(expect.arrayContaining(['ja', 'zh', 'en']));
     await multi.close();
+  });
+});
+
+/** One second of a 440 Hz tone, as the VAD would hand it over. */
+const tone = (): Int16Array =>
+  Int16Array.from({ length: 16000 }, (_, i) =>
+    Math.round(3000 * Math.sin((2 * Math.PI * 440 * i) / 16000)),
+  );
+
+describe('whisper inference on the generated model', () => {
+  // Random weights recognise nothing, but decoding must end (at whisper.cpp's token limit per
+  // window) and answer before the engine's own timeout, which would reject with INTERNAL.
+  it('an utterance decodes to some text and the engine answers before its timeout', async () => {
+    const engine = await WhisperSpeechToText.open({ model: english, language: 'en' });
+    try {
+      const utterance = engine.begin();
+      utterance.write(tone());
+      const result = await utterance.finish();
+      expect(typeof result.text).toBe('string');
+      expect(result.confidence).toBe(1);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('a multilingual model decodes with the lesson as prompt, and with the translate task', async () => {
+    const engine = await WhisperSpeechToText.open({
+      model: multilingual,
+      language: 'ja',
+      translate: true,
+    });
+    try {
+      const stream = engine.stream({
+        prompt: '光は直進する。鏡は光を反射する。',
+        vad: { mode: 0 },
+      });
+      const events: SpeechEvent[] = [];
+      const read = (async () => {
+        for await (const event of stream) events.push(event);
+      })();
+      stream.write(tone());
+      stream.write(new Int16Array(16000));
+      stream.end();
+      await read;
+      expect(events.filter((e) => e.type === 'error')).toEqual([]);
+      expect(events.filter((e) => e.type === 'final').length).toBeGreaterThan(0);
+    } finally {
+      await engine.close();
+    }
   });
 });
 

@@ -55,6 +55,11 @@ export const WHISPER_LANGUAGES = [
 
 // The engine runs in its own process: a model whisper.cpp cannot handle aborts that process (a
 // failed GGML_ASSERT), never the server, and inference never blocks the signalling thread.
+// transcribeData takes 16-bit PCM: the view's own bytes are sent, not the whole buffer behind it.
+// The binding (1.1.3) never settles its promise when inference fails (its callback drops the
+// error), so a failed decode looks like a hang: the caller's timeout is what ends it.
+// It has no max-token option: whisper.cpp stops each 30 s window at n_text_ctx/2 - 4 tokens, and
+// temperatureInc 0 keeps it from decoding again at higher temperatures.
 const CHILD = `
 const { initWhisper } = await import(process.env.COSMO_WHISPER_MODULE);
 let ctx;
@@ -66,8 +71,10 @@ process.on('message', async (m) => {
       ctx = await initWhisper({ filePath: m.model, useGpu: false }, 'default');
       process.send({ id: m.id, ok: true });
     } else if (m.type === 'decode') {
-      const { promise } = ctx.transcribeData(m.pcm.buffer, {
+      const pcm = m.pcm.buffer.slice(m.pcm.byteOffset, m.pcm.byteOffset + m.pcm.byteLength);
+      const { promise } = ctx.transcribeData(pcm, {
         language: m.language, translate: m.translate, maxThreads: m.threads, temperatureInc: 0,
+        ...(m.prompt && { prompt: m.prompt }),
       });
       const r = await promise;
       process.send({ id: m.id, ok: true, text: r.result.trim(), language: r.language ?? '' });
@@ -207,21 +214,23 @@ export class WhisperSpeechToText extends SpeechToText implements UtteranceDecode
     });
   }
 
+  /** Opens a stream; `options.prompt` (the lesson's text) is whisper's initial prompt. */
   stream(options: StreamOptions = {}): SpeechStream {
     const language = options.language ?? this.options.language;
+    const prompt = options.prompt ?? '';
     return segmentedStream(
       {
-        begin: () => this.#utterance(language),
+        begin: () => this.#utterance(language, prompt),
       },
       { vad: options.vad ?? {}, interimMs: 0 },
     );
   }
 
   begin(): UtteranceDecoding {
-    return this.#utterance(this.options.language);
+    return this.#utterance(this.options.language, '');
   }
 
-  #utterance(language: string): UtteranceDecoding {
+  #utterance(language: string, prompt: string): UtteranceDecoding {
     const chunks: Int16Array[] = [];
     let aborted = false;
     return {
@@ -230,9 +239,12 @@ export class WhisperSpeechToText extends SpeechToText implements UtteranceDecode
       finish: async (): Promise<Hypothesis> => {
         if (aborted || this.#closed) return { text: '', confidence: 0 };
         const samples = chunks.reduce((n, c) => n + c.length, 0);
-        const pcm = new Float32Array(samples);
+        const pcm = new Int16Array(samples);
         let at = 0;
-        for (const c of chunks) for (const s of c) pcm[at++] = s / 32768;
+        for (const c of chunks) {
+          pcm.set(c, at);
+          at += c.length;
+        }
         if (!this.#child) await this.#start();
         await this.#ready;
         const timeout = Math.max(5_000, (samples / 16000) * this.options.decodeTimeoutPerSecondMs);
@@ -245,6 +257,8 @@ export class WhisperSpeechToText extends SpeechToText implements UtteranceDecode
             language: language.split('-')[0],
             translate: this.options.translate,
             threads: this.options.threads,
+            // Whisper favours the words of its prompt: the lesson's vocabulary and spelling.
+            prompt,
           },
           timeout,
         );
