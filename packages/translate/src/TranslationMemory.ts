@@ -5,6 +5,7 @@ import {
   splitLessonSentences,
   splitTranslationLines,
 } from '@cosmo/core';
+import { wordEditDistance } from './wer.js';
 
 /** How a translation memory matches what was heard against the lesson. */
 export interface TranslationMemoryOptions {
@@ -39,22 +40,6 @@ function words(s: string): string[] {
     .split(/\s+/)
     .map((w) => w.replace(/^'+|'+$/g, ''))
     .filter(Boolean);
-}
-
-/** Word-level edit distance (substitutions + deletions + insertions). */
-function editDistance(a: readonly string[], b: readonly string[]): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(
-        prev[j]! + 1,
-        cur[j - 1]! + 1,
-        prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 /** A heard sentence found in the lesson: which sentences (one, or two in a row) and how close. */
@@ -133,7 +118,7 @@ export class TranslationMemory {
       // A reference far shorter or longer than what was heard cannot be within the threshold.
       if (Math.abs(reference.length - h.length) > reference.length * this.options.maxWordErrorRate)
         return;
-      const wer = editDistance(reference, h) / reference.length;
+      const wer = wordEditDistance(reference, h) / reference.length;
       if (wer <= this.options.maxWordErrorRate && (!best || wer < best.wordErrorRate))
         best = { sentences, wordErrorRate: wer };
     };

@@ -1,3 +1,20 @@
+/** Word-level edit distance: the substitutions, deletions and insertions that turn `a` into `b`. */
+export function wordEditDistance(a: readonly string[], b: readonly string[]): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(
+        prev[j]! + 1,
+        cur[j - 1]! + 1,
+        prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
 /** Word error rate of `hypothesis` against `reference`: (substitutions + deletions + insertions) / words. */
 export function wordErrorRate(reference: string, hypothesis: string): number {
   const words = (s: string) =>
@@ -9,17 +26,5 @@ export function wordErrorRate(reference: string, hypothesis: string): number {
   const r = words(reference);
   const h = words(hypothesis);
   if (r.length === 0) return h.length === 0 ? 0 : 1;
-  let prev = Array.from({ length: h.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= r.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= h.length; j++) {
-      cur[j] = Math.min(
-        prev[j]! + 1,
-        cur[j - 1]! + 1,
-        prev[j - 1]! + (r[i - 1] === h[j - 1] ? 0 : 1),
-      );
-    }
-    prev = cur;
-  }
-  return prev[h.length]! / r.length;
+  return wordEditDistance(r, h) / r.length;
 }
