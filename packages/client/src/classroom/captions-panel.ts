@@ -80,6 +80,11 @@ function givenTranslations(draft: LessonDraft): { language: string; lines: strin
     .filter((r) => r.language && r.lines.trim());
 }
 
+/** The lesson and its translations, UTF-8, that fit one request under the server's frame limit. */
+const LESSON_BYTES = 60_000;
+/** As many translation languages as the server takes. */
+const MAX_TRANSLATION_LANGUAGES = 16;
+
 /**
  * What keeps the lesson's translations from being sent, one message per language: a code that is
  * not a language tag, or a line count that differs from the lesson's sentences (the server
@@ -88,7 +93,19 @@ function givenTranslations(draft: LessonDraft): { language: string; lines: strin
 export function lessonProblems(draft: LessonDraft, t: T): string[] {
   const sentences = splitLessonSentences(draft.text).length;
   const problems: string[] = [];
-  for (const { language, lines } of givenTranslations(draft)) {
+  const given = givenTranslations(draft);
+  // One request carries the lesson and its translations, and the server closes a socket whose
+  // frame is past its limit (64 KiB by default): refused here, where the teacher can shorten it.
+  const bytes = new TextEncoder().encode(draft.text + given.map((g) => g.lines).join('')).length;
+  if (bytes > LESSON_BYTES)
+    problems.push(
+      t('lessonTooLong')
+        .replace('{size}', String(Math.ceil(bytes / 1000)))
+        .replace('{max}', String(LESSON_BYTES / 1000)),
+    );
+  if (given.length > MAX_TRANSLATION_LANGUAGES)
+    problems.push(t('tooManyLanguages').replace('{max}', String(MAX_TRANSLATION_LANGUAGES)));
+  for (const { language, lines } of given) {
     if (!isLanguageTag(language)) {
       problems.push(t('badLanguage').replace('{language}', language));
       continue;

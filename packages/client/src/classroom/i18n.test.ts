@@ -33,6 +33,8 @@ describe('UI strings', () => {
       'linesMismatch',
       'untranslated',
       'badLanguage',
+      'lessonTooLong',
+      'tooManyLanguages',
     ] as const;
     for (const key of keys) {
       const en = translator('en')(key);

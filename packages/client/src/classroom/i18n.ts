@@ -66,6 +66,9 @@ const en = {
     '{language}: {lines} lines, but the lesson has {sentences} sentences. Give one line per sentence, in order.',
   untranslated: 'Not translated',
   badLanguage: '{language} is not a language code: use one like zh, ja or zh-Hans.',
+  lessonTooLong:
+    'The lesson and its translations are too long to send ({size} kB; at most {max} kB). Shorten them or split the lesson.',
+  tooManyLanguages: 'At most {max} translation languages.',
   startCaptions: 'Start captions',
   updateCaptions: 'Update lesson',
   open: 'Open',
@@ -187,6 +190,9 @@ const ja: Record<MessageKey, string> = {
     '{language}：{lines}行ありますが、授業は{sentences}文です。一文につき1行、順番どおりに入力してください。',
   untranslated: '翻訳なし',
   badLanguage: '{language} は言語コードではありません。zh、ja、zh-Hans のように入力してください。',
+  lessonTooLong:
+    '授業テキストと翻訳が長すぎて送れません（{size} kB、上限 {max} kB）。短くするか、授業を分けてください。',
+  tooManyLanguages: '翻訳の言語は {max} 個までです。',
   startCaptions: '字幕を開始',
   updateCaptions: '授業を更新',
   open: '開く',
@@ -304,6 +310,8 @@ const zh: Record<MessageKey, string> = {
   linesMismatch: '{language}：有 {lines} 行，但课程有 {sentences} 句。请每句一行，按顺序填写。',
   untranslated: '未翻译',
   badLanguage: '{language} 不是语言代码，请填写 zh、ja 或 zh-Hans 这样的代码。',
+  lessonTooLong: '课程文本和翻译太长，无法发送（{size} kB，上限 {max} kB）。请缩短或把课程分开。',
+  tooManyLanguages: '翻译语言最多 {max} 种。',
   startCaptions: '开启字幕',
   updateCaptions: '更新课程',
   open: '打开',
