@@ -5,6 +5,8 @@ import { APERTIUM_DEFAULTS, ApertiumTranslator } from './providers/apertium/Aper
 import { POCKETSPHINX_DEFAULTS } from './providers/pocketsphinx/PocketsphinxSpeechToText.js';
 import { decoderBinary } from './providers/pocketsphinx/decoderBinary.js';
 import { readWhisperHeader } from './providers/whisper/modelFile.js';
+import { TransformersTranslator } from './providers/transformers/TransformersTranslator.js';
+import { findTranslationModels } from './providers/transformers/TranslationModelFolder.js';
 import { VoiceActivityDetector } from './vad/VoiceActivityDetector.js';
 
 /** One line of the report. */
@@ -18,7 +20,7 @@ const has = (binary: string) => spawnSync('sh', ['-c', `command -v ${binary}`]).
 
 /** What speech and translation engines, models and language pairs this machine has. */
 export async function doctor(
-  options: { whisperModel?: string | undefined } = {},
+  options: { whisperModel?: string | undefined; translationModels?: string | undefined } = {},
 ): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
   const ffmpeg = has('ffmpeg');
@@ -73,5 +75,31 @@ export async function doctor(
       checks.push({ name: 'whisper', ok: false, detail: `${e.code}: ${e.message}` });
     }
   }
+  checks.push(translationModels(options.translationModels));
   return checks;
+}
+
+/** The machine-translation models found, with their pairs, or why they cannot load. */
+function translationModels(dir: string | undefined): DoctorCheck {
+  const name = 'translation models';
+  if (!dir) return { name, ok: false, detail: 'no models folder configured' };
+  try {
+    const found = findTranslationModels(dir);
+    if (found.length === 0) {
+      return {
+        name,
+        ok: false,
+        detail: `none in ${dir} (cosmo models pull opus-mt-en-zh, or see cosmo models list)`,
+      };
+    }
+    const pairs = new TransformersTranslator({ models: [dir] }).capabilities.pairs;
+    return {
+      name,
+      ok: true,
+      detail: `${found.map((f) => f.name).join(', ')} in ${dir}; pairs: ${pairs.join(', ')}`,
+    };
+  } catch (err) {
+    const e = toCosmoError(err);
+    return { name, ok: false, detail: `${e.code}: ${e.message}` };
+  }
 }

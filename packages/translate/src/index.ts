@@ -27,6 +27,7 @@ export type {
   SegmentedStreamOptions,
 } from './SegmentedSpeechStream.js';
 export { Translator, Glossary } from './Translator.js';
+export { CombinedTranslator } from './CombinedTranslator.js';
 export type { TranslatorCapabilities } from './Translator.js';
 export {
   TranslationMemory,
@@ -58,11 +59,26 @@ export {
   pullWhisperModel,
   WHISPER_MODELS,
 } from './providers/whisper/modelFile.js';
+export type { WhisperModelHeader, WhisperCatalogEntry } from './providers/whisper/modelFile.js';
+export type { PullProgress } from './models/download.js';
+export {
+  TransformersTranslator,
+  TRANSFORMERS_DEFAULTS,
+} from './providers/transformers/TransformersTranslator.js';
+export type { TransformersTranslatorOptions } from './providers/transformers/TransformersTranslator.js';
+export {
+  findTranslationModels,
+  readTranslationModel,
+} from './providers/transformers/TranslationModelFolder.js';
 export type {
-  WhisperModelHeader,
-  WhisperCatalogEntry,
-  PullProgress,
-} from './providers/whisper/modelFile.js';
+  TranslationModelFolder,
+  TranslationModelManifest,
+} from './providers/transformers/TranslationModelFolder.js';
+export {
+  pullTranslationModel,
+  TRANSLATION_MODELS,
+} from './providers/transformers/pullTranslationModel.js';
+export type { TranslationCatalogEntry } from './providers/transformers/pullTranslationModel.js';
 export { calibrateCmn } from './providers/pocketsphinx/calibrate.js';
 export { wordErrorRate } from './wer.js';
 export { synthesizeSpeech, writeSpeechWav } from './speech.js';

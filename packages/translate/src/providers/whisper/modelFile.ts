@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readSync, closeSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { CosmoError, ErrorCode } from '@cosmo/core';
+import { downloadTo, type PullProgress } from '../../models/download.js';
 
 /** What a ggml whisper model's header says. */
 export interface WhisperModelHeader {
@@ -91,14 +88,6 @@ export const WHISPER_MODELS: readonly WhisperCatalogEntry[] = [
   entry('medium.en', '8c30f0e44ce9560643ebd10bbe50cd20eafd3723', 0),
 ];
 
-const reason = (err: unknown): string => {
-  const cause = (err as { cause?: unknown }).cause ?? err;
-  return cause instanceof Error ? cause.message : String(cause);
-};
-
-/** Progress of a download: bytes so far, and the total when the server says it. */
-export type PullProgress = (done: number, total: number | undefined) => void;
-
 /**
  * Downloads a catalogued model into `dir` (as `ggml-<name>.bin`), verifying its SHA-1 before it
  * takes the final name; a partial or corrupt download never does. Returns the model's path.
@@ -118,37 +107,15 @@ export async function pullWhisperModel(
   mkdirSync(dir, { recursive: true });
   const target = join(dir, `ggml-${model.name}.bin`);
   const partial = `${target}.partial`;
-  let response: Response;
   try {
-    response = await fetch(model.url);
-  } catch (err) {
-    throw new CosmoError(
-      ErrorCode.UNAVAILABLE,
-      `cannot reach ${new URL(model.url).host} to download ${model.name}: ${reason(err)}`,
-    );
-  }
-  if (!response.ok || !response.body) {
-    throw new CosmoError(
-      ErrorCode.UNAVAILABLE,
-      `downloading ${model.url} failed: HTTP ${response.status}`,
-    );
-  }
-  const total = Number(response.headers.get('content-length')) || model.bytes || undefined;
-  const hash = createHash('sha1');
-  let done = 0;
-  const body = Readable.fromWeb(response.body as WebReadableStream);
-  body.on('data', (chunk: Buffer) => {
-    hash.update(chunk);
-    done += chunk.length;
-    options.onProgress?.(done, total);
-  });
-  try {
-    await pipeline(body, createWriteStream(partial));
-    const sha1 = hash.digest('hex');
-    if (sha1 !== model.sha1) {
+    const { digests } = await downloadTo(model.url, partial, {
+      algorithms: ['sha1'],
+      onProgress: (done, total) => options.onProgress?.(done, total ?? (model.bytes || undefined)),
+    });
+    if (digests['sha1'] !== model.sha1) {
       throw new CosmoError(
         ErrorCode.MODEL_INVALID,
-        `${model.name} downloaded with SHA-1 ${sha1}, expected ${model.sha1}: discarded`,
+        `${model.name} downloaded with SHA-1 ${digests['sha1']}, expected ${model.sha1}: discarded`,
       );
     }
     readWhisperHeader(partial);
