@@ -12,14 +12,15 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # Japanese and Chinese fonts, so their screenshots are readable), Redis for the cluster tests, and
 # the offline speech (pocketsphinx, with its headers: the captions decoder is compiled against it on
 # first use) and translation (apertium) engines, with espeak-ng and sox to make real speech for their
-# tests; Janus and iproute2 for the bench's fan-out baseline.
+# tests; Janus and iproute2 for the bench's fan-out baseline; nftables, coturn and openssl for the
+# firewall tests (a student in a network namespace, TURN over TLS).
 APT_PACKAGES=(
   build-essential python3 meson ninja-build pkg-config
   libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev libssl-dev
   chromium fonts-ipafont-gothic fonts-wqy-zenhei redis-server
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
   apertium apertium-eng-spa espeak-ng sox ffmpeg
-  janus iproute2
+  janus iproute2 nftables coturn openssl
 )
 
 step "system packages"

@@ -222,6 +222,15 @@ const LONG_CAPTIONS = {
 } as const;
 
 /**
+ * Captions with Latin letters and digits, which the font sets wider than the line breaker counts
+ * them (the breaker's lines once wrapped again inside a word: "…説明し / ていきます").
+ */
+const MIXED_CAPTIONS = {
+  zh: '今天我们用LED和CO2激光器做实验，波长约为550nm，观察光的反射现象。',
+  ja: '今日はCO2とH2Oの分子のモデルを説明していきます。',
+} as const;
+
+/**
  * The stage caption's lines as laid out: how many, the widest, and whether any text pokes out of
  * the caption box (inside its padding). The hidden hint and the tag are not caption text.
  */
@@ -393,6 +402,24 @@ describe('an uncertain caption at 1280×800 and 390×844, in English, Japanese a
 
         await page.screenshot({
           path: join(ARTIFACTS, `caption-cjk-${lang}-${viewport.width}.png`),
+        });
+
+        // Latin letters and digits, wider in the font than the breaker counts them: the lines
+        // it made are never wrapped again, the font shrinks a little instead when one would pass.
+        const mixed = MIXED_CAPTIONS[lang];
+        tanaka.send({
+          caption: { caption: { ...caption, text: mixed, final: true, sequence: 2 } },
+        });
+        await page
+          .locator('cosmo-classroom [part="captions"]', { hasText: mixed.slice(-4) })
+          .waitFor();
+        const fitted = await captionLayout(page);
+        expect(fitted).toMatchObject({ lines: 2, breaks: 1, outside: false, inStage: true });
+        expect(fitted.widest).toBeLessThanOrEqual(fitted.room);
+        expect(mixed.replace(/\s+/g, '').endsWith(fitted.text)).toBe(true);
+        expect(fitted.fontSize).toBeGreaterThanOrEqual(14);
+        await page.screenshot({
+          path: join(ARTIFACTS, `caption-cjk-mixed-${lang}-${viewport.width}.png`),
         });
         expect(await layoutProblems(page)).toEqual([]);
         expect(errors).toEqual([]);
@@ -596,4 +623,71 @@ describe('the demo on a network', () => {
       await demo.close();
     }
   }, 120_000);
+});
+
+/** Each tile of the class grid: whether it is whole in the grid's visible box, and overlaps. */
+function tiles(page: Page) {
+  return page.evaluate(() => {
+    const root = document.querySelector('cosmo-classroom')!.shadowRoot!;
+    const grid = root.querySelector('.grid')!.getBoundingClientRect();
+    const aside = root.querySelector('aside')!.getBoundingClientRect();
+    const boxes = [...root.querySelectorAll('.tile')].map((t) => t.getBoundingClientRect());
+    const overlap = (a: DOMRect, b: DOMRect) =>
+      a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    return {
+      count: boxes.length,
+      whole: boxes.every(
+        (b) =>
+          b.left >= grid.left - 1 &&
+          b.right <= grid.right + 1 &&
+          b.top >= grid.top - 1 &&
+          b.bottom <= grid.bottom + 1,
+      ),
+      underSidebar: boxes.some((b) => overlap(b, aside)),
+      overlapping: boxes.some((a, i) => boxes.some((b, j) => i < j && overlap(a, b))),
+      width: Math.round(Math.min(...boxes.map((b) => b.width))),
+    };
+  });
+}
+
+describe('the class grid with three students at 1280×800 and 390×844', () => {
+  let server: EphemeralServer;
+  let browser: Browser;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ server, browser, close } = await startDemo());
+  }, 120_000);
+
+  afterAll(() => close?.());
+
+  for (const viewport of VIEWPORTS) {
+    it(`${viewport.width}×${viewport.height}: every student's tile is whole, none under the sidebar or another tile`, async () => {
+      const room = `grid-${viewport.width}`;
+      const open = async (identity: string, role: 'teacher' | 'student') => {
+        const page = await browser.newPage({ viewport });
+        const token = await server.token(room, identity, role);
+        await page.goto(`${server.httpUrl}/?lang=en&token=${token}`);
+        await waitFor(`${identity} to join`, connected(page));
+        return page;
+      };
+      const teacher = await open('tanaka', 'teacher');
+      const students = [];
+      for (const name of ['aiko', 'ben', 'chen']) students.push(await open(name, 'student'));
+      for (const page of [teacher, ...students]) {
+        await waitFor('three tiles', async () => (await tiles(page)).count === 3);
+        expect(await tiles(page)).toMatchObject({
+          whole: true,
+          underSidebar: false,
+          overlapping: false,
+        });
+        expect((await tiles(page)).width).toBeGreaterThanOrEqual(100);
+        expect(await layoutProblems(page)).toEqual([]);
+      }
+      await teacher.screenshot({
+        path: join(ARTIFACTS, `grid-three-students-${viewport.width}.png`),
+      });
+      await Promise.all([teacher, ...students].map((p) => p.close()));
+    }, 120_000);
+  }
 });

@@ -1,9 +1,11 @@
 import {
   CosmoError,
+  DEFAULT_MAX_CLIENT_FRAME_BYTES,
   ErrorCode,
   PROTOCOL_VERSION,
   TypedEmitter,
   classroomFromProto,
+  isModerator,
   mediaSourceFromProto,
   mediaSourceToProto,
   participantFromProto,
@@ -23,9 +25,11 @@ import { SchoolApi } from './SchoolApi.js';
 import {
   chatFromProto,
   handoutFromProto,
+  lessonFromProto,
   receiptFromProto,
   type ChatMessage,
   type HandoutInfo,
+  type LessonInfo,
 } from './wire.js';
 import { ExponentialBackoff } from './ReconnectPolicy.js';
 import { SignallingClient } from './SignallingClient.js';
@@ -55,6 +59,13 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
   handouts: HandoutInfo[] = [];
   /** The class's recent chat at join time, oldest first (live messages arrive as `chat`). */
   recentChat: ChatMessage[] = [];
+  /** Moderators: the classroom's lesson, when one is set (kept current by `lessonChanged`). */
+  lesson: LessonInfo | undefined;
+  /**
+   * The largest request the server takes, and the largest `setLesson` it takes from a moderator,
+   * in bytes as encoded (from the join; the defaults until then).
+   */
+  limits = { maxFrameBytes: DEFAULT_MAX_CLIENT_FRAME_BYTES, maxLessonBytes: 1024 * 1024 };
   /** The school features: leave, attendance, chat history, notices, handouts. */
   readonly school = new SchoolApi(this);
   #self: ParticipantSummary | undefined;
@@ -73,6 +84,7 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     this.options = {
       reconnectPolicy: new ExponentialBackoff(),
       autoSubscribe: 'all',
+      mediaConnectTimeoutMs: 12_000,
       ...options,
       reopen: Boolean(options.reopen),
     };
@@ -290,6 +302,11 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     });
     this.#signalling = signalling;
     signalling.on('event', (frame) => this.#onEvent(frame));
+    // A request the server would refuse for its size fails here, before it is sent.
+    signalling.frameLimit = (kind) =>
+      kind === 'setLesson' && isModerator(this.#self?.role)
+        ? this.limits.maxLessonBytes
+        : this.limits.maxFrameBytes;
     signalling.on('closed', (code) => {
       if (this.#signalling === signalling) void this.#onDrop(code);
     });
@@ -318,9 +335,22 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     for (const info of join.participants ?? []) this.#upsertParticipant(participantFromProto(info));
     this.handouts = (join.handouts ?? []).map(handoutFromProto);
     this.recentChat = (join.recentChat ?? []).map(chatFromProto);
+    this.lesson = join.lesson ? lessonFromProto(join.lesson) : undefined;
+    // An older server does not say: its defaults.
+    if (join.maxFrameBytes)
+      this.limits = {
+        maxFrameBytes: join.maxFrameBytes,
+        maxLessonBytes: join.maxLessonBytes || join.maxFrameBytes,
+      };
     const request = signalling.request.bind(signalling);
-    if (!this.#media) this.#media = new MediaSession(request, this.options.handlerName);
-    else this.#media.setRequest(request);
+    if (!this.#media) {
+      this.#media = new MediaSession(request, {
+        handlerName: this.options.handlerName,
+        iceServers: () => this.#iceServers,
+        connectTimeoutMs: this.options.mediaConnectTimeoutMs,
+        onReachability: (state) => this.safeEmit('mediaReachability', state),
+      });
+    } else this.#media.setRequest(request);
     await this.#media.load(join.routerRtpCapabilities!);
     this.safeEmit('joined', this.#self);
     await this.#media.republish();
@@ -545,6 +575,10 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
         break;
       case 'mediaReset':
         void this.#onMediaReset();
+        break;
+      case 'lessonChanged':
+        this.lesson = lessonFromProto(frame.lessonChanged);
+        this.safeEmit('lessonChanged', this.lesson);
         break;
       case 'errorEvent':
         this.safeEmit('error', CosmoError.fromWire(frame.errorEvent.error ?? {}));

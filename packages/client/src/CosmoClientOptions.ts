@@ -8,10 +8,11 @@ import type {
   ProducerSummary,
   ServerFrame,
 } from '@cosmo/core';
+import type { MediaReachabilityState } from './MediaReachability.js';
 import type { RemoteTrack } from './MediaSession.js';
 import type { ReconnectPolicy } from './ReconnectPolicy.js';
 import type { WebSocketConstructor } from './SignallingClient.js';
-import type { ChatMessage, HandoutInfo, ReceiptInfo } from './wire.js';
+import type { ChatMessage, HandoutInfo, LessonInfo, ReceiptInfo } from './wire.js';
 
 /** Where the client is in its life. */
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -31,6 +32,11 @@ export interface CosmoClientOptions {
   reconnectPolicy?: ReconnectPolicy;
   /** mediasoup-client handler: auto-detected in browsers; `'Chrome111'` in Node with wrtc. */
   handlerName?: mc.BuiltinHandlerName;
+  /**
+   * Media that has not connected this long after it is first sent or received is reported as
+   * unreachable (`mediaReachability`); default 12,000 ms. It keeps trying all the same.
+   */
+  mediaConnectTimeoutMs?: number;
   /** Default `'all'`. The element uses `'audio'` and subscribes to the video it shows. */
   autoSubscribe?: AutoSubscribe;
   /**
@@ -78,8 +84,16 @@ export type CosmoClientEvents = {
   notification: [notification: NonNullable<ServerFrame['notification']>];
   /** Receipt totals of a notice this client sent ("287 / 312 read"). */
   receiptSummary: [summary: ReceiptInfo];
+  /** Moderators: a moderator set the classroom's lesson (`lesson` has it as it now is). */
+  lessonChanged: [lesson: LessonInfo];
   /** The server restarted this client's media (worker failover); handled automatically. */
   mediaReset: [];
+  /**
+   * Whether audio and video get through this network: `unreachable` when the media transports
+   * have not connected within `mediaConnectTimeoutMs` (a firewall blocking the media ports and
+   * every TURN route); chat, captions and notices still work over the signalling socket.
+   */
+  mediaReachability: [state: MediaReachabilityState];
   /** Something failed that no call awaits (a background resubscribe, a failed reconnect). */
   error: [error: CosmoError];
 };

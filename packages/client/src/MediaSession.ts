@@ -20,12 +20,25 @@ import {
   type MediaSource,
   type ServerFrame,
 } from '@cosmo/core';
+import { MediaReachability, type MediaReachabilityState } from './MediaReachability.js';
 
 /** Sends one signalling request on the current connection. */
 export type RequestFn = <K extends ClientRequestKind>(
   kind: K,
   body: NonNullable<ClientFrameInit[K]>,
 ) => Promise<ServerFrame>;
+
+/** How a media session connects. */
+export interface MediaSessionOptions {
+  /** mediasoup-client's browser handler (detected when absent). */
+  handlerName?: mc.BuiltinHandlerName | undefined;
+  /** The STUN/TURN servers of the current join. */
+  iceServers: () => RTCIceServer[];
+  /** A transport not connected this long after it is first used counts as unreachable. */
+  connectTimeoutMs: number;
+  /** Whether media gets through changed. */
+  onReachability?: (state: MediaReachabilityState) => void;
+}
 
 /** A track this client publishes. */
 export interface LocalTrack {
@@ -75,11 +88,24 @@ export class MediaSession {
   #send: mc.Transport | undefined;
   #recv: mc.Transport | undefined;
   #request: RequestFn;
+  readonly #options: MediaSessionOptions;
+  readonly #reachability: MediaReachability;
   #closed = false;
 
-  constructor(request: RequestFn, handlerName?: mc.BuiltinHandlerName) {
+  constructor(request: RequestFn, options: MediaSessionOptions) {
     this.#request = request;
-    this.device = new Device(handlerName ? { handlerName } : undefined);
+    this.#options = options;
+    this.device = new Device(
+      options.handlerName ? { handlerName: options.handlerName } : undefined,
+    );
+    this.#reachability = new MediaReachability(options.connectTimeoutMs, (state) =>
+      options.onReachability?.(state),
+    );
+  }
+
+  /** Whether media gets through (undefined until something is sent or received). */
+  get reachability(): MediaReachabilityState | undefined {
+    return this.#reachability.state;
   }
 
   /** Points the session at a new signalling connection. */
@@ -258,6 +284,7 @@ export class MediaSession {
     this.#closed = true;
     this.reset();
     this.local.clear();
+    this.#reachability.close();
   }
 
   async #transport(direction: 'send' | 'recv'): Promise<mc.Transport> {
@@ -275,6 +302,9 @@ export class MediaSession {
       iceParameters: iceParametersFromProto(t.iceParameters!),
       iceCandidates: iceCandidatesFromProto(t.iceCandidates) as mc.IceCandidate[],
       dtlsParameters: dtlsParametersFromProto(t.dtlsParameters!) as mc.DtlsParameters,
+      // TURN with the credentials the server minted for this join (a network that blocks the
+      // media ports reaches the server through it).
+      iceServers: this.#options.iceServers(),
     };
     const transport =
       direction === 'send'
@@ -294,6 +324,7 @@ export class MediaSession {
         source: mediaSourceToProto(appData['source'] as MediaSource),
       }).then((r) => callback({ id: r.produce!.producerId! }), errback);
     });
+    this.#reachability.watch(transport);
     if (direction === 'send') this.#send = transport;
     else this.#recv = transport;
     return transport;

@@ -72,6 +72,11 @@ export class SignallingClient extends TypedEmitter<SignallingClientEvents> {
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #closed = false;
+  /**
+   * The most bytes a request of each kind may take (the server's limits): a larger one fails with
+   * INVALID_ARGUMENT (reason `LESSON_TOO_LARGE` for a lesson) or BAD_FRAME, unsent.
+   */
+  frameLimit: ((kind: ClientRequestKind) => number) | undefined;
   /** The newest event handled, and the newest the server was told about. */
   #handledSeq = 0;
   #ackedSeq = 0;
@@ -132,6 +137,11 @@ export class SignallingClient extends TypedEmitter<SignallingClientEvents> {
       return Promise.reject(new CosmoError(ErrorCode.CLOSED, 'the connection is closed'));
     const id = this.#nextId++;
     const frame = { id, [kind]: body } as ClientFrameInit;
+    const data =
+      this.#format === 'binary' ? encodeClientFrame(frame) : encodeClientFrameJson(frame);
+    const size = typeof data === 'string' ? new TextEncoder().encode(data).length : data.length;
+    const max = this.frameLimit?.(kind);
+    if (max && size > max) return Promise.reject(tooLarge(kind, size, max));
     return new Promise<ServerFrame>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
@@ -140,9 +150,7 @@ export class SignallingClient extends TypedEmitter<SignallingClientEvents> {
         );
       }, this.#timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
-      this.#ws.send(
-        this.#format === 'binary' ? encodeClientFrame(frame) : encodeClientFrameJson(frame),
-      );
+      this.#ws.send(data);
     });
   }
 
@@ -206,4 +214,18 @@ export class SignallingClient extends TypedEmitter<SignallingClientEvents> {
     this.#pending.clear();
     this.safeEmit('closed', code, reason);
   }
+}
+
+/** The error of a request larger than the server takes, as the server would answer it. */
+function tooLarge(kind: ClientRequestKind, size: number, max: number): CosmoError {
+  if (kind !== 'setLesson')
+    return new CosmoError(
+      ErrorCode.BAD_FRAME,
+      `${kind} of ${size} bytes exceeds the limit of ${max} bytes`,
+    );
+  return new CosmoError(
+    ErrorCode.INVALID_ARGUMENT,
+    `the lesson with its glossary and translations is ${size} bytes; the server takes at most ${max}`,
+    { reason: 'LESSON_TOO_LARGE', params: { size: String(size), max: String(max) } },
+  );
 }

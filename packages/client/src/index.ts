@@ -9,9 +9,10 @@ export type {
   AutoSubscribe,
 } from './CosmoClientOptions.js';
 export { SchoolApi } from './SchoolApi.js';
-export type { ChatMessage, HandoutInfo, LeaveInfo, AttendanceInfo } from './wire.js';
+export type { ChatMessage, HandoutInfo, LeaveInfo, AttendanceInfo, LessonInfo } from './wire.js';
 export { layerForWidth } from './MediaSession.js';
 export type { LocalTrack, RemoteTrack } from './MediaSession.js';
+export type { MediaReachabilityState } from './MediaReachability.js';
 export { ExponentialBackoff, DEFAULT_BACKOFF } from './ReconnectPolicy.js';
 export type { ReconnectPolicy, BackoffOptions } from './ReconnectPolicy.js';
 export { SignallingClient } from './SignallingClient.js';

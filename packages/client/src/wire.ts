@@ -97,3 +97,22 @@ export function receiptFromProto(r: cosmo.v1.ReceiptSummary.$Properties): Receip
     read: r.read ?? 0,
   };
 }
+
+/** A classroom's lesson as a moderator set it (the captions tab shows it to every moderator). */
+export interface LessonInfo {
+  text: string;
+  /** The spoken language (BCP 47). */
+  language: string;
+  glossary: Record<string, string>;
+  /** Reviewed translations: BCP 47 tag to one line per lesson sentence. */
+  translations: Record<string, string>;
+}
+
+export function lessonFromProto(l: cosmo.v1.Lesson.$Properties): LessonInfo {
+  return {
+    text: l.text ?? '',
+    language: l.language || 'en',
+    glossary: { ...(l.glossary ?? {}) },
+    translations: { ...(l.translations ?? {}) },
+  };
+}

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  clientFrameHead,
+  requestField,
   decodeClientFrame,
   decodeClientFrameJson,
   decodeServerFrame,
@@ -225,6 +227,21 @@ describe('decoding untrusted bytes', () => {
       }),
     ).toThrow(ProtocolError);
     expect(decodeClientFrame(big, { maxBytes: big.byteLength }).sendChat?.text).toHaveLength(100);
+  });
+
+  it("a frame's id and request are read from its head, to answer one too large to decode", () => {
+    const lesson = encodeClientFrame({ id: 300_000, setLesson: { text: 'x'.repeat(70_000) } });
+    expect(clientFrameHead(lesson)).toEqual({ id: 300_000, field: requestField('setLesson') });
+    expect(requestField('setLesson')).toBe(61);
+    expect(requestField('join')).toBe(10);
+    expect(clientFrameHead(lesson.subarray(0, 1))).toBeUndefined();
+    expect(clientFrameHead(new Uint8Array([0x10, 0x01]))).toBeUndefined();
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        const head = clientFrameHead(bytes);
+        if (head) expect(head.id).toBeGreaterThan(0);
+      }),
+    );
   });
 
   it('a truncated frame is a BAD_FRAME', () => {

@@ -127,6 +127,35 @@ export function decodeServerFrameJson(text: string, options: DecodeOptions = {})
   return checkServerFrame(frame as cosmo.v1.ServerFrame.$Shape);
 }
 
+/**
+ * The id and the request's field number at the head of a binary client frame, read without
+ * decoding the rest (to answer a frame too large to decode under its id). Undefined when the
+ * frame does not start with them, as every encoder writes them.
+ */
+export function clientFrameHead(bytes: Uint8Array): { id: number; field: number } | undefined {
+  let at = 0;
+  const varint = (): number | undefined => {
+    let value = 0;
+    for (let shift = 0; shift < 35 && at < bytes.length; shift += 7) {
+      const byte = bytes[at++]!;
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+    return undefined;
+  };
+  // Field 1 (the id), varint: tag 0x08.
+  if (varint() !== 0x08) return undefined;
+  const id = varint();
+  const tag = varint();
+  if (!id || id > 0xffffffff || tag === undefined || (tag & 7) !== 2) return undefined;
+  return { id, field: Math.floor(tag / 8) };
+}
+
+/** The field number of a request kind in `ClientFrame` (what `clientFrameHead` reads). */
+export function requestField(kind: ClientRequestKind): number {
+  return clientFrameHead(encodeClientFrame({ id: 1, [kind]: {} }))!.field;
+}
+
 function checkSize(length: number, maxBytes: number): void {
   if (length === 0) throw new ProtocolError('empty frame');
   if (length > maxBytes) {

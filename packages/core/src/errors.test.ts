@@ -24,6 +24,17 @@ describe('errors', () => {
     expect(unknown.message).toBe('INTERNAL');
   });
 
+  it('carry which refusal it was and its values, for a message in any language', () => {
+    const params = { language: 'ja', lines: '4', sentences: '5' };
+    const err = new CosmoError(ErrorCode.INVALID_ARGUMENT, 'lines differ', {
+      reason: 'LINES_MISMATCH',
+      params,
+    });
+    const back = CosmoError.fromWire(err.toWire());
+    expect(back).toMatchObject({ code: 'INVALID_ARGUMENT', reason: 'LINES_MISMATCH', params });
+    expect(CosmoError.fromWire({ code: 'INVALID_ARGUMENT', message: 'x' }).reason).toBeUndefined();
+  });
+
   it('hide the details of unexpected errors behind INTERNAL', () => {
     const err = toCosmoError(new Error('SQLITE_CORRUPT at /var/lib/cosmo/db'));
     expect(err.code).toBe('INTERNAL');

@@ -31,6 +31,11 @@ export const ErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   /** The request did not complete in time. */
   TIMEOUT: 'TIMEOUT',
+  /**
+   * Audio and video cannot get through this network (the media ports and every TURN route are
+   * blocked); said by the client, while signalling (chat, captions, notices) still works.
+   */
+  MEDIA_UNREACHABLE: 'MEDIA_UNREACHABLE',
   /** The connection or object was closed while the request was in flight. */
   CLOSED: 'CLOSED',
   /** Something failed on the server; details are in its log, not in the message. */
@@ -47,24 +52,56 @@ export function isErrorCode(code: string): code is ErrorCode {
   return knownCodes.has(code);
 }
 
+/** Which refusal, where a code covers several, and its values: for a message in the UI language. */
+export interface ErrorReason {
+  /** Stable, e.g. `'LINES_MISMATCH'` (an INVALID_ARGUMENT of setLesson). */
+  reason?: string;
+  /** The values a message names, by name: `{ language: 'ja', lines: '4', sentences: '5' }`. */
+  params?: Record<string, string>;
+}
+
+/** The wire form of an error. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  reason?: string;
+  params?: Record<string, string>;
+}
+
 /** Base of every Cosmo error: a stable `code` plus a one-line human message. */
 export class CosmoError extends Error {
   /** Stable machine-readable code; also sent to clients. */
   readonly code: ErrorCode;
+  /** Which refusal of its code this is (stable), when the code covers several. */
+  readonly reason: string | undefined;
+  /** The values the message names, for a client to say it in its own language. */
+  readonly params: Readonly<Record<string, string>> | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown } & ErrorReason) {
     super(message, options);
     this.name = 'CosmoError';
     this.code = code;
+    this.reason = options?.reason || undefined;
+    this.params = options?.params;
   }
 
-  /** The wire form of this error: code and message, never a stack. */
-  toWire(): { code: ErrorCode; message: string } {
-    return { code: this.code, message: this.message };
+  /** The wire form of this error: code and message (and reason), never a stack. */
+  toWire(): WireError {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.reason && { reason: this.reason }),
+      ...(this.params && { params: { ...this.params } }),
+    };
   }
 
   /** Rebuilds an error received over the wire; an unknown code becomes `INTERNAL`. */
-  static fromWire(wire: { code?: string | null; message?: string | null }): CosmoError {
+  static fromWire(wire: {
+    code?: string | null;
+    message?: string | null;
+    reason?: string | null;
+    params?: Record<string, string> | null;
+  }): CosmoError {
     const code = wire.code && isErrorCode(wire.code) ? wire.code : ErrorCode.INTERNAL;
     const message = wire.message || code;
     switch (code) {
@@ -77,7 +114,10 @@ export class CosmoError extends Error {
       case ErrorCode.INVALID_STATE:
         return new InvalidStateError(message);
       default:
-        return new CosmoError(code, message);
+        return new CosmoError(code, message, {
+          ...(wire.reason && { reason: wire.reason }),
+          ...(wire.reason && wire.params && { params: { ...wire.params } }),
+        });
     }
   }
 }

@@ -12,6 +12,8 @@ export {
   decodeClientFrameJson,
   encodeServerFrameJson,
   decodeServerFrameJson,
+  clientFrameHead,
+  requestField,
   SharedServerEvent,
   DEFAULT_MAX_CLIENT_FRAME_BYTES,
   DEFAULT_MAX_SERVER_FRAME_BYTES,
@@ -35,13 +37,17 @@ export {
   InvalidStateError,
   toCosmoError,
 } from './errors.js';
+export type { ErrorReason, WireError } from './errors.js';
 export { wellFormed, parseJsonWellFormed } from './text.js';
 export {
   LANGUAGE_TAG,
   isLanguageTag,
   splitLessonSentences,
   splitTranslationLines,
+  lessonProblems,
+  LESSON_LIMITS,
 } from './lessonText.js';
+export type { LessonProblem, LessonReason } from './lessonText.js';
 export { TypedEmitter } from './TypedEmitter.js';
 export type { EventMap } from './TypedEmitter.js';
 export {

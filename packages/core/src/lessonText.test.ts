@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isLanguageTag, splitLessonSentences, splitTranslationLines } from './lessonText.js';
+import {
+  isLanguageTag,
+  lessonProblems,
+  splitLessonSentences,
+  splitTranslationLines,
+} from './lessonText.js';
 
 describe('lesson text', () => {
   it('is cut into sentences at sentence ends and line breaks, never inside a number', () => {
@@ -21,5 +26,36 @@ describe('lesson text', () => {
       expect(isLanguageTag(tag)).toBe(true);
     for (const tag of ['', 'Chinese', 'ZH', 'zh_Hans', 'zh-', 'x'])
       expect(isLanguageTag(tag)).toBe(false);
+  });
+
+  it('a lesson is refused for each problem with a stable reason and its values', () => {
+    const text = 'Light bends. A prism splits it.';
+    const problems = lessonProblems({
+      text,
+      language: 'en',
+      translations: {
+        ja: '光は曲がる。',
+        en: 'Light bends.\nA prism splits it.',
+        Chinese: '光会弯曲。\n棱镜把它分开。',
+        es: 'x'.repeat(100_001),
+        zh: '  ',
+      },
+    });
+    expect(problems.map((p) => [p.reason, p.params])).toEqual([
+      ['LINES_MISMATCH', { language: 'ja', lines: '1', sentences: '2' }],
+      ['SPOKEN_LANGUAGE', { language: 'en' }],
+      ['BAD_LANGUAGE', { language: 'Chinese' }],
+      ['TRANSLATION_TOO_LONG', { language: 'es', max: '100000' }],
+    ]);
+    expect(problems[0]!.message).toBe(
+      "the 'ja' translations have 1 line; the lesson has 2 sentences (one line per sentence, in order)",
+    );
+    const many = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`x${i}`, 'a']));
+    expect(
+      lessonProblems({ text: 'x'.repeat(100_001), language: 'en', translations: many })
+        .map((p) => p.reason)
+        .slice(0, 2),
+    ).toEqual(['LESSON_TOO_LONG', 'TOO_MANY_LANGUAGES']);
+    expect(lessonProblems({ text, language: 'en', translations: {} })).toEqual([]);
   });
 });

@@ -28,3 +28,91 @@ export function splitTranslationLines(text: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
 }
+
+/** What a lesson may hold (setLesson refuses more with INVALID_ARGUMENT). */
+export const LESSON_LIMITS = {
+  /** Characters (UTF-16 code units) of the lesson text. */
+  textChars: 100_000,
+  /** Translation languages. */
+  languages: 16,
+  /** Characters of one language's translations. */
+  translationChars: 100_000,
+} as const;
+
+/** Why a lesson is refused: the `reason` of its INVALID_ARGUMENT error. */
+export type LessonReason =
+  | 'LESSON_TOO_LONG'
+  | 'LESSON_TOO_LARGE'
+  | 'TOO_MANY_LANGUAGES'
+  | 'BAD_LANGUAGE'
+  | 'SPOKEN_LANGUAGE'
+  | 'TRANSLATION_TOO_LONG'
+  | 'LINES_MISMATCH';
+
+/** One thing wrong with a lesson: its reason and values (for any language), and an English line. */
+export interface LessonProblem {
+  reason: LessonReason;
+  params: Record<string, string>;
+  message: string;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * What keeps a lesson from being taken, in order: the server refuses it with the first, and the
+ * teacher's preview lists them all. Translations with no text are not given and not checked.
+ */
+export function lessonProblems(lesson: {
+  text: string;
+  language: string;
+  translations: Record<string, string>;
+}): LessonProblem[] {
+  const problems: LessonProblem[] = [];
+  const { textChars, languages, translationChars } = LESSON_LIMITS;
+  if (lesson.text.length > textChars)
+    problems.push({
+      reason: 'LESSON_TOO_LONG',
+      params: { max: String(textChars) },
+      message: 'the lesson text is at most 100,000 characters',
+    });
+  const given = Object.entries(lesson.translations).filter(([, text]) => text.trim());
+  if (given.length > languages)
+    problems.push({
+      reason: 'TOO_MANY_LANGUAGES',
+      params: { max: String(languages) },
+      message: `translations into at most ${languages} languages`,
+    });
+  const sentences = splitLessonSentences(lesson.text).length;
+  for (const [language, text] of given) {
+    if (!isLanguageTag(language)) {
+      problems.push({
+        reason: 'BAD_LANGUAGE',
+        params: { language },
+        message: `translation language '${language}' is not a BCP 47 tag like "zh" or "zh-Hans"`,
+      });
+    } else if (language === (lesson.language || 'en')) {
+      problems.push({
+        reason: 'SPOKEN_LANGUAGE',
+        params: { language },
+        message: `translations are into other languages than the spoken one ('${language}')`,
+      });
+    } else if (text.length > translationChars) {
+      problems.push({
+        reason: 'TRANSLATION_TOO_LONG',
+        params: { language, max: String(translationChars) },
+        message: `the '${language}' translations are at most 100,000 characters`,
+      });
+    } else {
+      const lines = splitTranslationLines(text).length;
+      if (lines !== sentences)
+        problems.push({
+          reason: 'LINES_MISMATCH',
+          params: { language, lines: String(lines), sentences: String(sentences) },
+          message:
+            `the '${language}' translations have ${plural(lines, 'line')}; ` +
+            `the lesson has ${plural(sentences, 'sentence')} (one line per sentence, in order)`,
+        });
+    }
+  }
+  return problems;
+}

@@ -17,7 +17,11 @@ import {
 } from './attendance.js';
 import type {
   AttendanceRepository,
+  Channel,
   ChatRepository,
+  Contact,
+  DeliveryRepository,
+  DeliverySummary,
   EndedClassRepository,
   Handout,
   HandoutRepository,
@@ -29,11 +33,19 @@ import type {
   Notice,
   NoticeRepository,
   Person,
+  PushSubscriptionRecord,
+  PushSubscriptionRepository,
   ReceiptInput,
   Receipts,
+  RecipientStatus,
   RosterRepository,
   StoredChat,
 } from './repositories.js';
+import { DeliveryLadder, type DeliveryLadderOptions } from './delivery/DeliveryLadder.js';
+import { checkDigestTime, nextDigestAt } from './delivery/digestTime.js';
+import { planDeliveries, type PlannedDelivery } from './delivery/planDeliveries.js';
+import { SqliteDeliveryRepository } from './sqlite/SqliteDeliveryRepository.js';
+import { SqlitePushSubscriptionRepository } from './sqlite/SqlitePushSubscriptionRepository.js';
 import { ContentStore } from './ContentStore.js';
 import { GroupCommit } from './GroupCommit.js';
 import { checkHandoutFile } from './handoutFiles.js';
@@ -59,6 +71,8 @@ export interface SchoolRepositories {
   handouts: HandoutRepository;
   transcripts: TranscriptRepository;
   endedClasses: EndedClassRepository;
+  pushSubscriptions: PushSubscriptionRepository;
+  deliveries: DeliveryRepository;
 }
 
 /** Tunables of the school features. */
@@ -68,6 +82,20 @@ export interface SchoolOptions {
   /** …at most this many times. */
   reminderLimit: number;
   attendance?: AttendancePolicy;
+  /** An urgent notice still unread this long after it was sent is emailed, unless its sender chose. */
+  emailDelayMs: number;
+  /**
+   * A recipient connected when an urgent notice is sent is pushed it too if their page has not
+   * acknowledged it this long after (a page asleep in a background tab).
+   */
+  pushGraceMs: number;
+  /**
+   * When the daily digest of non-urgent notices still unread is emailed (`HH:MM`, in `timeZone`),
+   * to people whose preference is `all`.
+   */
+  digestAt: string;
+  /** The school's time zone (IANA name). */
+  timeZone: string;
   /** The clock, replaceable in tests of time-based rules. */
   now: () => number;
 }
@@ -76,8 +104,18 @@ export interface SchoolOptions {
 export const DEFAULT_SCHOOL_OPTIONS: SchoolOptions = {
   reminderIntervalMs: 10 * 60_000,
   reminderLimit: 3,
+  emailDelayMs: 10 * 60_000,
+  pushGraceMs: 30_000,
+  digestAt: '17:00',
+  timeZone: 'UTC',
   now: Date.now,
 };
+
+/** Push subscriptions kept per person (phones, tablets, laptops, browsers). */
+export const MAX_PUSH_DEVICES = 10;
+
+/** The longest a sender may ask the ladder to wait before emailing (a week). */
+export const MAX_EMAIL_DELAY_MS = 7 * 86_400_000;
 
 /** Events for the server: what to push to whom. */
 export type SchoolEvents = {
@@ -99,6 +137,8 @@ export class School extends TypedEmitter<SchoolEvents> {
   readonly #db: Db | undefined;
   readonly #content: ContentStore;
   #reminderTimer: ReturnType<typeof setInterval> | undefined;
+  #isOnline: (personId: string) => boolean = () => false;
+  #ladder: DeliveryLadder | undefined;
   /** Receipts waiting for the next commit. */
   readonly #receipts = new GroupCommit<ReceiptInput, Receipts>((inputs) =>
     this.#commitReceipts(inputs),
@@ -115,6 +155,7 @@ export class School extends TypedEmitter<SchoolEvents> {
     this.repos = repos;
     this.#content = content;
     this.options = { ...DEFAULT_SCHOOL_OPTIONS, ...options };
+    checkDigestTime(this.options.digestAt, this.options.timeZone);
     this.#db = db;
   }
 
@@ -131,6 +172,8 @@ export class School extends TypedEmitter<SchoolEvents> {
         handouts: new SqliteHandoutRepository(db),
         transcripts: new SqliteTranscriptRepository(db),
         endedClasses: new SqliteEndedClassRepository(db),
+        pushSubscriptions: new SqlitePushSubscriptionRepository(db),
+        deliveries: new SqliteDeliveryRepository(db),
       },
       new ContentStore(join(dataDir, 'handouts')),
       options,
@@ -143,27 +186,105 @@ export class School extends TypedEmitter<SchoolEvents> {
     isOnline: (personId: string) => boolean,
     checkEveryMs = Math.min(60_000, this.options.reminderIntervalMs),
   ): void {
+    this.#isOnline = isOnline;
     clearInterval(this.#reminderTimer);
     this.#reminderTimer = setInterval(() => this.sendDueReminders(isOnline), checkEveryMs);
     this.#reminderTimer.unref?.();
   }
 
-  /** Pushes a reminder to every connected, unread recipient who is due one; returns how many. */
+  /**
+   * Starts the delivery ladder: urgent notices are pushed to the devices of recipients who are not
+   * connected, and notices still unread after their delay are emailed. What a crash interrupted is
+   * sent again first. The ladder closes with the school.
+   */
+  startDelivery(
+    options: Partial<DeliveryLadderOptions> & Pick<DeliveryLadderOptions, 'link'>,
+  ): DeliveryLadder {
+    this.#ladder?.close();
+    const ladder = new DeliveryLadder(this.repos, {
+      now: this.options.now,
+      timeZone: this.options.timeZone,
+      ...options,
+    });
+    this.#ladder = ladder;
+    ladder.start();
+    return ladder;
+  }
+
+  /** The delivery ladder, once started. */
+  get ladder(): DeliveryLadder | undefined {
+    return this.#ladder;
+  }
+
+  /** The ladder's rows for a notice to `personIds` in `round` (none before the ladder starts). */
+  #plan(
+    notice: Notice,
+    personIds: readonly string[],
+    round: number,
+    now: number,
+  ): PlannedDelivery[] {
+    const ladder = this.#ladder;
+    if (!ladder) return [];
+    return planDeliveries(
+      {
+        roster: this.repos.roster,
+        pushSubscriptions: this.repos.pushSubscriptions,
+        pushes: ladder.pushes,
+        emails: ladder.emails,
+        isOnline: this.#isOnline,
+        pushGraceMs: this.options.pushGraceMs,
+        digestAt: nextDigestAt(now, this.options.digestAt, this.options.timeZone),
+      },
+      notice,
+      personIds,
+      round,
+      now,
+    );
+  }
+
+  /**
+   * Reminds every unread recipient who is due one, on the same ladder: on the page when connected,
+   * otherwise by push and email (a row per round); returns how many were reminded.
+   */
   sendDueReminders(isOnline: (personId: string) => boolean): number {
     const now = this.options.now();
     let sent = 0;
+    const notices = new Map<string, Notice | undefined>();
+    const noticeOf = (id: string) => {
+      if (!notices.has(id)) notices.set(id, this.repos.notices.get(id));
+      return notices.get(id);
+    };
+    /** Who is not connected, by notice and round: planned together, a query or two per group. */
+    const offline = new Map<string, { notice: Notice; round: number; people: string[] }>();
     for (const due of this.repos.notices.dueReminders(
       now,
       this.options.reminderIntervalMs,
       this.options.reminderLimit,
     )) {
-      if (!isOnline(due.personId)) continue;
-      const notice = this.repos.notices.get(due.noticeId);
+      const notice = noticeOf(due.noticeId);
       if (!notice) continue;
+      if (!isOnline(due.personId)) {
+        if (!this.#ladder) continue;
+        const key = `${notice.id}/${due.reminders + 1}`;
+        const group = offline.get(key) ?? { notice, round: due.reminders + 1, people: [] };
+        group.people.push(due.personId);
+        offline.set(key, group);
+        continue;
+      }
       this.repos.notices.markPushed(notice.id, due.personId, now, true);
       this.safeEmit('deliver', due.personId, notice, true);
       sent++;
     }
+    for (const { notice, round, people } of offline.values()) {
+      const rows = this.#plan(notice, people, round, now);
+      if (rows.length === 0) continue;
+      this.repos.deliveries.enqueue(rows);
+      for (const personId of new Set(rows.map((r) => r.personId))) {
+        this.repos.notices.markPushed(notice.id, personId, now, true);
+        sent++;
+      }
+    }
+    if (sent > 0) this.#ladder?.kick();
     return sent;
   }
 
@@ -366,20 +487,25 @@ export class School extends TypedEmitter<SchoolEvents> {
     const decided = this.repos.leave.get(requestId)!;
     const decider = this.person(deciderId);
     const cls = this.repos.roster.schoolClass(decided.classId)!;
+    const now = this.options.now();
+    const draft: Notice = {
+      id: randomUUID(),
+      schoolId: cls.schoolId,
+      audience: `person:${decided.personId}`,
+      senderId: decider.id,
+      senderName: decider.name,
+      title: `Leave ${decided.status}: ${decided.fromDate}–${decided.toDate} (${cls.name})`,
+      body: decided.comment ?? '',
+      urgent: false,
+      sentAt: now,
+      idempotencyKey: `leave:${decided.id}`,
+      emailAfterMs: null,
+    };
+    // Unread by evening, it is in the student's daily digest.
     const { notice } = this.repos.notices.create(
-      {
-        id: randomUUID(),
-        schoolId: cls.schoolId,
-        audience: `person:${decided.personId}`,
-        senderId: decider.id,
-        senderName: decider.name,
-        title: `Leave ${decided.status}: ${decided.fromDate}–${decided.toDate} (${cls.name})`,
-        body: decided.comment ?? '',
-        urgent: false,
-        sentAt: this.options.now(),
-        idempotencyKey: `leave:${decided.id}`,
-      },
+      draft,
       [decided.personId],
+      this.#plan(draft, [decided.personId], 0, now),
     );
     this.safeEmit('deliver', decided.personId, notice, false);
     return decided;
@@ -398,6 +524,11 @@ export class School extends TypedEmitter<SchoolEvents> {
     body: string;
     urgent: boolean;
     idempotencyKey?: string;
+    /**
+     * Email who has not read it this long after (ms); null: never. Default: `emailDelayMs` for an
+     * urgent notice, never for another (it waits for the daily digest).
+     */
+    emailAfterMs?: number | null;
   }): {
     notice: Notice;
     recipients: number;
@@ -433,26 +564,47 @@ export class School extends TypedEmitter<SchoolEvents> {
       );
     if (body.length > 5000)
       throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'the body is at most 5000 characters');
+    const emailAfterMs =
+      input.emailAfterMs === undefined
+        ? input.urgent
+          ? this.options.emailDelayMs
+          : null
+        : input.emailAfterMs;
+    if (
+      emailAfterMs !== null &&
+      !(Number.isInteger(emailAfterMs) && emailAfterMs >= 0 && emailAfterMs <= MAX_EMAIL_DELAY_MS)
+    )
+      throw new CosmoError(
+        ErrorCode.INVALID_ARGUMENT,
+        'the email delay is a whole number of milliseconds from 0 to a week',
+      );
     const recipients = members.filter((m) => m.id !== sender.id).map((m) => m.id);
+    const now = this.options.now();
+    const draft: Notice = {
+      id: randomUUID(),
+      schoolId,
+      audience: input.audience,
+      senderId: sender.id,
+      senderName: sender.name,
+      title,
+      body,
+      urgent: input.urgent,
+      sentAt: now,
+      // Keys are the sender's own: another school's (or person's) key never returns their notice.
+      idempotencyKey: input.idempotencyKey
+        ? `${schoolId}:${sender.id}:${input.idempotencyKey}`
+        : null,
+      emailAfterMs,
+    };
     const { notice, created } = this.repos.notices.create(
-      {
-        id: randomUUID(),
-        schoolId,
-        audience: input.audience,
-        senderId: sender.id,
-        senderName: sender.name,
-        title,
-        body,
-        urgent: input.urgent,
-        sentAt: this.options.now(),
-        // Keys are the sender's own: another school's (or person's) key never returns their notice.
-        idempotencyKey: input.idempotencyKey
-          ? `${schoolId}:${sender.id}:${input.idempotencyKey}`
-          : null,
-      },
+      draft,
       recipients,
+      this.#plan(draft, recipients, 0, now),
     );
-    if (created) for (const id of recipients) this.safeEmit('deliver', id, notice, false);
+    if (created) {
+      for (const id of recipients) this.safeEmit('deliver', id, notice, false);
+      this.#ladder?.kick();
+    }
     return { notice, recipients: this.repos.notices.receipts(notice.id).recipients };
   }
 
@@ -475,10 +627,15 @@ export class School extends TypedEmitter<SchoolEvents> {
    * committed together, in one transaction (one disk flush), and the sender hears one summary per
    * notice per commit.
    */
-  receipt(personId: string, noticeId: string, kind: 'delivered' | 'read'): Promise<Receipts> {
+  receipt(
+    personId: string,
+    noticeId: string,
+    kind: 'delivered' | 'read',
+    via: Channel = 'live',
+  ): Promise<Receipts> {
     if (this.#closed)
       return Promise.reject(new CosmoError(ErrorCode.CLOSED, 'the school is closed'));
-    return this.#receipts.add({ personId, noticeId, kind, at: this.options.now() });
+    return this.#receipts.add({ personId, noticeId, kind, at: this.options.now(), via });
   }
 
   #commitReceipts(inputs: ReceiptInput[]): (Receipts | Error)[] {
@@ -504,13 +661,95 @@ export class School extends TypedEmitter<SchoolEvents> {
 
   /** Receipt totals of a notice, for its sender or a school admin. */
   receiptsOf(noticeId: string, askerId: string): Receipts {
+    this.#noticeForSender(noticeId, askerId);
+    return this.repos.notices.receipts(noticeId);
+  }
+
+  /**
+   * How a notice reached each recipient (live, pushed, emailed, read, and when) with the totals,
+   * for its sender or an admin of its school.
+   */
+  deliveryReport(
+    noticeId: string,
+    askerId: string,
+  ): { notice: Notice; summary: DeliverySummary; recipients: RecipientStatus[] } {
+    const notice = this.#noticeForSender(noticeId, askerId);
+    const recipients = this.repos.notices.recipientStatuses(noticeId);
+    return { notice, summary: this.repos.notices.deliverySummary(noticeId), recipients };
+  }
+
+  #noticeForSender(noticeId: string, askerId: string): Notice {
     const notice = this.repos.notices.get(noticeId);
     const asker = this.repos.roster.person(askerId);
     if (!notice || !asker || asker.schoolId !== notice.schoolId)
       throw new NotFoundError('no such notice');
     if (notice.senderId !== askerId && asker.role !== 'admin')
       throw new PermissionError('only the sender sees the receipts');
-    return this.repos.notices.receipts(noticeId);
+    return notice;
+  }
+
+  /** A notice for one of its recipients, or NOT_FOUND (for anyone else, whether or not it exists). */
+  noticeFor(noticeId: string, personId: string): Notice {
+    const notice = this.repos.notices.get(noticeId);
+    if (!notice || !this.repos.notices.isRecipient(noticeId, personId))
+      throw new NotFoundError('no such notice');
+    return notice;
+  }
+
+  // ---- push subscriptions and contacts -------------------------------------------------------
+
+  /**
+   * Keeps a device's push subscription for a person on the roster (a browser that moves to another
+   * person is theirs from then on). The endpoint must be one `checkEndpoint` accepts.
+   */
+  subscribePush(
+    personId: string,
+    sub: { endpoint: string; p256dh: string; auth: string; device?: string },
+  ): PushSubscriptionRecord {
+    this.person(personId);
+    const b64 = /^[A-Za-z0-9_-]+={0,2}$/;
+    if (!b64.test(sub.p256dh) || Buffer.from(sub.p256dh, 'base64url').length !== 65)
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'keys.p256dh: not a P-256 public key');
+    if (!b64.test(sub.auth) || Buffer.from(sub.auth, 'base64url').length < 16)
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'keys.auth: not an auth secret');
+    if (this.repos.pushSubscriptions.count(personId) >= MAX_PUSH_DEVICES)
+      throw new CosmoError(
+        ErrorCode.INVALID_ARGUMENT,
+        `at most ${MAX_PUSH_DEVICES} devices per person: remove one first`,
+      );
+    return this.repos.pushSubscriptions.upsert({
+      id: randomUUID(),
+      personId,
+      endpoint: sub.endpoint,
+      p256dh: sub.p256dh,
+      auth: sub.auth,
+      device: (sub.device ?? '').trim().slice(0, 120),
+      createdAt: this.options.now(),
+    });
+  }
+
+  /** Forgets one of a person's devices; false when it was not theirs. */
+  unsubscribePush(personId: string, endpoint: string): boolean {
+    return this.repos.pushSubscriptions.removeEndpoint(personId, endpoint);
+  }
+
+  /** A person's email addresses and preference; with `schoolId`, only one of that school's. */
+  contactOf(personId: string, schoolId?: string): Contact {
+    const person = this.repos.roster.person(personId);
+    if (!person || (schoolId && person.schoolId !== schoolId))
+      throw new NotFoundError(`no person ${personId} in this school`);
+    return this.repos.roster.contact(personId);
+  }
+
+  /** Changes a person's email addresses or preference (the fields given); returns the result. */
+  updateContact(
+    personId: string,
+    change: Partial<Omit<Contact, 'personId'>>,
+    schoolId?: string,
+  ): Contact {
+    const contact = { ...this.contactOf(personId, schoolId), ...change, personId };
+    this.repos.roster.setContact(contact);
+    return contact;
   }
 
   // ---- chat ----------------------------------------------------------------------------------
@@ -617,6 +856,7 @@ export class School extends TypedEmitter<SchoolEvents> {
     this.#receipts.flush();
     this.#closed = true;
     clearInterval(this.#reminderTimer);
+    this.#ladder?.close();
     this.#db?.close();
     this.removeAllListeners();
   }

@@ -2,11 +2,27 @@
  * @cosmo/school: the school domain: roster, lectures, attendance, leave, notices with receipts,
  * chat history, handouts and transcripts, kept in SQLite behind repository interfaces.
  */
-export { School, DEFAULT_SCHOOL_OPTIONS } from './School.js';
+export { School, DEFAULT_SCHOOL_OPTIONS, MAX_EMAIL_DELAY_MS, MAX_PUSH_DEVICES } from './School.js';
 export type { SchoolOptions, SchoolRepositories, SchoolEvents } from './School.js';
 export type * from './repositories.js';
-export { parseRosterCsv, ROSTER_COLUMNS } from './rosterCsv.js';
+export { parseRosterCsv, ROSTER_COLUMNS, CONTACT_COLUMNS } from './rosterCsv.js';
 export type { RowError, RosterRow, RosterParse } from './rosterCsv.js';
 export { attendanceReport, attendanceCsv, DEFAULT_ATTENDANCE_POLICY } from './attendance.js';
 export type { AttendanceRow, AttendanceStatus, AttendancePolicy } from './attendance.js';
 export type { TranscriptFormat } from './transcript.js';
+export { DeliveryLadder, DEFAULT_LADDER_OPTIONS } from './delivery/DeliveryLadder.js';
+export type { DeliveryLadderOptions, DeliveryLadderEvents } from './delivery/DeliveryLadder.js';
+export type {
+  PushChannel,
+  PushMessage,
+  PushOutcome,
+  EmailChannel,
+  EmailMessage,
+  EmailOutcome,
+  RecipientLink,
+} from './delivery/channels.js';
+export { WebPushChannel, type WebPushOptions } from './delivery/WebPushChannel.js';
+export { SmtpEmailChannel, type SmtpOptions } from './delivery/SmtpEmailChannel.js';
+export { loadVapidKeys, type VapidKeys } from './delivery/VapidKeys.js';
+export { checkPushEndpoint, DEFAULT_PUSH_ENDPOINT_HOSTS } from './delivery/pushEndpoints.js';
+export { pushTopic, type NoticePushPayload } from './delivery/messages.js';

@@ -168,4 +168,46 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ALTER TABLE transcript_lines ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 7,
+    name: 'contacts, push subscriptions, delivery ladder',
+    // A notice reaches the closed page (issue: urgent notices within a minute): a person's email
+    // addresses and preference, their browsers' push subscriptions, and the ladder's queue with one
+    // row per (notice, recipient, channel, round), so that each is sent once per round. `digest`
+    // rows are a non-urgent notice's line in its recipient's daily email.
+    sql: `
+      CREATE TABLE person_contacts (
+        person_id TEXT PRIMARY KEY REFERENCES people(id),
+        email TEXT,
+        guardian_email TEXT,
+        notify_email TEXT NOT NULL DEFAULT 'all' CHECK (notify_email IN ('all', 'fallback', 'none'))
+      );
+      CREATE TABLE push_subscriptions (
+        id TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL REFERENCES people(id),
+        endpoint TEXT NOT NULL UNIQUE,
+        p256dh TEXT NOT NULL,
+        auth TEXT NOT NULL,
+        device TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX push_person ON push_subscriptions(person_id);
+      ALTER TABLE notices ADD COLUMN email_after_ms INTEGER;
+      ALTER TABLE notice_recipients ADD COLUMN delivered_via TEXT;
+      CREATE TABLE notice_deliveries (
+        notice_id TEXT NOT NULL REFERENCES notices(id),
+        person_id TEXT NOT NULL REFERENCES people(id),
+        channel TEXT NOT NULL CHECK (channel IN ('push', 'email', 'digest')),
+        round INTEGER NOT NULL,
+        due_at INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'skipped', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        claimed_at INTEGER,
+        done_at INTEGER,
+        detail TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (notice_id, person_id, channel, round)
+      );
+      CREATE INDEX deliveries_due ON notice_deliveries(state, due_at);
+    `,
+  },
 ];

@@ -40,6 +40,22 @@ export interface RosterEntry {
   personId: string;
   personName: string;
   role: SchoolRole;
+  /** Email addresses and preference, when the import has those columns (else kept as they are). */
+  contact?: Omit<Contact, 'personId'>;
+}
+
+/**
+ * Which emails a person gets: `all` (a notice still unread after its sender's delay, and the
+ * daily digest of the others), `fallback` (only the former), `none` (no email at all).
+ */
+export type NotifyEmail = 'all' | 'fallback' | 'none';
+
+/** Where and whether a person is emailed about notices: their own address and a guardian's. */
+export interface Contact {
+  personId: string;
+  email: string | null;
+  guardianEmail: string | null;
+  notifyEmail: NotifyEmail;
 }
 
 /** Schools, classes, people, memberships and the lecture schedule. */
@@ -55,6 +71,11 @@ export interface RosterRepository {
   addLecture(lecture: Lecture): void;
   lecture(id: string): Lecture | undefined;
   lectures(classId: string): Lecture[];
+  /** A person's email addresses and preference (no addresses, `all`, when never set). */
+  contact(personId: string): Contact;
+  /** The contacts on record of these people (a person without one is absent). */
+  contacts(personIds: readonly string[]): Map<string, Contact>;
+  setContact(contact: Contact): void;
 }
 
 export type AttendanceKind = 'join' | 'leave';
@@ -118,6 +139,11 @@ export interface Notice {
   urgent: boolean;
   sentAt: number;
   idempotencyKey: string | null;
+  /**
+   * A recipient who has not read the notice this long after it was sent (or reminded) is emailed;
+   * null: never (a non-urgent notice waits for the daily digest instead).
+   */
+  emailAfterMs: number | null;
 }
 
 export interface Receipts {
@@ -132,6 +158,120 @@ export interface ReceiptInput {
   personId: string;
   kind: 'delivered' | 'read';
   at: number;
+  /** How the notice reached them: the open page (the default), a push or an email's link. */
+  via?: Channel;
+}
+
+/** The rungs of the delivery ladder: the open page, Web Push, email. */
+export type Channel = 'live' | 'push' | 'email';
+
+/** A channel the ladder sends on from its queue (`digest`: a line in the daily email). */
+export type QueuedChannel = 'push' | 'email' | 'digest';
+
+/** One row of the ladder's queue: a notice to one recipient on one channel, in one round. */
+export interface Delivery {
+  noticeId: string;
+  personId: string;
+  channel: QueuedChannel;
+  /** 0 for the notice itself, n for its n-th reminder. */
+  round: number;
+  dueAt: number;
+  state: 'queued' | 'sending' | 'sent' | 'skipped' | 'failed';
+  attempts: number;
+  /** When it was sent, skipped or given up. */
+  doneAt: number | null;
+  /** Why it was skipped or failed, or how many devices took a push. */
+  detail: string;
+}
+
+/** What the sender sees of one recipient: how the notice reached them and when. */
+export interface RecipientStatus {
+  personId: string;
+  name: string;
+  deliveredAt: number | null;
+  /** How it was first delivered: `live`, `push` or `email` (null until delivered). */
+  deliveredVia: Channel | null;
+  /** When a push service first took a push of it (any device). */
+  pushedAt: number | null;
+  /** When the mail server first took an email of it (its own, or the daily digest). */
+  emailedAt: number | null;
+  readAt: number | null;
+  reminders: number;
+  /** Pushes and emails still waiting in the queue (a reminder's, or one that will be retried). */
+  queued: number;
+}
+
+/** The totals of a notice's ladder, for the sender's summary. */
+export interface DeliverySummary {
+  recipients: number;
+  /** Delivered, by how they were first reached. */
+  live: number;
+  pushed: number;
+  emailed: number;
+  /** Delivered by a push (the service worker's receipt) or an email's link. */
+  deliveredByPush: number;
+  deliveredByEmail: number;
+  delivered: number;
+  read: number;
+  /** Not delivered by any channel yet. */
+  unreached: number;
+}
+
+/** A browser's Web Push subscription, one per device a person allowed notifications on. */
+export interface PushSubscriptionRecord {
+  id: string;
+  personId: string;
+  endpoint: string;
+  /** The browser's P-256 public key and auth secret (base64url), which the payload is encrypted to. */
+  p256dh: string;
+  auth: string;
+  /** A label the device gave itself ("Pixel 8, Chrome"), for the person's list. */
+  device: string;
+  createdAt: number;
+}
+
+/** People's push subscriptions. */
+export interface PushSubscriptionRepository {
+  /** Adds a subscription, or moves an endpoint already known to this person (same browser, new login). */
+  upsert(sub: PushSubscriptionRecord): PushSubscriptionRecord;
+  forPerson(personId: string): PushSubscriptionRecord[];
+  count(personId: string): number;
+  /** How many devices each of these people has (a person with none is absent). */
+  counts(personIds: readonly string[]): Map<string, number>;
+  /** Removes one of a person's subscriptions by endpoint; false when it was not theirs. */
+  removeEndpoint(personId: string, endpoint: string): boolean;
+  /** Removes a subscription the push service no longer knows (404/410). */
+  remove(id: string): void;
+}
+
+/**
+ * The delivery ladder's queue: each (notice, recipient, channel, round) once. A row is claimed
+ * (`sending`, committed) before it is sent and finished after, so a crash leaves it `sending`.
+ */
+export interface DeliveryRepository {
+  /** Rows whose send was interrupted by a crash go back to the queue; returns how many. */
+  requeueInterrupted(): number;
+  /** Claims up to `limit` queued push and email rows due by `now`, in one transaction. */
+  claimDue(now: number, limit: number): Delivery[];
+  /** Claims every queued digest row due by `now` (each person's make one email). */
+  claimDueDigests(now: number): Delivery[];
+  /** Queues rows that are not there yet (a repeated key is ignored). */
+  enqueue(rows: Omit<Delivery, 'state' | 'attempts' | 'doneAt' | 'detail'>[]): number;
+  finish(
+    d: Pick<Delivery, 'noticeId' | 'personId' | 'channel' | 'round'>,
+    state: 'sent' | 'skipped' | 'failed',
+    at: number,
+    detail: string,
+  ): void;
+  /** Puts a claimed row back in the queue to try again at `dueAt`. */
+  retry(
+    d: Pick<Delivery, 'noticeId' | 'personId' | 'channel' | 'round'>,
+    dueAt: number,
+    detail: string,
+  ): void;
+  forNotice(noticeId: string): Delivery[];
+  /** The earliest due time of a queued row, if any. */
+  nextDueAt(): number | undefined;
 }
 
 export type ReceiptOutcome = 'changed' | 'unchanged' | 'unknown';
@@ -146,7 +286,11 @@ export interface PendingDelivery {
 /** Notices, their recipients and receipts. */
 export interface NoticeRepository {
   /** Stores a notice and its recipients in one transaction. Returns the existing one for a repeated idempotency key. */
-  create(notice: Notice, recipientIds: string[]): { notice: Notice; created: boolean };
+  create(
+    notice: Notice,
+    recipientIds: string[],
+    deliveries?: Omit<Delivery, 'state' | 'attempts' | 'doneAt' | 'detail'>[],
+  ): { notice: Notice; created: boolean };
   get(id: string): Notice | undefined;
   /** Notices sent to `personId` and not yet delivered, oldest first. */
   undelivered(personId: string): Notice[];
@@ -160,12 +304,18 @@ export interface NoticeRepository {
   recordReceipts(receipts: readonly ReceiptInput[]): ReceiptOutcome[];
   markPushed(noticeId: string, personId: string, at: number, reminder: boolean): void;
   receipts(noticeId: string): Receipts;
+  /** Per recipient: how and when the notice reached them, by name. */
+  recipientStatuses(noticeId: string): RecipientStatus[];
+  /** The totals of the ladder. */
+  deliverySummary(noticeId: string): DeliverySummary;
+  /** Whether a recipient has read (`read`) or at least received (`delivered`) a notice. */
+  progress(noticeId: string, personId: string): { delivered: boolean; read: boolean } | undefined;
   /** Unread recipients due a reminder: pushed at least `intervalMs` ago, fewer than `limit` reminders. */
   dueReminders(
     now: number,
     intervalMs: number,
     limit: number,
-  ): { noticeId: string; personId: string }[];
+  ): { noticeId: string; personId: string; reminders: number }[];
 }
 
 export interface StoredChat {

@@ -72,4 +72,36 @@ describe('roster CSV import', () => {
     });
     expect(t.school.repos.roster.person('tanaka')).toBeUndefined();
   });
+
+  it('reads email addresses and preferences when the file has those columns, and keeps them when not', () => {
+    t = tempSchool();
+    const header =
+      'school_id,school_name,class_id,class_name,person_id,person_name,role,email,guardian_email,notify_email';
+    const bad = parseRosterCsv(
+      [header, 'tokyo,Tokyo,2B,Physics 2B,s1,Aiko,student,not-an-address,,sometimes'].join('\n'),
+    );
+    expect(bad.ok ? [] : bad.errors.map((e) => [e.line, e.column])).toEqual([
+      [2, 'email'],
+      [2, 'notify_email'],
+    ]);
+    expect(
+      t.school.importRosterCsv(
+        [
+          header,
+          'tokyo,Tokyo,2B,Physics 2B,s1,Aiko,student,aiko@students.example,mum@home.example,fallback',
+          'tokyo,Tokyo,2B,Physics 2B,s2,Ben,student,,,',
+        ].join('\n'),
+      ),
+    ).toMatchObject({ ok: true });
+    expect(t.school.repos.roster.contact('s1')).toEqual({
+      personId: 's1',
+      email: 'aiko@students.example',
+      guardianEmail: 'mum@home.example',
+      notifyEmail: 'fallback',
+    });
+    expect(t.school.repos.roster.contact('s2')).toMatchObject({ email: null, notifyEmail: 'all' });
+    // A roster without the columns (the school's timetable export) leaves them as they are.
+    expect(t.school.importRosterCsv(rosterCsv(2))).toMatchObject({ ok: true });
+    expect(t.school.repos.roster.contact('s1').guardianEmail).toBe('mum@home.example');
+  });
 });

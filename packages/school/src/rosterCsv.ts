@@ -13,6 +13,14 @@ export const ROSTER_COLUMNS = [
   'role',
 ] as const;
 
+/**
+ * Optional columns: a person's email, a guardian's email, and which emails they get (`all`, the
+ * default; `fallback`: no daily digest; `none`). A file with any of them sets all three for its
+ * people (an absent column or an empty cell is no address, or `all`); a file with none of them
+ * leaves the addresses already on record as they are.
+ */
+export const CONTACT_COLUMNS = ['email', 'guardian_email', 'notify_email'] as const;
+
 /** A problem with one row (line numbers count the header as line 1). */
 export interface RowError {
   line: number;
@@ -35,6 +43,28 @@ const id = z
   .max(64, 'is longer than 64 characters')
   .regex(/^[A-Za-z0-9._-]+$/, 'may only contain letters, digits, dot, dash and underscore');
 const name = z.string().trim().min(1, 'is empty').max(120, 'is longer than 120 characters');
+const email = z
+  .string()
+  .trim()
+  .max(254, 'is longer than 254 characters')
+  .refine((v) => v === '' || /^[^\s@<>(),;:"\\]+@[^\s@<>(),;:"\\]+\.[^\s@<>(),;:"\\]+$/.test(v), {
+    message: 'is not an email address',
+  })
+  .transform((v) => v || null);
+const Contact = z.object({
+  email: email.default(''),
+  guardian_email: email.default(''),
+  notify_email: z
+    .string()
+    .trim()
+    .transform((v) => v || 'all')
+    .pipe(
+      z.enum(['all', 'fallback', 'none'], {
+        errorMap: () => ({ message: 'must be all, fallback or none' }),
+      }),
+    )
+    .default('all'),
+});
 const Row = z.object({
   school_id: id,
   school_name: name,
@@ -96,6 +126,7 @@ export function parseRosterCsv(text: string): RosterParse {
       ],
     };
   }
+  const withContact = CONTACT_COLUMNS.some((c) => header.includes(c));
   const errors: RowError[] = [];
   const entries: RosterRow[] = [];
   const seen = new Map<string, number>();
@@ -106,8 +137,13 @@ export function parseRosterCsv(text: string): RosterParse {
   records.forEach((record, i) => {
     const line = i + 2;
     const parsed = Row.safeParse(record);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
+    const contact = withContact ? Contact.safeParse(record) : undefined;
+    if (!parsed.success || contact?.success === false) {
+      const issues = [
+        ...(parsed.success ? [] : parsed.error.issues),
+        ...(contact && !contact.success ? contact.error.issues : []),
+      ];
+      for (const issue of issues) {
         errors.push({
           line,
           column: String(issue.path[0] ?? ''),
@@ -163,6 +199,15 @@ export function parseRosterCsv(text: string): RosterParse {
       personId: r.person_id,
       personName: r.person_name,
       role: r.role,
+      ...(contact?.success
+        ? {
+            contact: {
+              email: contact.data.email,
+              guardianEmail: contact.data.guardian_email,
+              notifyEmail: contact.data.notify_email,
+            },
+          }
+        : {}),
     });
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, entries };

@@ -1,9 +1,14 @@
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { WhisperSpeechToText } from '@cosmo/translate';
+import { TransformersTranslator, WhisperSpeechToText } from '@cosmo/translate';
 import { School } from '@cosmo/school';
 import { AddressLimits } from './AddressLimits.js';
 import { SchoolBridge } from './bridge/SchoolBridge.js';
+import {
+  noticeChannels,
+  startNoticeDelivery,
+  type NoticeChannels,
+} from './bridge/noticeDelivery.js';
 import { CaptionService } from './captions/CaptionService.js';
 import { VoiceProfiles } from './captions/VoiceProfiles.js';
 import type { Classroom } from './Classroom.js';
@@ -11,6 +16,7 @@ import { workerCount, type Config } from './config.js';
 import { createHttpRoutes } from './http/routes.js';
 import type { HttpContext } from './http/HttpContext.js';
 import { IdentityLimits } from './IdentityLimits.js';
+import { mediaAddressWarnings } from './mediaAddress.js';
 import { MediaWorkerPool } from './MediaWorkerPool.js';
 import { Metrics } from './metrics.js';
 import type { Participant } from './Participant.js';
@@ -28,6 +34,12 @@ export interface CosmoServerOptions {
   config: Config;
   /** Defaults to a pino logger at the configured level. */
   logger?: Logger;
+}
+
+/** The caption engines loaded at startup, shared by every classroom. */
+interface CaptionEngines {
+  whisper: WhisperSpeechToText | undefined;
+  machineTranslator: TransformersTranslator | undefined;
 }
 
 /**
@@ -55,6 +67,8 @@ export class CosmoServer {
   readonly #limits: IdentityLimits;
   readonly #dispatcher: SignallingDispatcher;
   readonly #transport: SignallingTransport;
+  /** Web Push and email of notices (with the school). */
+  #channels: NoticeChannels | undefined;
   #closed = false;
 
   private constructor(
@@ -63,7 +77,7 @@ export class CosmoServer {
     tokens: TokenService,
     pool: MediaWorkerPool,
     school: School | undefined,
-    whisper: WhisperSpeechToText | undefined,
+    engines: CaptionEngines,
   ) {
     this.config = config;
     this.logger = logger;
@@ -79,7 +93,8 @@ export class CosmoServer {
           lessonWeight: config.captionLessonWeight,
           uncertainBelow: config.captionUncertainBelow,
           voices: new VoiceProfiles(join(config.dataDir, 'voices.json'), logger),
-          whisper,
+          whisper: engines.whisper,
+          machineTranslator: engines.machineTranslator,
           school,
           logger,
         })
@@ -100,6 +115,7 @@ export class CosmoServer {
         classrooms: this.#classrooms,
         sessions: this.#sessions,
         school: bridge,
+        captions: this.#captions,
       }),
       sessions: this.#sessions,
       classrooms: this.#classrooms,
@@ -126,6 +142,12 @@ export class CosmoServer {
       config.captions && config.captionWhisperModel
         ? await WhisperSpeechToText.open({ model: config.captionWhisperModel })
         : undefined;
+    // Translation models' manifests likewise (the models themselves load on first use).
+    const machineTranslator = config.captions
+      ? new TransformersTranslator({
+          models: [config.captionTranslationModels ?? join(config.dataDir, 'models')],
+        })
+      : undefined;
     const pool = await MediaWorkerPool.create({
       count: workerCount(config),
       rtcMinPort: config.rtcMinPort,
@@ -147,23 +169,43 @@ export class CosmoServer {
         school = School.open(config.dataDir, {
           reminderIntervalMs: config.reminderIntervalMs,
           reminderLimit: config.reminderLimit,
+          emailDelayMs: config.noticeEmailDelayMs,
+          pushGraceMs: config.noticePushGraceMs,
+          digestAt: config.noticeDigestAt,
+          timeZone: config.timeZone,
         });
       }
     } catch (err) {
       pool.close();
       throw err;
     }
-    const server = new CosmoServer(config, log, new TokenService(secret), pool, school, whisper);
+    let channels: NoticeChannels | undefined;
+    try {
+      channels = school && noticeChannels(config, log);
+    } catch (err) {
+      pool.close();
+      school?.close();
+      throw err;
+    }
+    const server = new CosmoServer(config, log, new TokenService(secret), pool, school, {
+      whisper,
+      machineTranslator,
+    });
+    server.#channels = channels;
     const dispatcher = server.#dispatcher;
     try {
       server.port = await server.#transport.listen(
         {
           host: config.host,
           port: config.port,
-          maxPayloadBytes: config.maxFrameBytes * 4,
+          // Past the largest frame anyone may send (a moderator's lesson), frames are still
+          // received and refused under their id for a while; only beyond this the socket closes.
+          maxPayloadBytes:
+            Math.max(config.maxFrameBytes, config.maxLessonBytes) + config.maxFrameBytes * 4,
           maxBackpressureBytes: config.backpressureBytes * 16,
           trustProxy: config.trustProxy,
           uploadDir: join(config.dataDir, 'uploads'),
+          tls: config.tls,
         },
         {
           upgrade: (head) => dispatcher.upgrade(head),
@@ -177,6 +219,24 @@ export class CosmoServer {
       pool.close();
       school?.close();
       throw err;
+    }
+    if (school && channels) {
+      // Rows a crash interrupted go again now, with links to where this server is reached.
+      const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
+      const apiUrl = config.publicUrl ?? `http://${shown}:${server.port}/`;
+      if (!config.publicUrl && (channels.push || channels.email))
+        log.info(
+          { apiUrl },
+          'no COSMO_PUBLIC_URL set: the links in pushes and emails point at this address',
+        );
+      startNoticeDelivery(school, channels, {
+        tokens: server.tokens,
+        inboxUrl: config.inboxUrl ?? apiUrl,
+        apiUrl,
+        pushTtlSeconds: config.pushTtlSeconds,
+        metrics: server.metrics,
+        logger: log,
+      });
     }
     log.info(
       {
@@ -272,32 +332,10 @@ export class CosmoServer {
       isEnded: (room) => this.#classrooms.isEnded(room),
       setRoomTitle: (room, title) => this.#classrooms.setTitle(room, title),
       forgetRoomTitle: (room) => this.#classrooms.forgetTitle(room),
+      push: this.#channels?.push && {
+        publicKey: this.#channels.push.publicKey,
+        endpointHosts: this.#channels.endpointHosts,
+      },
     };
   }
-}
-
-const LOOPBACK = /^(127\.|::1$|localhost$)/;
-
-/**
- * What is wrong with where media listens, for the start-up log: a server that other machines reach
- * but whose media only listens on loopback gives its students no audio or video.
- */
-export function mediaAddressWarnings(
-  config: Pick<Config, 'host' | 'listenIp' | 'announcedIp'>,
-): string[] {
-  const warnings: string[] = [];
-  if (!LOOPBACK.test(config.host) && LOOPBACK.test(config.listenIp) && !config.announcedIp) {
-    warnings.push(
-      `media listens on ${config.listenIp} only: students on other machines will join but get no ` +
-        "audio or video. Set COSMO_LISTEN_IP to this machine's address (or 0.0.0.0 with " +
-        'COSMO_ANNOUNCED_IP, the address students reach it at).',
-    );
-  }
-  if ((config.listenIp === '0.0.0.0' || config.listenIp === '::') && !config.announcedIp) {
-    warnings.push(
-      `media listens on ${config.listenIp} with no announced address: clients cannot be told where ` +
-        'to send media. Set COSMO_ANNOUNCED_IP to the address students reach this machine at.',
-    );
-  }
-  return warnings;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { writeTestTranslationModel } from '@cosmo/translate/testing';
 import { COSMO_CLI, serve } from '@cosmo/testkit';
 import { TokenService } from './tokens.js';
 
@@ -90,14 +91,41 @@ describe('the cosmo command', () => {
     }
   });
 
-  it('cosmo doctor lists the engines, and cosmo models lists the whisper models', async () => {
+  it('cosmo serve refuses to start with a translation model whose manifest is wrong', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cosmo-cli-mt-'));
+    const model = join(dataDir, 'models', 'en-zh');
+    writeTestTranslationModel(model, { from: 'en', to: 'zh', dictionary: {} });
+    writeFileSync(join(model, 'cosmo-model.json'), '{"kind":"marian","pairs":["english-chinese"]}');
+    const failure = await run(process.execPath, [cli, 'serve', '--port', '0'], {
+      env: { ...process.env, COSMO_API_SECRET: secret, COSMO_DATA_DIR: dataDir },
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toContain(
+      'cosmo: MODEL_INVALID: ' +
+        join(model, 'cosmo-model.json') +
+        ': pairs.0: pairs are written like en-zh',
+    );
+  });
+
+  it('cosmo doctor lists the engines and the translation models, and cosmo models lists both kinds', async () => {
+    const models = mkdtempSync(join(tmpdir(), 'cosmo-cli-models-'));
+    writeTestTranslationModel(join(models, 'test-en-zh'), { from: 'en', to: 'zh', dictionary: {} });
+    writeTestTranslationModel(join(models, 'test-ja-en'), { from: 'ja', to: 'en', dictionary: {} });
     const { stdout } = await run(process.execPath, [cli, 'doctor'], {
-      env: { ...process.env, COSMO_WHISPER_MODEL: '/nonexistent/ggml-base.bin' },
+      env: {
+        ...process.env,
+        COSMO_WHISPER_MODEL: '/nonexistent/ggml-base.bin',
+        COSMO_CAPTION_TRANSLATION_MODELS: models,
+      },
     });
     expect(stdout).toMatch(/WebRTC VAD/);
-    expect(stdout).toMatch(/MISSING\s+whisper\s+MODEL_MISSING/);
+    expect(stdout).toMatch(/FAIL\s+whisper\s+MODEL_MISSING/);
+    expect(stdout).toMatch(
+      /ok\s+translation models\s+test-en-zh, test-ja-en in .*; pairs: en-zh, ja-en, ja-zh$/m,
+    );
     const list = await run(process.execPath, [cli, 'models', 'list']);
-    expect(list.stdout).toMatch(/^base\.en\s+148 MB$/m);
+    expect(list.stdout).toMatch(/^\s+base\.en\s+148 MB$/m);
+    expect(list.stdout).toMatch(/^\s+opus-mt-en-zh\s+English → Chinese/m);
   });
 
   it('cosmo serve starts, answers /healthz and stops on SIGTERM', async () => {

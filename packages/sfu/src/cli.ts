@@ -5,9 +5,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CosmoError, isRole } from '@cosmo/core';
-import { WHISPER_MODELS, doctor, pullWhisperModel } from '@cosmo/translate';
+import {
+  TRANSLATION_MODELS,
+  WHISPER_MODELS,
+  doctor,
+  pullTranslationModel,
+  pullWhisperModel,
+} from '@cosmo/translate';
 import { loadConfig, type ConfigInput } from './config.js';
 import { CosmoServer } from './CosmoServer.js';
+import { deploymentChecks } from './deploymentDoctor.js';
 import { TokenService, mintAdminToken, parseDuration, resolveApiSecret } from './tokens.js';
 
 const USAGE = `usage:
@@ -15,7 +22,7 @@ const USAGE = `usage:
   cosmo token --room ROOM --identity ID --name "NAME" --role teacher|assistant|student|observer
               [--ttl 2h] [--grant speak,video,screen] [--config cosmo.json]
   cosmo doctor [--config cosmo.json]   (speech and translation engines, models and pairs here)
-  cosmo models list | pull NAME [--dir DIR]   (whisper.cpp models; default DIR: <dataDir>/models)
+  cosmo models list | pull NAME [--dir DIR]   (whisper.cpp and translation models; DIR: <dataDir>/models)
   cosmo token --admin --school SCHOOL --identity ADMIN_ID [--ttl 1h]   (admin API token)
 
   cosmo serve --demo --static apps/demo/dist   (the demo app and its class API)
@@ -59,7 +66,9 @@ async function serve(args: string[]): Promise<void> {
   findRecordedWorker();
   const server = await CosmoServer.start({ config });
   const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
-  console.error(`cosmo: serving on http://${shown}:${server.port} (WebSocket at /ws)`);
+  console.error(
+    `cosmo: serving on ${config.tls ? 'https' : 'http'}://${shown}:${server.port} (WebSocket at /ws)`,
+  );
   const stop = (signal: string) => {
     console.error(`cosmo: ${signal}, shutting down`);
     void server.close().then(() => process.exit(0));
@@ -136,22 +145,32 @@ async function models(args: string[]): Promise<void> {
   });
   const [action, name] = positionals;
   if (action === 'list') {
+    console.log('speech (whisper.cpp, for captionWhisperModel):');
     for (const m of WHISPER_MODELS)
-      console.log(`${m.name.padEnd(10)} ${m.bytes ? `${Math.round(m.bytes / 1e6)} MB` : ''}`);
+      console.log(`  ${m.name.padEnd(16)} ${m.bytes ? `${Math.round(m.bytes / 1e6)} MB` : ''}`);
+    console.log('translation (loaded from <dataDir>/models, or captionTranslationModels):');
+    for (const m of TRANSLATION_MODELS) console.log(`  ${m.name.padEnd(16)} ${m.about}`);
     return;
   }
   if (action !== 'pull' || !name) throw new TypeError('usage: cosmo models list | pull NAME');
   const dir = values.dir ?? join(loadConfig({ file: values.config }).dataDir, 'models');
   let shown = -1;
-  const path = await pullWhisperModel(name, dir, {
-    onProgress: (done, total) => {
-      const percent = total ? Math.floor((done / total) * 100) : -1;
-      if (percent === shown) return;
-      shown = percent;
-      const bar = total ? `[${'#'.repeat(percent / 5).padEnd(20)}] ${percent}%` : '';
-      process.stderr.write(`\rcosmo: ${name} ${bar} ${(done / 1e6).toFixed(1)} MB`);
-    },
-  });
+  const onProgress = (done: number, total: number | undefined) => {
+    const percent = total ? Math.floor((done / total) * 100) : -1;
+    if (percent === shown && percent !== -1) return;
+    shown = percent;
+    const bar = total ? `[${'#'.repeat(percent / 5).padEnd(20)}] ${percent}%` : '';
+    process.stderr.write(`\rcosmo: ${name} ${bar} ${(done / 1e6).toFixed(1)} MB`);
+  };
+  if (TRANSLATION_MODELS.some((m) => m.name === name)) {
+    const folder = await pullTranslationModel(name, dir, { onProgress });
+    process.stderr.write('\n');
+    console.log(
+      `${folder}\n(checksums verified; the server loads the models in ${dir} by itself: restart it)`,
+    );
+    return;
+  }
+  const path = await pullWhisperModel(name, dir, { onProgress });
   process.stderr.write('\n');
   console.log(
     `${path}\n(checksum verified; set COSMO_WHISPER_MODEL=${path} or captionWhisperModel)`,
@@ -174,11 +193,16 @@ async function main(): Promise<void> {
       return models(rest);
     case 'doctor': {
       const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });
-      const checks = await doctor({
-        whisperModel: loadConfig({ file: values.config }).captionWhisperModel,
-      });
+      const config = loadConfig({ file: values.config });
+      const checks = [
+        ...(await doctor({
+          whisperModel: config.captionWhisperModel,
+          translationModels: config.captionTranslationModels ?? join(config.dataDir, 'models'),
+        })),
+        ...(await deploymentChecks(config)),
+      ];
       for (const c of checks)
-        console.log(`${c.ok ? 'ok     ' : 'MISSING'}  ${c.name.padEnd(26)} ${c.detail}`);
+        console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(26)} ${c.detail}`);
       return;
     }
     case undefined:

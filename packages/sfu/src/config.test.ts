@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envName, loadConfig, type ConfigInput } from './config.js';
-import { mediaAddressWarnings } from './CosmoServer.js';
+import { mediaAddressWarnings } from './mediaAddress.js';
 
 describe('configuration', () => {
   it('has sensible defaults', () => {

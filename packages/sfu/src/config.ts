@@ -50,8 +50,34 @@ const ConfigFields = z
     consumersPerWorker: z.number().int().positive().default(300),
     rtcMinPort: z.number().int().min(1024).max(65535).default(40000),
     rtcMaxPort: z.number().int().min(1024).max(65535).default(49999),
-    /** TURN/STUN servers handed to clients on join. */
+    /** TURN/STUN servers handed to clients on join, as they are. */
     iceServers: z.array(iceServer).default([]),
+    /**
+     * A TURN server (coturn with `use-auth-secret`) for students whose network blocks the media
+     * ports: each client gets credentials of its own on join, valid `ttlSeconds` (docs/deploy.md).
+     */
+    turn: z
+      .object({
+        /** coturn's `static-auth-secret`. */
+        secret: z.string().min(16, 'turn.secret must be at least 16 characters'),
+        /** e.g. turn:turn.example.org:3478?transport=udp, turns:turn.example.org:443?transport=tcp */
+        urls: z
+          .array(z.string().regex(/^turns?:[^\s]+$/, 'TURN urls start with turn: or turns:'))
+          .min(1),
+        ttlSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(7 * 86_400)
+          .default(86_400),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Serve HTTPS and WSS on `port` with this certificate and key (PEM files; the certificate file
+     * may hold the chain). Unset: plain HTTP, for a reverse proxy that terminates TLS in front.
+     */
+    tls: z.object({ cert: z.string(), key: z.string() }).strict().optional(),
     /** Largest accepted client frame, in bytes. */
     maxFrameBytes: z
       .number()
@@ -59,6 +85,20 @@ const ConfigFields = z
       .min(1024)
       .max(16 * 1024 * 1024)
       .default(64 * 1024),
+    /**
+     * Largest setLesson frame a moderator may send, in bytes: the lesson, its glossary and every
+     * translation in one request. 1 MiB holds a 100,000-character Chinese or Japanese text (300 KB
+     * of UTF-8) with two translations as long, or a whole lecture's script with 16 translations.
+     * Other requests, and everyone else's, stay under `maxFrameBytes` (a lesson may always be as
+     * large as that); at most 3 MiB, so that the lesson sent back to moderators fits a client's
+     * 4 MiB server frame.
+     */
+    maxLessonBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(3 * 1024 * 1024)
+      .default(1024 * 1024),
     /** Token bucket per connection: sustained requests per second, and burst size. */
     rateLimit: z
       .object({
@@ -139,6 +179,11 @@ const ConfigFields = z
      * does not know (Japanese, Chinese…). Checked and loaded at startup.
      */
     captionWhisperModel: z.string().optional(),
+    /**
+     * Where the machine-translation models are (`cosmo models pull opus-mt-en-zh` puts them in
+     * <dataDir>/models, the default): each folder with a cosmo-model.json is loaded on first use.
+     */
+    captionTranslationModels: z.string().optional(),
     /** The school features (roster, attendance, leave, notices, chat history) in <dataDir>/cosmo.db. */
     school: z.boolean().default(true),
     /** Unread notices are pushed again this often, at most `reminderLimit` times. */
@@ -148,6 +193,69 @@ const ConfigFields = z
       .min(1000)
       .default(10 * 60_000),
     reminderLimit: z.number().int().min(0).max(100).default(3),
+    /**
+     * The page a push or an email opens a notice on (the classroom's inbox): `?notice=ID&receipt=
+     * TOKEN` is added. Unset: `publicUrl`, else this server's own address.
+     */
+    inboxUrl: z.string().url().optional(),
+    /** Web Push of urgent notices to the devices of students who are not connected. */
+    push: z.boolean().default(true),
+    /**
+     * Who runs this server, for push services' operators (the VAPID `sub`): `mailto:` or `https:`.
+     * Unset: `publicUrl`. Apple's push service refuses `localhost` here.
+     */
+    pushSubject: z
+      .string()
+      .regex(/^(mailto:|https:\/\/)/, 'pushSubject must start with mailto: or https://')
+      .optional(),
+    /** How long a push service keeps a push for a device that is offline, in seconds. */
+    pushTtlSeconds: z.number().int().min(0).max(2_419_200).default(86_400),
+    /**
+     * The push services a subscription may point at (a leading dot: any subdomain). The default
+     * lists Chrome's, Edge's, Firefox's and Safari's; a subscription elsewhere is refused.
+     */
+    pushEndpointHosts: z.array(z.string().min(1)).optional(),
+    /** An urgent notice still unread this long after it was sent is emailed (the sender may choose). */
+    noticeEmailDelayMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400_000)
+      .default(10 * 60_000),
+    /** A connected recipient whose page has not acknowledged an urgent notice after this long is pushed it. */
+    noticePushGraceMs: z.number().int().min(0).default(30_000),
+    /**
+     * When the daily digest of non-urgent notices still unread is emailed (`HH:MM` in `timeZone`),
+     * to people whose `notify_email` is `all`.
+     */
+    noticeDigestAt: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'noticeDigestAt must be HH:MM')
+      .default('17:00'),
+    /** The school's time zone (IANA name, `Asia/Tokyo`): when the daily digest goes out. */
+    timeZone: z
+      .string()
+      .refine(
+        (tz) => {
+          try {
+            new Intl.DateTimeFormat('en-US', { timeZone: tz });
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: 'timeZone must be an IANA time zone such as Asia/Tokyo' },
+      )
+      .default('UTC'),
+    /** The mail server for notices' emails; unset: no email. */
+    smtpHost: z.string().min(1).optional(),
+    smtpPort: z.number().int().min(1).max(65535).default(587),
+    /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+    smtpSecure: z.boolean().default(false),
+    smtpUser: z.string().optional(),
+    smtpPass: z.string().optional(),
+    /** The sender of notices' emails: `"Tokyo International" <notices@school.example>`. */
+    smtpFrom: z.string().optional(),
     /** Serves the demo API (creates classes, mints their tokens): never on a school's server. */
     demo: z.boolean().default(false),
     /** Serves these static files (the built demo app) on the same port. */
@@ -163,6 +271,9 @@ const ConfigFields = z
 export const ConfigSchema = ConfigFields.refine((c) => c.rtcMinPort <= c.rtcMaxPort, {
   message: 'rtcMinPort must not exceed rtcMaxPort',
   path: ['rtcMinPort'],
+}).refine((c) => !c.smtpHost || !!c.smtpFrom, {
+  message: 'smtpFrom is required with smtpHost (the address notices are emailed from)',
+  path: ['smtpFrom'],
 });
 
 /** Validated server configuration. */

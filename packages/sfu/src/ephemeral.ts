@@ -42,10 +42,12 @@ export async function startEphemeralServer(overrides: ConfigInput = {}): Promise
     },
   });
   const server = await CosmoServer.start({ config, logger: pino({ level: config.logLevel }) });
-  const httpUrl = `http://127.0.0.1:${server.port}`;
+  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  const secure = config.tls !== undefined;
+  const httpUrl = `${secure ? 'https' : 'http'}://${host}:${server.port}`;
   return {
     server,
-    url: `ws://127.0.0.1:${server.port}/ws`,
+    url: `${secure ? 'wss' : 'ws'}://${host}:${server.port}/ws`,
     httpUrl,
     token: (room, identity, role, grants) =>
       server.tokens.mint({ room, identity, name: identity, role, ...(grants ? { grants } : {}) }),

@@ -17,8 +17,10 @@ export {
   resolveApiSecret,
   mintAdminToken,
   verifyAdminToken,
+  mintReceiptToken,
+  verifyReceiptToken,
 } from './tokens.js';
-export type { JoinClaims, AdminClaims } from './tokens.js';
+export type { JoinClaims, AdminClaims, ReceiptClaims } from './tokens.js';
 export { ROLE_ACTIONS, ACTIONS, ROLE_RANK, isAllowed, initialPermissions } from './permissions.js';
 export type { Action, Rule } from './permissions.js';
 export { CloseCode, SUBPROTOCOLS } from './Connection.js';

@@ -49,6 +49,12 @@ export class Metrics {
     labelNames: ['code'] as const,
     registers: [this.registry],
   });
+  readonly noticeDeliveries = new Counter({
+    name: 'cosmo_notice_deliveries_total',
+    help: 'Pushes and emails of notices, by channel and outcome (sent, skipped, failed, queued: to retry)',
+    labelNames: ['channel', 'state'] as const,
+    registers: [this.registry],
+  });
   readonly droppedEvents = new Counter({
     name: 'cosmo_dropped_events_total',
     help: 'Ephemeral events dropped under backpressure',

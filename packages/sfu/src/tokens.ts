@@ -141,6 +141,37 @@ export async function verifyAdminToken(
   return { identity: payload.sub, schoolId: payload['school'] };
 }
 
+const RECEIPT_AUDIENCE = 'cosmo-receipt';
+
+/** A notice's receipt token names one recipient of one notice. */
+export interface ReceiptClaims {
+  personId: string;
+  noticeId: string;
+}
+
+/**
+ * Mints a receipt token (audience `cosmo-receipt`): carried by a push and an email's link, it lets
+ * its recipient read that one notice and acknowledge it, long after their join token expired.
+ */
+export async function mintReceiptToken(
+  service: TokenService,
+  claims: ReceiptClaims,
+  ttlSeconds = 30 * 86_400,
+): Promise<string> {
+  return service.signRaw({ nid: claims.noticeId }, claims.personId, RECEIPT_AUDIENCE, ttlSeconds);
+}
+
+/** Verifies a receipt token; NOT_AUTHORIZED otherwise. */
+export async function verifyReceiptToken(
+  service: TokenService,
+  token: string | undefined,
+): Promise<ReceiptClaims> {
+  const payload = await service.verifyRaw(token, RECEIPT_AUDIENCE);
+  if (typeof payload.sub !== 'string' || typeof payload['nid'] !== 'string')
+    throw new CosmoError(ErrorCode.NOT_AUTHORIZED, 'the receipt token lacks person or notice');
+  return { personId: payload.sub, noticeId: payload['nid'] };
+}
+
 function reasonOf(err: unknown): string {
   if (err instanceof joseErrors.JWTExpired) return 'the join token has expired';
   if (err instanceof joseErrors.JWSSignatureVerificationFailed)

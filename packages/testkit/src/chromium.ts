@@ -4,10 +4,18 @@ import { chromium, type Browser } from 'playwright-core';
 /** Where Debian installs Chromium (scripts/setup.sh installs the package). */
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
-/** Launches headless Chromium with fake media devices and autoplay allowed. */
-export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+export type { Browser, Page } from 'playwright-core';
+
+/**
+ * Launches headless Chromium with fake media devices and autoplay allowed; `executablePath` runs
+ * another launcher (e.g. one that enters a network namespace first).
+ */
+export function launchChromium(
+  extraArgs: string[] = [],
+  executablePath = CHROMIUM,
+): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: [
       '--headless',
       '--no-sandbox',

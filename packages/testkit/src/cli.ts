@@ -46,7 +46,7 @@ export async function serve(
     );
     child.stderr!.on('data', (d: Buffer) => {
       stderr += d.toString();
-      const m = /serving on http:\/\/[^:]+:(\d+)/.exec(stderr);
+      const m = /serving on https?:\/\/[^:]+:(\d+)/.exec(stderr);
       if (m) {
         clearTimeout(timer);
         resolve(Number(m[1]));

@@ -1,6 +1,14 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { isLanguageTag, splitLessonSentences, splitTranslationLines } from '@cosmo/core';
+import {
+  encodeClientFrame,
+  isLanguageTag,
+  lessonProblems as problemsOf,
+  splitLessonSentences,
+  splitTranslationLines,
+} from '@cosmo/core';
+import type { LessonInfo } from '../wire.js';
 import type { ClassroomController, LessonDraft } from './classroom.controller.js';
+import { reasonMessage } from './error-messages.js';
 import type { MessageKey } from './i18n.js';
 import { nativeLanguageName } from './language-names.js';
 
@@ -80,45 +88,33 @@ function givenTranslations(draft: LessonDraft): { language: string; lines: strin
     .filter((r) => r.language && r.lines.trim());
 }
 
-/** The lesson and its translations, UTF-8, that fit one request under the server's frame limit. */
-const LESSON_BYTES = 60_000;
-/** As many translation languages as the server takes. */
-const MAX_TRANSLATION_LANGUAGES = 16;
+/** The lesson a draft sets. */
+export function draftLesson(draft: LessonDraft): LessonInfo {
+  return {
+    text: draft.text,
+    language: draft.language,
+    glossary: parseGlossary(draft.glossary),
+    translations: Object.fromEntries(givenTranslations(draft).map((r) => [r.language, r.lines])),
+  };
+}
 
 /**
- * What keeps the lesson's translations from being sent, one message per language: a code that is
- * not a language tag, or a line count that differs from the lesson's sentences (the server
- * refuses both with INVALID_ARGUMENT; the preview says it first, in the UI language).
+ * What keeps the lesson from being sent, one message each, in the UI language: what the server
+ * would refuse (the same checks, from `@cosmo/core`: a bad language code, the spoken language as
+ * a translation, a line count that differs from the lesson's sentences, too many languages or
+ * characters), and a request larger than the server takes from a moderator (`maxBytes`).
  */
-export function lessonProblems(draft: LessonDraft, t: T): string[] {
-  const sentences = splitLessonSentences(draft.text).length;
+export function lessonProblems(draft: LessonDraft, t: T, maxBytes: number): string[] {
+  const lesson = draftLesson(draft);
   const problems: string[] = [];
-  const given = givenTranslations(draft);
-  // One request carries the lesson and its translations, and the server closes a socket whose
-  // frame is past its limit (64 KiB by default): refused here, where the teacher can shorten it.
-  const bytes = new TextEncoder().encode(draft.text + given.map((g) => g.lines).join('')).length;
-  if (bytes > LESSON_BYTES)
+  // Measured as sent: the whole setLesson frame, with the largest id it could carry.
+  const size = encodeClientFrame({ id: 0xffffffff, setLesson: lesson }).length;
+  if (size > maxBytes)
     problems.push(
-      t('lessonTooLong')
-        .replace('{size}', String(Math.ceil(bytes / 1000)))
-        .replace('{max}', String(LESSON_BYTES / 1000)),
+      reasonMessage(t, 'LESSON_TOO_LARGE', { size: String(size), max: String(maxBytes) })!,
     );
-  if (given.length > MAX_TRANSLATION_LANGUAGES)
-    problems.push(t('tooManyLanguages').replace('{max}', String(MAX_TRANSLATION_LANGUAGES)));
-  for (const { language, lines } of given) {
-    if (!isLanguageTag(language)) {
-      problems.push(t('badLanguage').replace('{language}', language));
-      continue;
-    }
-    const count = splitTranslationLines(lines).length;
-    if (count !== sentences)
-      problems.push(
-        t('linesMismatch')
-          .replace('{language}', language)
-          .replace('{lines}', String(count))
-          .replace('{sentences}', String(sentences)),
-      );
-  }
+  for (const { reason, params } of problemsOf(lesson))
+    problems.push(reasonMessage(t, reason, params)!);
   return problems;
 }
 
@@ -175,23 +171,20 @@ function renderLessonForm(room: ClassroomController, t: T): TemplateResult {
     edit({
       translations: draft.translations.map((r, j) => (j === i ? { ...r, ...patch } : r)),
     });
-  const problems = lessonProblems(draft, t);
+  const maxBytes = room.client?.limits.maxLessonBytes ?? 0;
+  const problems = lessonProblems(draft, t, maxBytes || Infinity);
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
-    const form = e.target as HTMLFormElement;
-    const value = (name: string) =>
-      (form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement).value;
-    void room.run((c) =>
-      c.request('setLesson', {
-        text: draft.text,
-        language: value('language'),
-        glossary: parseGlossary(value('glossary')),
-        translations: Object.fromEntries(
-          givenTranslations(draft).map((r) => [r.language, r.lines]),
-        ),
-      }),
-    );
+    void room.run((c) => c.request('setLesson', draftLesson(draft)));
   };
+  const languages: [string, string][] = [
+    ['en', 'English'],
+    ['ja', '日本語'],
+    ['zh', '中文'],
+  ];
+  // A lesson set by code may be in a language the menu does not list: it is kept, not changed.
+  if (!languages.some(([code]) => code === draft.language))
+    languages.push([draft.language, nativeLanguageName(draft.language)]);
   const on = (room.classroom?.captionLanguages.length ?? 0) > 0;
   return html`<form class="lesson" @submit=${submit}>
     <label
@@ -207,15 +200,25 @@ function renderLessonForm(room: ClassroomController, t: T): TemplateResult {
     </label>
     <label
       >${t('spokenLanguage')}
-      <select name="language">
-        <option value="en">English</option>
-        <option value="ja">日本語</option>
-        <option value="zh">中文</option>
+      <select
+        name="language"
+        @change=${(e: Event) => edit({ language: (e.target as HTMLSelectElement).value })}
+      >
+        ${languages.map(
+          ([code, name]) =>
+            html`<option value=${code} .selected=${code === draft.language}>${name}</option>`,
+        )}
       </select>
     </label>
     <label
       >${t('glossary')}
-      <textarea name="glossary" rows="2" placeholder="optics = óptica"></textarea>
+      <textarea
+        name="glossary"
+        rows="2"
+        placeholder="optics = óptica"
+        .value=${draft.glossary}
+        @input=${(e: Event) => edit({ glossary: (e.target as HTMLTextAreaElement).value })}
+      ></textarea>
     </label>
     <fieldset class="translations">
       <legend>${t('translations')}</legend>

@@ -11,8 +11,9 @@ import {
 import { CosmoClient } from '../CosmoClient.js';
 import { tokenRole } from '../tokenRole.js';
 import type { ConnectionState } from '../CosmoClientOptions.js';
-import type { AttendanceInfo, ChatMessage, LeaveInfo } from '../wire.js';
+import type { AttendanceInfo, ChatMessage, LeaveInfo, LessonInfo } from '../wire.js';
 import type { RemoteTrack } from '../MediaSession.js';
+import type { MediaReachabilityState } from '../MediaReachability.js';
 import { playChime } from './chime.js';
 import type { DeviceChoice, DeviceKind } from './media-preview.controller.js';
 
@@ -42,11 +43,42 @@ export interface CaptionLine {
   untranslated: boolean;
 }
 
-/** The lesson the teacher is writing in the captions tab, before she sends it. */
+/**
+ * The lesson in the captions tab: the classroom's current one (every moderator sees it), with
+ * the edits not sent yet.
+ */
 export interface LessonDraft {
   text: string;
+  /** The spoken language. */
+  language: string;
+  /** Glossary lines `term = translation`, one per line. */
+  glossary: string;
   /** Reviewed translations: a language tag and one line per lesson sentence. */
   translations: { language: string; lines: string }[];
+}
+
+/** A new lesson draft: empty, English, one empty translation row. */
+export const EMPTY_LESSON: LessonDraft = {
+  text: '',
+  language: 'en',
+  glossary: '',
+  translations: [{ language: '', lines: '' }],
+};
+
+/** The draft that shows a lesson as set. */
+export function lessonDraft(lesson: LessonInfo): LessonDraft {
+  const translations = Object.entries(lesson.translations).map(([language, lines]) => ({
+    language,
+    lines,
+  }));
+  return {
+    text: lesson.text,
+    language: lesson.language,
+    glossary: Object.entries(lesson.glossary)
+      .map(([term, translation]) => `${term} = ${translation}`)
+      .join('\n'),
+    translations: translations.length ? translations : EMPTY_LESSON.translations,
+  };
 }
 
 /** A final caption kept for the transcript panel; `atMs` is from the classroom's start. */
@@ -77,10 +109,15 @@ export class ClassroomController implements ReactiveController {
   caption: CaptionLine | undefined;
   /** Final captions read in this session, oldest first (the last 500). */
   transcript: TranscriptEntry[] = [];
-  /** The lesson being written in the captions tab (kept while the teacher switches tabs). */
-  lessonDraft: LessonDraft = { text: '', translations: [{ language: '', lines: '' }] };
+  /**
+   * The lesson in the captions tab: the classroom's, as a moderator last set it, with this
+   * moderator's edits (kept while she switches tabs).
+   */
+  lessonDraft: LessonDraft = EMPTY_LESSON;
   /** Participant ids heard recently, loudest first. */
   speakers: string[] = [];
+  /** Whether audio and video get through this network (undefined until media is used). */
+  mediaReachability: MediaReachabilityState | undefined;
   /** Set when a moderator muted this participant, until they unmute. */
   mutedByModerator = false;
   ended = false;
@@ -197,6 +234,13 @@ export class ClassroomController implements ReactiveController {
     client.on('participantUpdated', (p) => {
       if (p.id === this.self?.id) this.#publishChosen();
     });
+    // Every moderator's captions tab shows the lesson as it is, so none replaces it unseen.
+    const showLesson = () => {
+      if (client.lesson) this.lessonDraft = lessonDraft(client.lesson);
+      update();
+    };
+    client.on('joined', showLesson);
+    client.on('lessonChanged', showLesson);
     client.on('producerAdded', () => this.#applyVideoPolicy());
     // Our media was re-created after a server worker died: the videos on screen come back.
     client.on('mediaReset', () => this.#applyVideoPolicy());
@@ -268,6 +312,16 @@ export class ClassroomController implements ReactiveController {
       update();
     });
     client.on('error', (err) => this.#fail(err));
+    client.on('mediaReachability', (state) => {
+      this.mediaReachability = state;
+      if (state === 'unreachable') {
+        this.#host.emit('cosmo-error', {
+          code: ErrorCode.MEDIA_UNREACHABLE,
+          message: 'audio and video cannot get through this network',
+        });
+      }
+      update();
+    });
     try {
       const self = await client.connect();
       this.chat = [...client.recentChat];
@@ -420,7 +474,11 @@ export class ClassroomController implements ReactiveController {
         ? err
         : new CosmoError(ErrorCode.INTERNAL, err instanceof Error ? err.message : String(err));
     this.error = error;
-    this.#host.emit('cosmo-error', { code: error.code, message: error.message });
+    this.#host.emit('cosmo-error', {
+      code: error.code,
+      message: error.message,
+      ...(error.reason && { reason: error.reason, params: { ...error.params } }),
+    });
     this.#host.requestUpdate();
   }
 }

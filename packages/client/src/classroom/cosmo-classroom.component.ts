@@ -1,9 +1,9 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ParticipantSummary, Role } from '@cosmo/core';
+import { ErrorCode, type ParticipantSummary, type Role } from '@cosmo/core';
 import { ClassroomController } from './classroom.controller.js';
 import { peopleCount, pickLanguage, translator, type MessageKey, type UiLanguage } from './i18n.js';
-import { errorMessage } from './error-messages.js';
+import { errorText } from './error-messages.js';
 import { renderConfirmEnd, renderControls } from './controls-bar.js';
 import styles from './cosmo-classroom.styles.js';
 import prejoinStyles from './prejoin.styles.js';
@@ -25,7 +25,7 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * @event cosmo-prejoin-ready - The person pressed Join on the pre-join screen; the element connects now. `detail: { camera, microphone }`, each `{ on, deviceId }`.
  * @event cosmo-joined - Joined the class; `detail: { participantId, role, room }`.
  * @event cosmo-left - Left the class, or it ended; `detail: { reason }`.
- * @event cosmo-error - A request failed or the connection was lost; `detail: { code, message }`.
+ * @event cosmo-error - A request failed or the connection was lost; `detail: { code, message }`, and `reason` and `params` when the server said which refusal it was (e.g. `LINES_MISMATCH` with `{ language, lines, sentences }` for a lesson; the toast says it in the UI language).
  * @event cosmo-state-change - The connection state changed; `detail: { state }`.
  * @event cosmo-chat - A chat message arrived; `detail: { message }`.
  * @event cosmo-notification - A notice arrived; `detail: { notice }`.
@@ -36,7 +36,7 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * @csspart base - The whole layout.
  * @csspart header - Title, status and counts.
  * @csspart stage - The teacher's (or the shared screen's) large view.
- * @csspart captions - The caption on the stage, set as subtitles: its newest two lines at most, broken between words (`<br>` between them); `data-uncertain` when the recogniser was unsure of it (then dimmed and in italics, its unsure words shown as "…"); `data-untranslated` when it is in the spoken language although the reader picked another (then tagged "Not translated"); `lang` is the caption's language.
+ * @csspart captions - The caption on the stage, set as subtitles: its newest two lines at most, broken between words, each a `span.line` that never wraps again (`<br>` between them; the font shrinks when a line is wider than the box); `data-uncertain` when the recogniser was unsure of it (then dimmed and in italics, its unsure words shown as "…"); `data-untranslated` when it is in the spoken language although the reader picked another (then tagged "Not translated"); `lang` is the caption's language.
  * @csspart untranslated-tag - The "Not translated" tag before such a caption.
  * @csspart lesson-preview - The teacher's table of lesson sentences and their reviewed translations (captions tab).
  * @csspart caption-language - The captions language picker (shown when the lesson has captions).
@@ -114,6 +114,8 @@ export class CosmoClassroom extends LitElement {
   #chatSeen = 0;
   /** Urgent notices whose banner the reader closed. */
   readonly #bannerClosed = new Set<string>();
+  /** The person dismissed the "media cannot get through" notice. */
+  #mediaNoticeClosed = false;
 
   private get tab(): Tab {
     return this.#tab;
@@ -164,6 +166,25 @@ export class CosmoClassroom extends LitElement {
     }
     this.#reportVisibleVideos();
     this.#followChat();
+    this.#fitCaption();
+  }
+
+  /**
+   * Shrinks the stage caption's font when one of its lines is wider than the box: the lines are
+   * the breaker's and never wrap again, and a font's real widths (digits, Latin capitals, "…" in a
+   * CJK font) can pass the breaker's estimate. Checked on each caption, so it follows the text.
+   */
+  #fitCaption(): void {
+    const box = this.renderRoot.querySelector<HTMLElement>('[part="captions"]');
+    if (!box) return;
+    box.style.removeProperty('--caption-fit');
+    const style = getComputedStyle(box);
+    const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const widest = Math.max(
+      ...[...box.querySelectorAll('.line')].map((l) => l.getBoundingClientRect().width),
+    );
+    if (widest > room)
+      box.style.setProperty('--caption-fit', String(Math.floor((room / widest) * 100) / 100));
   }
 
   /** Keeps the newest chat message in view, unless the reader scrolled up to read older ones. */
@@ -292,9 +313,36 @@ export class CosmoClassroom extends LitElement {
     return html`<div class="toasts">
       ${
         room.error
-          ? html`<div part="toast" class="toast" role="alert" data-code=${room.error.code}>
-              <span>${errorMessage(this.#language, room.error.code)}</span>
+          ? html`<div
+              part="toast"
+              class="toast"
+              role="alert"
+              data-code=${room.error.code}
+              data-reason=${room.error.reason || nothing}
+            >
+              <span>${errorText(this.#language, room.error)}</span>
               <button class="small" @click=${() => room.dismissError()}>
+                ${this.#t('dismiss')}
+              </button>
+            </div>`
+          : nothing
+      }
+      ${
+        room.mediaReachability === 'unreachable' && !this.#mediaNoticeClosed
+          ? html`<div
+              part="toast"
+              class="toast"
+              role="alert"
+              data-error=${ErrorCode.MEDIA_UNREACHABLE}
+            >
+              <span>${errorText(this.#language, { code: ErrorCode.MEDIA_UNREACHABLE })}</span>
+              <button
+                class="small"
+                @click=${() => {
+                  this.#mediaNoticeClosed = true;
+                  this.requestUpdate();
+                }}
+              >
                 ${this.#t('dismiss')}
               </button>
             </div>`
@@ -455,9 +503,14 @@ export class CosmoClassroom extends LitElement {
               title=${caption.uncertain ? this.#t('unsure') : nothing}
               aria-live="polite"
             >
-              ${caption.untranslated ? untranslatedTag(this.#t('untranslated'), this.#language) : nothing}${
-                caption.uncertain ? unsureHint(this.#t('unsure')) : nothing
-              }${this.#captionLines(caption.text, caption.language, caption.untranslated)}
+              ${this.#captionLines(caption.text, caption.language, caption.untranslated).map(
+                (line, i) =>
+                  html`${i > 0 ? html`<br />` : nothing}<span class="line"
+                      >${i === 0 && caption.untranslated ? untranslatedTag(this.#t('untranslated'), this.#language) : nothing}${
+                        i === 0 && caption.uncertain ? unsureHint(this.#t('unsure')) : nothing
+                      }${line}</span
+                    >`,
+              )}
             </div>`
           : nothing
       }
@@ -468,13 +521,11 @@ export class CosmoClassroom extends LitElement {
    * The caption as subtitles: its last two lines, broken between words. Lines keep their trailing
    * space, so the text a screen reader or a copy gets still reads as the caption.
    */
-  #captionLines(text: string, language: string, tagged: boolean): (string | TemplateResult)[] {
+  #captionLines(text: string, language: string, tagged: boolean): string[] {
     let lineLength = captionLineLength(language);
     // The "Not translated" tag (0.7em, padded) sits on the first line: the lines leave it room.
     if (tagged) lineLength -= Math.ceil(0.7 * textWidth(this.#t('untranslated')) + 1);
-    return captionLines(text, language, { lineLength }).map((line, i) =>
-      i === 0 ? line : html`<br />${line}`,
-    );
+    return captionLines(text, language, { lineLength });
   }
 
   /** Everyone else, active speakers and raised hands first, one page at a time. */

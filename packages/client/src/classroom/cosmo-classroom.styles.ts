@@ -138,9 +138,10 @@ export default css`
     right: 5%;
     bottom: 12px;
     text-align: center;
-    /* A 42-letter line (21em) fits the box; 20px where the stage is wide enough. */
+    /* A 42-letter line (21em) fits the box; 20px where the stage is wide enough. A line wider
+       in its font than the breaker's estimate shrinks the font (--caption-fit, set by the element). */
     font-size: 20px;
-    font-size: min(20px, calc((90cqi - 24px) / 22));
+    font-size: calc(min(20px, (90cqi - 24px) / 22) * var(--caption-fit, 1));
     line-height: 1.4;
     padding: 6px 12px;
     border-radius: 8px;
@@ -148,7 +149,11 @@ export default css`
   }
   /* Chinese and Japanese: an 18-character line fits the box. */
   .captions.wide {
-    font-size: min(20px, calc((90cqi - 24px) / 19));
+    font-size: calc(min(20px, (90cqi - 24px) / 19) * var(--caption-fit, 1));
+  }
+  /* The breaker's lines, never wrapped again by the browser (which would break inside a word). */
+  .captions .line {
+    white-space: nowrap;
   }
   /* Before a caption left in the spoken language: says why it is not in the reader's. */
   .tag {
@@ -198,6 +203,8 @@ export default css`
     flex: 1;
     display: grid;
     grid-template-columns: repeat(auto-fill, minmax(min(var(--cosmo-tile-min), 100%), 1fr));
+    /* Rows as tall as their tiles: a grid taller than its box scrolls, tiles never overlap. */
+    grid-auto-rows: max-content;
     align-content: start;
     gap: var(--cosmo-gap);
     overflow: hidden auto;
@@ -657,6 +664,8 @@ export default css`
   }
   @container (max-width: 760px) {
     .room {
+      /* Three tiles a row on a phone, so a few students fit above the sidebar. */
+      --cosmo-tile-min: 104px;
       grid-template-columns: minmax(0, 1fr);
       grid-template-areas: 'header' 'main' 'side' 'controls';
       grid-template-rows: auto minmax(0, 1fr) minmax(200px, 32%) auto;

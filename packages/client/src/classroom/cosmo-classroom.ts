@@ -19,7 +19,12 @@ declare global {
     }>;
     'cosmo-joined': CustomEvent<{ participantId: string; role: string; room: string }>;
     'cosmo-left': CustomEvent<{ reason: string }>;
-    'cosmo-error': CustomEvent<{ code: string; message: string }>;
+    'cosmo-error': CustomEvent<{
+      code: string;
+      message: string;
+      reason?: string;
+      params?: Record<string, string>;
+    }>;
     'cosmo-state-change': CustomEvent<{ state: string }>;
     'cosmo-chat': CustomEvent<{ message: ChatMessage }>;
     'cosmo-notification': CustomEvent<{ notice: Notice }>;

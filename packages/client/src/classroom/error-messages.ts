@@ -1,5 +1,5 @@
-import type { ErrorCode } from '@cosmo/core';
-import type { UiLanguage } from './i18n.js';
+import type { ErrorCode, LessonReason } from '@cosmo/core';
+import { translator, type MessageKey, type UiLanguage } from './i18n.js';
 
 /**
  * What a person reads when something fails, in the UI's language: what happened and what to do
@@ -26,6 +26,8 @@ const messages: Record<UiLanguage, Record<ErrorCode, string>> = {
       'The captions engine on this server is damaged. Ask your school to reinstall it.',
     UNAVAILABLE: 'This is not available on this server right now. Try again later.',
     TIMEOUT: 'The server took too long to answer. Check your connection and try again.',
+    MEDIA_UNREACHABLE:
+      'Audio and video cannot get through this network (a firewall blocks them). Chat and captions still work. Try another network, or ask your school to set up TURN.',
     CLOSED: 'You are disconnected. Check your connection, then join again.',
     INTERNAL: 'Something went wrong on our side. Try again; if it persists, tell your school.',
   },
@@ -48,6 +50,8 @@ const messages: Record<UiLanguage, Record<ErrorCode, string>> = {
       'このサーバーの字幕エンジンが壊れています。学校に再インストールを依頼してください。',
     UNAVAILABLE: 'この機能は今このサーバーで使えません。後でもう一度試してください。',
     TIMEOUT: 'サーバーの応答がありません。接続を確認して、もう一度試してください。',
+    MEDIA_UNREACHABLE:
+      'このネットワークでは音声と映像が届きません（ファイアウォールが遮断しています）。チャットと字幕は使えます。別のネットワークを試すか、学校に TURN の設定を依頼してください。',
     CLOSED: '接続が切れました。ネットワークを確認して、もう一度参加してください。',
     INTERNAL:
       'サーバーで問題が起きました。もう一度試してください。続く場合は学校に連絡してください。',
@@ -68,6 +72,8 @@ const messages: Record<UiLanguage, Record<ErrorCode, string>> = {
     MODEL_INVALID: '此服务器的字幕引擎已损坏。请联系学校重新安装。',
     UNAVAILABLE: '此服务器暂时无法提供该功能。请稍后再试。',
     TIMEOUT: '服务器响应超时。请检查网络后再试。',
+    MEDIA_UNREACHABLE:
+      '此网络无法传输音频和视频（被防火墙拦截）。聊天和字幕仍可使用。请换一个网络，或请学校配置 TURN 服务器。',
     CLOSED: '连接已断开。请检查网络，然后重新加入。',
     INTERNAL: '服务器出了问题。请再试一次；如果一直出现，请联系学校。',
   },
@@ -77,4 +83,55 @@ const messages: Record<UiLanguage, Record<ErrorCode, string>> = {
 export function errorMessage(language: UiLanguage, code: string): string {
   const catalog = messages[language];
   return catalog[code as ErrorCode] ?? catalog.INTERNAL;
+}
+
+/** The message of each refusal reason the element knows, with the reason's values in braces. */
+const reasons: Record<LessonReason, MessageKey> = {
+  LESSON_TOO_LONG: 'lessonTextTooLong',
+  LESSON_TOO_LARGE: 'lessonTooLong',
+  TOO_MANY_LANGUAGES: 'tooManyLanguages',
+  BAD_LANGUAGE: 'badLanguage',
+  SPOKEN_LANGUAGE: 'spokenTranslation',
+  TRANSLATION_TOO_LONG: 'translationTooLong',
+  LINES_MISMATCH: 'linesMismatch',
+};
+
+/**
+ * A refusal's reason (`LINES_MISMATCH`…) said in the UI language with its values, or undefined
+ * for a reason the element does not know. Sizes in bytes are shown in kB.
+ */
+export function reasonMessage(
+  t: (key: MessageKey) => string,
+  reason: string | undefined,
+  params: Readonly<Record<string, string>> = {},
+): string | undefined {
+  const key =
+    reason && Object.hasOwn(reasons, reason) ? reasons[reason as LessonReason] : undefined;
+  if (!key) return undefined;
+  const values: Record<string, string> = { ...params };
+  if (reason === 'LESSON_TOO_LARGE') {
+    values.size = String(Math.ceil(Number(params.size) / 1000));
+    values.max = String(Math.floor(Number(params.max) / 1000));
+  } else if (params.max) {
+    values.max = Number(params.max).toLocaleString('en');
+  }
+  return t(key).replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
+/**
+ * The toast text for an error, in the UI language: its reason's message when the element knows
+ * the reason (what exactly to fix), else its code's.
+ */
+export function errorText(
+  language: UiLanguage,
+  error: {
+    code: string;
+    reason?: string | undefined;
+    params?: Readonly<Record<string, string>> | undefined;
+  },
+): string {
+  return (
+    reasonMessage(translator(language), error.reason, error.params) ??
+    errorMessage(language, error.code)
+  );
 }

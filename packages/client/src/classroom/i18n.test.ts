@@ -35,6 +35,9 @@ describe('UI strings', () => {
       'badLanguage',
       'lessonTooLong',
       'tooManyLanguages',
+      'lessonTextTooLong',
+      'spokenTranslation',
+      'translationTooLong',
     ] as const;
     for (const key of keys) {
       const en = translator('en')(key);

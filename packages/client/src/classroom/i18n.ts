@@ -69,6 +69,10 @@ const en = {
   lessonTooLong:
     'The lesson and its translations are too long to send ({size} kB; at most {max} kB). Shorten them or split the lesson.',
   tooManyLanguages: 'At most {max} translation languages.',
+  lessonTextTooLong: 'The lesson text is too long: at most {max} characters.',
+  spokenTranslation:
+    '{language} is the spoken language: give translations into the languages students read instead.',
+  translationTooLong: 'The {language} translations are too long: at most {max} characters.',
   startCaptions: 'Start captions',
   updateCaptions: 'Update lesson',
   open: 'Open',
@@ -193,6 +197,9 @@ const ja: Record<MessageKey, string> = {
   lessonTooLong:
     '授業テキストと翻訳が長すぎて送れません（{size} kB、上限 {max} kB）。短くするか、授業を分けてください。',
   tooManyLanguages: '翻訳の言語は {max} 個までです。',
+  lessonTextTooLong: '授業テキストが長すぎます。{max} 文字までです。',
+  spokenTranslation: '{language} は話す言語です。翻訳は生徒が読む別の言語で入力してください。',
+  translationTooLong: '{language} の翻訳が長すぎます。{max} 文字までです。',
   startCaptions: '字幕を開始',
   updateCaptions: '授業を更新',
   open: '開く',
@@ -312,6 +319,9 @@ const zh: Record<MessageKey, string> = {
   badLanguage: '{language} 不是语言代码，请填写 zh、ja 或 zh-Hans 这样的代码。',
   lessonTooLong: '课程文本和翻译太长，无法发送（{size} kB，上限 {max} kB）。请缩短或把课程分开。',
   tooManyLanguages: '翻译语言最多 {max} 种。',
+  lessonTextTooLong: '课程文本太长，最多 {max} 个字符。',
+  spokenTranslation: '{language} 是讲课语言。请填写学生阅读的其他语言的译文。',
+  translationTooLong: '{language} 的译文太长，最多 {max} 个字符。',
   startCaptions: '开启字幕',
   updateCaptions: '更新课程',
   open: '打开',

@@ -1036,6 +1036,269 @@ export const cosmo = $root.cosmo = (() => {
             return ClassroomState;
         })();
 
+        v1.Lesson = (function() {
+
+            const Lesson = function (properties) {
+                this.glossary = {};
+                this.translations = {};
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            Lesson.prototype.text = "";
+            Lesson.prototype.language = "";
+            Lesson.prototype.glossary = $util.emptyObject;
+            Lesson.prototype.translations = $util.emptyObject;
+
+            Lesson.create = function(properties) {
+                return new Lesson(properties);
+            };
+
+            Lesson.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.text != null && $Object.hasOwnProperty.call(message, "text") && message.text !== "")
+                    writer.uint32(10).string(message.text);
+                if (message.language != null && $Object.hasOwnProperty.call(message, "language") && message.language !== "")
+                    writer.uint32(18).string(message.language);
+                if (message.glossary != null && $Object.hasOwnProperty.call(message, "glossary"))
+                    for (let keys = $Object.keys(message.glossary), i = 0; i < keys.length; ++i)
+                        writer.uint32(26).fork().uint32(10).string(keys[i]).uint32(18).string(message.glossary[keys[i]]).ldelim();
+                if (message.translations != null && $Object.hasOwnProperty.call(message, "translations"))
+                    for (let keys = $Object.keys(message.translations), i = 0; i < keys.length; ++i)
+                        writer.uint32(34).fork().uint32(10).string(keys[i]).uint32(18).string(message.translations[keys[i]]).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            Lesson.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, key, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.Lesson();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.text = value;
+                            else
+                                delete message.text;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.language = value;
+                            else
+                                delete message.language;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if (message.glossary === $util.emptyObject)
+                                message.glossary = {};
+                            let end2 = reader.size() + reader.pos;
+                            if (end2 > reader.len)
+                                throw $RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = "";
+                            while (reader.pos < end2) {
+                                let tag2 = reader.tag();
+                                wireType = tag2 & 7;
+                                switch (tag2 >>>= 3) {
+                                case 1:
+                                    if (wireType !== 2)
+                                        break;
+                                    key = reader.stringVerify();
+                                    continue;
+                                case 2:
+                                    if (wireType !== 2)
+                                        break;
+                                    value = reader.stringVerify();
+                                    continue;
+                                }
+                                reader.skipType(wireType, _depth, tag2);
+                            }
+                            if (reader.pos !== end2)
+                                throw $RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.glossary, key);
+                            message.glossary[key] = value;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if (message.translations === $util.emptyObject)
+                                message.translations = {};
+                            let end2 = reader.size() + reader.pos;
+                            if (end2 > reader.len)
+                                throw $RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = "";
+                            while (reader.pos < end2) {
+                                let tag2 = reader.tag();
+                                wireType = tag2 & 7;
+                                switch (tag2 >>>= 3) {
+                                case 1:
+                                    if (wireType !== 2)
+                                        break;
+                                    key = reader.stringVerify();
+                                    continue;
+                                case 2:
+                                    if (wireType !== 2)
+                                        break;
+                                    value = reader.stringVerify();
+                                    continue;
+                                }
+                                reader.skipType(wireType, _depth, tag2);
+                            }
+                            if (reader.pos !== end2)
+                                throw $RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.translations, key);
+                            message.translations[key] = value;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            Lesson.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.Lesson)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.Lesson: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.Lesson();
+                if (object.text != null)
+                    if (typeof object.text !== "string" || object.text.length)
+                        message.text = $String(object.text);
+                if (object.language != null)
+                    if (typeof object.language !== "string" || object.language.length)
+                        message.language = $String(object.language);
+                if (object.glossary) {
+                    if (!$util.isObject(object.glossary))
+                        throw $TypeError(".cosmo.v1.Lesson.glossary: object expected");
+                    message.glossary = {};
+                    for (let keys = $Object.keys(object.glossary), i = 0; i < keys.length; ++i) {
+                        if (keys[i] === "__proto__")
+                            $util.makeProp(message.glossary, keys[i]);
+                        message.glossary[keys[i]] = $String(object.glossary[keys[i]]);
+                    }
+                }
+                if (object.translations) {
+                    if (!$util.isObject(object.translations))
+                        throw $TypeError(".cosmo.v1.Lesson.translations: object expected");
+                    message.translations = {};
+                    for (let keys = $Object.keys(object.translations), i = 0; i < keys.length; ++i) {
+                        if (keys[i] === "__proto__")
+                            $util.makeProp(message.translations, keys[i]);
+                        message.translations[keys[i]] = $String(object.translations[keys[i]]);
+                    }
+                }
+                return message;
+            };
+
+            Lesson.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.objects || options.defaults) {
+                    object.glossary = {};
+                    object.translations = {};
+                }
+                if (options.defaults) {
+                    object.text = "";
+                    object.language = "";
+                }
+                if (message.text != null && $Object.hasOwnProperty.call(message, "text"))
+                    object.text = message.text;
+                if (message.language != null && $Object.hasOwnProperty.call(message, "language"))
+                    object.language = message.language;
+                let keys2;
+                if (message.glossary && (keys2 = $Object.keys(message.glossary)).length) {
+                    object.glossary = {};
+                    for (let j = 0; j < keys2.length; ++j) {
+                        if (keys2[j] === "__proto__")
+                            $util.makeProp(object.glossary, keys2[j]);
+                        object.glossary[keys2[j]] = message.glossary[keys2[j]];
+                    }
+                }
+                if (message.translations && (keys2 = $Object.keys(message.translations)).length) {
+                    object.translations = {};
+                    for (let j = 0; j < keys2.length; ++j) {
+                        if (keys2[j] === "__proto__")
+                            $util.makeProp(object.translations, keys2[j]);
+                        object.translations[keys2[j]] = message.translations[keys2[j]];
+                    }
+                }
+                return object;
+            };
+
+            Lesson.prototype.toJSON = function() {
+                return Lesson.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return Lesson;
+        })();
+
         v1.ChatMessage = (function() {
 
             const ChatMessage = function (properties) {
@@ -10957,6 +11220,16 @@ export const cosmo = $root.cosmo = (() => {
             SendNotificationRequest.prototype.body = "";
             SendNotificationRequest.prototype.priority = 0;
             SendNotificationRequest.prototype.idempotencyKey = "";
+            SendNotificationRequest.prototype.emailAfterSeconds = null;
+            SendNotificationRequest.prototype.noEmail = false;
+
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(SendNotificationRequest.prototype, "_emailAfterSeconds", {
+                get: $util.oneOfGetter($oneOfFields = ["emailAfterSeconds"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
 
             SendNotificationRequest.create = function(properties) {
                 return new SendNotificationRequest(properties);
@@ -10979,6 +11252,10 @@ export const cosmo = $root.cosmo = (() => {
                     writer.uint32(32).int32(message.priority);
                 if (message.idempotencyKey != null && $Object.hasOwnProperty.call(message, "idempotencyKey") && message.idempotencyKey !== "")
                     writer.uint32(42).string(message.idempotencyKey);
+                if (message.emailAfterSeconds != null && $Object.hasOwnProperty.call(message, "emailAfterSeconds"))
+                    writer.uint32(48).uint32(message.emailAfterSeconds);
+                if (message.noEmail != null && $Object.hasOwnProperty.call(message, "noEmail") && message.noEmail !== false)
+                    writer.uint32(56).bool(message.noEmail);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -11057,6 +11334,22 @@ export const cosmo = $root.cosmo = (() => {
                                 delete message.idempotencyKey;
                             continue;
                         }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            message.emailAfterSeconds = reader.uint32();
+                            message._emailAfterSeconds = "emailAfterSeconds";
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.noEmail = value;
+                            else
+                                delete message.noEmail;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -11114,6 +11407,11 @@ export const cosmo = $root.cosmo = (() => {
                 if (object.idempotencyKey != null)
                     if (typeof object.idempotencyKey !== "string" || object.idempotencyKey.length)
                         message.idempotencyKey = $String(object.idempotencyKey);
+                if (object.emailAfterSeconds != null)
+                    message.emailAfterSeconds = object.emailAfterSeconds >>> 0;
+                if (object.noEmail != null)
+                    if (object.noEmail)
+                        message.noEmail = $Boolean(object.noEmail);
                 return message;
             };
 
@@ -11131,6 +11429,7 @@ export const cosmo = $root.cosmo = (() => {
                     object.body = "";
                     object.priority = options.enums === $String ? "NOTIFICATION_PRIORITY_UNSPECIFIED" : 0;
                     object.idempotencyKey = "";
+                    object.noEmail = false;
                 }
                 if (message.audience != null && $Object.hasOwnProperty.call(message, "audience"))
                     object.audience = message.audience;
@@ -11142,6 +11441,10 @@ export const cosmo = $root.cosmo = (() => {
                     object.priority = options.enums === $String ? $root.cosmo.v1.NotificationPriority[message.priority] === $undefined ? message.priority : $root.cosmo.v1.NotificationPriority[message.priority] : message.priority;
                 if (message.idempotencyKey != null && $Object.hasOwnProperty.call(message, "idempotencyKey"))
                     object.idempotencyKey = message.idempotencyKey;
+                if (message.emailAfterSeconds != null && $Object.hasOwnProperty.call(message, "emailAfterSeconds"))
+                    object.emailAfterSeconds = message.emailAfterSeconds;
+                if (message.noEmail != null && $Object.hasOwnProperty.call(message, "noEmail"))
+                    object.noEmail = message.noEmail;
                 return object;
             };
 
@@ -11940,11 +12243,12 @@ export const cosmo = $root.cosmo = (() => {
             ServerFrame.prototype.mediaReset = null;
             ServerFrame.prototype.handoutAdded = null;
             ServerFrame.prototype.participantsJoined = null;
+            ServerFrame.prototype.lessonChanged = null;
 
             let $oneOfFields;
 
             $Object.defineProperty(ServerFrame.prototype, "body", {
-                get: $util.oneOfGetter($oneOfFields = ["error", "ok", "join", "resume", "pong", "transportCreated", "produce", "consume", "restartIce", "sendNotification", "chatHistory", "leaveRequest", "leaveRequests", "attendanceReport", "participantJoined", "participantLeft", "participantUpdated", "producerAdded", "producerRemoved", "producerPaused", "producerResumed", "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker", "chat", "handChanged", "muted", "classroomUpdated", "classEnded", "caption", "notification", "receiptSummary", "errorEvent", "mediaReset", "handoutAdded", "participantsJoined"]),
+                get: $util.oneOfGetter($oneOfFields = ["error", "ok", "join", "resume", "pong", "transportCreated", "produce", "consume", "restartIce", "sendNotification", "chatHistory", "leaveRequest", "leaveRequests", "attendanceReport", "participantJoined", "participantLeft", "participantUpdated", "producerAdded", "producerRemoved", "producerPaused", "producerResumed", "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker", "chat", "handChanged", "muted", "classroomUpdated", "classEnded", "caption", "notification", "receiptSummary", "errorEvent", "mediaReset", "handoutAdded", "participantsJoined", "lessonChanged"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -12039,6 +12343,8 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.Handout.encode(message.handoutAdded, writer.uint32(498).fork(), _depth + 1).ldelim();
                 if (message.participantsJoined != null && $Object.hasOwnProperty.call(message, "participantsJoined"))
                     $root.cosmo.v1.ParticipantsJoined.encode(message.participantsJoined, writer.uint32(506).fork(), _depth + 1).ldelim();
+                if (message.lessonChanged != null && $Object.hasOwnProperty.call(message, "lessonChanged"))
+                    $root.cosmo.v1.Lesson.encode(message.lessonChanged, writer.uint32(514).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -12356,6 +12662,13 @@ export const cosmo = $root.cosmo = (() => {
                             message.body = "participantsJoined";
                             continue;
                         }
+                    case 64: {
+                            if (wireType !== 2)
+                                break;
+                            message.lessonChanged = $root.cosmo.v1.Lesson.decode(reader, reader.size(), $undefined, _depth + 1, message.lessonChanged);
+                            message.body = "lessonChanged";
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -12579,6 +12892,11 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.ServerFrame.participantsJoined: object expected");
                     message.participantsJoined = $root.cosmo.v1.ParticipantsJoined.fromObject(object.participantsJoined, _depth + 1);
                 }
+                if (object.lessonChanged != null) {
+                    if (!$util.isObject(object.lessonChanged))
+                        throw $TypeError(".cosmo.v1.ServerFrame.lessonChanged: object expected");
+                    message.lessonChanged = $root.cosmo.v1.Lesson.fromObject(object.lessonChanged, _depth + 1);
+                }
                 return message;
             };
 
@@ -12788,6 +13106,11 @@ export const cosmo = $root.cosmo = (() => {
                     if (options.oneofs)
                         object.body = "participantsJoined";
                 }
+                if (message.lessonChanged != null && $Object.hasOwnProperty.call(message, "lessonChanged")) {
+                    object.lessonChanged = $root.cosmo.v1.Lesson.toObject(message.lessonChanged, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "lessonChanged";
+                }
                 return object;
             };
 
@@ -12801,6 +13124,7 @@ export const cosmo = $root.cosmo = (() => {
         v1.Error = (function() {
 
             const Error = function (properties) {
+                this.params = {};
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -12809,6 +13133,8 @@ export const cosmo = $root.cosmo = (() => {
 
             Error.prototype.code = "";
             Error.prototype.message = "";
+            Error.prototype.reason = "";
+            Error.prototype.params = $util.emptyObject;
 
             Error.create = function(properties) {
                 return new Error(properties);
@@ -12825,6 +13151,11 @@ export const cosmo = $root.cosmo = (() => {
                     writer.uint32(10).string(message.code);
                 if (message.message != null && $Object.hasOwnProperty.call(message, "message") && message.message !== "")
                     writer.uint32(18).string(message.message);
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                    writer.uint32(26).string(message.reason);
+                if (message.params != null && $Object.hasOwnProperty.call(message, "params"))
+                    for (let keys = $Object.keys(message.params), i = 0; i < keys.length; ++i)
+                        writer.uint32(34).fork().uint32(10).string(keys[i]).uint32(18).string(message.params[keys[i]]).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -12838,7 +13169,7 @@ export const cosmo = $root.cosmo = (() => {
                     _depth = 0;
                 if (_depth > $Reader.recursionLimit)
                     throw $Error("max depth exceeded");
-                let end, message, value;
+                let end, message, key, value;
                 if (length === $undefined)
                     end = reader.len;
                 else {
@@ -12876,6 +13207,51 @@ export const cosmo = $root.cosmo = (() => {
                                 delete message.message;
                             continue;
                         }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.reason = value;
+                            else
+                                delete message.reason;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if (message.params === $util.emptyObject)
+                                message.params = {};
+                            let end2 = reader.size() + reader.pos;
+                            if (end2 > reader.len)
+                                throw $RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = "";
+                            while (reader.pos < end2) {
+                                let tag2 = reader.tag();
+                                wireType = tag2 & 7;
+                                switch (tag2 >>>= 3) {
+                                case 1:
+                                    if (wireType !== 2)
+                                        break;
+                                    key = reader.stringVerify();
+                                    continue;
+                                case 2:
+                                    if (wireType !== 2)
+                                        break;
+                                    value = reader.stringVerify();
+                                    continue;
+                                }
+                                reader.skipType(wireType, _depth, tag2);
+                            }
+                            if (reader.pos !== end2)
+                                throw $RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.params, key);
+                            message.params[key] = value;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -12909,6 +13285,19 @@ export const cosmo = $root.cosmo = (() => {
                 if (object.message != null)
                     if (typeof object.message !== "string" || object.message.length)
                         message.message = $String(object.message);
+                if (object.reason != null)
+                    if (typeof object.reason !== "string" || object.reason.length)
+                        message.reason = $String(object.reason);
+                if (object.params) {
+                    if (!$util.isObject(object.params))
+                        throw $TypeError(".cosmo.v1.Error.params: object expected");
+                    message.params = {};
+                    for (let keys = $Object.keys(object.params), i = 0; i < keys.length; ++i) {
+                        if (keys[i] === "__proto__")
+                            $util.makeProp(message.params, keys[i]);
+                        message.params[keys[i]] = $String(object.params[keys[i]]);
+                    }
+                }
                 return message;
             };
 
@@ -12920,14 +13309,28 @@ export const cosmo = $root.cosmo = (() => {
                 if (_depth > $util.recursionLimit)
                     throw $Error("max depth exceeded");
                 let object = {};
+                if (options.objects || options.defaults)
+                    object.params = {};
                 if (options.defaults) {
                     object.code = "";
                     object.message = "";
+                    object.reason = "";
                 }
                 if (message.code != null && $Object.hasOwnProperty.call(message, "code"))
                     object.code = message.code;
                 if (message.message != null && $Object.hasOwnProperty.call(message, "message"))
                     object.message = message.message;
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
+                    object.reason = message.reason;
+                let keys2;
+                if (message.params && (keys2 = $Object.keys(message.params)).length) {
+                    object.params = {};
+                    for (let j = 0; j < keys2.length; ++j) {
+                        if (keys2[j] === "__proto__")
+                            $util.makeProp(object.params, keys2[j]);
+                        object.params[keys2[j]] = message.params[keys2[j]];
+                    }
+                }
                 return object;
             };
 
@@ -13052,6 +13455,17 @@ export const cosmo = $root.cosmo = (() => {
             JoinResponse.prototype.resumeGraceMs = 0;
             JoinResponse.prototype.recentChat = $util.emptyArray;
             JoinResponse.prototype.handouts = $util.emptyArray;
+            JoinResponse.prototype.maxFrameBytes = 0;
+            JoinResponse.prototype.maxLessonBytes = 0;
+            JoinResponse.prototype.lesson = null;
+
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(JoinResponse.prototype, "_lesson", {
+                get: $util.oneOfGetter($oneOfFields = ["lesson"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
 
             JoinResponse.create = function(properties) {
                 return new JoinResponse(properties);
@@ -13090,6 +13504,12 @@ export const cosmo = $root.cosmo = (() => {
                 if (message.handouts != null && message.handouts.length)
                     for (let i = 0; i < message.handouts.length; ++i)
                         $root.cosmo.v1.Handout.encode(message.handouts[i], writer.uint32(90).fork(), _depth + 1).ldelim();
+                if (message.maxFrameBytes != null && $Object.hasOwnProperty.call(message, "maxFrameBytes") && message.maxFrameBytes !== 0)
+                    writer.uint32(96).uint32(message.maxFrameBytes);
+                if (message.maxLessonBytes != null && $Object.hasOwnProperty.call(message, "maxLessonBytes") && message.maxLessonBytes !== 0)
+                    writer.uint32(104).uint32(message.maxLessonBytes);
+                if (message.lesson != null && $Object.hasOwnProperty.call(message, "lesson"))
+                    $root.cosmo.v1.Lesson.encode(message.lesson, writer.uint32(114).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -13209,6 +13629,31 @@ export const cosmo = $root.cosmo = (() => {
                             message.handouts.push($root.cosmo.v1.Handout.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
+                    case 12: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.maxFrameBytes = value;
+                            else
+                                delete message.maxFrameBytes;
+                            continue;
+                        }
+                    case 13: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.maxLessonBytes = value;
+                            else
+                                delete message.maxLessonBytes;
+                            continue;
+                        }
+                    case 14: {
+                            if (wireType !== 2)
+                                break;
+                            message.lesson = $root.cosmo.v1.Lesson.decode(reader, reader.size(), $undefined, _depth + 1, message.lesson);
+                            message._lesson = "lesson";
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -13303,6 +13748,17 @@ export const cosmo = $root.cosmo = (() => {
                         message.handouts[i] = $root.cosmo.v1.Handout.fromObject(object.handouts[i], _depth + 1);
                     }
                 }
+                if (object.maxFrameBytes != null)
+                    if ($Number(object.maxFrameBytes) !== 0)
+                        message.maxFrameBytes = object.maxFrameBytes >>> 0;
+                if (object.maxLessonBytes != null)
+                    if ($Number(object.maxLessonBytes) !== 0)
+                        message.maxLessonBytes = object.maxLessonBytes >>> 0;
+                if (object.lesson != null) {
+                    if (!$util.isObject(object.lesson))
+                        throw $TypeError(".cosmo.v1.JoinResponse.lesson: object expected");
+                    message.lesson = $root.cosmo.v1.Lesson.fromObject(object.lesson, _depth + 1);
+                }
                 return message;
             };
 
@@ -13328,6 +13784,8 @@ export const cosmo = $root.cosmo = (() => {
                     object.classroom = null;
                     object.self = null;
                     object.resumeGraceMs = 0;
+                    object.maxFrameBytes = 0;
+                    object.maxLessonBytes = 0;
                 }
                 if (message.sessionId != null && $Object.hasOwnProperty.call(message, "sessionId"))
                     object.sessionId = message.sessionId;
@@ -13363,6 +13821,12 @@ export const cosmo = $root.cosmo = (() => {
                     for (let j = 0; j < message.handouts.length; ++j)
                         object.handouts[j] = $root.cosmo.v1.Handout.toObject(message.handouts[j], options, _depth + 1);
                 }
+                if (message.maxFrameBytes != null && $Object.hasOwnProperty.call(message, "maxFrameBytes"))
+                    object.maxFrameBytes = message.maxFrameBytes;
+                if (message.maxLessonBytes != null && $Object.hasOwnProperty.call(message, "maxLessonBytes"))
+                    object.maxLessonBytes = message.maxLessonBytes;
+                if (message.lesson != null && $Object.hasOwnProperty.call(message, "lesson"))
+                    object.lesson = $root.cosmo.v1.Lesson.toObject(message.lesson, options, _depth + 1);
                 return object;
             };
 

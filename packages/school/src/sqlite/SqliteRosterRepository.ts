@@ -1,5 +1,6 @@
 import type { Db } from '../SchoolDatabase.js';
 import type {
+  Contact,
   Lecture,
   Person,
   RosterEntry,
@@ -29,6 +30,7 @@ const PERSON = 'SELECT id, school_id AS schoolId, name, role FROM people';
 /** The roster in SQLite. */
 export class SqliteRosterRepository implements RosterRepository {
   readonly #db: Db;
+  #contact: ReturnType<Db['prepare']> | undefined;
 
   constructor(db: Db) {
     this.#db = db;
@@ -50,6 +52,13 @@ export class SqliteRosterRepository implements RosterRepository {
     const member = db.prepare(
       'INSERT OR IGNORE INTO memberships (class_id, person_id) VALUES (?, ?)',
     );
+    const contact = db.prepare(
+      // Only for a person of the row's school (the ownership rule above, once more).
+      `INSERT INTO person_contacts (person_id, email, guardian_email, notify_email)
+       SELECT id, ?, ?, ? FROM people WHERE id = ? AND school_id = ?
+       ON CONFLICT(person_id) DO UPDATE SET email = excluded.email,
+         guardian_email = excluded.guardian_email, notify_email = excluded.notify_email`,
+    );
     return db.transaction(() => {
       const people = new Set<string>();
       const classes = new Set<string>();
@@ -58,6 +67,14 @@ export class SqliteRosterRepository implements RosterRepository {
         cls.run(e.classId, e.schoolId, e.className);
         person.run(e.personId, e.schoolId, e.personName, e.role);
         member.run(e.classId, e.personId);
+        if (e.contact)
+          contact.run(
+            e.contact.email,
+            e.contact.guardianEmail,
+            e.contact.notifyEmail,
+            e.personId,
+            e.schoolId,
+          );
         people.add(e.personId);
         classes.add(e.classId);
       }
@@ -120,5 +137,36 @@ export class SqliteRosterRepository implements RosterRepository {
         .prepare('SELECT * FROM lectures WHERE class_id = ? ORDER BY starts_at')
         .all(classId) as LectureRow[]
     ).map(lectureOf);
+  }
+
+  contact(personId: string): Contact {
+    // Asked for every recipient of a notice: prepared once.
+    this.#contact ??= this.#db.prepare(
+      `SELECT email, guardian_email AS guardianEmail, notify_email AS notifyEmail
+       FROM person_contacts WHERE person_id = ?`,
+    );
+    const row = this.#contact.get(personId) as Omit<Contact, 'personId'> | undefined;
+    return { personId, email: null, guardianEmail: null, notifyEmail: 'all', ...row };
+  }
+
+  contacts(personIds: readonly string[]): Map<string, Contact> {
+    const rows = this.#db
+      .prepare(
+        `SELECT person_id AS personId, email, guardian_email AS guardianEmail,
+           notify_email AS notifyEmail
+         FROM person_contacts WHERE person_id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(personIds)) as Contact[];
+    return new Map(rows.map((c) => [c.personId, c]));
+  }
+
+  setContact(c: Contact): void {
+    this.#db
+      .prepare(
+        `INSERT INTO person_contacts (person_id, email, guardian_email, notify_email) VALUES (?, ?, ?, ?)
+         ON CONFLICT(person_id) DO UPDATE SET email = excluded.email,
+           guardian_email = excluded.guardian_email, notify_email = excluded.notify_email`,
+      )
+      .run(c.personId, c.email, c.guardianEmail, c.notifyEmail);
   }
 }

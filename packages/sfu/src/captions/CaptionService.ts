@@ -2,15 +2,17 @@ import type { Logger } from 'pino';
 import { CosmoError, ErrorCode, isModerator } from '@cosmo/core';
 import {
   ApertiumTranslator,
+  CombinedTranslator,
   PocketsphinxSpeechToText,
   borrowEngine,
   type SpeechToText,
+  type Translator,
   type WhisperSpeechToText,
 } from '@cosmo/translate';
 import type { School } from '@cosmo/school';
 import type { Classroom } from '../Classroom.js';
 import type { ClassroomDirectory } from '../rooms/ClassroomDirectory.js';
-import { ClassroomCaptions } from './ClassroomCaptions.js';
+import { ClassroomCaptions, type Lesson } from './ClassroomCaptions.js';
 import type { VoiceProfiles } from './VoiceProfiles.js';
 
 /** What the caption service runs on. */
@@ -25,6 +27,8 @@ export interface CaptionServiceOptions {
   voices: VoiceProfiles | undefined;
   /** The whisper engine for lessons in languages pocketsphinx does not know, shared by all rooms. */
   whisper: WhisperSpeechToText | undefined;
+  /** Machine translation on the operator's models, for pairs apertium does not have. */
+  machineTranslator: Translator | undefined;
   /** Where final lines are kept for transcripts (the school's records). */
   school: School | undefined;
   logger: Logger;
@@ -38,12 +42,18 @@ export interface CaptionServiceOptions {
 export class CaptionService {
   readonly #options: CaptionServiceOptions;
   readonly #rooms = new Map<string, ClassroomCaptions>();
-  #translator: ApertiumTranslator | undefined;
+  #translator: CombinedTranslator | undefined;
   #closed = false;
 
   constructor(classrooms: ClassroomDirectory, options: CaptionServiceOptions) {
     this.#options = options;
     classrooms.on('opened', (classroom) => this.#attach(classroom));
+  }
+
+  /** A classroom's lesson as a moderator set it, when it has one. */
+  lessonOf(room: string): Lesson | undefined {
+    const lesson = this.#rooms.get(room)?.lesson;
+    return lesson?.text ? lesson : undefined;
   }
 
   /** The captions of an open classroom. */
@@ -57,15 +67,7 @@ export class CaptionService {
    * captioned from now on. Throws INVALID_ARGUMENT, changing nothing, when the translations do not
    * line up with the lesson's sentences.
    */
-  setLesson(
-    classroom: Classroom,
-    lesson: {
-      text: string;
-      language: string;
-      glossary: Record<string, string>;
-      translations?: Record<string, string>;
-    },
-  ): void {
+  setLesson(classroom: Classroom, lesson: Lesson): void {
     const captions = this.#rooms.get(classroom.room);
     if (!captions) throw new CosmoError(ErrorCode.UNAVAILABLE, 'captions are off on this server');
     // No recogniser for the language: refused now, so students are not offered captions that
@@ -75,6 +77,7 @@ export class CaptionService {
     classroom.setCaptionLanguages(captions.languages());
     for (const p of classroom.participants.values()) {
       if (!isModerator(p.role)) continue;
+      p.send({ lessonChanged: captions.lesson });
       const mic = p.producerBySource('microphone');
       if (mic) void captions.tapProducer(p, mic.producer);
     }
@@ -86,7 +89,7 @@ export class CaptionService {
     this.#closed = true;
     for (const captions of this.#rooms.values()) captions.close();
     this.#rooms.clear();
-    await this.#translator?.close();
+    await (this.#translator ?? this.#options.machineTranslator)?.close();
     await this.#options.whisper?.close();
     this.#options.voices?.close();
   }
@@ -94,7 +97,11 @@ export class CaptionService {
   #attach(classroom: Classroom): void {
     if (this.#closed) return;
     const { logger, school } = this.#options;
-    this.#translator ??= new ApertiumTranslator();
+    // apertium's pairs first (milliseconds a sentence), the machine-translation models for the rest.
+    this.#translator ??= new CombinedTranslator([
+      new ApertiumTranslator(),
+      ...(this.#options.machineTranslator ? [this.#options.machineTranslator] : []),
+    ]);
     const captions = new ClassroomCaptions(
       classroom,
       {

@@ -26,6 +26,14 @@ export interface CaptionEngines {
   voices?: ((identity: string) => VoiceCalibration) | undefined;
 }
 
+/** A lesson as a moderator gives it: text, spoken language, glossary, reviewed translations. */
+export interface Lesson {
+  text: string;
+  language: string;
+  glossary: Record<string, string>;
+  translations?: Record<string, string>;
+}
+
 /** Timings, for the bench. */
 export type CaptionObserver = (event: {
   kind: 'final' | 'translated';
@@ -55,6 +63,7 @@ export class ClassroomCaptions {
     language: 'en',
     glossary: new Glossary({}),
     memory: undefined as TranslationMemory | undefined,
+    given: { text: '', language: 'en', glossary: {}, translations: {} } as Required<Lesson>,
   };
   #utterance = 0;
   #closed = false;
@@ -66,6 +75,11 @@ export class ClassroomCaptions {
     this.#classroom = classroom;
     this.#engines = engines;
     this.#logger = logger;
+  }
+
+  /** The lesson as it was given (what moderators are shown). */
+  get lesson(): Required<Lesson> {
+    return this.#lesson.given;
   }
 
   /**
@@ -108,7 +122,8 @@ export class ClassroomCaptions {
       ? new TranslationMemory(text, spoken, translations)
       : undefined;
     const changed = text !== this.#lesson.text || spoken !== this.#lesson.language;
-    this.#lesson = { text, language: spoken, glossary: new Glossary(glossary), memory };
+    const given = { text, language: spoken, glossary, translations };
+    this.#lesson = { text, language: spoken, glossary: new Glossary(glossary), memory, given };
     if (changed) for (const { tap } of [...this.#taps.values()]) tap.close('lesson changed');
   }
 

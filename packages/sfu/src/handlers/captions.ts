@@ -1,5 +1,5 @@
 // Requests about captions: the lesson, and the language a participant reads.
-import { CosmoError, ErrorCode, isLanguageTag } from '@cosmo/core';
+import { CosmoError, ErrorCode, isLanguageTag, lessonProblems } from '@cosmo/core';
 import { OK, type Handlers } from './context.js';
 
 /** Handlers of caption requests. */
@@ -17,12 +17,19 @@ export const captionHandlers: Handlers = {
     ctx.classroom.authorize(ctx.participant, 'manageCaptions');
     if (!ctx.captions)
       throw new CosmoError(ErrorCode.UNAVAILABLE, 'captions are off on this server');
-    ctx.captions.setLesson(ctx.classroom, {
+    const lesson = {
       text: req.text ?? '',
       language: req.language || 'en',
       glossary: { ...(req.glossary ?? {}) },
       translations: { ...(req.translations ?? {}) },
-    });
+    };
+    // The first problem, with its reason and values: the teacher's page says it in her language.
+    const [problem] = lessonProblems(lesson);
+    if (problem) {
+      const { reason, params, message } = problem;
+      throw new CosmoError(ErrorCode.INVALID_ARGUMENT, message, { reason, params });
+    }
+    ctx.captions.setLesson(ctx.classroom, lesson);
     return OK;
   },
 };

@@ -25,6 +25,11 @@ export const schoolHandlers: Handlers = {
       body: req.body ?? '',
       urgent: req.priority === cosmo.v1.NotificationPriority.NOTIFICATION_PRIORITY_URGENT,
       idempotencyKey: req.idempotencyKey ?? '',
+      ...(req.noEmail
+        ? { emailAfterMs: null }
+        : typeof req.emailAfterSeconds === 'number'
+          ? { emailAfterMs: req.emailAfterSeconds * 1000 }
+          : {}),
     });
     return { sendNotification: { notificationId: notice.id, recipients } };
   },

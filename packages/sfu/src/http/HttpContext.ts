@@ -42,4 +42,6 @@ export interface HttpContext {
   setRoomTitle(room: string, title: string): void;
   /** Forgets a room's title once the room is gone for good. */
   forgetRoomTitle(room: string): void;
+  /** Web Push: the VAPID public key and the push services subscriptions may use (off: undefined). */
+  readonly push: { publicKey: string; endpointHosts: readonly string[] } | undefined;
 }

@@ -46,6 +46,19 @@ const NoticeBody = z.object({
   body: z.string().default(''),
   urgent: z.boolean().default(false),
   idempotencyKey: z.string().max(200).optional(),
+  /** Email who has not read it this long after; null: never; absent: the server's default. */
+  emailAfterSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .nullable()
+    .optional(),
+});
+const ContactBody = z.object({
+  email: z.string().trim().email().max(254).nullable().optional(),
+  guardianEmail: z.string().trim().email().max(254).nullable().optional(),
+  notifyEmail: z.enum(['all', 'fallback', 'none']).optional(),
 });
 const Decision = z.object({ approve: z.boolean(), comment: z.string().max(1000).default('') });
 const TokenRequest = z.object({
@@ -149,15 +162,48 @@ async function route(
     return json(200, { rows: school.attendance(id, s) });
   }
   if (method === 'POST' && path === '/api/admin/notices') {
-    const body = parseBody(NoticeBody, req);
-    const { notice, recipients } = school.sendNotice({ ...body, senderId: admin.identity });
+    const { emailAfterSeconds, ...body } = parseBody(NoticeBody, req);
+    const { notice, recipients } = school.sendNotice({
+      ...body,
+      senderId: admin.identity,
+      ...(emailAfterSeconds !== undefined
+        ? { emailAfterMs: emailAfterSeconds === null ? null : emailAfterSeconds * 1000 }
+        : {}),
+    });
     return json(201, { id: notice.id, recipients });
   }
-  if (method === 'GET' && (m = /^\/api\/admin\/notices\/([^/]+)$/.exec(path))) {
+  if (method === 'GET' && (m = /^\/api\/admin\/notices\/([^/]+)(\/recipients)?$/.exec(path))) {
     const id = decodeURIComponent(m[1]!);
     const notice = school.repos.notices.get(id);
     if (!notice || notice.schoolId !== s) throw new NotFoundError('no such notice');
-    return json(200, { notice, receipts: school.repos.notices.receipts(id) });
+    if (m[2]) {
+      return json(200, {
+        summary: school.repos.notices.deliverySummary(id),
+        recipients: school.repos.notices.recipientStatuses(id),
+      });
+    }
+    return json(200, {
+      notice,
+      receipts: school.repos.notices.receipts(id),
+      delivery: school.repos.notices.deliverySummary(id),
+    });
+  }
+  if ((m = /^\/api\/admin\/people\/([^/]+)\/contact$/.exec(path))) {
+    const id = decodeURIComponent(m[1]!);
+    if (method === 'GET')
+      return json(200, {
+        ...school.contactOf(id, s),
+        pushDevices: school.repos.pushSubscriptions.count(id),
+      });
+    if (method === 'PUT') {
+      const change = parseBody(ContactBody, req);
+      const contact = school.updateContact(
+        id,
+        Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)),
+        s,
+      );
+      return json(200, { ...contact, pushDevices: school.repos.pushSubscriptions.count(id) });
+    }
   }
   if (method === 'GET' && (m = /^\/api\/admin\/classes\/([^/]+)\/leave$/.exec(path))) {
     const cls = school.repos.roster.schoolClass(decodeURIComponent(m[1]!));

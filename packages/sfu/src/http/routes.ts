@@ -5,6 +5,7 @@ import { createHandoutRoutes } from './handouts.js';
 import { createHealthRoute } from './health.js';
 import type { HttpContext } from './HttpContext.js';
 import { createMetricsRoute } from './metrics.js';
+import { createNoticeRoutes } from './notices.js';
 import { createStaticRoute } from './static.js';
 import type { HttpAnswer, HttpDecision, HttpRequestHead, HttpRoute } from './types.js';
 
@@ -20,6 +21,7 @@ export function createHttpRoutes(ctx: HttpContext): HttpRoute {
   const demo = createDemoRoutes(ctx);
   const admin = createAdminRoutes(ctx);
   const handouts = createHandoutRoutes(ctx);
+  const notices = createNoticeRoutes(ctx);
   const staticFiles = createStaticRoute(ctx);
 
   async function route(head: HttpRequestHead): Promise<HttpDecision> {
@@ -29,6 +31,12 @@ export function createHttpRoutes(ctx: HttpContext): HttpRoute {
     if (path.startsWith('/api/demo/')) return demo(head);
     if (path.startsWith('/api/admin/')) return admin(head);
     if (path.startsWith('/api/handouts')) return handouts(head);
+    if (
+      path.startsWith('/api/push/') ||
+      path.startsWith('/api/notices/') ||
+      path.startsWith('/api/email/')
+    )
+      return notices(head);
     if (method === 'GET') return staticFiles(head);
     return { answer: textAnswer(404, 'not found') };
   }
@@ -38,9 +46,16 @@ export function createHttpRoutes(ctx: HttpContext): HttpRoute {
     // Only the routes that check a credential are spared for carrying one (a header on /healthz
     // proves nothing).
     const checksCredential =
-      head.path.startsWith('/api/admin/') || head.path.startsWith('/api/handouts');
+      head.path.startsWith('/api/admin/') ||
+      head.path.startsWith('/api/handouts') ||
+      head.path.startsWith('/api/push/subscriptions') ||
+      head.path.startsWith('/api/notices/') ||
+      head.path.startsWith('/api/email/');
     const credential =
-      checksCredential && (head.headers['authorization'] !== undefined || head.query.has('token'));
+      checksCredential &&
+      (head.headers['authorization'] !== undefined ||
+        head.query.has('token') ||
+        head.query.has('receipt'));
     // The demo app's own files are exempt: 300 students behind one NAT address open the page at
     // the start of class, and a file read costs less than the bucket would save.
     const staticFile =

@@ -85,9 +85,12 @@ describe('a notice to 300 members, 100 of them offline', () => {
       body: 'Lessons move online.',
       priority: cosmo.v1.NotificationPriority.NOTIFICATION_PRIORITY_URGENT,
       idempotencyKey: 'typhoon-0408',
+      emailAfterSeconds: 120,
     });
     const { notificationId, recipients } = sent.sendNotification!;
     expect(recipients).toBe(STUDENTS);
+    // The teacher chose when the unread are emailed (docs/school.md, the ladder).
+    expect(t.server.school!.repos.notices.get(notificationId!)?.emailAfterMs).toBe(120_000);
     await waitFor(
       'the online 200 to get it',
       () => members.every((m) => m.notices.some((n) => n?.id === notificationId)),

@@ -3,12 +3,14 @@ import {
   ErrorCode,
   InvalidStateError,
   PROTOCOL_VERSION,
+  isModerator,
   rtpCapabilitiesFromProto,
   rtpCapabilitiesToProto,
   type ClientFrame,
 } from '@cosmo/core';
 import type { types as ms } from 'mediasoup';
 import type { SchoolBridge } from '../bridge/SchoolBridge.js';
+import type { CaptionService } from '../captions/CaptionService.js';
 import type { Config } from '../config.js';
 import { CloseCode, type Connection } from '../Connection.js';
 import type { IdentityLimits } from '../IdentityLimits.js';
@@ -17,15 +19,20 @@ import { initialPermissions } from '../permissions.js';
 import type { ClassroomDirectory } from '../rooms/ClassroomDirectory.js';
 import type { Sessions } from '../sessions/Sessions.js';
 import type { TokenService } from '../tokens.js';
+import { turnCredentials } from '../turn.js';
 
 /** What admission checks a socket against, and where it seats it. */
 export interface AdmissionContext {
-  config: Pick<Config, 'iceServers' | 'resumeGraceMs'>;
+  config: Pick<
+    Config,
+    'iceServers' | 'turn' | 'resumeGraceMs' | 'maxFrameBytes' | 'maxLessonBytes'
+  >;
   tokens: TokenService;
   limits: IdentityLimits;
   classrooms: ClassroomDirectory;
   sessions: Sessions;
   school: SchoolBridge | undefined;
+  captions: CaptionService | undefined;
 }
 
 /**
@@ -83,6 +90,10 @@ export class Admission {
     participant.setRtpCapabilities(rtpCapabilities);
     sessions.add(participant, conn);
     const records = school?.admitted(participant, classroom);
+    // Every moderator sees the lesson in the captions tab, so none replaces it unseen.
+    const lesson = isModerator(participant.role)
+      ? this.#ctx.captions?.lessonOf(classroom.room)
+      : undefined;
     return {
       join: {
         sessionId: participant.sessionId,
@@ -94,14 +105,21 @@ export class Admission {
         participants: [...classroom.participants.values()]
           .filter((p) => p !== participant)
           .map((p) => p.info()),
-        iceServers: config.iceServers.map((s) => ({
-          urls: Array.isArray(s.urls) ? s.urls : [s.urls],
-          username: s.username,
-          credential: s.credential,
-        })),
+        iceServers: [
+          ...config.iceServers.map((s) => ({
+            urls: Array.isArray(s.urls) ? s.urls : [s.urls],
+            username: s.username,
+            credential: s.credential,
+          })),
+          ...(config.turn ? [turnCredentials(config.turn, participant.identity)] : []),
+        ],
         resumeGraceMs: config.resumeGraceMs,
         recentChat: records?.recentChat ?? [],
         handouts: records?.handouts ?? [],
+        maxFrameBytes: config.maxFrameBytes,
+        // A lesson may always be as large as any other request.
+        maxLessonBytes: Math.max(config.maxFrameBytes, config.maxLessonBytes),
+        ...(lesson && { lesson }),
       },
     };
   }

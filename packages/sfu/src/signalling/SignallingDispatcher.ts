@@ -4,8 +4,11 @@ import {
   ErrorCode,
   InvalidStateError,
   ProtocolError,
+  clientFrameHead,
   decodeClientFrame,
   decodeClientFrameJson,
+  isModerator,
+  requestField,
   toCosmoError,
   type ClientFrame,
 } from '@cosmo/core';
@@ -28,7 +31,12 @@ import type { Admission } from './Admission.js';
 export interface DispatcherContext {
   config: Pick<
     Config,
-    'maxFrameBytes' | 'rateLimit' | 'maxViolations' | 'backpressureBytes' | 'joinTimeoutMs'
+    | 'maxFrameBytes'
+    | 'maxLessonBytes'
+    | 'rateLimit'
+    | 'maxViolations'
+    | 'backpressureBytes'
+    | 'joinTimeoutMs'
   >;
   metrics: Metrics;
   logger: Logger;
@@ -42,6 +50,7 @@ export interface DispatcherContext {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
+const SET_LESSON = requestField('setLesson');
 
 /**
  * The signalling sockets' side of the server: admits sockets per address, decodes every frame
@@ -105,19 +114,29 @@ export class SignallingDispatcher {
     let frame: ClientFrame;
     try {
       // Decoding is bounded by the frame limit, so it comes first: a rate-limited request then
-      // gets its RATE_LIMITED answer under its own id.
-      const maxBytes = config.maxFrameBytes;
+      // gets its RATE_LIMITED answer under its own id. A moderator's lesson may be larger; nobody
+      // else's frame over the limit is decoded at all.
+      const lesson = data.byteLength > config.maxFrameBytes && this.#mayLesson(conn);
+      const maxBytes = lesson ? this.#lessonLimit : config.maxFrameBytes;
       if (conn.format === 'json') {
         if (isBinary) throw new ProtocolError('this connection speaks JSON text frames');
         frame = decodeClientFrameJson(decoder.decode(data), { maxBytes });
       } else {
         if (!isBinary) throw new ProtocolError('this connection speaks binary protobuf frames');
+        if (data.byteLength > maxBytes) throw this.#tooLarge(conn, data);
         frame = decodeClientFrame(data, { maxBytes });
       }
+      if (lesson && frame.request !== 'setLesson') throw this.#tooLarge(conn, data, frame.id);
     } catch (err) {
-      metrics.badFrames.inc();
-      conn.respondError(0, toCosmoError(err));
-      conn.violation('too many bad frames');
+      const refusal = err instanceof FrameRefusal ? err : new FrameRefusal(0, toCosmoError(err));
+      conn.respondError(refusal.requestId, refusal.error);
+      if (refusal.error.code === ErrorCode.BAD_FRAME) {
+        metrics.badFrames.inc();
+        conn.violation('too many bad frames');
+      } else if (!conn.admit()) {
+        // A lesson too large is the teacher's to shorten, not abuse, but it is a request.
+        conn.violation('request rate too high');
+      }
       return;
     }
     const overLimit = conn.admit()
@@ -147,6 +166,45 @@ export class SignallingDispatcher {
   closeAll(): void {
     this.#closing = true;
     for (const conn of this.#connections) conn.close(CloseCode.GOING_AWAY, 'server shutting down');
+  }
+
+  /** The largest lesson a moderator may send (never less than any other request). */
+  get #lessonLimit(): number {
+    const { maxFrameBytes, maxLessonBytes } = this.#ctx.config;
+    return Math.max(maxFrameBytes, maxLessonBytes);
+  }
+
+  /** Whether this connection may send a lesson larger than other frames: a joined moderator. */
+  #mayLesson(conn: Connection): boolean {
+    const p = conn.participant;
+    return !!p && !p.closed && isModerator(p.role);
+  }
+
+  /**
+   * The refusal of a frame over its limit, under its request id when the frame's head names it:
+   * a moderator's oversized lesson is INVALID_ARGUMENT (LESSON_TOO_LARGE, with both sizes),
+   * anything else BAD_FRAME.
+   */
+  #tooLarge(conn: Connection, data: Uint8Array, id?: number): FrameRefusal {
+    const { maxFrameBytes } = this.#ctx.config;
+    const head = conn.format === 'binary' ? clientFrameHead(data) : undefined;
+    const requestId = id ?? head?.id ?? 0;
+    const size = data.byteLength;
+    if (head?.field === SET_LESSON && this.#mayLesson(conn)) {
+      const error = new CosmoError(
+        ErrorCode.INVALID_ARGUMENT,
+        `the lesson with its glossary and translations is ${size} bytes; the server takes at most ${this.#lessonLimit}`,
+        {
+          reason: 'LESSON_TOO_LARGE',
+          params: { size: String(size), max: String(this.#lessonLimit) },
+        },
+      );
+      return new FrameRefusal(requestId, error);
+    }
+    const error = new ProtocolError(
+      `frame of ${size} bytes exceeds the limit of ${maxFrameBytes} bytes`,
+    );
+    return new FrameRefusal(requestId, error);
   }
 
   /** Why a joined person's request is over their own limits (any socket of theirs), if it is. */
@@ -218,5 +276,17 @@ export class SignallingDispatcher {
     const p = conn.participant;
     if (!p || p.closed) throw new InvalidStateError('join a classroom first');
     return p;
+  }
+}
+
+/** A frame refused before it was handled, and the request id to answer under (0: none known). */
+class FrameRefusal extends Error {
+  readonly requestId: number;
+  readonly error: CosmoError;
+
+  constructor(requestId: number, error: CosmoError) {
+    super(error.message);
+    this.requestId = requestId;
+    this.error = error;
   }
 }

@@ -1,6 +1,7 @@
 import type { SignallingSocket, WireFormat } from '../Connection.js';
 import { SUBPROTOCOLS } from '../Connection.js';
 import type { HttpAnswer, HttpDecision, HttpRequestHead } from '../http/types.js';
+import type { TlsFiles } from './tlsFiles.js';
 
 /** What the server gives a transport: callbacks per socket, plus the HTTP routes. */
 export interface SignallingHandlers<S> {
@@ -31,6 +32,8 @@ export interface ListenOptions {
   trustProxy: boolean;
   /** Where bodies bound for a file are streamed; emptied of old uploads on listen. */
   uploadDir: string;
+  /** HTTPS and WSS with this certificate and key; plain HTTP and WS without. */
+  tls?: TlsFiles | undefined;
 }
 
 /** A WebSocket + HTTP server implementation: uWebSockets.js or ws. */

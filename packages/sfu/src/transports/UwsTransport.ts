@@ -5,6 +5,7 @@ import type { SignallingSocket, WireFormat } from '../Connection.js';
 import { clientAddress } from './clientAddress.js';
 import { HttpExchange } from './HttpExchange.js';
 import { prepareUploadDir } from './RequestBody.js';
+import { checkTlsFiles } from './tlsFiles.js';
 import type { HttpAnswer, HttpRequestHead } from '../http/types.js';
 import {
   negotiateSubprotocol,
@@ -79,7 +80,10 @@ export class UwsTransport implements SignallingTransport {
       );
     }
     this.#uws = uWS;
-    const app = uWS.App();
+    if (options.tls) checkTlsFiles(options.tls);
+    const app = options.tls
+      ? uWS.SSLApp({ cert_file_name: options.tls.cert, key_file_name: options.tls.key })
+      : uWS.App();
     this.#app = app;
     app.ws<SocketData<S>>('/ws', {
       compression: uWS.DISABLED,

@@ -5,6 +5,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -12,6 +13,7 @@ import type { SignallingSocket } from '../Connection.js';
 import { clientAddress } from './clientAddress.js';
 import { HttpExchange } from './HttpExchange.js';
 import { prepareUploadDir } from './RequestBody.js';
+import { checkTlsFiles } from './tlsFiles.js';
 import type { HttpAnswer, HttpRequestHead } from '../http/types.js';
 import {
   negotiateSubprotocol,
@@ -98,7 +100,10 @@ export class WsTransport implements SignallingTransport {
       req.on('end', () => exchange.data(new Uint8Array(0), true));
       res.on('close', () => exchange.aborted());
     };
-    const http = createServer((req, res) => onRequest(req, res, false));
+    const handle = (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, false);
+    const http = options.tls
+      ? createHttpsServer(checkTlsFiles(options.tls), handle)
+      : createServer(handle);
     http.on('checkContinue', (req, res) => onRequest(req, res, true));
     const wss = new WebSocketServer({
       noServer: true,
