@@ -16,6 +16,15 @@ export default defineConfig(({ mode }) => ({
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 600,
+    rolldownOptions: {
+      // The notice service worker sits at the site's root as /cosmo-sw.js (the element's
+      // `service-worker` attribute names it), unhashed: browsers update it by fetching that URL.
+      input: { main: 'index.html', 'cosmo-sw': '../../packages/client/src/push/cosmo-sw.ts' },
+      output: {
+        entryFileNames: (chunk) =>
+          chunk.name === 'cosmo-sw' ? 'cosmo-sw.js' : 'assets/[name]-[hash].js',
+      },
+    },
   },
   server: {
     proxy: {

@@ -10,9 +10,13 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     lib: {
-      entry: 'src/classroom/cosmo-classroom.ts',
+      // The element, and the notice service worker an embedder serves from their own origin.
+      entry: {
+        'cosmo-classroom': 'src/classroom/cosmo-classroom.ts',
+        'cosmo-sw': 'src/push/cosmo-sw.ts',
+      },
       formats: ['es'],
-      fileName: () => 'cosmo-classroom.js',
+      fileName: (_format, name) => `${name}.js`,
     },
     chunkSizeWarningLimit: 1024,
     minify: true,

@@ -152,6 +152,7 @@ function enterClassroom(
   room.setAttribute('lang', language);
   room.prejoin = prejoin;
   room.serverUrl = wsUrl;
+  room.serviceWorker = '/cosmo-sw.js';
   room.token = token;
   room.addEventListener('cosmo-left', (e) => {
     // An ended class stays on screen: it says so, and offers its teacher to start it again.

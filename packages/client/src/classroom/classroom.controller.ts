@@ -400,6 +400,12 @@ export class ClassroomController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
+  /** A notice opened from a push or an email (already acknowledged read by its link). */
+  showLinkedNotice(notice: Notice): void {
+    this.notices = [notice, ...this.notices.filter((n) => n.id !== notice.id)];
+    this.#host.requestUpdate();
+  }
+
   /** Marks a notice read (and tells the server, for the sender's receipts). */
   markRead(id: string): void {
     this.notices = this.notices.map((n) => (n.id === id ? { ...n, read: true } : n));

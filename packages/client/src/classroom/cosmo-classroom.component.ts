@@ -1,7 +1,9 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { ErrorCode, type ParticipantSummary, type Role } from '@cosmo/core';
-import { ClassroomController } from './classroom.controller.js';
+import { ClassroomController, type Notice } from './classroom.controller.js';
+import { NoticePushController } from './notice-push.controller.js';
+import { renderPushControl } from './push-control.js';
 import { peopleCount, pickLanguage, translator, type MessageKey, type UiLanguage } from './i18n.js';
 import { errorText } from './error-messages.js';
 import { renderConfirmEnd, renderControls } from './controls-bar.js';
@@ -47,6 +49,7 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * @csspart controls - The control bar.
  * @csspart reopen-button - The ended screen's button: "Start the class again" for a teacher, "Join
  * again" for a student (once the teacher has started it again).
+ * @csspart push - The inbox's "Notify me on this device" switch and what came of it (`data-push`: `off`, `on`, `blocked`, `unsupported`, `unavailable`, `failed`); with the `service-worker` attribute.
  * @csspart toast - A message over the classroom: an error (with what to do next), a mute, an urgent notice.
  * @csspart confirm-dialog - The question asked before the teacher ends the class for everyone.
  *
@@ -77,6 +80,7 @@ export class CosmoClassroom extends LitElement {
     lang: {},
     pageSize: { type: Number, attribute: 'page-size' },
     prejoin: { type: Boolean, reflect: true },
+    serviceWorker: { attribute: 'service-worker' },
   };
 
   /** The server's WebSocket URL, e.g. `wss://cosmo.school.example/ws`. */
@@ -90,8 +94,15 @@ export class CosmoClassroom extends LitElement {
    * instead of joining as soon as `server-url` and `token` are set.
    */
   declare prejoin: boolean;
+  /**
+   * The notice service worker (`cosmo-sw.js` from the package's bundle) served from this page's
+   * origin, e.g. `/cosmo-sw.js`: the inbox then offers "Notify me on this device" (Web Push of
+   * urgent notices while the page is closed). Unset: no push from this page.
+   */
+  declare serviceWorker: string;
 
   readonly #room = new ClassroomController(this);
+  readonly #push = new NoticePushController(this);
   readonly #preview = new MediaPreviewController(this);
   /** Whether the person pressed Join on the pre-join screen. */
   #joinPressed = false;
@@ -104,6 +115,13 @@ export class CosmoClassroom extends LitElement {
     this.token = '';
     this.pageSize = 24;
     this.prejoin = false;
+    this.serviceWorker = '';
+  }
+
+  /** @internal A notice opened from a push or an email: shown in the inbox. */
+  showLinkedNotice(notice: Notice): void {
+    this.#room.showLinkedNotice(notice);
+    this.#selectTab('inbox');
   }
 
   #tab: Tab = 'chat';
@@ -671,7 +689,7 @@ export class CosmoClassroom extends LitElement {
       case 'people':
         return this.#renderPeople();
       case 'inbox':
-        return renderInbox(this.#room, t);
+        return html`${renderPushControl(this.#push, t)}${renderInbox(this.#room, t)}`;
       case 'captions':
         return renderCaptionsPanel(this.#room, t, this.#language);
       case 'handouts':

@@ -453,6 +453,13 @@ export default css`
     color: var(--cosmo-muted);
     font-size: 12px;
   }
+  .push {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 6px 10px;
+    margin-bottom: 10px;
+  }
   .notice {
     padding: 8px;
     border-radius: 8px;

@@ -18,6 +18,17 @@ const en = {
   chatPlaceholder: 'Message the class',
   noMessages: 'No messages yet',
   noNotices: 'No notices',
+  pushTurnOn: 'Notify me on this device',
+  pushTurnOff: 'Stop notifications here',
+  pushHint: 'Urgent notices then reach this device even when this page is closed.',
+  pushOn: 'Urgent notices reach this device even when this page is closed.',
+  pushBlocked:
+    'Notifications are blocked for this site. Allow them in the browser’s site settings, then try again.',
+  pushUnsupported:
+    'This browser cannot receive notifications here. On iPhone or iPad, add this page to the Home Screen and open it from there.',
+  pushUnavailable: 'Notifications are not set up on this server. Notices still reach you by email.',
+  pushFailed:
+    'This browser could not sign up for notifications (no connection to its push service). Try again later; notices still reach you by email.',
   teacher: 'Teacher',
   assistant: 'Assistant',
   student: 'Student',
@@ -146,6 +157,17 @@ const ja: Record<MessageKey, string> = {
   chatPlaceholder: 'クラスにメッセージ',
   noMessages: 'メッセージはまだありません',
   noNotices: 'お知らせはありません',
+  pushTurnOn: 'この端末に通知する',
+  pushTurnOff: 'この端末への通知をやめる',
+  pushHint: 'ページを閉じていても、緊急のお知らせがこの端末に届きます。',
+  pushOn: 'ページを閉じていても、緊急のお知らせがこの端末に届きます。',
+  pushBlocked:
+    'このサイトの通知はブロックされています。ブラウザのサイト設定で許可してから、もう一度試してください。',
+  pushUnsupported:
+    'このブラウザではここで通知を受け取れません。iPhone・iPad では、このページをホーム画面に追加して、そこから開いてください。',
+  pushUnavailable: 'このサーバーでは通知が設定されていません。お知らせはメールで届きます。',
+  pushFailed:
+    'このブラウザは通知の登録ができませんでした（プッシュサービスに接続できません）。後でもう一度試してください。お知らせはメールで届きます。',
   teacher: '先生',
   assistant: 'アシスタント',
   student: '生徒',
@@ -270,6 +292,16 @@ const zh: Record<MessageKey, string> = {
   chatPlaceholder: '给全班发消息',
   noMessages: '还没有消息',
   noNotices: '没有通知',
+  pushTurnOn: '在此设备上通知我',
+  pushTurnOff: '停止在此设备上通知',
+  pushHint: '即使关闭此页面，紧急通知也会发送到此设备。',
+  pushOn: '即使关闭此页面，紧急通知也会发送到此设备。',
+  pushBlocked: '此网站的通知已被屏蔽。请在浏览器的网站设置中允许后再试。',
+  pushUnsupported:
+    '此浏览器无法在这里接收通知。在 iPhone 或 iPad 上，请先把此页面添加到主屏幕，再从主屏幕打开。',
+  pushUnavailable: '此服务器没有设置通知。通知仍会通过电子邮件发送给你。',
+  pushFailed:
+    '此浏览器无法注册通知（无法连接推送服务）。请稍后再试；通知仍会通过电子邮件发送给你。',
   teacher: '老师',
   assistant: '助教',
   student: '学生',

@@ -10,6 +10,29 @@ import { createStaticRoute } from './static.js';
 import type { HttpAnswer, HttpDecision, HttpRequestHead, HttpRoute } from './types.js';
 
 /**
+ * The calls an embedder's page (on another origin) and its service worker make: notices, push
+ * devices, email preferences. They carry bearer tokens, never cookies, so any origin may call them.
+ */
+const isPageApi = (path: string) =>
+  path.startsWith('/api/push/') ||
+  path.startsWith('/api/notices/') ||
+  path.startsWith('/api/email/');
+const CORS = { 'access-control-allow-origin': '*' };
+const PREFLIGHT = {
+  ...CORS,
+  'access-control-allow-methods': 'GET, POST, PUT, DELETE',
+  'access-control-allow-headers': 'authorization, content-type',
+  'access-control-max-age': '86400',
+};
+
+/** Adds the CORS header to what a page-API route answers. */
+function withCors(decision: HttpDecision): HttpDecision {
+  const add = (a: HttpAnswer): HttpAnswer => ({ ...a, headers: { ...a.headers, ...CORS } });
+  if ('answer' in decision) return { answer: add(decision.answer) };
+  return { body: decision.body, handle: async (req) => add(await decision.handle(req)) };
+}
+
+/**
  * The server's HTTP side: health and metrics; when `demo` is on, the demo API that creates a
  * class and mints its tokens; the admin and handout APIs; and the demo app's static files when
  * `staticDir` is set. Requests without a credential, and those answered 401, draw from their
@@ -31,12 +54,11 @@ export function createHttpRoutes(ctx: HttpContext): HttpRoute {
     if (path.startsWith('/api/demo/')) return demo(head);
     if (path.startsWith('/api/admin/')) return admin(head);
     if (path.startsWith('/api/handouts')) return handouts(head);
-    if (
-      path.startsWith('/api/push/') ||
-      path.startsWith('/api/notices/') ||
-      path.startsWith('/api/email/')
-    )
-      return notices(head);
+    if (isPageApi(path)) {
+      if (method === 'OPTIONS')
+        return { answer: { status: 204, contentType: 'text/plain', body: '', headers: PREFLIGHT } };
+      return withCors(await notices(head));
+    }
     if (method === 'GET') return staticFiles(head);
     return { answer: textAnswer(404, 'not found') };
   }
