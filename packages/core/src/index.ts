@@ -42,6 +42,8 @@ export { wellFormed, parseJsonWellFormed } from './text.js';
 export {
   LANGUAGE_TAG,
   isLanguageTag,
+  canonicalLanguageTag,
+  primaryLanguage,
   splitLessonSentences,
   splitTranslationLines,
   lessonProblems,

@@ -22,9 +22,9 @@ describe('lesson text', () => {
   });
 
   it('language tags are BCP 47 as Cosmo takes them', () => {
-    for (const tag of ['zh', 'ja', 'zh-Hans', 'pt-BR', 'ast'])
+    for (const tag of ['zh', 'ja', 'zh-Hans', 'pt-BR', 'ast', 'ZH'])
       expect(isLanguageTag(tag)).toBe(true);
-    for (const tag of ['', 'Chinese', 'ZH', 'zh_Hans', 'zh-', 'x'])
+    for (const tag of ['', 'Chinese', 'zh_Hans', 'zh-', 'x'])
       expect(isLanguageTag(tag)).toBe(false);
   });
 
@@ -57,5 +57,23 @@ describe('lesson text', () => {
         .slice(0, 2),
     ).toEqual(['LESSON_TOO_LONG', 'TOO_MANY_LANGUAGES']);
     expect(lessonProblems({ text, language: 'en', translations: {} })).toEqual([]);
+  });
+});
+
+describe('language tags', () => {
+  it('are taken in any case, in their canonical form, and compared by language', async () => {
+    const { canonicalLanguageTag, primaryLanguage, lessonProblems } =
+      await import('./lessonText.js');
+    expect(canonicalLanguageTag('ZH')).toBe('zh');
+    expect(canonicalLanguageTag('zh-hans-cn')).toBe('zh-Hans-CN');
+    expect(canonicalLanguageTag('chinese!')).toBeUndefined();
+    expect(canonicalLanguageTag('')).toBeUndefined();
+    expect(primaryLanguage('zh-Hant-TW')).toBe('zh');
+    const lesson = { text: 'One. Two.', language: 'en' };
+    const reasons = (translations: Record<string, string>) =>
+      lessonProblems({ ...lesson, translations }).map((p) => `${p.reason} ${p.params['language']}`);
+    expect(reasons({ ZH: '一。\n二。' })).toEqual([]);
+    expect(reasons({ zh: '一。\n二。', ZH: '壹。\n贰。' })).toEqual(['DUPLICATE_LANGUAGE zh']);
+    expect(reasons({ 'en-US': 'One.\nTwo.' })).toEqual(['SPOKEN_LANGUAGE en-US']);
   });
 });

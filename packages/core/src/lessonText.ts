@@ -4,9 +4,27 @@
 /** A BCP 47 language tag as Cosmo takes them: `es`, `zh`, `zh-Hans`, `pt-BR`. */
 export const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
-/** True when `tag` is a BCP 47 language tag as Cosmo takes them. */
+/** True when `tag` is a BCP 47 language tag as Cosmo takes them (in any case: `ZH` is `zh`). */
 export function isLanguageTag(tag: string): boolean {
-  return LANGUAGE_TAG.test(tag);
+  return canonicalLanguageTag(tag) !== undefined;
+}
+
+/**
+ * A tag in its canonical form (`ZH` → `zh`, `zh-hans-cn` → `zh-Hans-CN`, by the platform's
+ * `Intl.getCanonicalLocales`), or undefined when it is not one Cosmo takes.
+ */
+export function canonicalLanguageTag(tag: string): string | undefined {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(tag.trim());
+    return canonical && LANGUAGE_TAG.test(canonical) ? canonical : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The language of a tag without script or region (`zh-Hans-CN` → `zh`): what readers share. */
+export function primaryLanguage(tag: string): string {
+  return (canonicalLanguageTag(tag) ?? tag).split('-')[0]!.toLowerCase();
 }
 
 /**
@@ -46,6 +64,7 @@ export type LessonReason =
   | 'TOO_MANY_LANGUAGES'
   | 'BAD_LANGUAGE'
   | 'SPOKEN_LANGUAGE'
+  | 'DUPLICATE_LANGUAGE'
   | 'TRANSLATION_TOO_LONG'
   | 'LINES_MISMATCH';
 
@@ -83,14 +102,25 @@ export function lessonProblems(lesson: {
       message: `translations into at most ${languages} languages`,
     });
   const sentences = splitLessonSentences(lesson.text).length;
+  const seen = new Set<string>();
   for (const [language, text] of given) {
-    if (!isLanguageTag(language)) {
+    const canonical = canonicalLanguageTag(language);
+    if (canonical && seen.has(canonical)) {
+      problems.push({
+        reason: 'DUPLICATE_LANGUAGE',
+        params: { language: canonical },
+        message: `the '${canonical}' translations are given twice`,
+      });
+      continue;
+    }
+    if (canonical) seen.add(canonical);
+    if (!canonical) {
       problems.push({
         reason: 'BAD_LANGUAGE',
         params: { language },
         message: `translation language '${language}' is not a BCP 47 tag like "zh" or "zh-Hans"`,
       });
-    } else if (language === (lesson.language || 'en')) {
+    } else if (primaryLanguage(canonical) === primaryLanguage(lesson.language || 'en')) {
       problems.push({
         reason: 'SPOKEN_LANGUAGE',
         params: { language },

@@ -17,6 +17,7 @@ import { createHttpRoutes } from './http/routes.js';
 import type { HttpContext } from './http/HttpContext.js';
 import { IdentityLimits } from './IdentityLimits.js';
 import { mediaAddressWarnings } from './mediaAddress.js';
+import { certificateWarning } from './transports/tlsFiles.js';
 import { MediaWorkerPool } from './MediaWorkerPool.js';
 import { Metrics } from './metrics.js';
 import type { Participant } from './Participant.js';
@@ -223,7 +224,8 @@ export class CosmoServer {
     if (school && channels) {
       // Rows a crash interrupted go again now, with links to where this server is reached.
       const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
-      const apiUrl = config.publicUrl ?? `http://${shown}:${server.port}/`;
+      const apiUrl =
+        config.publicUrl ?? `${config.tls ? 'https' : 'http'}://${shown}:${server.port}/`;
       if (!config.publicUrl && (channels.push || channels.email))
         log.info(
           { apiUrl },
@@ -254,6 +256,23 @@ export class CosmoServer {
       'cosmo server listening',
     );
     for (const warning of mediaAddressWarnings(config)) log.warn(warning);
+    const certificate = config.tls && certificateWarning(config.tls);
+    if (certificate) log.warn(certificate);
+    if (config.demo && config.turn) {
+      log.warn(
+        'demo mode mints join tokens for anyone who asks, so anyone can get TURN credentials: ' +
+          "never run --demo on a school's server with turn set",
+      );
+    }
+    if (machineTranslator) {
+      const { models, problems } = machineTranslator.report;
+      for (const problem of problems) log.error({ problem }, 'translation model skipped');
+      if (models.length > 0)
+        log.info(
+          { models: models.map((m) => m.name), pairs: machineTranslator.capabilities.pairs },
+          'translation models',
+        );
+    }
     return server;
   }
 

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CosmoError, isRole } from '@cosmo/core';
+import { CosmoError, ErrorCode, isRole } from '@cosmo/core';
 import {
   TRANSLATION_MODELS,
   WHISPER_MODELS,
@@ -162,19 +162,40 @@ async function models(args: string[]): Promise<void> {
     const bar = total ? `[${'#'.repeat(percent / 5).padEnd(20)}] ${percent}%` : '';
     process.stderr.write(`\rcosmo: ${name} ${bar} ${(done / 1e6).toFixed(1)} MB`);
   };
-  if (TRANSLATION_MODELS.some((m) => m.name === name)) {
-    const folder = await pullTranslationModel(name, dir, { onProgress });
+  const wanted = name.toLowerCase();
+  const translation = TRANSLATION_MODELS.find((m) => m.name.toLowerCase() === wanted);
+  const whisper = WHISPER_MODELS.find((m) => m.name.toLowerCase() === wanted);
+  if (!translation && !whisper) {
+    throw new CosmoError(
+      ErrorCode.INVALID_ARGUMENT,
+      `unknown model '${name}': speech models are ${WHISPER_MODELS.map((m) => m.name).join(', ')}; ` +
+        `translation models are ${TRANSLATION_MODELS.map((m) => m.name).join(', ')}`,
+    );
+  }
+  try {
+    if (translation) {
+      const folder = await pullTranslationModel(translation.name, dir, { onProgress });
+      process.stderr.write('\n');
+      console.log(
+        `${folder}\n(checksums verified; the server loads the models in ${dir} by itself: restart it)`,
+      );
+      return;
+    }
+    const path = await pullWhisperModel(whisper!.name, dir, { onProgress });
     process.stderr.write('\n');
     console.log(
-      `${folder}\n(checksums verified; the server loads the models in ${dir} by itself: restart it)`,
+      `${path}\n(checksum verified; set COSMO_WHISPER_MODEL=${path} or captionWhisperModel)`,
     );
-    return;
+  } catch (err) {
+    if (err instanceof CosmoError && err.code === ErrorCode.UNAVAILABLE) {
+      throw new CosmoError(
+        ErrorCode.UNAVAILABLE,
+        `${err.message}. Without a network: copy the model in by hand (docs/captions.md, ` +
+          `"Translation models" and "whisper models"); nothing was left in ${dir}`,
+      );
+    }
+    throw err;
   }
-  const path = await pullWhisperModel(name, dir, { onProgress });
-  process.stderr.write('\n');
-  console.log(
-    `${path}\n(checksum verified; set COSMO_WHISPER_MODEL=${path} or captionWhisperModel)`,
-  );
 }
 
 async function main(): Promise<void> {
@@ -194,15 +215,16 @@ async function main(): Promise<void> {
     case 'doctor': {
       const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });
       const config = loadConfig({ file: values.config });
-      const checks = [
-        ...(await doctor({
-          whisperModel: config.captionWhisperModel,
-          translationModels: config.captionTranslationModels ?? join(config.dataDir, 'models'),
-        })),
-        ...(await deploymentChecks(config)),
-      ];
-      for (const c of checks)
+      const engines = await doctor({
+        whisperModel: config.captionWhisperModel,
+        translationModels: config.captionTranslationModels ?? join(config.dataDir, 'models'),
+      });
+      const deployment = await deploymentChecks(config);
+      for (const c of [...engines, ...deployment])
         console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(26)} ${c.detail}`);
+      // The deployment's failures fail the command (for monitoring); engines are optional.
+      // Exits explicitly: a WebRTC stack loaded for the TURN check may hold the event loop.
+      process.exit(deployment.every((c) => c.ok) ? 0 : 1);
       return;
     }
     case undefined:

@@ -96,6 +96,10 @@ describe('configuration', () => {
     );
     expect(mediaAddressWarnings({ ...defaults, listenIp: '192.0.2.10' })).toEqual([]);
     expect(mediaAddressWarnings({ ...defaults, host: '127.0.0.1' })).toEqual([]);
+    // Behind a reverse proxy the HTTP side is on loopback, the students are not.
+    expect(mediaAddressWarnings({ ...defaults, host: '127.0.0.1', trustProxy: true })[0]).toMatch(
+      /no audio or video/,
+    );
   });
 
   it('takes every field from a COSMO_* variable', () => {

@@ -62,7 +62,15 @@ const ConfigFields = z
         secret: z.string().min(16, 'turn.secret must be at least 16 characters'),
         /** e.g. turn:turn.example.org:3478?transport=udp, turns:turn.example.org:443?transport=tcp */
         urls: z
-          .array(z.string().regex(/^turns?:[^\s]+$/, 'TURN urls start with turn: or turns:'))
+          .array(
+            // What browsers accept (RFC 7065): no user@, transport udp or tcp only.
+            z
+              .string()
+              .regex(
+                /^turns?:[^\s@?/]+(\?transport=(udp|tcp))?$/,
+                'TURN urls are turn:HOST[:PORT][?transport=udp|tcp] or turns:… (no user@, no other transport)',
+              ),
+          )
           .min(1),
         ttlSeconds: z
           .number()

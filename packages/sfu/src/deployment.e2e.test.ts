@@ -130,26 +130,34 @@ describe.runIf(!coturnUnavailable())('cosmo doctor against a real coturn', () =>
   });
   afterAll(() => coturn?.close());
 
+  /** What `cosmo doctor` prints, and its exit code (non-zero when a deployment check fails). */
   const doctor = async (secret: string) => {
     const config = join(dir, `doctor-${secret.length}.json`);
     writeFileSync(
       config,
       JSON.stringify({
         dataDir: join(dir, 'data'),
+        host: '127.0.0.1',
+        mediaPort: 0,
         turn: { secret, urls: [coturn.urls.udp, coturn.urls.tcp] },
       }),
     );
-    return (await run(process.execPath, [COSMO_CLI, 'doctor', '--config', config])).stdout;
+    return run(process.execPath, [COSMO_CLI, 'doctor', '--config', config]).then(
+      ({ stdout }) => ({ out: stdout, code: 0 }),
+      (e: { stdout: string; code: number }) => ({ out: e.stdout, code: e.code }),
+    );
   };
 
   it('allocates a relay on each TURN url with the credentials the server would mint', async () => {
-    const out = await doctor(coturn.secret);
+    const { out, code } = await doctor(coturn.secret);
+    expect(code).toBe(0);
     expect(out).toMatch(/^ok\s+TURN turn:127\.0\.0\.1:3478 udp\s+allocated a relay/m);
     expect(out).toMatch(/^ok\s+TURN turn:127\.0\.0\.1:3478 tcp\s+allocated a relay/m);
   }, 30_000);
 
   it('reports a wrong secret as a failure naming the server', async () => {
-    const out = await doctor('not-the-secret-coturn-has');
+    const { out, code } = await doctor('not-the-secret-coturn-has');
+    expect(code).toBe(1);
     expect(out).toMatch(
       /^FAIL\s+TURN turn:127\.0\.0\.1:3478 udp\s+turn:127\.0\.0\.1:3478\?transport=udp refused the credentials \(401 Unauthorized\): turn\.secret is not its static-auth-secret$/m,
     );

@@ -1,12 +1,11 @@
 import { createSocket } from 'node:dgram';
-import { X509Certificate } from 'node:crypto';
 import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { toCosmoError } from '@cosmo/core';
 import type { DoctorCheck } from '@cosmo/translate';
 import type { Config } from './config.js';
 import { mediaAddressWarnings } from './mediaAddress.js';
-import { checkTlsFiles } from './transports/tlsFiles.js';
+import { RENEW_WITHIN_DAYS, certificateValidity, checkTlsFiles } from './transports/tlsFiles.js';
 import { turnCredentials } from './turn.js';
 
 const LOCAL_ANY = new Set(['0.0.0.0', '::']);
@@ -149,12 +148,17 @@ export async function deploymentChecks(config: Config): Promise<DoctorCheck[]> {
   if (config.tls) {
     try {
       const { cert } = checkTlsFiles(config.tls);
-      const x509 = new X509Certificate(cert);
-      const daysLeft = Math.floor((Date.parse(x509.validTo) - Date.now()) / 86_400_000);
+      const { subject, daysLeft } = certificateValidity(cert);
       checks.push({
         name: 'TLS certificate',
-        ok: daysLeft > 0,
-        detail: `${x509.subject.replace(/\n/g, ', ')}; ${daysLeft > 0 ? `${daysLeft} days left` : 'EXPIRED'}`,
+        ok: daysLeft >= RENEW_WITHIN_DAYS,
+        detail: `${subject}; ${
+          daysLeft < 0
+            ? 'EXPIRED'
+            : daysLeft < RENEW_WITHIN_DAYS
+              ? `${daysLeft} days left: renew it, then restart`
+              : `${daysLeft} days left`
+        }`,
       });
     } catch (err) {
       checks.push({ name: 'TLS certificate', ok: false, detail: toCosmoError(err).message });

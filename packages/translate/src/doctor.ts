@@ -6,7 +6,6 @@ import { POCKETSPHINX_DEFAULTS } from './providers/pocketsphinx/PocketsphinxSpee
 import { decoderBinary } from './providers/pocketsphinx/decoderBinary.js';
 import { readWhisperHeader } from './providers/whisper/modelFile.js';
 import { TransformersTranslator } from './providers/transformers/TransformersTranslator.js';
-import { findTranslationModels } from './providers/transformers/TranslationModelFolder.js';
 import { VoiceActivityDetector } from './vad/VoiceActivityDetector.js';
 
 /** One line of the report. */
@@ -75,31 +74,55 @@ export async function doctor(
       checks.push({ name: 'whisper', ok: false, detail: `${e.code}: ${e.message}` });
     }
   }
-  checks.push(translationModels(options.translationModels));
+  checks.push(...(await translationModels(options.translationModels)));
   return checks;
 }
 
-/** The machine-translation models found, with their pairs, or why they cannot load. */
-function translationModels(dir: string | undefined): DoctorCheck {
+/**
+ * The machine-translation models found, each loaded and asked for one sentence (a model whose
+ * files onnxruntime refuses fails here, not at the first caption), and the folders left out.
+ */
+async function translationModels(dir: string | undefined): Promise<DoctorCheck[]> {
   const name = 'translation models';
-  if (!dir) return { name, ok: false, detail: 'no models folder configured' };
-  try {
-    const found = findTranslationModels(dir);
-    if (found.length === 0) {
-      return {
-        name,
-        ok: false,
-        detail: `none in ${dir} (cosmo models pull opus-mt-en-zh, or see cosmo models list)`,
-      };
-    }
-    const pairs = new TransformersTranslator({ models: [dir] }).capabilities.pairs;
-    return {
+  if (!dir) return [{ name, ok: false, detail: 'no models folder configured' }];
+  const translator = new TransformersTranslator({ models: [dir], timeoutMs: 120_000 });
+  const { models, problems } = translator.report;
+  const checks: DoctorCheck[] = problems.map((p) => ({ name, ok: false, detail: p }));
+  if (models.length === 0 && problems.length === 0) {
+    checks.push({
       name,
-      ok: true,
-      detail: `${found.map((f) => f.name).join(', ')} in ${dir}; pairs: ${pairs.join(', ')}`,
-    };
-  } catch (err) {
-    const e = toCosmoError(err);
-    return { name, ok: false, detail: `${e.code}: ${e.message}` };
+      ok: false,
+      detail: `none in ${dir} (cosmo models pull opus-mt-en-zh, or see cosmo models list)`,
+    });
   }
+  try {
+    for (const model of models) {
+      const [from, to] = model.pairs[0]!.split('-') as [string, string];
+      try {
+        const out = await translator.translate('Good morning.', from, to);
+        checks.push({
+          name: `translation ${model.name}`,
+          ok: true,
+          detail: `${model.pairs.join(', ')}: "Good morning." → "${out}"`,
+        });
+      } catch (err) {
+        const e = toCosmoError(err);
+        checks.push({
+          name: `translation ${model.name}`,
+          ok: false,
+          detail: `${e.code}: ${e.message}`,
+        });
+      }
+    }
+  } finally {
+    await translator.close();
+  }
+  if (models.length > 0) {
+    checks.push({
+      name,
+      ok: problems.length === 0,
+      detail: `pairs offered: ${translator.capabilities.pairs.join(', ')} (from ${dir})`,
+    });
+  }
+  return checks;
 }

@@ -67,12 +67,13 @@ export {
 } from './providers/transformers/TransformersTranslator.js';
 export type { TransformersTranslatorOptions } from './providers/transformers/TransformersTranslator.js';
 export {
-  findTranslationModels,
+  scanTranslationModels,
   readTranslationModel,
 } from './providers/transformers/TranslationModelFolder.js';
 export type {
   TranslationModelFolder,
   TranslationModelManifest,
+  TranslationModelScan,
 } from './providers/transformers/TranslationModelFolder.js';
 export {
   pullTranslationModel,

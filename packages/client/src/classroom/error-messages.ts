@@ -92,6 +92,7 @@ const reasons: Record<LessonReason, MessageKey> = {
   TOO_MANY_LANGUAGES: 'tooManyLanguages',
   BAD_LANGUAGE: 'badLanguage',
   SPOKEN_LANGUAGE: 'spokenTranslation',
+  DUPLICATE_LANGUAGE: 'duplicateLanguage',
   TRANSLATION_TOO_LONG: 'translationTooLong',
   LINES_MISMATCH: 'linesMismatch',
 };

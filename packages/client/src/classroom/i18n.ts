@@ -83,6 +83,7 @@ const en = {
   lessonTextTooLong: 'The lesson text is too long: at most {max} characters.',
   spokenTranslation:
     '{language} is the spoken language: give translations into the languages students read instead.',
+  duplicateLanguage: '{language} is given twice: keep one box for it.',
   translationTooLong: 'The {language} translations are too long: at most {max} characters.',
   startCaptions: 'Start captions',
   updateCaptions: 'Update lesson',
@@ -221,6 +222,7 @@ const ja: Record<MessageKey, string> = {
   tooManyLanguages: '翻訳の言語は {max} 個までです。',
   lessonTextTooLong: '授業テキストが長すぎます。{max} 文字までです。',
   spokenTranslation: '{language} は話す言語です。翻訳は生徒が読む別の言語で入力してください。',
+  duplicateLanguage: '{language} が 2 回入力されています。1 つの欄にまとめてください。',
   translationTooLong: '{language} の翻訳が長すぎます。{max} 文字までです。',
   startCaptions: '字幕を開始',
   updateCaptions: '授業を更新',
@@ -353,6 +355,7 @@ const zh: Record<MessageKey, string> = {
   tooManyLanguages: '翻译语言最多 {max} 种。',
   lessonTextTooLong: '课程文本太长，最多 {max} 个字符。',
   spokenTranslation: '{language} 是讲课语言。请填写学生阅读的其他语言的译文。',
+  duplicateLanguage: '{language} 填写了两次。请只保留一个。',
   translationTooLong: '{language} 的译文太长，最多 {max} 个字符。',
   startCaptions: '开启字幕',
   updateCaptions: '更新课程',

@@ -1,6 +1,12 @@
 import type { types as ms } from 'mediasoup';
 import type { Logger } from 'pino';
-import { CosmoError, ErrorCode, SharedServerEvent, toCosmoError } from '@cosmo/core';
+import {
+  CosmoError,
+  ErrorCode,
+  SharedServerEvent,
+  primaryLanguage,
+  toCosmoError,
+} from '@cosmo/core';
 import {
   Glossary,
   TranslationMemory,
@@ -89,7 +95,19 @@ export class ClassroomCaptions {
   languages(): string[] {
     if (!this.#lesson.text) return [];
     const from = this.#lesson.language;
-    return [...new Set([from, ...(this.#lesson.memory?.languages ?? []), ...this.#machinePairs()])];
+    const reviewed = [from, ...(this.#lesson.memory?.languages ?? [])];
+    // A machine language already offered with reviewed lines (zh beside zh-Hans) is not offered
+    // twice: readers of that entry get the machine's translation where no line matches.
+    const covered = new Set(reviewed.map(primaryLanguage));
+    const machine = this.#machinePairs().filter((l) => !covered.has(primaryLanguage(l)));
+    return [...new Set([...reviewed, ...machine])];
+  }
+
+  /** The language the translator writes for readers of `picked` (`zh` for `zh-Hans`), if any. */
+  #machineTarget(picked: string, machine: Set<string>): string | undefined {
+    if (machine.has(picked)) return picked;
+    const primary = primaryLanguage(picked);
+    return machine.has(primary) ? primary : undefined;
   }
 
   /** Languages the translator reaches from the spoken one. */
@@ -276,15 +294,21 @@ export class ClassroomCaptions {
     if (picked === spoken) return { language: spoken, words: text, untranslated: false };
     const untranslated = { language: spoken, words: text, untranslated: true };
     if (how.uncertain) return untranslated;
-    const reviewed = how.match && this.#lesson.memory?.line(how.match, picked);
+    const memory = this.#lesson.memory;
+    // A reader of `zh` gets the lines reviewed as `zh-Hans` (the same readers), and the other way.
+    const reviewedAs = memory?.languages.includes(picked)
+      ? picked
+      : memory?.languages.find((l) => primaryLanguage(l) === primaryLanguage(picked));
+    const reviewed = how.match && reviewedAs && memory?.line(how.match, reviewedAs);
     if (reviewed) return { language: picked, words: reviewed, untranslated: false };
     // An interim cannot be judged yet (no word scores until the sentence ends): a machine
     // translation of it could be a fluent translation of a wrong guess, so it waits for the final.
     const translator = this.#engines.translator;
-    if (!how.final || !translator || !how.machine.has(picked)) return untranslated;
+    const target = this.#machineTarget(picked, how.machine);
+    if (!how.final || !translator || !target) return untranslated;
     try {
       const { text: protectedText, restore } = this.#lesson.glossary.protect(text);
-      const words = restore(await translator.translate(protectedText, spoken, picked));
+      const words = restore(await translator.translate(protectedText, spoken, target));
       return { language: picked, words, untranslated: false };
     } catch (err) {
       this.#logger.warn({ err, language: picked }, 'translation failed');

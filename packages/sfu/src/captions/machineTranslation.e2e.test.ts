@@ -84,5 +84,20 @@ describe.runIf(installed)('machine translation through the SFU', () => {
     // The test model lower-cases nothing: the recogniser's words are lower case already.
     expect(heard.map((h) => h.text.replace(/\s/g, ''))).toEqual(EXPECTED);
     expect(heard.every((h) => h.language === 'zh' && !h.untranslated)).toBe(true);
+
+    // Reviewed lines under another tag of Chinese (typed in capitals): one entry, not two; the
+    // tag in its canonical form.
+    await teacher.client.request('setLesson', {
+      text: LESSON,
+      language: 'en',
+      translations: { 'ZH-hans': '光沿直线传播。\n镜子反射光。' },
+    });
+    await waitFor(
+      'the languages to change',
+      () => wei.client.classroom?.captionLanguages.includes('zh-Hans') ?? false,
+    );
+    const offered = wei.client.classroom!.captionLanguages;
+    expect(offered.slice(0, 2)).toEqual(['en', 'zh-Hans']);
+    expect(offered).not.toContain('zh');
   }, 60_000);
 });

@@ -1,12 +1,12 @@
 // Requests about captions: the lesson, and the language a participant reads.
-import { CosmoError, ErrorCode, isLanguageTag, lessonProblems } from '@cosmo/core';
+import { CosmoError, ErrorCode, canonicalLanguageTag, lessonProblems } from '@cosmo/core';
 import { OK, type Handlers } from './context.js';
 
 /** Handlers of caption requests. */
 export const captionHandlers: Handlers = {
   subscribeCaptions({ classroom, participant }, req) {
-    const language = req.language ?? '';
-    if (language && !isLanguageTag(language)) {
+    const language = req.language ? canonicalLanguageTag(req.language) : '';
+    if (language === undefined) {
       throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'language must be a BCP 47 tag like "es"');
     }
     participant.setCaptionLanguage(language);
@@ -29,7 +29,17 @@ export const captionHandlers: Handlers = {
       const { reason, params, message } = problem;
       throw new CosmoError(ErrorCode.INVALID_ARGUMENT, message, { reason, params });
     }
-    ctx.captions.setLesson(ctx.classroom, lesson);
+    // Tags in one form (`ZH` and `zh` are one language), translations with no text left out.
+    const translations = Object.fromEntries(
+      Object.entries(lesson.translations)
+        .filter(([, text]) => text.trim())
+        .map(([tag, text]) => [canonicalLanguageTag(tag)!, text]),
+    );
+    ctx.captions.setLesson(ctx.classroom, {
+      ...lesson,
+      language: canonicalLanguageTag(lesson.language) ?? lesson.language,
+      translations,
+    });
     return OK;
   },
 };

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { CosmoError, ErrorCode } from '@cosmo/core';
@@ -34,4 +35,26 @@ export function checkTlsFiles(tls: TlsFiles): { cert: Buffer; key: Buffer } {
     );
   }
   return files;
+}
+
+/** Days before expiry from which a certificate is said to need renewing. */
+export const RENEW_WITHIN_DAYS = 14;
+
+/** A certificate's subject and the whole days it has left (negative once expired). */
+export function certificateValidity(cert: Buffer): { subject: string; daysLeft: number } {
+  const x509 = new X509Certificate(cert);
+  return {
+    subject: x509.subject.replace(/\n/g, ', '),
+    daysLeft: Math.floor((Date.parse(x509.validTo) - Date.now()) / 86_400_000),
+  };
+}
+
+/** What to say at start about a certificate that has expired or soon will; undefined if fine. */
+export function certificateWarning(tls: TlsFiles): string | undefined {
+  const { subject, daysLeft } = certificateValidity(readFileSync(tls.cert));
+  if (daysLeft < 0)
+    return `the TLS certificate ${tls.cert} (${subject}) has EXPIRED: browsers refuse this server`;
+  if (daysLeft < RENEW_WITHIN_DAYS)
+    return `the TLS certificate ${tls.cert} (${subject}) expires in ${daysLeft} days: renew it, then restart`;
+  return undefined;
 }

@@ -9,7 +9,7 @@ import { translatorConformance } from '../../testing/conformance.js';
 import { writeTestTranslationModel } from '../../testing/translationModel.js';
 import { TransformersTranslator } from './TransformersTranslator.js';
 import { pullTranslationModel, TRANSLATION_MODELS } from './pullTranslationModel.js';
-import { findTranslationModels, MANIFEST } from './TranslationModelFolder.js';
+import { MANIFEST, scanTranslationModels } from './TranslationModelFolder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cosmo-mt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,21 +59,25 @@ describe('TransformersTranslator', () => {
     });
   });
 
-  it('refuses at construction a folder with no manifest, a bad one, or a missing file', () => {
-    expect(() => new TransformersTranslator({ models: [join(dir, 'none')] })).not.toThrow();
-    const bare = join(dir, 'bare');
-    writeTestTranslationModel(bare, { from: 'en', to: 'ja', dictionary: {} });
-    rmSync(join(bare, 'onnx', 'decoder_model_merged.onnx'));
-    expect(() => new TransformersTranslator({ models: [bare] })).toThrow(
-      expect.objectContaining({
-        code: 'MODEL_MISSING',
-        message: expect.stringContaining('decoder_model_merged.onnx'),
-      }),
-    );
-    writeFileSync(join(bare, MANIFEST), '{"kind":"marian","pairs":["english-chinese"]}');
-    expect(() => new TransformersTranslator({ models: [bare] })).toThrow(
-      expect.objectContaining({ code: 'MODEL_INVALID', message: expect.stringContaining('en-zh') }),
-    );
+  it('leaves out, and says why, a folder whose manifest is wrong or lacks a file; the others serve', () => {
+    const bad = join(dir, 'bad');
+    writeTestTranslationModel(join(bad, 'good'), { from: 'en', to: 'ja', dictionary: {} });
+    writeTestTranslationModel(join(bad, 'nofile'), { from: 'en', to: 'ko', dictionary: {} });
+    rmSync(join(bad, 'nofile', 'onnx', 'decoder_model_merged.onnx'));
+    writeTestTranslationModel(join(bad, 'pairs'), { from: 'en', to: 'es', dictionary: {} });
+    writeFileSync(join(bad, 'pairs', MANIFEST), '{"kind":"marian","pairs":["english-chinese"]}');
+    writeTestTranslationModel(join(bad, 'twopairs'), { from: 'en', to: 'fr', dictionary: {} });
+    writeFileSync(join(bad, 'twopairs', MANIFEST), '{"kind":"marian","pairs":["en-fr","en-de"]}');
+    writeTestTranslationModel(join(bad, 'kind'), { from: 'en', to: 'it', dictionary: {} });
+    writeFileSync(join(bad, 'kind', MANIFEST), '{"kind":"t5"}');
+    const t = new TransformersTranslator({ models: [bad, join(dir, 'none')] });
+    expect(t.capabilities.pairs).toEqual(['en-ja']);
+    const problems = t.report.problems.join('\n');
+    expect(problems).toContain('MODEL_MISSING: nofile has no onnx/decoder_model_merged.onnx');
+    expect(problems).toContain('pairs.0: pairs are written like en-zh');
+    expect(problems).toContain('pairs: a marian model translates one direction: one pair');
+    expect(problems).toContain('kind must be marian, m2m100 or nllb');
+    expect(problems).toContain(`the translation models folder ${join(dir, 'none')} does not exist`);
   });
 
   it('a model that does not load rejects with MODEL_INVALID, and the server goes on', async () => {
@@ -83,7 +87,9 @@ describe('TransformersTranslator', () => {
     const t = new TransformersTranslator({ models: [broken] });
     await expect(t.translate('The book.', 'en', 'es')).rejects.toMatchObject({
       code: 'MODEL_INVALID',
-      message: expect.stringContaining('broken'),
+      message: expect.stringMatching(
+        /the translation model broken does not load \(.+\): pull it again/,
+      ),
     });
     await t.close();
   });
@@ -159,7 +165,7 @@ describe('cosmo models pull (translation)', () => {
     const total = [...files.values()].reduce((s, b) => s + b.length, 0);
     expect(progress.at(-1)).toEqual([total, total]);
     expect(progress.map(([d]) => d)).toEqual(progress.map(([d]) => d).sort((a, b) => a - b));
-    const [model] = findTranslationModels(out);
+    const [model] = scanTranslationModels([out]).models;
     expect(model!.manifest.files!['onnx/encoder_model.onnx']!.sha256).toMatch(/^[0-9a-f]{64}$/);
     const t = new TransformersTranslator({ models: [out] });
     expect(await t.translate('One apple.', 'en', 'zh')).toBe('一个苹果。');

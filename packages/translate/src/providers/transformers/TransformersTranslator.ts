@@ -1,6 +1,10 @@
-import { CosmoError, ErrorCode, toCosmoError } from '@cosmo/core';
+import { CosmoError, ErrorCode } from '@cosmo/core';
 import { Translator, type TranslatorCapabilities } from '../../Translator.js';
-import { findTranslationModels, type TranslationModelFolder } from './TranslationModelFolder.js';
+import {
+  scanTranslationModels,
+  type TranslationModelFolder,
+  type TranslationModelScan,
+} from './TranslationModelFolder.js';
 
 /** Options of the machine translator that runs operator-supplied ONNX models. */
 export interface TransformersTranslatorOptions {
@@ -48,9 +52,11 @@ class LoadedModel {
           session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
         })) as unknown as TranslationPipeline & { dispose(): Promise<void> };
       } catch (err) {
+        // onnxruntime's own reason (a truncated file, an operator it lacks), not a generic one.
+        const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
         throw new CosmoError(
           ErrorCode.MODEL_INVALID,
-          `the translation model ${folder.name} does not load: ${toCosmoError(err).message}`,
+          `the translation model ${folder.name} does not load (${why}): pull it again or re-export it`,
         );
       }
     })();
@@ -93,17 +99,20 @@ export class TransformersTranslator extends Translator {
   readonly label = 'transformers';
   readonly options: TransformersTranslatorOptions;
   readonly #folders: TranslationModelFolder[];
+  /** The models found, and the folders left out with why (logged by the server at start). */
+  readonly report: TranslationModelScan;
   readonly #loaded = new Map<string, LoadedModel>();
   #closed = false;
 
   /**
-   * Reads every model's manifest now: MODEL_MISSING or MODEL_INVALID at startup, not at the
-   * first caption.
+   * Reads every model's manifest now, at startup rather than at the first caption; a broken one
+   * is left out and said in `report.problems` (the others still serve).
    */
   constructor(options: Partial<TransformersTranslatorOptions> = {}) {
     super();
     this.options = { ...TRANSFORMERS_DEFAULTS, ...options };
-    this.#folders = this.options.models.flatMap((m) => findTranslationModels(m));
+    this.report = scanTranslationModels(this.options.models);
+    this.#folders = this.report.models;
   }
 
   /** The model folders found, with their pairs. */

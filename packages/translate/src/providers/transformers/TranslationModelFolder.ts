@@ -12,24 +12,48 @@ const language = z.string().regex(/^[a-z]{2,3}$/, 'a two- or three-letter langua
  * `cosmo-model.json`: what a translation model folder holds, written by `cosmo models pull` or by
  * the operator beside a model exported elsewhere (e.g. with optimum's ONNX export).
  */
-const manifestSchema = z.union([
-  z.object({
-    /** One direction per model (OPUS-MT): its pairs as `from-to`. */
-    kind: z.literal('marian'),
-    pairs: z
-      .array(z.string().regex(/^[a-z]{2,3}-[a-z]{2,3}$/, 'pairs are written like en-zh'))
-      .min(1),
-    dtype: z.enum(['fp32', 'fp16', 'q8']).default('fp32'),
-    files: z.record(z.object({ sha256: z.string(), bytes: z.number() })).optional(),
-  }),
-  z.object({
-    /** Many languages in one model: our codes mapped to the model's own (en → eng_Latn). */
-    kind: z.enum(['m2m100', 'nllb']),
-    languages: z.record(language, z.string().min(1)),
-    dtype: z.enum(['fp32', 'fp16', 'q8']).default('fp32'),
-    files: z.record(z.object({ sha256: z.string(), bytes: z.number() })).optional(),
-  }),
-]);
+const dtype = z.enum(['fp32', 'fp16', 'q8']).default('fp32');
+const files = z.record(z.object({ sha256: z.string(), bytes: z.number() })).optional();
+const manifestSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z
+      .object({
+        /** One direction per model (OPUS-MT): its one pair as `from-to`. */
+        kind: z.literal('marian'),
+        pairs: z
+          .array(
+            z
+              .string()
+              .regex(/^[a-z]{2,3}-[a-z]{2,3}$/, 'pairs are written like en-zh')
+              .refine((p) => p.split('-')[0] !== p.split('-')[1], 'a pair joins two languages'),
+          )
+          .length(1, 'a marian model translates one direction: one pair'),
+        dtype,
+        files,
+      })
+      .strict(),
+    z
+      .object({
+        /** Many languages in one model: our codes mapped to the model's own (en → eng_Latn). */
+        kind: z.enum(['m2m100', 'nllb']),
+        languages: z
+          .record(language, z.string().min(1))
+          .refine((l) => Object.keys(l).length >= 2, 'at least two languages'),
+        dtype,
+        files,
+      })
+      .strict(),
+  ],
+  {
+    errorMap: (issue, ctx) => ({
+      message:
+        issue.code === 'invalid_union_discriminator'
+          ? 'kind must be marian, m2m100 or nllb'
+          : ctx.defaultError,
+    }),
+  },
+);
 
 export type TranslationModelManifest = z.infer<typeof manifestSchema>;
 
@@ -82,7 +106,7 @@ export function readTranslationModel(dir: string): TranslationModelFolder {
     const issue = parsed.error.issues[0]!;
     throw new CosmoError(
       ErrorCode.MODEL_INVALID,
-      `${manifestPath}: ${issue.path.join('.') || 'kind'}: ${issue.message}`,
+      `${manifestPath}: ${issue.path.join('.') || 'manifest'}: ${issue.message}`,
     );
   }
   const manifest = parsed.data;
@@ -110,15 +134,39 @@ export function readTranslationModel(dir: string): TranslationModelFolder {
   return { name: basename(dir), dir, manifest, pairs };
 }
 
+/** The models found under some paths, and why the others could not be used. */
+export interface TranslationModelScan {
+  models: TranslationModelFolder[];
+  /** One line per folder left out (or path missing), naming it and the reason. */
+  problems: string[];
+}
+
 /**
- * The translation models under `path`: the folder itself when it is one, else each folder in it
- * with a manifest (a models folder also holds whisper files and such, which are skipped).
+ * The translation models under each path: the path itself when it is a model folder, else each
+ * folder in it with a manifest (a models folder also holds whisper files and such, which are
+ * skipped). A broken model is left out and said, never fatal: the others still serve.
  */
-export function findTranslationModels(path: string): TranslationModelFolder[] {
-  if (!existsSync(path)) return [];
-  if (existsSync(join(path, MANIFEST))) return [readTranslationModel(path)];
-  return readdirSync(path, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(path, e.name, MANIFEST)))
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((e) => readTranslationModel(join(path, e.name)));
+export function scanTranslationModels(paths: string[]): TranslationModelScan {
+  const scan: TranslationModelScan = { models: [], problems: [] };
+  const take = (dir: string) => {
+    try {
+      scan.models.push(readTranslationModel(dir));
+    } catch (err) {
+      const e = err as CosmoError;
+      scan.problems.push(`${e.code ?? 'MODEL_INVALID'}: ${e.message}`);
+    }
+  };
+  for (const path of paths) {
+    if (!existsSync(path)) {
+      scan.problems.push(`MODEL_MISSING: the translation models folder ${path} does not exist`);
+    } else if (existsSync(join(path, MANIFEST))) {
+      take(path);
+    } else {
+      for (const e of readdirSync(path, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && existsSync(join(path, e.name, MANIFEST)))
+        .sort((a, b) => a.name.localeCompare(b.name)))
+        take(join(path, e.name));
+    }
+  }
+  return scan;
 }
