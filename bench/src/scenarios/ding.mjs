@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION, cosmo } from '@cosmo/core';
 import { SignallingClient } from '@cosmo/client';
 import { TokenService, mintAdminToken } from '@cosmo/sfu';
 import { BENCH_SECRET, percentile, serve } from '../server.mjs';
+import { run as runChannels } from './dingChannels.mjs';
 
 const ROOM_SIZE = 100;
 const CONNECTING = 200;
@@ -51,9 +52,28 @@ function rosterCsv(sizes) {
 }
 
 /**
- * @param {{ sizes?: number[], log?: (line: string) => void }} [options]
+ * @param {{ sizes?: number[], channels?: { live?: number, push?: number, email?: number,
+ *   emailAfterSeconds?: number }, log?: (line: string) => void }} [options]
  */
 export async function run(options = {}) {
+  const connected = await runConnected(options);
+  // Then the channel mix (a class of 300: 100 with the page open, 150 by push, 50 by email).
+  const channels = await runChannels({ ...options.channels, log: options.log });
+  return {
+    ...connected,
+    rows: [
+      ...connected.rows,
+      { label: `mix of ${channels.total}: everyone reached`, value: channels.everyoneMs },
+      {
+        label: `mix: baseline, ${channels.total} connected, last delivery`,
+        value: channels.baselineMs,
+      },
+    ],
+    channels,
+  };
+}
+
+async function runConnected(options) {
   const log = options.log ?? ((line) => console.error(line));
   const sizes = (
     options.sizes ?? (process.env.BENCH_DING_SIZES ?? '1000,5000,10000').split(',').map(Number)
@@ -210,5 +230,16 @@ export function print(result) {
   }
   console.log(
     `\nthe last delivery to ${result.table.at(-1).students} takes ${result.deliveryOverBaseline.toFixed(2)}× the time of as many pings`,
+  );
+  const c = result.channels;
+  console.log(`\nchannel mix (email after ${c.emailAfterSeconds} s):\n`);
+  console.log('| channel | recipients | reached | p50 ms | last ms |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const r of c.table)
+    console.log(
+      `| ${r.channel} | ${r.recipients} | ${r.reached} | ${f(r.p50Ms)} | ${f(r.lastMs)} |`,
+    );
+  console.log(
+    `\nsend → everyone of ${c.total} reached: ${f(c.everyoneMs)} ms (baseline: the same ${c.total} all connected, last live delivery ${f(c.baselineMs)} ms); unreached: ${c.unreached}`,
   );
 }

@@ -850,6 +850,11 @@ export class School extends TypedEmitter<SchoolEvents> {
       .map((p) => ({ personId: p.id, name: p.name, count: counts.get(p.id) ?? 0 }));
   }
 
+  /** Before a planned shutdown: lets the notice sends in progress finish and be recorded. */
+  async drainDeliveries(timeoutMs?: number): Promise<void> {
+    await this.#ladder?.drain(timeoutMs);
+  }
+
   /** Closes the database. No-op when already closed. */
   close(): void {
     if (this.#closed) return;

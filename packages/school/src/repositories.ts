@@ -40,8 +40,12 @@ export interface RosterEntry {
   personId: string;
   personName: string;
   role: SchoolRole;
-  /** Email addresses and preference, when the import has those columns (else kept as they are). */
-  contact?: Omit<Contact, 'personId'>;
+  /**
+   * Email addresses and preference, when the import has those columns (else kept as they are). A
+   * `notifyEmail` of null keeps the one on record (`all` for someone new): an export without the
+   * preference never undoes a student's opt-out.
+   */
+  contact?: Omit<Contact, 'personId' | 'notifyEmail'> & { notifyEmail: NotifyEmail | null };
 }
 
 /**

@@ -103,5 +103,19 @@ describe('roster CSV import', () => {
     // A roster without the columns (the school's timetable export) leaves them as they are.
     expect(t.school.importRosterCsv(rosterCsv(2))).toMatchObject({ ok: true });
     expect(t.school.repos.roster.contact('s1').guardianEmail).toBe('mum@home.example');
+    // A student's opt-out survives an export that has the address but no preference.
+    t.school.repos.roster.setContact({
+      ...t.school.repos.roster.contact('s2'),
+      notifyEmail: 'none',
+    });
+    expect(
+      t.school.importRosterCsv(
+        [header, 'tokyo,Tokyo,2B,Physics 2B,s2,Ben,student,ben@students.example,,'].join('\n'),
+      ),
+    ).toMatchObject({ ok: true });
+    expect(t.school.repos.roster.contact('s2')).toMatchObject({
+      email: 'ben@students.example',
+      notifyEmail: 'none',
+    });
   });
 });

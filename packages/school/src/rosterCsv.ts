@@ -54,16 +54,17 @@ const email = z
 const Contact = z.object({
   email: email.default(''),
   guardian_email: email.default(''),
+  // Blank: keep what is on record (a student's opt-out survives a re-import).
   notify_email: z
     .string()
     .trim()
-    .transform((v) => v || 'all')
     .pipe(
-      z.enum(['all', 'fallback', 'none'], {
+      z.enum(['', 'all', 'fallback', 'none'], {
         errorMap: () => ({ message: 'must be all, fallback or none' }),
       }),
     )
-    .default('all'),
+    .transform((v) => v || null)
+    .default(''),
 });
 const Row = z.object({
   school_id: id,

@@ -69,8 +69,24 @@ export class AddressLimits {
 
   /** Spends one unauthenticated request of `address`; false when it has none left. */
   takeHttp(address: string, now = performance.now()): boolean {
+    return this.#take(addressKey(address), now);
+  }
+
+  /**
+   * Counts a wrong credential from `address` (a request answered 401) in an allowance of its own,
+   * so that unauthenticated traffic never holds up valid credentials, but guessing does.
+   */
+  takeWrongCredential(address: string, now = performance.now()): boolean {
+    return this.#take(`wrong:${addressKey(address)}`, now);
+  }
+
+  /** Whether `address` has spent its allowance of wrong credentials (without spending any). */
+  wrongCredentialsSpent(address: string, now = performance.now()): boolean {
+    return this.#buckets.get(`wrong:${addressKey(address)}`)?.empty(now) ?? false;
+  }
+
+  #take(key: string, now: number): boolean {
     if (now - this.#lastSweep >= this.#sweepEveryMs) this.#sweep(now);
-    const key = addressKey(address);
     let bucket = this.#buckets.get(key);
     if (!bucket) {
       if (this.#buckets.size >= MAX_BUCKETS)

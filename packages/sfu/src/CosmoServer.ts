@@ -227,9 +227,10 @@ export class CosmoServer {
       const apiUrl =
         config.publicUrl ?? `${config.tls ? 'https' : 'http'}://${shown}:${server.port}/`;
       if (!config.publicUrl && (channels.push || channels.email))
-        log.info(
+        log.warn(
           { apiUrl },
-          'no COSMO_PUBLIC_URL set: the links in pushes and emails point at this address',
+          'no COSMO_PUBLIC_URL set: the links in pushes and emails (and the emails’ one-click ' +
+            'unsubscribe) point at this address; set it to where students reach this server',
         );
       startNoticeDelivery(school, channels, {
         tokens: server.tokens,
@@ -324,6 +325,8 @@ export class CosmoServer {
     this.#dispatcher.closeAll();
     await this.#transport.close();
     this.pool.close();
+    // Notice sends in progress are answered and recorded, not repeated on the next start.
+    await this.school?.drainDeliveries();
     this.school?.close();
     this.#limits.close();
     await this.#captions?.close();

@@ -161,6 +161,10 @@ describe.each(['uws', 'ws'] as const)('the door over %s', (transport) => {
       expect(res.status).toBe(401);
     }
     expect((await fetch(`${t!.httpUrl}/healthz`)).status).toBe(429);
+    // The guesser is slowed too: its next tokens are not even checked.
+    const guess = await fetch(`${t!.httpUrl}/api/notices/n1?receipt=guessed`);
+    expect(guess.status).toBe(429);
+    expect(await guess.json()).toMatchObject({ code: 'RATE_LIMITED' });
   });
 
   it('a header on a route that checks no credential does not skip the allowance', async () => {

@@ -80,7 +80,7 @@ export class TokenService {
       });
       return payload;
     } catch (err) {
-      throw new CosmoError(ErrorCode.NOT_AUTHORIZED, reasonOf(err));
+      throw new CosmoError(ErrorCode.NOT_AUTHORIZED, reasonOf(err, KINDS[audience] ?? 'token'));
     }
   }
 
@@ -172,13 +172,19 @@ export async function verifyReceiptToken(
   return { personId: payload.sub, noticeId: payload['nid'] };
 }
 
-function reasonOf(err: unknown): string {
-  if (err instanceof joseErrors.JWTExpired) return 'the join token has expired';
+/** What a token of each audience is called in messages. */
+const KINDS: Record<string, string> = {
+  [AUDIENCE]: 'join token',
+  [RECEIPT_AUDIENCE]: 'receipt token',
+};
+
+function reasonOf(err: unknown, kind: string): string {
+  if (err instanceof joseErrors.JWTExpired) return `the ${kind} has expired`;
   if (err instanceof joseErrors.JWSSignatureVerificationFailed)
-    return 'the join token signature is invalid';
+    return `the ${kind} signature is invalid`;
   if (err instanceof joseErrors.JWTClaimValidationFailed)
-    return `the join token is not valid here (${err.claim})`;
-  return 'the join token is malformed';
+    return `the ${kind} is not valid here (${err.claim})`;
+  return `the ${kind} is malformed`;
 }
 
 /**

@@ -61,6 +61,8 @@ export class DeliveryLadder extends TypedEmitter<DeliveryLadderEvents> {
   #inFlight = 0;
   #digesting = false;
   #closed = false;
+  /** Draining before a shutdown: no row is claimed, the sends in progress are recorded. */
+  #stopping = false;
 
   constructor(
     repos: SchoolRepositories,
@@ -98,7 +100,7 @@ export class DeliveryLadder extends TypedEmitter<DeliveryLadderEvents> {
 
   /** Sends the rows due now (after a notice was queued, or a row came due). */
   kick(): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#stopping) return;
     const free = this.#options.concurrency - this.#inFlight;
     if (free <= 0) return;
     let rows: Delivery[];
@@ -188,8 +190,20 @@ export class DeliveryLadder extends TypedEmitter<DeliveryLadderEvents> {
   }
 
   /**
-   * Stops sending. Sends in progress finish, but their outcome is not recorded: those rows stay
-   * `sending` and go again on the next start (collapsing as above).
+   * Before a planned shutdown (SIGTERM, a deploy): claims no more rows and waits, at most
+   * `timeoutMs`, for the sends in progress to be answered and recorded, so that only a crash
+   * (or a send slower than that) repeats one on the next start.
+   */
+  async drain(timeoutMs = 20_000): Promise<void> {
+    this.#stopping = true;
+    const deadline = Date.now() + timeoutMs;
+    while (this.#inFlight > 0 && !this.#closed && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 25));
+  }
+
+  /**
+   * Stops sending. Sends still in progress finish, but their outcome is not recorded: those rows
+   * stay `sending` and go again on the next start (collapsing as above). `drain` first avoids that.
    */
   close(): void {
     if (this.#closed) return;

@@ -54,10 +54,13 @@ export class SqliteRosterRepository implements RosterRepository {
     );
     const contact = db.prepare(
       // Only for a person of the row's school (the ownership rule above, once more).
+      // A null preference keeps the one on record (`all` for someone new).
       `INSERT INTO person_contacts (person_id, email, guardian_email, notify_email)
-       SELECT id, ?, ?, ? FROM people WHERE id = ? AND school_id = ?
+       SELECT id, @email, @guardian, COALESCE(@notify, 'all') FROM people
+       WHERE id = @person AND school_id = @school
        ON CONFLICT(person_id) DO UPDATE SET email = excluded.email,
-         guardian_email = excluded.guardian_email, notify_email = excluded.notify_email`,
+         guardian_email = excluded.guardian_email,
+         notify_email = CASE WHEN @notify IS NULL THEN notify_email ELSE excluded.notify_email END`,
     );
     return db.transaction(() => {
       const people = new Set<string>();
@@ -68,13 +71,13 @@ export class SqliteRosterRepository implements RosterRepository {
         person.run(e.personId, e.schoolId, e.personName, e.role);
         member.run(e.classId, e.personId);
         if (e.contact)
-          contact.run(
-            e.contact.email,
-            e.contact.guardianEmail,
-            e.contact.notifyEmail,
-            e.personId,
-            e.schoolId,
-          );
+          contact.run({
+            email: e.contact.email,
+            guardian: e.contact.guardianEmail,
+            notify: e.contact.notifyEmail,
+            person: e.personId,
+            school: e.schoolId,
+          });
         people.add(e.personId);
         classes.add(e.classId);
       }

@@ -27,7 +27,10 @@ export interface HttpContext {
   /** Where failures a client sees only as INTERNAL are logged. */
   readonly logger: Pick<Logger, 'error'>;
   /** Each address's allowance of requests without a credential. */
-  readonly limits: Pick<AddressLimits, 'takeHttp'>;
+  readonly limits: Pick<
+    AddressLimits,
+    'takeHttp' | 'takeWrongCredential' | 'wrongCredentialsSpent'
+  >;
   /** The Prometheus registry `/metrics` serves, and the worker CPU gauge it refreshes first. */
   readonly metrics: Pick<Metrics, 'registry' | 'workerCpu'>;
   /** CPU use of each media worker, read when `/metrics` is scraped. */

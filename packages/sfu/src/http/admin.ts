@@ -40,26 +40,31 @@ const Lecture = z.object({
   startsAt: time,
   endsAt: time,
 });
-const NoticeBody = z.object({
-  audience: z.string().min(1),
-  title: z.string(),
-  body: z.string().default(''),
-  urgent: z.boolean().default(false),
-  idempotencyKey: z.string().max(200).optional(),
-  /** Email who has not read it this long after; null: never; absent: the server's default. */
-  emailAfterSeconds: z
-    .number()
-    .int()
-    .min(0)
-    .max(7 * 86_400)
-    .nullable()
-    .optional(),
-});
-const ContactBody = z.object({
-  email: z.string().trim().email().max(254).nullable().optional(),
-  guardianEmail: z.string().trim().email().max(254).nullable().optional(),
-  notifyEmail: z.enum(['all', 'fallback', 'none']).optional(),
-});
+const NoticeBody = z
+  .object({
+    audience: z.string().min(1),
+    title: z.string(),
+    body: z.string().default(''),
+    urgent: z.boolean().default(false),
+    idempotencyKey: z.string().max(200).optional(),
+    /** Email who has not read it this long after; null: never; absent: the server's default. */
+    emailAfterSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .nullable()
+      .optional(),
+  })
+  // A misspelt key (emailAfterSecond) is an error, not a setting silently left at its default.
+  .strict();
+const ContactBody = z
+  .object({
+    email: z.string().trim().email().max(254).nullable().optional(),
+    guardianEmail: z.string().trim().email().max(254).nullable().optional(),
+    notifyEmail: z.enum(['all', 'fallback', 'none']).optional(),
+  })
+  .strict();
 const Decision = z.object({ approve: z.boolean(), comment: z.string().max(1000).default('') });
 const TokenRequest = z.object({
   personId: z.string().min(1),

@@ -114,6 +114,8 @@ export function createNoticeRoutes(
       }
       if (method === 'DELETE') {
         const endpoint = req.query.get('endpoint') ?? '';
+        if (!endpoint)
+          throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'endpoint: which device to forget');
         return jsonAnswer(200, { removed: school.unsubscribePush(personId, endpoint) });
       }
     }

@@ -86,7 +86,12 @@ export function createHttpRoutes(ctx: HttpContext): HttpRoute {
       !head.path.startsWith('/api/') &&
       head.path !== '/healthz' &&
       head.path !== '/metrics';
-    if (!credential && !staticFile && !ctx.limits.takeHttp(address)) {
+    // A credential is not even checked once its address has spent its allowance of wrong ones:
+    // guessing tokens is slowed like unauthenticated requests, valid ones are never held up.
+    const refused = credential
+      ? ctx.limits.wrongCredentialsSpent(address)
+      : !staticFile && !ctx.limits.takeHttp(address);
+    if (refused) {
       return {
         answer: rateLimitedAnswer(
           'too many requests from your address; try again in a few seconds',
@@ -95,7 +100,10 @@ export function createHttpRoutes(ctx: HttpContext): HttpRoute {
     }
     // A wrong credential costs what none does: guessing tokens draws from the same allowance.
     const charge = (answer: HttpAnswer) => {
-      if (credential && answer.status === 401) ctx.limits.takeHttp(address);
+      if (credential && answer.status === 401) {
+        ctx.limits.takeHttp(address);
+        ctx.limits.takeWrongCredential(address);
+      }
       return answer;
     };
     const decision = await route(head);
