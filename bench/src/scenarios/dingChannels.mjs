@@ -121,7 +121,7 @@ export async function run(options = {}) {
           current.reached.set(id(i), performance.now());
       });
       await client.request('join', { token, protocolVersion: PROTOCOL_VERSION });
-      clients.push(client);
+      clients[i] = client;
     };
     for (let i = 0; i < total; i += 50)
       await Promise.all(
@@ -167,7 +167,7 @@ export async function run(options = {}) {
     const baselineMs = Math.max(...current.reached.values()) - t0;
 
     // The mix: only the first `live` students have the page open.
-    for (const c of clients.splice(live)) c.close();
+    for (const c of clients.splice(live)) c?.close();
     await new Promise((r) => setTimeout(r, 500));
     log(
       `ding channels: ${live} live, ${push} push, ${email} email (email after ${emailAfterSeconds} s)`,
@@ -201,7 +201,7 @@ export async function run(options = {}) {
       unreached: total - reached.size,
     };
   } finally {
-    for (const c of clients) c.close();
+    for (const c of clients) c?.close();
     await server.close();
     await pushes.close();
     await mail.close();

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { COSMO_CLI } from '@cosmo/testkit';
 import { startEphemeralServer, type EphemeralServer } from './ephemeral.js';
+import { selfSignedCertificate } from './testing/certificate.js';
 import { coturnUnavailable, startCoturn, type Coturn } from './testing/coturn.js';
 import { joinPeer } from './testing/peers.js';
 
@@ -16,31 +17,7 @@ const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'cosmo-deploy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A self-signed certificate for 127.0.0.1, and its key. */
-function certificate(name: string): { cert: string; key: string } {
-  const cert = join(dir, `${name}.crt`);
-  const key = join(dir, `${name}.key`);
-  execFileSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '2',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-  ]);
-  return { cert, key };
-}
+const certificate = (name: string) => selfSignedCertificate(dir, name, '127.0.0.1');
 
 describe('TLS for signalling', () => {
   const tls = certificate('server');

@@ -1,14 +1,12 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import wrtc from '@roamhq/wrtc';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { pcmTrack, type NodeWebRtc } from '@cosmo/client/node';
-import { synthesizeSpeech } from '@cosmo/translate';
 import { writeTestTranslationModel } from '@cosmo/translate/testing';
 import { waitFor } from '@cosmo/testkit';
 import { startEphemeralServer, type EphemeralServer } from '../ephemeral.js';
 import { joinPeer, type Peer } from '../testing/peers.js';
+import { speakSentences } from '../testing/speech.js';
 
 const LESSON = 'Light travels in straight lines. A mirror reflects the light.';
 /** The test model translates word by word: what a zh student must read for each sentence. */
@@ -67,18 +65,7 @@ describe.runIf(installed)('machine translation through the SFU', () => {
     );
     await wei.client.subscribeCaptions('zh');
 
-    const rate = 48000;
-    const pause = new Int16Array(rate * 1.2);
-    const clips = LESSON.split(/(?<=\.) /).map((s) => synthesizeSpeech(s, rate));
-    const audio = new Int16Array(clips.reduce((n, c) => n + c.length + pause.length, pause.length));
-    let at = pause.length;
-    for (const clip of clips) {
-      audio.set(clip, at);
-      at += clip.length + pause.length;
-    }
-    const speech = pcmTrack(wrtc as unknown as NodeWebRtc, audio);
-    await teacher.client.publish(speech.track, 'microphone');
-    await speech.done;
+    const speech = await speakSentences(teacher, LESSON.split(/(?<=\.) /));
     await waitFor('both sentences translated', () => heard.length >= 2, 25_000);
     speech.stop();
     // The test model lower-cases nothing: the recogniser's words are lower case already.

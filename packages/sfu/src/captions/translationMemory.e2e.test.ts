@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
-import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CosmoError } from '@cosmo/core';
-import { pcmTrack, type NodeWebRtc } from '@cosmo/client/node';
-import { synthesizeSpeech } from '@cosmo/translate';
 import { waitFor } from '@cosmo/testkit';
 import { startEphemeralServer, type EphemeralServer } from '../ephemeral.js';
 import { joinPeer, type Peer } from '../testing/peers.js';
+import { speakSentences } from '../testing/speech.js';
 
 const LESSON =
   'Today we study optics. Light travels in straight lines. A mirror reflects the light. ' +
@@ -107,18 +105,7 @@ describe.runIf(installed)('the lesson translation memory through the SFU', () =>
     expect(wei.client.classroom!.captionLanguages.slice(0, 3)).toEqual(['en', 'zh', 'ja']);
 
     // Each sentence after a pause, as a teacher speaks.
-    const rate = 48000;
-    const pause = new Int16Array(rate * 1.2);
-    const clips = SAID.map((s) => synthesizeSpeech(s, rate));
-    const audio = new Int16Array(clips.reduce((n, c) => n + c.length + pause.length, pause.length));
-    let at = pause.length;
-    for (const clip of clips) {
-      audio.set(clip, at);
-      at += clip.length + pause.length;
-    }
-    const speech = pcmTrack(wrtc as unknown as NodeWebRtc, audio);
-    await teacher.client.publish(speech.track, 'microphone');
-    await speech.done;
+    const speech = await speakSentences(teacher, SAID);
     let count = -1;
     let since = Date.now();
     await waitFor(

@@ -5,11 +5,11 @@ import {
   NotFoundError,
   PermissionError,
   isRole,
-  parseJsonWellFormed,
   toCosmoError,
 } from '@cosmo/core';
 import type { School } from '@cosmo/school';
 import { verifyAdminToken, type AdminClaims } from '../tokens.js';
+import { parseJsonBody } from './jsonBody.js';
 import { errorAnswer, jsonAnswer as json } from './answers.js';
 import type { HttpContext } from './HttpContext.js';
 import type { HttpAnswer, HttpRequest, HttpRoute } from './types.js';
@@ -77,24 +77,6 @@ const TokenRequest = z.object({
     .default(4 * 3600),
 });
 
-function parseBody<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, req: HttpRequest): T {
-  let value: unknown;
-  try {
-    value = parseJsonWellFormed(new TextDecoder().decode(req.body) || '{}');
-  } catch {
-    throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'the body must be JSON');
-  }
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new CosmoError(
-      ErrorCode.INVALID_ARGUMENT,
-      `${issue.path.join('.') || 'body'}: ${issue.message}`,
-    );
-  }
-  return result.data;
-}
-
 /**
  * The admin HTTP API, for the school's own systems: roster import, lectures, attendance export,
  * leave decisions, notices and their receipts, join tokens for roster members. Every call carries
@@ -150,7 +132,7 @@ async function route(
     return json(200, result);
   }
   if (method === 'POST' && path === '/api/admin/lectures') {
-    return json(201, school.addLecture(parseBody(Lecture, req), s));
+    return json(201, school.addLecture(parseJsonBody(Lecture, req), s));
   }
   if (
     method === 'GET' &&
@@ -167,7 +149,7 @@ async function route(
     return json(200, { rows: school.attendance(id, s) });
   }
   if (method === 'POST' && path === '/api/admin/notices') {
-    const { emailAfterSeconds, ...body } = parseBody(NoticeBody, req);
+    const { emailAfterSeconds, ...body } = parseJsonBody(NoticeBody, req);
     const { notice, recipients } = school.sendNotice({
       ...body,
       senderId: admin.identity,
@@ -201,7 +183,7 @@ async function route(
         pushDevices: school.repos.pushSubscriptions.count(id),
       });
     if (method === 'PUT') {
-      const change = parseBody(ContactBody, req);
+      const change = parseJsonBody(ContactBody, req);
       const contact = school.updateContact(
         id,
         Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)),
@@ -216,7 +198,7 @@ async function route(
     return json(200, { requests: school.repos.leave.forClass(cls.id) });
   }
   if (method === 'POST' && (m = /^\/api\/admin\/leave\/([^/]+)$/.exec(path))) {
-    const { approve, comment } = parseBody(Decision, req);
+    const { approve, comment } = parseJsonBody(Decision, req);
     return json(
       200,
       school.decideLeave(admin.identity, decodeURIComponent(m[1]!), approve, comment),
@@ -245,7 +227,7 @@ async function route(
     };
   }
   if (method === 'POST' && path === '/api/admin/tokens') {
-    const { personId, room, ttlSeconds } = parseBody(TokenRequest, req);
+    const { personId, room, ttlSeconds } = parseJsonBody(TokenRequest, req);
     // Only for this school's classes (a class, or a lecture of one) and this school's people.
     const person = school.repos.roster.person(personId);
     if (!person || person.schoolId !== s)

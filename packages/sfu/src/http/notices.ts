@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { CosmoError, ErrorCode, parseJsonWellFormed, toCosmoError } from '@cosmo/core';
+import { CosmoError, ErrorCode, toCosmoError } from '@cosmo/core';
 import { checkPushEndpoint, type Notice, type School } from '@cosmo/school';
 import { verifyAdminToken, verifyReceiptToken } from '../tokens.js';
+import { parseJsonBody } from './jsonBody.js';
 import { errorAnswer, jsonAnswer } from './answers.js';
 import type { HttpContext } from './HttpContext.js';
 import type { HttpAnswer, HttpRequest, HttpRoute } from './types.js';
@@ -20,24 +21,6 @@ const Receipt = z.object({
   kind: z.enum(['delivered', 'read']),
   via: z.enum(['live', 'push', 'email']).optional(),
 });
-
-function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, req: HttpRequest): T {
-  let value: unknown;
-  try {
-    value = parseJsonWellFormed(new TextDecoder().decode(req.body) || '{}');
-  } catch {
-    throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'the body must be JSON');
-  }
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new CosmoError(
-      ErrorCode.INVALID_ARGUMENT,
-      `${issue.path.join('.') || 'body'}: ${issue.message}`,
-    );
-  }
-  return result.data;
-}
 
 /** What a recipient sees of a notice. */
 const noticeView = (n: Notice) => ({
@@ -102,7 +85,7 @@ export function createNoticeRoutes(
         return jsonAnswer(200, { devices });
       }
       if (method === 'POST') {
-        const sub = parse(Subscription, req);
+        const sub = parseJsonBody(Subscription, req);
         checkPushEndpoint(sub.endpoint, push.endpointHosts);
         const saved = school.subscribePush(personId, {
           endpoint: sub.endpoint,
@@ -122,7 +105,9 @@ export function createNoticeRoutes(
     if (path === '/api/email/preferences') {
       const personId = await member(req);
       if (method === 'PUT')
-        school.updateContact(personId, { notifyEmail: parse(Preferences, req).notifyEmail });
+        school.updateContact(personId, {
+          notifyEmail: parseJsonBody(Preferences, req).notifyEmail,
+        });
       if (method === 'GET' || method === 'PUT') {
         const c = school.contactOf(personId);
         // The addresses are the school's records: the student sees whether there are any.
@@ -154,7 +139,7 @@ export function createNoticeRoutes(
       }
       if (method === 'POST' && m[2] === '/receipts') {
         const { personId, byReceipt } = await recipient(req, id);
-        const { kind, via } = parse(Receipt, req);
+        const { kind, via } = parseJsonBody(Receipt, req);
         // A receipt token came with a push or an email; the page it opens says which.
         const r = await school.receipt(personId, id, kind, via ?? (byReceipt ? 'push' : 'live'));
         return jsonAnswer(200, { receipts: r });

@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '@cosmo/testkit';
+import { selfSignedCertificate } from './certificate.js';
 
 /** A running coturn. */
 export interface Coturn {
@@ -42,27 +43,7 @@ const listening = (host: string, port: number) =>
 /** Starts coturn on `ip` (both listening and relaying there). */
 export async function startCoturn(ip: string): Promise<Coturn> {
   const dir = mkdtempSync(join(tmpdir(), 'cosmo-coturn-'));
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${ip}`,
-    '-addext',
-    `subjectAltName=IP:${ip}`,
-  ]);
+  const { cert, key } = selfSignedCertificate(dir, 'turn', ip);
   const publicKey = execFileSync('openssl', ['x509', '-in', cert, '-pubkey', '-noout']);
   const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'der'], { input: publicKey });
   const spki = createHash('sha256').update(der).digest('base64');
