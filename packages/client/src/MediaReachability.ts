@@ -38,8 +38,8 @@ export class MediaReachability {
       this.#update();
     });
     // mediasoup-client says 'connect' when the first producer or consumer needs the transport.
-    transport.observer.once('newproducer', () => this.#start(entry));
-    transport.observer.once('newconsumer', () => this.#start(entry));
+    transport.observer.once('newproducer', () => this.#start(transport, entry));
+    transport.observer.once('newconsumer', () => this.#start(transport, entry));
   }
 
   /** Stops every timer (the session closed). */
@@ -48,10 +48,14 @@ export class MediaReachability {
     this.#transports.clear();
   }
 
-  #start(entry: { timer: ReturnType<typeof setTimeout> | undefined; late: boolean }): void {
+  #start(
+    transport: mc.Transport,
+    entry: { timer: ReturnType<typeof setTimeout> | undefined; late: boolean },
+  ): void {
     if (entry.timer) return;
     entry.timer = setTimeout(() => {
-      entry.late = true;
+      // Late only if it never got through; a drop after connecting is a reconnect, not a wall.
+      if (transport.connectionState !== 'connected') entry.late = true;
       this.#update();
     }, this.#timeoutMs);
     this.#update();
@@ -63,6 +67,7 @@ export class MediaReachability {
       if (!entry.timer) continue; // never used yet
       const s = transport.connectionState;
       if (s === 'connected') {
+        entry.late = false;
         next ??= 'connected';
         continue;
       }
