@@ -101,6 +101,19 @@ describe('school rules', () => {
     expect(school.repos.notices.undelivered('s1')).toHaveLength(2);
   });
 
+  it('a notice title is one line, and a body keeps its line breaks but no other control characters', () => {
+    const school = setup();
+    const { notice } = school.sendNotice({
+      senderId: 'tanaka',
+      audience: 'class:2B',
+      title: 'Quiz\r\nBcc: someone@example.com',
+      body: 'Friday\nroom 3\u0000\u001b[31m',
+      urgent: false,
+    });
+    expect(notice.title).toBe('Quiz Bcc: someone@example.com');
+    expect(notice.body).toBe('Friday\nroom 3[31m');
+  });
+
   it('a retried send with the same idempotency key is one notice', () => {
     const school = setup();
     const send = () =>

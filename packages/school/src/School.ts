@@ -555,8 +555,10 @@ export class School extends TypedEmitter<SchoolEvents> {
         'audience must be class:<id> or school:<id>',
       );
     }
-    const title = input.title.trim();
-    const body = input.body.trim();
+    // A title is one line (it becomes an email's subject and a notification's heading); a body
+    // keeps its line breaks and tabs but no other control characters.
+    const title = input.title.replace(/\p{Cc}+/gu, ' ').trim();
+    const body = input.body.replace(/[^\P{Cc}\n\t]+/gu, '').trim();
     if (!title || title.length > 200)
       throw new CosmoError(
         ErrorCode.INVALID_ARGUMENT,

@@ -179,7 +179,13 @@ export class DeliveryLadder extends TypedEmitter<DeliveryLadderEvents> {
     );
     const day = localDay(Math.max(...items.map(({ d }) => d.dueAt)), this.#options.timeZone);
     const outcome = await email.send(
-      digestEmail(linked, to, { id: personId, name: person?.name ?? personId }, day),
+      digestEmail(
+        linked,
+        to,
+        { id: personId, name: person?.name ?? personId },
+        day,
+        this.#options.timeZone,
+      ),
     );
     if (this.#closed) return;
     for (const { d } of items) {
@@ -265,10 +271,14 @@ export class DeliveryLadder extends TypedEmitter<DeliveryLadderEvents> {
     const person = this.#repos.roster.person(d.personId);
     const link = await this.#options.link(notice, d.personId);
     const outcome = await email.send(
-      noticeEmail(notice, link, [...new Set(to)], d.round, {
-        id: d.personId,
-        name: person?.name ?? d.personId,
-      }),
+      noticeEmail(
+        notice,
+        link,
+        [...new Set(to)],
+        d.round,
+        { id: d.personId, name: person?.name ?? d.personId },
+        this.#options.timeZone,
+      ),
     );
     if (this.#closed) return;
     if (outcome.ok) return this.#finish(d, 'sent', `to ${to.length} address(es)`);

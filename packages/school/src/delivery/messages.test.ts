@@ -30,6 +30,17 @@ describe('what a push and an email say', () => {
     expect(notice.body.startsWith(payload.body.slice(0, -1))).toBe(true);
   });
 
+  it('says when it was sent in the school’s time zone (a Tokyo morning is not yesterday in UTC)', () => {
+    const late = { ...notice, sentAt: Date.parse('2026-11-30T15:45:00Z') };
+    const person = { id: 'ken', name: 'Ken' };
+    expect(noticeEmail(late, link, ['k@b.example'], 0, person, 'Asia/Tokyo').text).toContain(
+      '2026-12-01 00:45 (Asia/Tokyo)',
+    );
+    expect(noticeEmail(late, link, ['k@b.example'], 0, person).text).toContain(
+      '2026-11-30 15:45 (UTC)',
+    );
+  });
+
   it('gives a notice one topic of at most 32 URL-safe characters', () => {
     expect(pushTopic('n1')).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
     expect(pushTopic('n1')).toBe(pushTopic('n1'));
@@ -61,6 +72,8 @@ describe('what a push and an email say', () => {
       'https://169.254.169.254/latest/meta-data',
       'https://notify.windows.com/',
       'https://user:pw@fcm.googleapis.com/x',
+      'https://fcm.googleapis.com:8443/x',
+      'javascript:alert(1)',
       'not a url',
     ])
       expect(() => ok(bad), bad).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));

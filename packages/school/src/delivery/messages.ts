@@ -57,17 +57,36 @@ export function pushPayload(notice: Notice, link: RecipientLink, reminder: boole
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The email of a notice still unread: its text and the link that opens it in the inbox. */
+/** When a notice was sent, in the school's time zone: `2026-12-01 00:45 (Asia/Tokyo)`. */
+export function sentAtText(at: number, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts['year']}-${parts['month']}-${parts['day']} ${parts['hour']}:${parts['minute']} (${timeZone})`;
+}
+
 export function noticeEmail(
   notice: Notice,
   link: RecipientLink,
   to: string[],
   round: number,
   person: { id: string; name: string },
+  timeZone = 'UTC',
 ): EmailMessage {
   const personName = person.name;
   const prefix = notice.urgent ? '[Urgent] ' : '';
   const again = round > 0 ? ` (reminder ${round})` : '';
-  const sent = new Date(notice.sentAt).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  const sent = sentAtText(notice.sentAt, timeZone);
   return {
     to,
     subject: `${prefix}${notice.title}${again}`,
@@ -100,9 +119,9 @@ export function digestEmail(
   to: string[],
   person: { id: string; name: string },
   day: string,
+  timeZone = 'UTC',
 ): EmailMessage {
-  const line = (n: Notice) =>
-    `${n.title} (${n.senderName}, ${new Date(n.sentAt).toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
+  const line = (n: Notice) => `${n.title} (${n.senderName}, ${sentAtText(n.sentAt, timeZone)})`;
   return {
     to,
     subject: `${items.length} new notice${items.length === 1 ? '' : 's'} for ${person.name} (${day})`,

@@ -29,6 +29,7 @@ export function checkPushEndpoint(endpoint: string, hosts: readonly string[]): U
     throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'endpoint: not a URL');
   }
   const host = url.hostname.toLowerCase();
+  if (!host) throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'endpoint: not an https URL');
   const allowed = hosts.some((h) =>
     h.startsWith('.') ? host.endsWith(h) && host.length > h.length : host === h.toLowerCase(),
   );
@@ -39,6 +40,9 @@ export function checkPushEndpoint(endpoint: string, hosts: readonly string[]): U
     );
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(host)))
     throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'endpoint: must be https');
+  // Push services listen on 443; another port on their host is not theirs to ask for.
+  if (url.protocol === 'https:' && url.port !== '')
+    throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'endpoint: must be on port 443');
   if (url.username || url.password)
     throw new CosmoError(ErrorCode.INVALID_ARGUMENT, 'endpoint: may not carry credentials');
   return url;
