@@ -50,6 +50,7 @@ export {
   LESSON_LIMITS,
 } from './lessonText.js';
 export type { LessonProblem, LessonReason } from './lessonText.js';
+export type { NoticePushPayload } from './noticePush.js';
 export { TypedEmitter } from './TypedEmitter.js';
 export type { EventMap } from './TypedEmitter.js';
 export {

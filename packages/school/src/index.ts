@@ -25,4 +25,4 @@ export { WebPushChannel, type WebPushOptions } from './delivery/WebPushChannel.j
 export { SmtpEmailChannel, type SmtpOptions } from './delivery/SmtpEmailChannel.js';
 export { loadVapidKeys, type VapidKeys } from './delivery/VapidKeys.js';
 export { checkPushEndpoint, DEFAULT_PUSH_ENDPOINT_HOSTS } from './delivery/pushEndpoints.js';
-export { pushTopic, type NoticePushPayload } from './delivery/messages.js';
+export { pushTopic } from './delivery/messages.js';

@@ -3,14 +3,22 @@ import { Translator, type TranslatorCapabilities } from './Translator.js';
 
 /**
  * Several translators as one: each pair goes to the first that has it (apertium's rule-based
- * pairs first, say, then the machine-translation models for the rest).
+ * pairs first, say, then the machine-translation models for the rest). Who has which pair is read
+ * once, at construction: the caption path asks for every caption, and apertium's answer is a
+ * directory listing (a pair installed later is offered after a restart).
  */
 export class CombinedTranslator extends Translator {
   readonly translators: readonly Translator[];
+  readonly #byPair = new Map<string, Translator>();
+  readonly #capabilities: TranslatorCapabilities;
 
   constructor(translators: Translator[]) {
     super();
     this.translators = translators;
+    for (const t of translators)
+      for (const pair of t.capabilities.pairs)
+        if (!this.#byPair.has(pair)) this.#byPair.set(pair, t);
+    this.#capabilities = { pairs: [...this.#byPair.keys()].sort() };
   }
 
   get label(): string {
@@ -18,13 +26,11 @@ export class CombinedTranslator extends Translator {
   }
 
   get capabilities(): TranslatorCapabilities {
-    const pairs = new Set(this.translators.flatMap((t) => t.capabilities.pairs));
-    return { pairs: [...pairs].sort() };
+    return this.#capabilities;
   }
 
   translate(text: string, from: string, to: string): Promise<string> {
-    const pair = `${from}-${to}`;
-    const translator = this.translators.find((t) => t.capabilities.pairs.includes(pair));
+    const translator = this.#byPair.get(`${from}-${to}`);
     if (!translator) {
       return Promise.reject(
         new CosmoError(ErrorCode.UNAVAILABLE, `no translator for ${from} → ${to}`),

@@ -4,23 +4,10 @@
 // registers it as `cosmo-sw.js?api=<the Cosmo server's HTTP base>` with a scope of its own
 // (`cosmo-push-scope` beside the script, as Firebase Messaging does), so it never replaces or
 // controls the embedder's own service worker.
+import type { NoticePushPayload } from '@cosmo/core';
 //
 // On a push it shows the notice and tells the server it was delivered; on a click it opens the
 // classroom's inbox on that notice (the page there marks it read).
-
-/** What the server pushes (docs/school.md, "For the page and its service worker"). */
-interface NoticePush {
-  type: 'notice';
-  id: string;
-  title: string;
-  body: string;
-  urgent: boolean;
-  sender: string;
-  sentAt: number;
-  reminder: boolean;
-  url: string;
-  receipt: string;
-}
 
 /** The parts of the service worker scope used here (the client is built with DOM types). */
 interface WorkerScope {
@@ -52,9 +39,9 @@ scope.addEventListener('install', () => void scope.skipWaiting());
 scope.addEventListener('activate', (e) => e.waitUntil(scope.clients.claim()));
 
 scope.addEventListener('push', (e) => {
-  let push: NoticePush;
+  let push: NoticePushPayload;
   try {
-    push = e.data?.json() as NoticePush;
+    push = e.data?.json() as NoticePushPayload;
   } catch {
     return;
   }
@@ -80,7 +67,7 @@ scope.addEventListener('push', (e) => {
 scope.addEventListener('notificationclick', (e) => {
   const notification = e.notification!;
   notification.close();
-  const push = notification.data as NoticePush;
+  const push = notification.data as NoticePushPayload;
   const url = new URL(push.url);
   url.searchParams.set('via', 'push');
   e.waitUntil(

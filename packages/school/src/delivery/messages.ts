@@ -1,5 +1,6 @@
 // What a push and an email say about a notice.
 import { createHash } from 'node:crypto';
+import type { NoticePushPayload } from '@cosmo/core';
 import type { Notice } from '../repositories.js';
 import type { EmailMessage, RecipientLink } from './channels.js';
 
@@ -10,23 +11,6 @@ export const MAX_PUSH_PAYLOAD_BYTES = 3000;
 export function pushTopic(noticeId: string): string {
   // At most 32 characters of the URL-safe base64 alphabet (RFC 8030).
   return createHash('sha256').update(noticeId).digest('base64url').slice(0, 32);
-}
-
-/**
- * What the service worker gets: enough to show the notification without the network, the inbox
- * link it opens, and the token it acknowledges delivery with.
- */
-export interface NoticePushPayload {
-  type: 'notice';
-  id: string;
-  title: string;
-  body: string;
-  urgent: boolean;
-  sender: string;
-  sentAt: number;
-  reminder: boolean;
-  url: string;
-  receipt: string;
 }
 
 /** The push payload of a notice, its body shortened to fit. */

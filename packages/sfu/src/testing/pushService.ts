@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decrypt } from 'http_ece';
 import { importJWK, jwtVerify } from 'jose';
-import type { NoticePushPayload } from '@cosmo/school';
+import type { NoticePushPayload } from '@cosmo/core';
 
 /** A push as the device got it. */
 export interface ReceivedPush {

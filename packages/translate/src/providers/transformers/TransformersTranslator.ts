@@ -90,6 +90,23 @@ class LoadedModel {
   }
 }
 
+/** The models' own pairs, and with `pivot` those two of them make through English. */
+function offeredPairs(folders: readonly TranslationModelFolder[], pivot: boolean): string[] {
+  const direct = new Set(folders.flatMap((f) => f.pairs));
+  const pairs = new Set(direct);
+  if (pivot) {
+    for (const first of direct) {
+      const [from, via] = first.split('-') as [string, string];
+      if (via !== 'en') continue;
+      for (const second of direct) {
+        const [start, to] = second.split('-') as [string, string];
+        if (start === 'en' && to !== from) pairs.add(`${from}-${to}`);
+      }
+    }
+  }
+  return [...pairs].sort();
+}
+
 /**
  * Machine translation on the operator's ONNX models (OPUS-MT, M2M-100, NLLB, as exported for
  * `@huggingface/transformers`), loaded from local folders on first use, never from the network.
@@ -101,6 +118,7 @@ export class TransformersTranslator extends Translator {
   readonly #folders: TranslationModelFolder[];
   /** The models found, and the folders left out with why (logged by the server at start). */
   readonly report: TranslationModelScan;
+  readonly #capabilities: TranslatorCapabilities;
   readonly #loaded = new Map<string, LoadedModel>();
   #closed = false;
 
@@ -113,6 +131,7 @@ export class TransformersTranslator extends Translator {
     this.options = { ...TRANSFORMERS_DEFAULTS, ...options };
     this.report = scanTranslationModels(this.options.models);
     this.#folders = this.report.models;
+    this.#capabilities = { pairs: offeredPairs(this.#folders, this.options.pivot) };
   }
 
   /** The model folders found, with their pairs. */
@@ -121,24 +140,12 @@ export class TransformersTranslator extends Translator {
   }
 
   get capabilities(): TranslatorCapabilities {
-    const direct = new Set(this.#folders.flatMap((f) => f.pairs));
-    const pairs = new Set(direct);
-    if (this.options.pivot) {
-      for (const first of direct) {
-        const [from, via] = first.split('-') as [string, string];
-        if (via !== 'en') continue;
-        for (const second of direct) {
-          const [start, to] = second.split('-') as [string, string];
-          if (start === 'en' && to !== from) pairs.add(`${from}-${to}`);
-        }
-      }
-    }
-    return { pairs: [...pairs].sort() };
+    return this.#capabilities;
   }
 
   async translate(text: string, from: string, to: string): Promise<string> {
     if (this.#closed) throw new CosmoError(ErrorCode.UNAVAILABLE, 'the translator is closed');
-    if (!this.capabilities.pairs.includes(`${from}-${to}`)) {
+    if (!this.#capabilities.pairs.includes(`${from}-${to}`)) {
       throw new CosmoError(ErrorCode.UNAVAILABLE, `no translation model for ${from} → ${to}`);
     }
     if (!text.trim()) return '';
