@@ -77,6 +77,10 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
   #lastSeq = 0;
   #iceServers: RTCIceServer[] = [];
   #reconnecting = false;
+  /** The node this client is on (a cluster may send it to another than `options.url`). */
+  #url: string;
+  /** A cluster's other nodes, where a client that loses its node reconnects. */
+  #clusterUrls: string[] = [];
 
   constructor(options: CosmoClientOptions) {
     super();
@@ -88,6 +92,12 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
       ...options,
       reopen: Boolean(options.reopen),
     };
+    this.#url = options.url;
+  }
+
+  /** The signalling URL of the node this client is on (in a cluster, maybe not `options.url`). */
+  get url(): string {
+    return this.#url;
   }
 
   /** The connection state. */
@@ -295,11 +305,9 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     return this.#media;
   }
 
-  async #open(): Promise<SignallingClient> {
-    const signalling = await SignallingClient.connect({
-      url: this.options.url,
-      WebSocket: this.options.WebSocket,
-    });
+  async #open(url = this.#url): Promise<SignallingClient> {
+    const signalling = await SignallingClient.connect({ url, WebSocket: this.options.WebSocket });
+    this.#url = url;
     this.#signalling = signalling;
     signalling.on('event', (frame) => this.#onEvent(frame));
     // A request the server would refuse for its size fails here, before it is sent.
@@ -313,14 +321,25 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     return signalling;
   }
 
-  async #join(signalling: SignallingClient): Promise<void> {
+  async #join(signalling: SignallingClient, redirects = 0): Promise<void> {
     const res = await signalling.request('join', {
       token: this.options.token,
       protocolVersion: PROTOCOL_VERSION,
       clientInfo: 'cosmo-client/0.1',
       reopen: this.options.reopen,
+      redirects,
     });
     const join = res.join!;
+    if (join.clusterUrls?.length) this.#clusterUrls = join.clusterUrls;
+    if (join.redirectUrl) {
+      // A cluster serves this classroom on another node: join there, with the same token.
+      if (redirects >= 3)
+        throw new CosmoError(ErrorCode.UNAVAILABLE, 'the cluster kept redirecting this join');
+      this.#signalling = undefined;
+      signalling.close(1000, 'redirected');
+      await this.#join(await this.#open(join.redirectUrl), redirects + 1);
+      return;
+    }
     this.#sessionId = join.sessionId ?? '';
     this.#lastSeq = 0;
     this.#iceServers = (join.iceServers ?? []).map((s) => ({
@@ -384,7 +403,7 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
       if (this.#state !== 'reconnecting') return;
       let signalling: SignallingClient;
       try {
-        signalling = await this.#open();
+        signalling = await this.#open(this.#reconnectUrl(attempt));
       } catch {
         continue;
       }
@@ -406,6 +425,15 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
       if (this.#state === 'reconnecting') this.#setState('connected');
       return;
     }
+  }
+
+  /**
+   * Where reconnect attempt `attempt` goes: the node this client was on, then (in a cluster) each
+   * other live node in turn, so a client whose node died is back within a few attempts.
+   */
+  #reconnectUrl(attempt: number): string {
+    const urls = [this.#url, ...this.#clusterUrls.filter((u) => u !== this.#url)];
+    return urls[attempt % urls.length]!;
   }
 
   async #resume(signalling: SignallingClient): Promise<void> {

@@ -17,6 +17,7 @@ import {
 } from '@cosmo/core';
 import { CloseCode } from './Connection.js';
 import type { MediaWorkerPool } from './MediaWorkerPool.js';
+import { isRemote, type RemoteParticipant } from './cluster/RemoteParticipant.js';
 import { ClassroomMedia } from './rooms/ClassroomMedia.js';
 import type { Metrics } from './metrics.js';
 import { Participant, producerInfo, type EventBody, type ParticipantInit } from './Participant.js';
@@ -58,6 +59,24 @@ export interface StoredChatMessage {
   toPerson: string;
   sentAt: number;
 }
+
+/**
+ * The classroom's link to its shards on other nodes (cluster mode): what its own participants
+ * cause is told to the other shards, and what its moderators do to a participant of another node
+ * is done there.
+ */
+export interface ClassroomLink {
+  /** A broadcast this node's participants caused (the link keeps the kinds other nodes show). */
+  relay(body: EventBody, critical: boolean): void;
+  /** A moderator of this node acts on a participant of another node, or on every node's (`all`). */
+  act(by: Participant, target: RemoteParticipant | 'all', action: RemoteAction): void;
+}
+
+/** What a moderator may do to a participant of another node. */
+export type RemoteAction =
+  | { mute: { sources: MediaSource[] } }
+  | { lowerHand: true }
+  | { setPermissions: Permissions };
 
 /** What the school knows of a room, given when it opens. */
 export interface ClassroomAbout {
@@ -111,6 +130,8 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   /** The classroom's routers, across workers. */
   #media!: ClassroomMedia;
   #closed = false;
+  /** The other nodes' shards of this classroom (cluster mode). */
+  link: ClassroomLink | undefined;
 
   private constructor(room: string, ctx: ClassroomContext, about: ClassroomAbout) {
     super();
@@ -179,6 +200,11 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     return this.#closed;
   }
 
+  /** Every router of the classroom, across workers. */
+  get routers(): ms.Router[] {
+    return this.#media.routers;
+  }
+
   /** The classroom's first router (all its routers share its RTP capabilities). */
   get router(): ms.Router {
     return this.#media.router;
@@ -244,7 +270,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       this.#ctx.metrics.participants.dec();
       this.broadcast({ participantLeft: { participantId: participant.id, reason } });
       this.observer.safeEmit('participantLeft', participant, reason);
-      if (this.participants.size === 0) this.close();
+      if (!this.#hasOwnParticipants()) this.close();
     });
     for (const old of replaces) old.close('replaced');
     if (this.#newcomers.push(participant) === 1) setImmediate(() => this.#announceNewcomers());
@@ -252,12 +278,49 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     return participant;
   }
 
-  /** Sends an event to everyone, or everyone but `except`. */
+  /**
+   * Mirrors a participant of another node (cluster mode): listed and announced like anyone, its
+   * producers piped here by the link (`adoptProducer`). Another mirror of the same person (an
+   * older session on a node that was lost) leaves.
+   */
+  addMirror(mirror: RemoteParticipant): void {
+    this.#assertOpen();
+    const older = [...this.#participants.values()].filter(
+      (p) => isRemote(p) && p.identity === mirror.identity,
+    );
+    this.#participants.set(mirror.id, mirror);
+    mirror.once('closed', (reason) => {
+      this.#participants.delete(mirror.id);
+      this.broadcast({ participantLeft: { participantId: mirror.id, reason } });
+      this.observer.safeEmit('participantLeft', mirror, reason);
+    });
+    for (const old of older) old.close('replaced');
+    if (this.#newcomers.push(mirror) === 1) setImmediate(() => this.#announceNewcomers());
+    this.observer.safeEmit('participantJoined', mirror);
+  }
+
+  /** Sends an event to everyone, or everyone but `except`; other nodes' shards are told. */
   broadcast(body: EventBody, except?: Participant, critical = true): void {
+    this.deliver(body, critical, except);
+    this.link?.relay(body, critical);
+  }
+
+  /**
+   * Sends an event to this node's participants (those of other nodes hear it from theirs), or to
+   * `only` of them.
+   */
+  deliver(body: EventBody, critical = true, except?: Participant, only?: ReadonlySet<string>): void {
     // Nobody hears of a participant's doings before hearing that they joined.
     this.#announceNewcomers();
     const shared = new SharedServerEvent(body);
-    for (const p of this.participants.values()) if (p !== except) p.send(shared, critical);
+    for (const p of this.participants.values())
+      if (p !== except && !isRemote(p) && (!only || only.has(p.id))) p.send(shared, critical);
+  }
+
+  /** The classroom's lock and caption languages as another node's shard tells them. */
+  applyState(state: cosmo.v1.ClassroomState.$Properties): void {
+    this.#locked = Boolean(state.locked);
+    if (state.captionLanguages) this.#captionLanguages = [...state.captionLanguages];
   }
 
   /** Refuses with PERMISSION_DENIED unless `p` may do `action`. */
@@ -375,12 +438,30 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     }
   }
 
+  /**
+   * Takes on a producer of another node's participant, piped to this node's first router: listed
+   * and consumable here like a local one (the caption service does not tap it: its own node does).
+   */
+  async adoptProducer(
+    mirror: RemoteParticipant,
+    producer: ms.Producer,
+    source: MediaSource,
+  ): Promise<void> {
+    await this.#publish(mirror, producer, source, this.#media.router, true);
+  }
+
+  /** The id of the router that carries a producer of this classroom. */
+  routerOfProducer(producerId: string): ms.Router | undefined {
+    return this.#media.routerOfProducer(producerId);
+  }
+
   /** Registers a new producer of `p` and tells the room. */
   async #publish(
     p: Participant,
     producer: ms.Producer,
     source: MediaSource,
     router: ms.Router | undefined,
+    adopted = false,
   ): Promise<void> {
     if (p.closed) {
       producer.close();
@@ -396,7 +477,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     });
     if (router) await this.#media.addProducer(producer, router);
     this.broadcast({ producerAdded: { producer: producerInfo(p.id, media) } }, p);
-    this.safeEmit('producerAdded', p, producer, source);
+    if (!adopted) this.safeEmit('producerAdded', p, producer, source);
     this.observer.safeEmit('producerAdded', p, producer, source);
   }
 
@@ -578,13 +659,15 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     if (all || (targetId && targetId !== p.id)) this.authorize(p, 'lowerOthersHand');
     if (all) {
       for (const other of this.participants.values())
-        if (other.handRaised && ROLE_RANK[other.role] <= ROLE_RANK[p.role])
+        if (other.handRaised && !isRemote(other) && ROLE_RANK[other.role] <= ROLE_RANK[p.role])
           this.#setHand(other, false, p);
+      if (!isRemote(p)) this.link?.act(p, 'all', { lowerHand: true });
       return;
     }
     const target = targetId ? this.participant(targetId) : p;
     this.#assertOutranks(p, target);
-    this.#setHand(target, false, p);
+    if (isRemote(target)) this.link?.act(p, target, { lowerHand: true });
+    else this.#setHand(target, false, p);
   }
 
   /** Pauses the given sources (microphone by default) of one participant or of every student. */
@@ -593,10 +676,17 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     const which: MediaSource[] = sources.length > 0 ? sources : ['microphone'];
     const targets = all
       ? [...this.participants.values()].filter(
-          (t) => t !== p && ROLE_RANK[t.role] < ROLE_RANK[p.role],
+          (t) => t !== p && !isRemote(t) && ROLE_RANK[t.role] < ROLE_RANK[p.role],
         )
       : [this.participant(targetId)];
     if (!all) this.#assertOutranks(p, targets[0]!);
+    // Participants of other nodes are muted by their own node (where their producers are).
+    if (all && !isRemote(p)) this.link?.act(p, 'all', { mute: { sources: which } });
+    const remote = targets.find((t) => isRemote(t));
+    if (remote) {
+      this.link?.act(p, remote, { mute: { sources: which } });
+      return;
+    }
     for (const target of targets) {
       let changed = false;
       for (const media of target.producers.values()) {
@@ -622,6 +712,10 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     this.authorize(p, 'setPermissions');
     const target = this.participant(targetId);
     this.#assertOutranks(p, target);
+    if (isRemote(target)) {
+      this.link?.act(p, target, { setPermissions: permissions });
+      return;
+    }
     target.setPermissions(permissions);
     for (const media of [...target.producers.values()]) {
       if (!permissions[publishPermission(media.source)]) media.producer.close();
@@ -652,6 +746,18 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     }
   }
 
+  /** The class was ended on another node: this node's participants leave as in `end`. */
+  endHere(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const other of [...this.participants.values()]) {
+      if (isRemote(other)) continue;
+      const connection = other.connection;
+      other.close('class_ended');
+      connection?.close(CloseCode.CLASS_ENDED, 'class ended');
+    }
+  }
+
   /**
    * Closes the classroom: everyone leaves, the router closes. No-op when already closed. With a
    * `reason`, the server is ending the class on its own (no router to be had): everyone
@@ -661,7 +767,8 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   close(reason = ''): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (reason) this.broadcast({ classEnded: { reason } });
+    // This node's shard alone closes: the other nodes' shards go on.
+    if (reason) this.deliver({ classEnded: { reason } });
     for (const p of [...this.participants.values()]) {
       const connection = p.connection;
       p.close('class_ended');
@@ -682,6 +789,12 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     if (target !== p && ROLE_RANK[target.role] > ROLE_RANK[p.role]) {
       throw new PermissionError(`${aRole(p.role)} may not moderate ${aRole(target.role)}`);
     }
+  }
+
+  /** Whether any participant is connected to this node (not only mirrors of other nodes'). */
+  #hasOwnParticipants(): boolean {
+    for (const p of this.#participants.values()) if (!isRemote(p)) return true;
+    return false;
   }
 
   #assertOpen(): void {
@@ -714,6 +827,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       return event;
     };
     for (const p of this.participants.values()) {
+      if (isRemote(p)) continue;
       const from = (position.get(p) ?? -1) + 1;
       if (from < newcomers.length) p.send(eventFor(from));
     }

@@ -50,6 +50,8 @@ export const CloseCode = {
   NOT_AUTHORIZED: 4001,
   CLASS_ENDED: 4002,
   REPLACED: 4003,
+  /** A cluster node is draining: the client reconnects, and is sent to another node. */
+  MOVED: 4004,
 } as const;
 
 let nextId = 1;

@@ -23,6 +23,7 @@ import { Metrics } from './metrics.js';
 import type { Participant } from './Participant.js';
 import { ClassroomDirectory } from './rooms/ClassroomDirectory.js';
 import { Sessions } from './sessions/Sessions.js';
+import { Cluster } from './cluster/Cluster.js';
 import { Admission } from './signalling/Admission.js';
 import { SignallingDispatcher } from './signalling/SignallingDispatcher.js';
 import { TokenService, resolveApiSecret } from './tokens.js';
@@ -70,6 +71,8 @@ export class CosmoServer {
   readonly #transport: SignallingTransport;
   /** Web Push and email of notices (with the school). */
   #channels: NoticeChannels | undefined;
+  /** This node's part in a cluster (cluster mode). */
+  #cluster: Cluster | undefined;
   #closed = false;
 
   private constructor(
@@ -117,6 +120,7 @@ export class CosmoServer {
         sessions: this.#sessions,
         school: bridge,
         captions: this.#captions,
+        cluster: () => this.#cluster,
       }),
       sessions: this.#sessions,
       classrooms: this.#classrooms,
@@ -167,14 +171,19 @@ export class CosmoServer {
     let school: School | undefined;
     try {
       if (config.school) {
-        school = School.open(config.dataDir, {
+        const options = {
           reminderIntervalMs: config.reminderIntervalMs,
           reminderLimit: config.reminderLimit,
           emailDelayMs: config.noticeEmailDelayMs,
           pushGraceMs: config.noticePushGraceMs,
           digestAt: config.noticeDigestAt,
           timeZone: config.timeZone,
-        });
+        };
+        // A cluster's nodes share the records in PostgreSQL; one node keeps them in SQLite.
+        const postgresUrl = config.cluster?.postgresUrl;
+        school = postgresUrl
+          ? School.openPostgres(postgresUrl, join(config.dataDir, 'handouts'), options)
+          : School.open(config.dataDir, options);
       }
     } catch (err) {
       pool.close();
@@ -220,6 +229,23 @@ export class CosmoServer {
       pool.close();
       school?.close();
       throw err;
+    }
+    if (config.cluster) {
+      try {
+        server.#cluster = await Cluster.start({
+          config: { ...config, cluster: config.cluster },
+          port: server.port,
+          logger: log,
+          classrooms: server.#classrooms,
+          sessions: server.#sessions,
+          school,
+        });
+      } catch (err) {
+        await server.#transport.close();
+        pool.close();
+        school?.close();
+        throw err;
+      }
     }
     if (school && channels) {
       // Rows a crash interrupted go again now, with links to where this server is reached.
@@ -320,6 +346,8 @@ export class CosmoServer {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // The other nodes drop this one at once, rather than when its heartbeat runs out.
+    await this.#cluster?.close().catch(() => undefined);
     this.#sessions.close();
     this.#classrooms.closeAll();
     this.#dispatcher.closeAll();

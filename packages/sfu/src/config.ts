@@ -266,6 +266,45 @@ const ConfigFields = z
     smtpFrom: z.string().optional(),
     /** Serves the demo API (creates classes, mints their tokens): never on a school's server. */
     demo: z.boolean().default(false),
+    /**
+     * Cluster mode (docs/cluster.md): several `cosmo serve` nodes share one school. Unset: one node,
+     * SQLite, the default. Every node of a cluster has the same apiSecret and the same cluster
+     * settings but its own `nodeId` and `url`.
+     */
+    cluster: z
+      .object({
+        /** The node registry and message bus (`redis://10.0.0.5:6379`). */
+        redisUrl: z.string().url(),
+        /** Names in Redis start with it: clusters sharing one Redis keep apart by prefix. */
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,64}$/, 'prefix is 1–64 letters, digits, dots, dashes or underscores')
+          .default('cosmo'),
+        /** The school's records, shared by every node (`postgresql://cosmo@10.0.0.6/cosmo`). */
+        postgresUrl: z.string().url().optional(),
+        /** This node's name in the registry; unset: `<hostname>-<port>`. */
+        nodeId: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,64}$/, 'nodeId is 1–64 letters, digits, dots, dashes or underscores')
+          .optional(),
+        /**
+         * Where clients reach this node's signalling (`wss://node-2.school.example/ws`): where the
+         * others redirect joins to it. Unset: from publicUrl, else `ws://<host>:<port>/ws`.
+         */
+        url: z.string().url().optional(),
+        /** Participants this node takes in all; a node at its limit gets nobody new. */
+        seats: z.number().int().positive().default(2000),
+        /**
+         * Participants one node takes in one classroom before another node serves the rest (the
+         * teacher's media is piped to it). mediasoup's guide: about 500 consumers a worker.
+         */
+        seatsPerClassroom: z.number().int().positive().default(500),
+        /** How often a node beats, and how long without a beat it is dead. */
+        heartbeatMs: z.number().int().min(100).default(1000),
+        deadAfterMs: z.number().int().min(500).default(5000),
+      })
+      .strict()
+      .optional(),
     /** Serves these static files (the built demo app) on the same port. */
     staticDir: z.string().optional(),
     logLevel: z

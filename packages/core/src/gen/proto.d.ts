@@ -3391,6 +3391,1450 @@ export namespace cosmo {
         }
 
         /**
+         * Properties of a ClusterMessage.
+         * @deprecated Use cosmo.v1.ClusterMessage.$Properties instead.
+         */
+        interface IClusterMessage extends cosmo.v1.ClusterMessage.$Properties {
+        }
+
+        /** Represents a ClusterMessage. */
+        class ClusterMessage {
+
+            /**
+             * Constructs a new ClusterMessage.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.ClusterMessage.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ClusterMessage fromNode. */
+            fromNode: string;
+
+            /** ClusterMessage room. */
+            room: string;
+
+            /** ClusterMessage requestId. */
+            requestId: number;
+
+            /** ClusterMessage reply. */
+            reply: boolean;
+
+            /** ClusterMessage shardOpened. */
+            shardOpened?: (cosmo.v1.ShardOpened.$Properties|null);
+
+            /** ClusterMessage memberList. */
+            memberList?: (cosmo.v1.MemberList.$Properties|null);
+
+            /** ClusterMessage memberJoined. */
+            memberJoined?: (cosmo.v1.ParticipantInfo.$Properties|null);
+
+            /** ClusterMessage memberLeft. */
+            memberLeft?: (cosmo.v1.MemberLeft.$Properties|null);
+
+            /** ClusterMessage producerOffer. */
+            producerOffer?: (cosmo.v1.ProducerOffer.$Properties|null);
+
+            /** ClusterMessage event. */
+            event?: (cosmo.v1.RelayedEvent.$Properties|null);
+
+            /** ClusterMessage action. */
+            action?: (cosmo.v1.RemoteAction.$Properties|null);
+
+            /** ClusterMessage pipeOpen. */
+            pipeOpen?: (cosmo.v1.PipeOpen.$Properties|null);
+
+            /** ClusterMessage pipeOpened. */
+            pipeOpened?: (cosmo.v1.PipeEnd.$Properties|null);
+
+            /** ClusterMessage pipeConsume. */
+            pipeConsume?: (cosmo.v1.PipeConsume.$Properties|null);
+
+            /** ClusterMessage pipeConsumed. */
+            pipeConsumed?: (cosmo.v1.PipeConsumed.$Properties|null);
+
+            /** ClusterMessage producerState. */
+            producerState?: (cosmo.v1.ProducerState.$Properties|null);
+
+            /** ClusterMessage school. */
+            school?: (cosmo.v1.SchoolEvent.$Properties|null);
+
+            /** ClusterMessage error. */
+            error?: (cosmo.v1.Error.$Properties|null);
+
+            /** ClusterMessage body. */
+            body?: ("shardOpened"|"memberList"|"memberJoined"|"memberLeft"|"producerOffer"|"event"|"action"|"pipeOpen"|"pipeOpened"|"pipeConsume"|"pipeConsumed"|"producerState"|"school"|"error");
+
+            /**
+             * Creates a new ClusterMessage instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ClusterMessage instance
+             */
+            static create(properties: cosmo.v1.ClusterMessage.$Shape): cosmo.v1.ClusterMessage & cosmo.v1.ClusterMessage.$Shape;
+            static create(properties?: cosmo.v1.ClusterMessage.$Properties): cosmo.v1.ClusterMessage;
+
+            /**
+             * Encodes the specified ClusterMessage message. Does not implicitly {@link cosmo.v1.ClusterMessage.verify|verify} messages.
+             * @param message ClusterMessage message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.ClusterMessage.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ClusterMessage message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.ClusterMessage & cosmo.v1.ClusterMessage.$Shape} ClusterMessage
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ClusterMessage & cosmo.v1.ClusterMessage.$Shape;
+
+            /**
+             * Creates a ClusterMessage message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ClusterMessage
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.ClusterMessage;
+
+            /**
+             * Creates a plain object from a ClusterMessage message. Also converts values to other types if specified.
+             * @param message ClusterMessage
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.ClusterMessage, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ClusterMessage to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ClusterMessage {
+
+            /** Properties of a ClusterMessage. */
+            interface $Properties {
+
+                /** ClusterMessage fromNode */
+                fromNode?: (string|null);
+
+                /** ClusterMessage room */
+                room?: (string|null);
+
+                /** ClusterMessage requestId */
+                requestId?: (number|null);
+
+                /** ClusterMessage reply */
+                reply?: (boolean|null);
+
+                /** ClusterMessage shardOpened */
+                shardOpened?: (cosmo.v1.ShardOpened.$Properties|null);
+
+                /** ClusterMessage memberList */
+                memberList?: (cosmo.v1.MemberList.$Properties|null);
+
+                /** ClusterMessage memberJoined */
+                memberJoined?: (cosmo.v1.ParticipantInfo.$Properties|null);
+
+                /** ClusterMessage memberLeft */
+                memberLeft?: (cosmo.v1.MemberLeft.$Properties|null);
+
+                /** ClusterMessage producerOffer */
+                producerOffer?: (cosmo.v1.ProducerOffer.$Properties|null);
+
+                /** ClusterMessage event */
+                event?: (cosmo.v1.RelayedEvent.$Properties|null);
+
+                /** ClusterMessage action */
+                action?: (cosmo.v1.RemoteAction.$Properties|null);
+
+                /** ClusterMessage pipeOpen */
+                pipeOpen?: (cosmo.v1.PipeOpen.$Properties|null);
+
+                /** ClusterMessage pipeOpened */
+                pipeOpened?: (cosmo.v1.PipeEnd.$Properties|null);
+
+                /** ClusterMessage pipeConsume */
+                pipeConsume?: (cosmo.v1.PipeConsume.$Properties|null);
+
+                /** ClusterMessage pipeConsumed */
+                pipeConsumed?: (cosmo.v1.PipeConsumed.$Properties|null);
+
+                /** ClusterMessage producerState */
+                producerState?: (cosmo.v1.ProducerState.$Properties|null);
+
+                /** ClusterMessage school */
+                school?: (cosmo.v1.SchoolEvent.$Properties|null);
+
+                /** ClusterMessage error */
+                error?: (cosmo.v1.Error.$Properties|null);
+
+                /** ClusterMessage body */
+                body?: ("shardOpened"|"memberList"|"memberJoined"|"memberLeft"|"producerOffer"|"event"|"action"|"pipeOpen"|"pipeOpened"|"pipeConsume"|"pipeConsumed"|"producerState"|"school"|"error");
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Narrowed shape of a ClusterMessage. */
+            type $Shape = {
+              fromNode?: string|null;
+              room?: string|null;
+              requestId?: number|null;
+              reply?: boolean|null;
+              shardOpened?: cosmo.v1.ShardOpened.$Shape|null;
+              memberList?: cosmo.v1.MemberList.$Shape|null;
+              memberJoined?: cosmo.v1.ParticipantInfo.$Shape|null;
+              memberLeft?: cosmo.v1.MemberLeft.$Shape|null;
+              producerOffer?: cosmo.v1.ProducerOffer.$Shape|null;
+              event?: cosmo.v1.RelayedEvent.$Shape|null;
+              action?: cosmo.v1.RemoteAction.$Shape|null;
+              pipeOpen?: cosmo.v1.PipeOpen.$Shape|null;
+              pipeOpened?: cosmo.v1.PipeEnd.$Shape|null;
+              pipeConsume?: cosmo.v1.PipeConsume.$Shape|null;
+              pipeConsumed?: cosmo.v1.PipeConsumed.$Shape|null;
+              producerState?: cosmo.v1.ProducerState.$Shape|null;
+              school?: cosmo.v1.SchoolEvent.$Shape|null;
+              error?: cosmo.v1.Error.$Shape|null;
+              $unknowns?: Uint8Array[];
+            } & (
+              ({ body?: undefined; shardOpened?: null; memberList?: null; memberJoined?: null; memberLeft?: null; producerOffer?: null; event?: null; action?: null; pipeOpen?: null; pipeOpened?: null; pipeConsume?: null; pipeConsumed?: null; producerState?: null; school?: null; error?: null }|{ body?: "shardOpened"; shardOpened: cosmo.v1.ShardOpened.$Shape; memberList?: null; memberJoined?: null; memberLeft?: null; producerOffer?: null; event?: null; action?: null; pipeOpen?: null; pipeOpened?: null; pipeConsume?: null; pipeConsumed?: null; producerState?: null; school?: null; error?: null }|{ body?: "memberList"; shardOpened?: null; memberList: cosmo.v1.MemberList.$Shape; memberJoined?: null; memberLeft?: null; producerOffer?: null; event?: null; action?: null; pipeOpen?: null; pipeOpened?: null; pipeConsume?: null; pipeConsumed?: null; producerState?: null; school?: null; error?: null }|{ body?: "memberJoined"; shardOpened?: null; memberList?: null; memberJoined: cosmo.v1.ParticipantInfo.$Shape; memberLeft?: null; producerOffer?: null; event?: null; action?: null; pipeOpen?: null; pipeOpened?: null; pipeConsume?: null; pipeConsumed?: null; producerState?: null; school?: null; error?: null }|{ body?: "memberLeft"; shardOpened?: null; memberList?: null; memberJoined?: null; memberLeft: cosmo.v1.MemberLeft.$Shape; producerOffer?: null; event?: null; action?: null; pipeOpen?: null; pipeOpened?: null; pipeConsume?: null; pipeConsumed?: null; producerState?: null; school?: null; error?: null }|{ body?: "producerOffer"; shardOpened?: null; memberList?: null; memberJoined?: null; memberLeft?: null; producerOffer: cosmo.v1.ProducerOffer.$Shape; event?: null; action?: null; pipeOpen?: null; pipeOpened?: null; pipeConsume?: null; pipeConsumed?: null; producerState?: null; school?: null; error?: null }|{ body?: "event"; shardOpened?: null; memberList?: null; memberJoined?: null; memberLeft?: null; producerOffer?: null; event: cosmo.v1.RelayedEvent.$Shape; action?: null; pipeOpen?: null; pipeOpened?: null; pipeConsume?: null; pipeConsumed?: null; producerState?: null; school?: null; error?: null }|{ body?: "action"; shardOpened?: null; memberList?: null; memberJoined?: null; memberLeft?: null; producerOffer?: null; event?: null; action: cosmo.v1.RemoteAction.$Shape; pipeOpen?: null; pipeOpened?: null; pipeConsume?: null; pipeConsumed?: null; producerState?: null; school?: null; error?: null }|{ body?: "pipeOpen"; shardOpened?: null; memberList?: null; memberJoined?: null; memberLeft?: null; producerOffer?: null; event?: null; action?: null; pipeOpen: cosmo.v1.PipeOpen.$Shape; pipeOpened?: null; pipeConsume?: null; pipeConsumed?: null; producerState?: null; school?: null; error?: null }|{ body?: "pipeOpened"; shardOpened?: null; memberList?: null; memberJoined?: null; memberLeft?: null; producerOffer?: null; event?: null; action?: null; pipeOpen?: null; pipeOpened: cosmo.v1.PipeEnd.$Shape; pipeConsume?: null; pipeConsumed?: null; producerState?: null; school?: null; error?: null }|{ body?: "pipeConsume"; shardOpened?: null; memberList?: null; memberJoined?: null; memberLeft?: null; producerOffer?: null; event?: null; action?: null; pipeOpen?: null; pipeOpened?: null; pipeConsume: cosmo.v1.PipeConsume.$Shape; pipeConsumed?: null; producerState?: null; school?: null; error?: null }|{ body?: "pipeConsumed"; shardOpened?: null; memberList?: null; memberJoined?: null; memberLeft?: null; producerOffer?: null; event?: null; action?: null; pipeOpen?: null; pipeOpened?: null; pipeConsume?: null; pipeConsumed: cosmo.v1.PipeConsumed.$Shape; producerState?: null; school?: null; error?: null }|{ body?: "producerState"; shardOpened?: null; memberList?: null; memberJoined?: null; memberLeft?: null; producerOffer?: null; event?: null; action?: null; pipeOpen?: null; pipeOpened?: null; pipeConsume?: null; pipeConsumed?: null; producerState: cosmo.v1.ProducerState.$Shape; school?: null; error?: null }|{ body?: "school"; shardOpened?: null; memberList?: null; memberJoined?: null; memberLeft?: null; producerOffer?: null; event?: null; action?: null; pipeOpen?: null; pipeOpened?: null; pipeConsume?: null; pipeConsumed?: null; producerState?: null; school: cosmo.v1.SchoolEvent.$Shape; error?: null }|{ body?: "error"; shardOpened?: null; memberList?: null; memberJoined?: null; memberLeft?: null; producerOffer?: null; event?: null; action?: null; pipeOpen?: null; pipeOpened?: null; pipeConsume?: null; pipeConsumed?: null; producerState?: null; school?: null; error: cosmo.v1.Error.$Shape })
+            );
+        }
+
+        /**
+         * Properties of a ShardOpened.
+         * @deprecated Use cosmo.v1.ShardOpened.$Properties instead.
+         */
+        interface IShardOpened extends cosmo.v1.ShardOpened.$Properties {
+        }
+
+        /** Represents a ShardOpened. */
+        class ShardOpened {
+
+            /**
+             * Constructs a new ShardOpened.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.ShardOpened.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * Creates a new ShardOpened instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ShardOpened instance
+             */
+            static create(properties: cosmo.v1.ShardOpened.$Shape): cosmo.v1.ShardOpened & cosmo.v1.ShardOpened.$Shape;
+            static create(properties?: cosmo.v1.ShardOpened.$Properties): cosmo.v1.ShardOpened;
+
+            /**
+             * Encodes the specified ShardOpened message. Does not implicitly {@link cosmo.v1.ShardOpened.verify|verify} messages.
+             * @param message ShardOpened message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.ShardOpened.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ShardOpened message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.ShardOpened & cosmo.v1.ShardOpened.$Shape} ShardOpened
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ShardOpened & cosmo.v1.ShardOpened.$Shape;
+
+            /**
+             * Creates a ShardOpened message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ShardOpened
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.ShardOpened;
+
+            /**
+             * Creates a plain object from a ShardOpened message. Also converts values to other types if specified.
+             * @param message ShardOpened
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.ShardOpened, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ShardOpened to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ShardOpened {
+
+            /** Properties of a ShardOpened. */
+            interface $Properties {
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ShardOpened. */
+            type $Shape = cosmo.v1.ShardOpened.$Properties;
+        }
+
+        /**
+         * Properties of a MemberList.
+         * @deprecated Use cosmo.v1.MemberList.$Properties instead.
+         */
+        interface IMemberList extends cosmo.v1.MemberList.$Properties {
+        }
+
+        /** Represents a MemberList. */
+        class MemberList {
+
+            /**
+             * Constructs a new MemberList.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.MemberList.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** MemberList members. */
+            members: cosmo.v1.ParticipantInfo.$Properties[];
+
+            /** MemberList producers. */
+            producers: cosmo.v1.ProducerOffer.$Properties[];
+
+            /** MemberList classroom. */
+            classroom?: (cosmo.v1.ClassroomState.$Properties|null);
+
+            /**
+             * Creates a new MemberList instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns MemberList instance
+             */
+            static create(properties: cosmo.v1.MemberList.$Shape): cosmo.v1.MemberList & cosmo.v1.MemberList.$Shape;
+            static create(properties?: cosmo.v1.MemberList.$Properties): cosmo.v1.MemberList;
+
+            /**
+             * Encodes the specified MemberList message. Does not implicitly {@link cosmo.v1.MemberList.verify|verify} messages.
+             * @param message MemberList message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.MemberList.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a MemberList message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.MemberList & cosmo.v1.MemberList.$Shape} MemberList
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.MemberList & cosmo.v1.MemberList.$Shape;
+
+            /**
+             * Creates a MemberList message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns MemberList
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.MemberList;
+
+            /**
+             * Creates a plain object from a MemberList message. Also converts values to other types if specified.
+             * @param message MemberList
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.MemberList, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this MemberList to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace MemberList {
+
+            /** Properties of a MemberList. */
+            interface $Properties {
+
+                /** MemberList members */
+                members?: (cosmo.v1.ParticipantInfo.$Properties[]|null);
+
+                /** MemberList producers */
+                producers?: (cosmo.v1.ProducerOffer.$Properties[]|null);
+
+                /** MemberList classroom */
+                classroom?: (cosmo.v1.ClassroomState.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a MemberList. */
+            type $Shape = cosmo.v1.MemberList.$Properties;
+        }
+
+        /**
+         * Properties of a MemberLeft.
+         * @deprecated Use cosmo.v1.MemberLeft.$Properties instead.
+         */
+        interface IMemberLeft extends cosmo.v1.MemberLeft.$Properties {
+        }
+
+        /** Represents a MemberLeft. */
+        class MemberLeft {
+
+            /**
+             * Constructs a new MemberLeft.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.MemberLeft.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** MemberLeft participantId. */
+            participantId: string;
+
+            /** MemberLeft reason. */
+            reason: string;
+
+            /**
+             * Creates a new MemberLeft instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns MemberLeft instance
+             */
+            static create(properties: cosmo.v1.MemberLeft.$Shape): cosmo.v1.MemberLeft & cosmo.v1.MemberLeft.$Shape;
+            static create(properties?: cosmo.v1.MemberLeft.$Properties): cosmo.v1.MemberLeft;
+
+            /**
+             * Encodes the specified MemberLeft message. Does not implicitly {@link cosmo.v1.MemberLeft.verify|verify} messages.
+             * @param message MemberLeft message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.MemberLeft.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a MemberLeft message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.MemberLeft & cosmo.v1.MemberLeft.$Shape} MemberLeft
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.MemberLeft & cosmo.v1.MemberLeft.$Shape;
+
+            /**
+             * Creates a MemberLeft message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns MemberLeft
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.MemberLeft;
+
+            /**
+             * Creates a plain object from a MemberLeft message. Also converts values to other types if specified.
+             * @param message MemberLeft
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.MemberLeft, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this MemberLeft to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace MemberLeft {
+
+            /** Properties of a MemberLeft. */
+            interface $Properties {
+
+                /** MemberLeft participantId */
+                participantId?: (string|null);
+
+                /** MemberLeft reason */
+                reason?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a MemberLeft. */
+            type $Shape = cosmo.v1.MemberLeft.$Properties;
+        }
+
+        /**
+         * Properties of a ProducerOffer.
+         * @deprecated Use cosmo.v1.ProducerOffer.$Properties instead.
+         */
+        interface IProducerOffer extends cosmo.v1.ProducerOffer.$Properties {
+        }
+
+        /** Represents a ProducerOffer. */
+        class ProducerOffer {
+
+            /**
+             * Constructs a new ProducerOffer.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.ProducerOffer.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ProducerOffer participantId. */
+            participantId: string;
+
+            /** ProducerOffer producerId. */
+            producerId: string;
+
+            /** ProducerOffer kind. */
+            kind: cosmo.v1.MediaKind;
+
+            /** ProducerOffer source. */
+            source: cosmo.v1.MediaSource;
+
+            /** ProducerOffer paused. */
+            paused: boolean;
+
+            /** ProducerOffer routerId. */
+            routerId: string;
+
+            /**
+             * Creates a new ProducerOffer instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ProducerOffer instance
+             */
+            static create(properties: cosmo.v1.ProducerOffer.$Shape): cosmo.v1.ProducerOffer & cosmo.v1.ProducerOffer.$Shape;
+            static create(properties?: cosmo.v1.ProducerOffer.$Properties): cosmo.v1.ProducerOffer;
+
+            /**
+             * Encodes the specified ProducerOffer message. Does not implicitly {@link cosmo.v1.ProducerOffer.verify|verify} messages.
+             * @param message ProducerOffer message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.ProducerOffer.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ProducerOffer message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.ProducerOffer & cosmo.v1.ProducerOffer.$Shape} ProducerOffer
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ProducerOffer & cosmo.v1.ProducerOffer.$Shape;
+
+            /**
+             * Creates a ProducerOffer message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ProducerOffer
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.ProducerOffer;
+
+            /**
+             * Creates a plain object from a ProducerOffer message. Also converts values to other types if specified.
+             * @param message ProducerOffer
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.ProducerOffer, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ProducerOffer to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ProducerOffer {
+
+            /** Properties of a ProducerOffer. */
+            interface $Properties {
+
+                /** ProducerOffer participantId */
+                participantId?: (string|null);
+
+                /** ProducerOffer producerId */
+                producerId?: (string|null);
+
+                /** ProducerOffer kind */
+                kind?: (cosmo.v1.MediaKind|null);
+
+                /** ProducerOffer source */
+                source?: (cosmo.v1.MediaSource|null);
+
+                /** ProducerOffer paused */
+                paused?: (boolean|null);
+
+                /** ProducerOffer routerId */
+                routerId?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ProducerOffer. */
+            type $Shape = cosmo.v1.ProducerOffer.$Properties;
+        }
+
+        /**
+         * Properties of a RelayedEvent.
+         * @deprecated Use cosmo.v1.RelayedEvent.$Properties instead.
+         */
+        interface IRelayedEvent extends cosmo.v1.RelayedEvent.$Properties {
+        }
+
+        /** Represents a RelayedEvent. */
+        class RelayedEvent {
+
+            /**
+             * Constructs a new RelayedEvent.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.RelayedEvent.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** RelayedEvent frame. */
+            frame?: (cosmo.v1.ServerFrame.$Properties|null);
+
+            /** RelayedEvent toParticipantIds. */
+            toParticipantIds: string[];
+
+            /** RelayedEvent ephemeral. */
+            ephemeral: boolean;
+
+            /**
+             * Creates a new RelayedEvent instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns RelayedEvent instance
+             */
+            static create(properties: cosmo.v1.RelayedEvent.$Shape): cosmo.v1.RelayedEvent & cosmo.v1.RelayedEvent.$Shape;
+            static create(properties?: cosmo.v1.RelayedEvent.$Properties): cosmo.v1.RelayedEvent;
+
+            /**
+             * Encodes the specified RelayedEvent message. Does not implicitly {@link cosmo.v1.RelayedEvent.verify|verify} messages.
+             * @param message RelayedEvent message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.RelayedEvent.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a RelayedEvent message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.RelayedEvent & cosmo.v1.RelayedEvent.$Shape} RelayedEvent
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RelayedEvent & cosmo.v1.RelayedEvent.$Shape;
+
+            /**
+             * Creates a RelayedEvent message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns RelayedEvent
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.RelayedEvent;
+
+            /**
+             * Creates a plain object from a RelayedEvent message. Also converts values to other types if specified.
+             * @param message RelayedEvent
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.RelayedEvent, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this RelayedEvent to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace RelayedEvent {
+
+            /** Properties of a RelayedEvent. */
+            interface $Properties {
+
+                /** RelayedEvent frame */
+                frame?: (cosmo.v1.ServerFrame.$Properties|null);
+
+                /** RelayedEvent toParticipantIds */
+                toParticipantIds?: (string[]|null);
+
+                /** RelayedEvent ephemeral */
+                ephemeral?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a RelayedEvent. */
+            type $Shape = {
+              frame?: cosmo.v1.ServerFrame.$Shape|null;
+              toParticipantIds?: string[]|null;
+              ephemeral?: boolean|null;
+              $unknowns?: Uint8Array[];
+            };
+        }
+
+        /**
+         * Properties of a RemoteAction.
+         * @deprecated Use cosmo.v1.RemoteAction.$Properties instead.
+         */
+        interface IRemoteAction extends cosmo.v1.RemoteAction.$Properties {
+        }
+
+        /** Represents a RemoteAction. */
+        class RemoteAction {
+
+            /**
+             * Constructs a new RemoteAction.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.RemoteAction.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** RemoteAction byParticipantId. */
+            byParticipantId: string;
+
+            /** RemoteAction targetParticipantId. */
+            targetParticipantId: string;
+
+            /** RemoteAction mute. */
+            mute?: (cosmo.v1.MuteRequest.$Properties|null);
+
+            /** RemoteAction lowerHand. */
+            lowerHand?: (cosmo.v1.LowerHandRequest.$Properties|null);
+
+            /** RemoteAction setPermissions. */
+            setPermissions?: (cosmo.v1.SetPermissionsRequest.$Properties|null);
+
+            /** RemoteAction action. */
+            action?: ("mute"|"lowerHand"|"setPermissions");
+
+            /**
+             * Creates a new RemoteAction instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns RemoteAction instance
+             */
+            static create(properties: cosmo.v1.RemoteAction.$Shape): cosmo.v1.RemoteAction & cosmo.v1.RemoteAction.$Shape;
+            static create(properties?: cosmo.v1.RemoteAction.$Properties): cosmo.v1.RemoteAction;
+
+            /**
+             * Encodes the specified RemoteAction message. Does not implicitly {@link cosmo.v1.RemoteAction.verify|verify} messages.
+             * @param message RemoteAction message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.RemoteAction.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a RemoteAction message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.RemoteAction & cosmo.v1.RemoteAction.$Shape} RemoteAction
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RemoteAction & cosmo.v1.RemoteAction.$Shape;
+
+            /**
+             * Creates a RemoteAction message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns RemoteAction
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.RemoteAction;
+
+            /**
+             * Creates a plain object from a RemoteAction message. Also converts values to other types if specified.
+             * @param message RemoteAction
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.RemoteAction, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this RemoteAction to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace RemoteAction {
+
+            /** Properties of a RemoteAction. */
+            interface $Properties {
+
+                /** RemoteAction byParticipantId */
+                byParticipantId?: (string|null);
+
+                /** RemoteAction targetParticipantId */
+                targetParticipantId?: (string|null);
+
+                /** RemoteAction mute */
+                mute?: (cosmo.v1.MuteRequest.$Properties|null);
+
+                /** RemoteAction lowerHand */
+                lowerHand?: (cosmo.v1.LowerHandRequest.$Properties|null);
+
+                /** RemoteAction setPermissions */
+                setPermissions?: (cosmo.v1.SetPermissionsRequest.$Properties|null);
+
+                /** RemoteAction action */
+                action?: ("mute"|"lowerHand"|"setPermissions");
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Narrowed shape of a RemoteAction. */
+            type $Shape = {
+              byParticipantId?: string|null;
+              targetParticipantId?: string|null;
+              mute?: cosmo.v1.MuteRequest.$Shape|null;
+              lowerHand?: cosmo.v1.LowerHandRequest.$Shape|null;
+              setPermissions?: cosmo.v1.SetPermissionsRequest.$Shape|null;
+              $unknowns?: Uint8Array[];
+            } & (
+              ({ action?: undefined; mute?: null; lowerHand?: null; setPermissions?: null }|{ action?: "mute"; mute: cosmo.v1.MuteRequest.$Shape; lowerHand?: null; setPermissions?: null }|{ action?: "lowerHand"; mute?: null; lowerHand: cosmo.v1.LowerHandRequest.$Shape; setPermissions?: null }|{ action?: "setPermissions"; mute?: null; lowerHand?: null; setPermissions: cosmo.v1.SetPermissionsRequest.$Shape })
+            );
+        }
+
+        /**
+         * Properties of a PipeEnd.
+         * @deprecated Use cosmo.v1.PipeEnd.$Properties instead.
+         */
+        interface IPipeEnd extends cosmo.v1.PipeEnd.$Properties {
+        }
+
+        /** Represents a PipeEnd. */
+        class PipeEnd {
+
+            /**
+             * Constructs a new PipeEnd.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.PipeEnd.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PipeEnd ip. */
+            ip: string;
+
+            /** PipeEnd port. */
+            port: number;
+
+            /** PipeEnd srtpSuite. */
+            srtpSuite: string;
+
+            /** PipeEnd srtpKey. */
+            srtpKey: string;
+
+            /**
+             * Creates a new PipeEnd instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PipeEnd instance
+             */
+            static create(properties: cosmo.v1.PipeEnd.$Shape): cosmo.v1.PipeEnd & cosmo.v1.PipeEnd.$Shape;
+            static create(properties?: cosmo.v1.PipeEnd.$Properties): cosmo.v1.PipeEnd;
+
+            /**
+             * Encodes the specified PipeEnd message. Does not implicitly {@link cosmo.v1.PipeEnd.verify|verify} messages.
+             * @param message PipeEnd message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.PipeEnd.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PipeEnd message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.PipeEnd & cosmo.v1.PipeEnd.$Shape} PipeEnd
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PipeEnd & cosmo.v1.PipeEnd.$Shape;
+
+            /**
+             * Creates a PipeEnd message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns PipeEnd
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.PipeEnd;
+
+            /**
+             * Creates a plain object from a PipeEnd message. Also converts values to other types if specified.
+             * @param message PipeEnd
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.PipeEnd, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this PipeEnd to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace PipeEnd {
+
+            /** Properties of a PipeEnd. */
+            interface $Properties {
+
+                /** PipeEnd ip */
+                ip?: (string|null);
+
+                /** PipeEnd port */
+                port?: (number|null);
+
+                /** PipeEnd srtpSuite */
+                srtpSuite?: (string|null);
+
+                /** PipeEnd srtpKey */
+                srtpKey?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PipeEnd. */
+            type $Shape = cosmo.v1.PipeEnd.$Properties;
+        }
+
+        /**
+         * Properties of a PipeOpen.
+         * @deprecated Use cosmo.v1.PipeOpen.$Properties instead.
+         */
+        interface IPipeOpen extends cosmo.v1.PipeOpen.$Properties {
+        }
+
+        /** Represents a PipeOpen. */
+        class PipeOpen {
+
+            /**
+             * Constructs a new PipeOpen.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.PipeOpen.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PipeOpen routerId. */
+            routerId: string;
+
+            /** PipeOpen end. */
+            end?: (cosmo.v1.PipeEnd.$Properties|null);
+
+            /**
+             * Creates a new PipeOpen instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PipeOpen instance
+             */
+            static create(properties: cosmo.v1.PipeOpen.$Shape): cosmo.v1.PipeOpen & cosmo.v1.PipeOpen.$Shape;
+            static create(properties?: cosmo.v1.PipeOpen.$Properties): cosmo.v1.PipeOpen;
+
+            /**
+             * Encodes the specified PipeOpen message. Does not implicitly {@link cosmo.v1.PipeOpen.verify|verify} messages.
+             * @param message PipeOpen message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.PipeOpen.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PipeOpen message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.PipeOpen & cosmo.v1.PipeOpen.$Shape} PipeOpen
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PipeOpen & cosmo.v1.PipeOpen.$Shape;
+
+            /**
+             * Creates a PipeOpen message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns PipeOpen
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.PipeOpen;
+
+            /**
+             * Creates a plain object from a PipeOpen message. Also converts values to other types if specified.
+             * @param message PipeOpen
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.PipeOpen, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this PipeOpen to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace PipeOpen {
+
+            /** Properties of a PipeOpen. */
+            interface $Properties {
+
+                /** PipeOpen routerId */
+                routerId?: (string|null);
+
+                /** PipeOpen end */
+                end?: (cosmo.v1.PipeEnd.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PipeOpen. */
+            type $Shape = cosmo.v1.PipeOpen.$Properties;
+        }
+
+        /**
+         * Properties of a PipeConsume.
+         * @deprecated Use cosmo.v1.PipeConsume.$Properties instead.
+         */
+        interface IPipeConsume extends cosmo.v1.PipeConsume.$Properties {
+        }
+
+        /** Represents a PipeConsume. */
+        class PipeConsume {
+
+            /**
+             * Constructs a new PipeConsume.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.PipeConsume.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PipeConsume routerId. */
+            routerId: string;
+
+            /** PipeConsume producerId. */
+            producerId: string;
+
+            /**
+             * Creates a new PipeConsume instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PipeConsume instance
+             */
+            static create(properties: cosmo.v1.PipeConsume.$Shape): cosmo.v1.PipeConsume & cosmo.v1.PipeConsume.$Shape;
+            static create(properties?: cosmo.v1.PipeConsume.$Properties): cosmo.v1.PipeConsume;
+
+            /**
+             * Encodes the specified PipeConsume message. Does not implicitly {@link cosmo.v1.PipeConsume.verify|verify} messages.
+             * @param message PipeConsume message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.PipeConsume.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PipeConsume message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.PipeConsume & cosmo.v1.PipeConsume.$Shape} PipeConsume
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PipeConsume & cosmo.v1.PipeConsume.$Shape;
+
+            /**
+             * Creates a PipeConsume message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns PipeConsume
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.PipeConsume;
+
+            /**
+             * Creates a plain object from a PipeConsume message. Also converts values to other types if specified.
+             * @param message PipeConsume
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.PipeConsume, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this PipeConsume to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace PipeConsume {
+
+            /** Properties of a PipeConsume. */
+            interface $Properties {
+
+                /** PipeConsume routerId */
+                routerId?: (string|null);
+
+                /** PipeConsume producerId */
+                producerId?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PipeConsume. */
+            type $Shape = cosmo.v1.PipeConsume.$Properties;
+        }
+
+        /**
+         * Properties of a PipeConsumed.
+         * @deprecated Use cosmo.v1.PipeConsumed.$Properties instead.
+         */
+        interface IPipeConsumed extends cosmo.v1.PipeConsumed.$Properties {
+        }
+
+        /** Represents a PipeConsumed. */
+        class PipeConsumed {
+
+            /**
+             * Constructs a new PipeConsumed.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.PipeConsumed.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PipeConsumed kind. */
+            kind: cosmo.v1.MediaKind;
+
+            /** PipeConsumed rtpParameters. */
+            rtpParameters?: (cosmo.v1.RtpParameters.$Properties|null);
+
+            /** PipeConsumed paused. */
+            paused: boolean;
+
+            /**
+             * Creates a new PipeConsumed instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PipeConsumed instance
+             */
+            static create(properties: cosmo.v1.PipeConsumed.$Shape): cosmo.v1.PipeConsumed & cosmo.v1.PipeConsumed.$Shape;
+            static create(properties?: cosmo.v1.PipeConsumed.$Properties): cosmo.v1.PipeConsumed;
+
+            /**
+             * Encodes the specified PipeConsumed message. Does not implicitly {@link cosmo.v1.PipeConsumed.verify|verify} messages.
+             * @param message PipeConsumed message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.PipeConsumed.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PipeConsumed message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.PipeConsumed & cosmo.v1.PipeConsumed.$Shape} PipeConsumed
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PipeConsumed & cosmo.v1.PipeConsumed.$Shape;
+
+            /**
+             * Creates a PipeConsumed message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns PipeConsumed
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.PipeConsumed;
+
+            /**
+             * Creates a plain object from a PipeConsumed message. Also converts values to other types if specified.
+             * @param message PipeConsumed
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.PipeConsumed, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this PipeConsumed to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace PipeConsumed {
+
+            /** Properties of a PipeConsumed. */
+            interface $Properties {
+
+                /** PipeConsumed kind */
+                kind?: (cosmo.v1.MediaKind|null);
+
+                /** PipeConsumed rtpParameters */
+                rtpParameters?: (cosmo.v1.RtpParameters.$Properties|null);
+
+                /** PipeConsumed paused */
+                paused?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PipeConsumed. */
+            type $Shape = {
+              kind?: cosmo.v1.MediaKind|null;
+              rtpParameters?: cosmo.v1.RtpParameters.$Shape|null;
+              paused?: boolean|null;
+              $unknowns?: Uint8Array[];
+            };
+        }
+
+        /**
+         * Properties of a ProducerState.
+         * @deprecated Use cosmo.v1.ProducerState.$Properties instead.
+         */
+        interface IProducerState extends cosmo.v1.ProducerState.$Properties {
+        }
+
+        /** Represents a ProducerState. */
+        class ProducerState {
+
+            /**
+             * Constructs a new ProducerState.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.ProducerState.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ProducerState producerId. */
+            producerId: string;
+
+            /** ProducerState paused. */
+            paused: boolean;
+
+            /** ProducerState closed. */
+            closed: boolean;
+
+            /**
+             * Creates a new ProducerState instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ProducerState instance
+             */
+            static create(properties: cosmo.v1.ProducerState.$Shape): cosmo.v1.ProducerState & cosmo.v1.ProducerState.$Shape;
+            static create(properties?: cosmo.v1.ProducerState.$Properties): cosmo.v1.ProducerState;
+
+            /**
+             * Encodes the specified ProducerState message. Does not implicitly {@link cosmo.v1.ProducerState.verify|verify} messages.
+             * @param message ProducerState message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.ProducerState.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ProducerState message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.ProducerState & cosmo.v1.ProducerState.$Shape} ProducerState
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ProducerState & cosmo.v1.ProducerState.$Shape;
+
+            /**
+             * Creates a ProducerState message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ProducerState
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.ProducerState;
+
+            /**
+             * Creates a plain object from a ProducerState message. Also converts values to other types if specified.
+             * @param message ProducerState
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.ProducerState, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ProducerState to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ProducerState {
+
+            /** Properties of a ProducerState. */
+            interface $Properties {
+
+                /** ProducerState producerId */
+                producerId?: (string|null);
+
+                /** ProducerState paused */
+                paused?: (boolean|null);
+
+                /** ProducerState closed */
+                closed?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ProducerState. */
+            type $Shape = cosmo.v1.ProducerState.$Properties;
+        }
+
+        /**
+         * Properties of a SchoolEvent.
+         * @deprecated Use cosmo.v1.SchoolEvent.$Properties instead.
+         */
+        interface ISchoolEvent extends cosmo.v1.SchoolEvent.$Properties {
+        }
+
+        /** Represents a SchoolEvent. */
+        class SchoolEvent {
+
+            /**
+             * Constructs a new SchoolEvent.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.SchoolEvent.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SchoolEvent notification. */
+            notification?: (cosmo.v1.Notification.$Properties|null);
+
+            /** SchoolEvent receiptSummary. */
+            receiptSummary?: (cosmo.v1.ReceiptSummary.$Properties|null);
+
+            /** SchoolEvent handoutAdded. */
+            handoutAdded?: (cosmo.v1.Handout.$Properties|null);
+
+            /** SchoolEvent personId. */
+            personId: string;
+
+            /** SchoolEvent classId. */
+            classId: string;
+
+            /** SchoolEvent body. */
+            body?: ("notification"|"receiptSummary"|"handoutAdded");
+
+            /**
+             * Creates a new SchoolEvent instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SchoolEvent instance
+             */
+            static create(properties: cosmo.v1.SchoolEvent.$Shape): cosmo.v1.SchoolEvent & cosmo.v1.SchoolEvent.$Shape;
+            static create(properties?: cosmo.v1.SchoolEvent.$Properties): cosmo.v1.SchoolEvent;
+
+            /**
+             * Encodes the specified SchoolEvent message. Does not implicitly {@link cosmo.v1.SchoolEvent.verify|verify} messages.
+             * @param message SchoolEvent message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.SchoolEvent.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SchoolEvent message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.SchoolEvent & cosmo.v1.SchoolEvent.$Shape} SchoolEvent
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.SchoolEvent & cosmo.v1.SchoolEvent.$Shape;
+
+            /**
+             * Creates a SchoolEvent message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns SchoolEvent
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.SchoolEvent;
+
+            /**
+             * Creates a plain object from a SchoolEvent message. Also converts values to other types if specified.
+             * @param message SchoolEvent
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.SchoolEvent, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this SchoolEvent to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace SchoolEvent {
+
+            /** Properties of a SchoolEvent. */
+            interface $Properties {
+
+                /** SchoolEvent notification */
+                notification?: (cosmo.v1.Notification.$Properties|null);
+
+                /** SchoolEvent receiptSummary */
+                receiptSummary?: (cosmo.v1.ReceiptSummary.$Properties|null);
+
+                /** SchoolEvent handoutAdded */
+                handoutAdded?: (cosmo.v1.Handout.$Properties|null);
+
+                /** SchoolEvent personId */
+                personId?: (string|null);
+
+                /** SchoolEvent classId */
+                classId?: (string|null);
+
+                /** SchoolEvent body */
+                body?: ("notification"|"receiptSummary"|"handoutAdded");
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Narrowed shape of a SchoolEvent. */
+            type $Shape = {
+              notification?: cosmo.v1.Notification.$Shape|null;
+              receiptSummary?: cosmo.v1.ReceiptSummary.$Shape|null;
+              handoutAdded?: cosmo.v1.Handout.$Shape|null;
+              personId?: string|null;
+              classId?: string|null;
+              $unknowns?: Uint8Array[];
+            } & (
+              ({ body?: undefined; notification?: null; receiptSummary?: null; handoutAdded?: null }|{ body?: "notification"; notification: cosmo.v1.Notification.$Shape; receiptSummary?: null; handoutAdded?: null }|{ body?: "receiptSummary"; notification?: null; receiptSummary: cosmo.v1.ReceiptSummary.$Shape; handoutAdded?: null }|{ body?: "handoutAdded"; notification?: null; receiptSummary?: null; handoutAdded: cosmo.v1.Handout.$Shape })
+            );
+        }
+
+        /**
          * Properties of a ClientFrame.
          * @deprecated Use cosmo.v1.ClientFrame.$Properties instead.
          */
@@ -3759,6 +5203,9 @@ export namespace cosmo {
             /** JoinRequest reopen. */
             reopen: boolean;
 
+            /** JoinRequest redirects. */
+            redirects: number;
+
             /**
              * Creates a new JoinRequest instance using the specified properties.
              * @param [properties] Properties to set
@@ -3827,6 +5274,9 @@ export namespace cosmo {
                 /** JoinRequest reopen */
                 reopen?: (boolean|null);
 
+                /** JoinRequest redirects */
+                redirects?: (number|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -3838,6 +5288,7 @@ export namespace cosmo {
               rtpCapabilities?: cosmo.v1.RtpCapabilities.$Shape|null;
               clientInfo?: string|null;
               reopen?: boolean|null;
+              redirects?: number|null;
               $unknowns?: Uint8Array[];
             };
         }
@@ -7518,6 +8969,12 @@ export namespace cosmo {
             /** JoinResponse lesson. */
             lesson?: (cosmo.v1.Lesson.$Properties|null);
 
+            /** JoinResponse redirectUrl. */
+            redirectUrl: string;
+
+            /** JoinResponse clusterUrls. */
+            clusterUrls: string[];
+
             /**
              * Creates a new JoinResponse instance using the specified properties.
              * @param [properties] Properties to set
@@ -7613,6 +9070,12 @@ export namespace cosmo {
                 /** JoinResponse lesson */
                 lesson?: (cosmo.v1.Lesson.$Properties|null);
 
+                /** JoinResponse redirectUrl */
+                redirectUrl?: (string|null);
+
+                /** JoinResponse clusterUrls */
+                clusterUrls?: (string[]|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -7633,6 +9096,8 @@ export namespace cosmo {
               maxFrameBytes?: number|null;
               maxLessonBytes?: number|null;
               lesson?: cosmo.v1.Lesson.$Shape|null;
+              redirectUrl?: string|null;
+              clusterUrls?: string[]|null;
               $unknowns?: Uint8Array[];
             };
         }

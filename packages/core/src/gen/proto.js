@@ -6440,6 +6440,2494 @@ export const cosmo = $root.cosmo = (() => {
             return IceServer;
         })();
 
+        v1.ClusterMessage = (function() {
+
+            const ClusterMessage = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ClusterMessage.prototype.fromNode = "";
+            ClusterMessage.prototype.room = "";
+            ClusterMessage.prototype.requestId = 0;
+            ClusterMessage.prototype.reply = false;
+            ClusterMessage.prototype.shardOpened = null;
+            ClusterMessage.prototype.memberList = null;
+            ClusterMessage.prototype.memberJoined = null;
+            ClusterMessage.prototype.memberLeft = null;
+            ClusterMessage.prototype.producerOffer = null;
+            ClusterMessage.prototype.event = null;
+            ClusterMessage.prototype.action = null;
+            ClusterMessage.prototype.pipeOpen = null;
+            ClusterMessage.prototype.pipeOpened = null;
+            ClusterMessage.prototype.pipeConsume = null;
+            ClusterMessage.prototype.pipeConsumed = null;
+            ClusterMessage.prototype.producerState = null;
+            ClusterMessage.prototype.school = null;
+            ClusterMessage.prototype.error = null;
+
+            let $oneOfFields;
+
+            $Object.defineProperty(ClusterMessage.prototype, "body", {
+                get: $util.oneOfGetter($oneOfFields = ["shardOpened", "memberList", "memberJoined", "memberLeft", "producerOffer", "event", "action", "pipeOpen", "pipeOpened", "pipeConsume", "pipeConsumed", "producerState", "school", "error"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            ClusterMessage.create = function(properties) {
+                return new ClusterMessage(properties);
+            };
+
+            ClusterMessage.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.fromNode != null && $Object.hasOwnProperty.call(message, "fromNode") && message.fromNode !== "")
+                    writer.uint32(10).string(message.fromNode);
+                if (message.room != null && $Object.hasOwnProperty.call(message, "room") && message.room !== "")
+                    writer.uint32(18).string(message.room);
+                if (message.requestId != null && $Object.hasOwnProperty.call(message, "requestId") && message.requestId !== 0)
+                    writer.uint32(24).uint32(message.requestId);
+                if (message.reply != null && $Object.hasOwnProperty.call(message, "reply") && message.reply !== false)
+                    writer.uint32(32).bool(message.reply);
+                if (message.shardOpened != null && $Object.hasOwnProperty.call(message, "shardOpened"))
+                    $root.cosmo.v1.ShardOpened.encode(message.shardOpened, writer.uint32(82).fork(), _depth + 1).ldelim();
+                if (message.memberList != null && $Object.hasOwnProperty.call(message, "memberList"))
+                    $root.cosmo.v1.MemberList.encode(message.memberList, writer.uint32(90).fork(), _depth + 1).ldelim();
+                if (message.memberJoined != null && $Object.hasOwnProperty.call(message, "memberJoined"))
+                    $root.cosmo.v1.ParticipantInfo.encode(message.memberJoined, writer.uint32(98).fork(), _depth + 1).ldelim();
+                if (message.memberLeft != null && $Object.hasOwnProperty.call(message, "memberLeft"))
+                    $root.cosmo.v1.MemberLeft.encode(message.memberLeft, writer.uint32(106).fork(), _depth + 1).ldelim();
+                if (message.producerOffer != null && $Object.hasOwnProperty.call(message, "producerOffer"))
+                    $root.cosmo.v1.ProducerOffer.encode(message.producerOffer, writer.uint32(114).fork(), _depth + 1).ldelim();
+                if (message.event != null && $Object.hasOwnProperty.call(message, "event"))
+                    $root.cosmo.v1.RelayedEvent.encode(message.event, writer.uint32(122).fork(), _depth + 1).ldelim();
+                if (message.action != null && $Object.hasOwnProperty.call(message, "action"))
+                    $root.cosmo.v1.RemoteAction.encode(message.action, writer.uint32(130).fork(), _depth + 1).ldelim();
+                if (message.pipeOpen != null && $Object.hasOwnProperty.call(message, "pipeOpen"))
+                    $root.cosmo.v1.PipeOpen.encode(message.pipeOpen, writer.uint32(138).fork(), _depth + 1).ldelim();
+                if (message.pipeOpened != null && $Object.hasOwnProperty.call(message, "pipeOpened"))
+                    $root.cosmo.v1.PipeEnd.encode(message.pipeOpened, writer.uint32(146).fork(), _depth + 1).ldelim();
+                if (message.pipeConsume != null && $Object.hasOwnProperty.call(message, "pipeConsume"))
+                    $root.cosmo.v1.PipeConsume.encode(message.pipeConsume, writer.uint32(154).fork(), _depth + 1).ldelim();
+                if (message.pipeConsumed != null && $Object.hasOwnProperty.call(message, "pipeConsumed"))
+                    $root.cosmo.v1.PipeConsumed.encode(message.pipeConsumed, writer.uint32(162).fork(), _depth + 1).ldelim();
+                if (message.producerState != null && $Object.hasOwnProperty.call(message, "producerState"))
+                    $root.cosmo.v1.ProducerState.encode(message.producerState, writer.uint32(170).fork(), _depth + 1).ldelim();
+                if (message.school != null && $Object.hasOwnProperty.call(message, "school"))
+                    $root.cosmo.v1.SchoolEvent.encode(message.school, writer.uint32(178).fork(), _depth + 1).ldelim();
+                if (message.error != null && $Object.hasOwnProperty.call(message, "error"))
+                    $root.cosmo.v1.Error.encode(message.error, writer.uint32(186).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ClusterMessage.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.ClusterMessage();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.fromNode = value;
+                            else
+                                delete message.fromNode;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.room = value;
+                            else
+                                delete message.room;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.requestId = value;
+                            else
+                                delete message.requestId;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.reply = value;
+                            else
+                                delete message.reply;
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            message.shardOpened = $root.cosmo.v1.ShardOpened.decode(reader, reader.size(), $undefined, _depth + 1, message.shardOpened);
+                            message.body = "shardOpened";
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            message.memberList = $root.cosmo.v1.MemberList.decode(reader, reader.size(), $undefined, _depth + 1, message.memberList);
+                            message.body = "memberList";
+                            continue;
+                        }
+                    case 12: {
+                            if (wireType !== 2)
+                                break;
+                            message.memberJoined = $root.cosmo.v1.ParticipantInfo.decode(reader, reader.size(), $undefined, _depth + 1, message.memberJoined);
+                            message.body = "memberJoined";
+                            continue;
+                        }
+                    case 13: {
+                            if (wireType !== 2)
+                                break;
+                            message.memberLeft = $root.cosmo.v1.MemberLeft.decode(reader, reader.size(), $undefined, _depth + 1, message.memberLeft);
+                            message.body = "memberLeft";
+                            continue;
+                        }
+                    case 14: {
+                            if (wireType !== 2)
+                                break;
+                            message.producerOffer = $root.cosmo.v1.ProducerOffer.decode(reader, reader.size(), $undefined, _depth + 1, message.producerOffer);
+                            message.body = "producerOffer";
+                            continue;
+                        }
+                    case 15: {
+                            if (wireType !== 2)
+                                break;
+                            message.event = $root.cosmo.v1.RelayedEvent.decode(reader, reader.size(), $undefined, _depth + 1, message.event);
+                            message.body = "event";
+                            continue;
+                        }
+                    case 16: {
+                            if (wireType !== 2)
+                                break;
+                            message.action = $root.cosmo.v1.RemoteAction.decode(reader, reader.size(), $undefined, _depth + 1, message.action);
+                            message.body = "action";
+                            continue;
+                        }
+                    case 17: {
+                            if (wireType !== 2)
+                                break;
+                            message.pipeOpen = $root.cosmo.v1.PipeOpen.decode(reader, reader.size(), $undefined, _depth + 1, message.pipeOpen);
+                            message.body = "pipeOpen";
+                            continue;
+                        }
+                    case 18: {
+                            if (wireType !== 2)
+                                break;
+                            message.pipeOpened = $root.cosmo.v1.PipeEnd.decode(reader, reader.size(), $undefined, _depth + 1, message.pipeOpened);
+                            message.body = "pipeOpened";
+                            continue;
+                        }
+                    case 19: {
+                            if (wireType !== 2)
+                                break;
+                            message.pipeConsume = $root.cosmo.v1.PipeConsume.decode(reader, reader.size(), $undefined, _depth + 1, message.pipeConsume);
+                            message.body = "pipeConsume";
+                            continue;
+                        }
+                    case 20: {
+                            if (wireType !== 2)
+                                break;
+                            message.pipeConsumed = $root.cosmo.v1.PipeConsumed.decode(reader, reader.size(), $undefined, _depth + 1, message.pipeConsumed);
+                            message.body = "pipeConsumed";
+                            continue;
+                        }
+                    case 21: {
+                            if (wireType !== 2)
+                                break;
+                            message.producerState = $root.cosmo.v1.ProducerState.decode(reader, reader.size(), $undefined, _depth + 1, message.producerState);
+                            message.body = "producerState";
+                            continue;
+                        }
+                    case 22: {
+                            if (wireType !== 2)
+                                break;
+                            message.school = $root.cosmo.v1.SchoolEvent.decode(reader, reader.size(), $undefined, _depth + 1, message.school);
+                            message.body = "school";
+                            continue;
+                        }
+                    case 23: {
+                            if (wireType !== 2)
+                                break;
+                            message.error = $root.cosmo.v1.Error.decode(reader, reader.size(), $undefined, _depth + 1, message.error);
+                            message.body = "error";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            ClusterMessage.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.ClusterMessage)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.ClusterMessage: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.ClusterMessage();
+                if (object.fromNode != null)
+                    if (typeof object.fromNode !== "string" || object.fromNode.length)
+                        message.fromNode = $String(object.fromNode);
+                if (object.room != null)
+                    if (typeof object.room !== "string" || object.room.length)
+                        message.room = $String(object.room);
+                if (object.requestId != null)
+                    if ($Number(object.requestId) !== 0)
+                        message.requestId = object.requestId >>> 0;
+                if (object.reply != null)
+                    if (object.reply)
+                        message.reply = $Boolean(object.reply);
+                if (object.shardOpened != null) {
+                    if (!$util.isObject(object.shardOpened))
+                        throw $TypeError(".cosmo.v1.ClusterMessage.shardOpened: object expected");
+                    message.shardOpened = $root.cosmo.v1.ShardOpened.fromObject(object.shardOpened, _depth + 1);
+                }
+                if (object.memberList != null) {
+                    if (!$util.isObject(object.memberList))
+                        throw $TypeError(".cosmo.v1.ClusterMessage.memberList: object expected");
+                    message.memberList = $root.cosmo.v1.MemberList.fromObject(object.memberList, _depth + 1);
+                }
+                if (object.memberJoined != null) {
+                    if (!$util.isObject(object.memberJoined))
+                        throw $TypeError(".cosmo.v1.ClusterMessage.memberJoined: object expected");
+                    message.memberJoined = $root.cosmo.v1.ParticipantInfo.fromObject(object.memberJoined, _depth + 1);
+                }
+                if (object.memberLeft != null) {
+                    if (!$util.isObject(object.memberLeft))
+                        throw $TypeError(".cosmo.v1.ClusterMessage.memberLeft: object expected");
+                    message.memberLeft = $root.cosmo.v1.MemberLeft.fromObject(object.memberLeft, _depth + 1);
+                }
+                if (object.producerOffer != null) {
+                    if (!$util.isObject(object.producerOffer))
+                        throw $TypeError(".cosmo.v1.ClusterMessage.producerOffer: object expected");
+                    message.producerOffer = $root.cosmo.v1.ProducerOffer.fromObject(object.producerOffer, _depth + 1);
+                }
+                if (object.event != null) {
+                    if (!$util.isObject(object.event))
+                        throw $TypeError(".cosmo.v1.ClusterMessage.event: object expected");
+                    message.event = $root.cosmo.v1.RelayedEvent.fromObject(object.event, _depth + 1);
+                }
+                if (object.action != null) {
+                    if (!$util.isObject(object.action))
+                        throw $TypeError(".cosmo.v1.ClusterMessage.action: object expected");
+                    message.action = $root.cosmo.v1.RemoteAction.fromObject(object.action, _depth + 1);
+                }
+                if (object.pipeOpen != null) {
+                    if (!$util.isObject(object.pipeOpen))
+                        throw $TypeError(".cosmo.v1.ClusterMessage.pipeOpen: object expected");
+                    message.pipeOpen = $root.cosmo.v1.PipeOpen.fromObject(object.pipeOpen, _depth + 1);
+                }
+                if (object.pipeOpened != null) {
+                    if (!$util.isObject(object.pipeOpened))
+                        throw $TypeError(".cosmo.v1.ClusterMessage.pipeOpened: object expected");
+                    message.pipeOpened = $root.cosmo.v1.PipeEnd.fromObject(object.pipeOpened, _depth + 1);
+                }
+                if (object.pipeConsume != null) {
+                    if (!$util.isObject(object.pipeConsume))
+                        throw $TypeError(".cosmo.v1.ClusterMessage.pipeConsume: object expected");
+                    message.pipeConsume = $root.cosmo.v1.PipeConsume.fromObject(object.pipeConsume, _depth + 1);
+                }
+                if (object.pipeConsumed != null) {
+                    if (!$util.isObject(object.pipeConsumed))
+                        throw $TypeError(".cosmo.v1.ClusterMessage.pipeConsumed: object expected");
+                    message.pipeConsumed = $root.cosmo.v1.PipeConsumed.fromObject(object.pipeConsumed, _depth + 1);
+                }
+                if (object.producerState != null) {
+                    if (!$util.isObject(object.producerState))
+                        throw $TypeError(".cosmo.v1.ClusterMessage.producerState: object expected");
+                    message.producerState = $root.cosmo.v1.ProducerState.fromObject(object.producerState, _depth + 1);
+                }
+                if (object.school != null) {
+                    if (!$util.isObject(object.school))
+                        throw $TypeError(".cosmo.v1.ClusterMessage.school: object expected");
+                    message.school = $root.cosmo.v1.SchoolEvent.fromObject(object.school, _depth + 1);
+                }
+                if (object.error != null) {
+                    if (!$util.isObject(object.error))
+                        throw $TypeError(".cosmo.v1.ClusterMessage.error: object expected");
+                    message.error = $root.cosmo.v1.Error.fromObject(object.error, _depth + 1);
+                }
+                return message;
+            };
+
+            ClusterMessage.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.fromNode = "";
+                    object.room = "";
+                    object.requestId = 0;
+                    object.reply = false;
+                }
+                if (message.fromNode != null && $Object.hasOwnProperty.call(message, "fromNode"))
+                    object.fromNode = message.fromNode;
+                if (message.room != null && $Object.hasOwnProperty.call(message, "room"))
+                    object.room = message.room;
+                if (message.requestId != null && $Object.hasOwnProperty.call(message, "requestId"))
+                    object.requestId = message.requestId;
+                if (message.reply != null && $Object.hasOwnProperty.call(message, "reply"))
+                    object.reply = message.reply;
+                if (message.shardOpened != null && $Object.hasOwnProperty.call(message, "shardOpened")) {
+                    object.shardOpened = $root.cosmo.v1.ShardOpened.toObject(message.shardOpened, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "shardOpened";
+                }
+                if (message.memberList != null && $Object.hasOwnProperty.call(message, "memberList")) {
+                    object.memberList = $root.cosmo.v1.MemberList.toObject(message.memberList, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "memberList";
+                }
+                if (message.memberJoined != null && $Object.hasOwnProperty.call(message, "memberJoined")) {
+                    object.memberJoined = $root.cosmo.v1.ParticipantInfo.toObject(message.memberJoined, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "memberJoined";
+                }
+                if (message.memberLeft != null && $Object.hasOwnProperty.call(message, "memberLeft")) {
+                    object.memberLeft = $root.cosmo.v1.MemberLeft.toObject(message.memberLeft, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "memberLeft";
+                }
+                if (message.producerOffer != null && $Object.hasOwnProperty.call(message, "producerOffer")) {
+                    object.producerOffer = $root.cosmo.v1.ProducerOffer.toObject(message.producerOffer, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "producerOffer";
+                }
+                if (message.event != null && $Object.hasOwnProperty.call(message, "event")) {
+                    object.event = $root.cosmo.v1.RelayedEvent.toObject(message.event, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "event";
+                }
+                if (message.action != null && $Object.hasOwnProperty.call(message, "action")) {
+                    object.action = $root.cosmo.v1.RemoteAction.toObject(message.action, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "action";
+                }
+                if (message.pipeOpen != null && $Object.hasOwnProperty.call(message, "pipeOpen")) {
+                    object.pipeOpen = $root.cosmo.v1.PipeOpen.toObject(message.pipeOpen, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "pipeOpen";
+                }
+                if (message.pipeOpened != null && $Object.hasOwnProperty.call(message, "pipeOpened")) {
+                    object.pipeOpened = $root.cosmo.v1.PipeEnd.toObject(message.pipeOpened, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "pipeOpened";
+                }
+                if (message.pipeConsume != null && $Object.hasOwnProperty.call(message, "pipeConsume")) {
+                    object.pipeConsume = $root.cosmo.v1.PipeConsume.toObject(message.pipeConsume, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "pipeConsume";
+                }
+                if (message.pipeConsumed != null && $Object.hasOwnProperty.call(message, "pipeConsumed")) {
+                    object.pipeConsumed = $root.cosmo.v1.PipeConsumed.toObject(message.pipeConsumed, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "pipeConsumed";
+                }
+                if (message.producerState != null && $Object.hasOwnProperty.call(message, "producerState")) {
+                    object.producerState = $root.cosmo.v1.ProducerState.toObject(message.producerState, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "producerState";
+                }
+                if (message.school != null && $Object.hasOwnProperty.call(message, "school")) {
+                    object.school = $root.cosmo.v1.SchoolEvent.toObject(message.school, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "school";
+                }
+                if (message.error != null && $Object.hasOwnProperty.call(message, "error")) {
+                    object.error = $root.cosmo.v1.Error.toObject(message.error, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "error";
+                }
+                return object;
+            };
+
+            ClusterMessage.prototype.toJSON = function() {
+                return ClusterMessage.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return ClusterMessage;
+        })();
+
+        v1.ShardOpened = (function() {
+
+            const ShardOpened = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ShardOpened.create = function(properties) {
+                return new ShardOpened(properties);
+            };
+
+            ShardOpened.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ShardOpened.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.ShardOpened();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    reader.skipType(tag & 7, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            ShardOpened.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.ShardOpened)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.ShardOpened: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                return new $root.cosmo.v1.ShardOpened();
+            };
+
+            ShardOpened.toObject = function () {
+                return {};
+            };
+
+            ShardOpened.prototype.toJSON = function() {
+                return ShardOpened.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return ShardOpened;
+        })();
+
+        v1.MemberList = (function() {
+
+            const MemberList = function (properties) {
+                this.members = [];
+                this.producers = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            MemberList.prototype.members = $util.emptyArray;
+            MemberList.prototype.producers = $util.emptyArray;
+            MemberList.prototype.classroom = null;
+
+            MemberList.create = function(properties) {
+                return new MemberList(properties);
+            };
+
+            MemberList.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.members != null && message.members.length)
+                    for (let i = 0; i < message.members.length; ++i)
+                        $root.cosmo.v1.ParticipantInfo.encode(message.members[i], writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.producers != null && message.producers.length)
+                    for (let i = 0; i < message.producers.length; ++i)
+                        $root.cosmo.v1.ProducerOffer.encode(message.producers[i], writer.uint32(18).fork(), _depth + 1).ldelim();
+                if (message.classroom != null && $Object.hasOwnProperty.call(message, "classroom"))
+                    $root.cosmo.v1.ClassroomState.encode(message.classroom, writer.uint32(26).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            MemberList.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.MemberList();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.members && message.members.length))
+                                message.members = [];
+                            message.members.push($root.cosmo.v1.ParticipantInfo.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.producers && message.producers.length))
+                                message.producers = [];
+                            message.producers.push($root.cosmo.v1.ProducerOffer.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.classroom = $root.cosmo.v1.ClassroomState.decode(reader, reader.size(), $undefined, _depth + 1, message.classroom);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            MemberList.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.MemberList)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.MemberList: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.MemberList();
+                if (object.members) {
+                    if (!$Array.isArray(object.members))
+                        throw $TypeError(".cosmo.v1.MemberList.members: array expected");
+                    message.members = $Array(object.members.length);
+                    for (let i = 0; i < object.members.length; ++i) {
+                        if (!$util.isObject(object.members[i]))
+                            throw $TypeError(".cosmo.v1.MemberList.members: object expected");
+                        message.members[i] = $root.cosmo.v1.ParticipantInfo.fromObject(object.members[i], _depth + 1);
+                    }
+                }
+                if (object.producers) {
+                    if (!$Array.isArray(object.producers))
+                        throw $TypeError(".cosmo.v1.MemberList.producers: array expected");
+                    message.producers = $Array(object.producers.length);
+                    for (let i = 0; i < object.producers.length; ++i) {
+                        if (!$util.isObject(object.producers[i]))
+                            throw $TypeError(".cosmo.v1.MemberList.producers: object expected");
+                        message.producers[i] = $root.cosmo.v1.ProducerOffer.fromObject(object.producers[i], _depth + 1);
+                    }
+                }
+                if (object.classroom != null) {
+                    if (!$util.isObject(object.classroom))
+                        throw $TypeError(".cosmo.v1.MemberList.classroom: object expected");
+                    message.classroom = $root.cosmo.v1.ClassroomState.fromObject(object.classroom, _depth + 1);
+                }
+                return message;
+            };
+
+            MemberList.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults) {
+                    object.members = [];
+                    object.producers = [];
+                }
+                if (options.defaults)
+                    object.classroom = null;
+                if (message.members && message.members.length) {
+                    object.members = $Array(message.members.length);
+                    for (let j = 0; j < message.members.length; ++j)
+                        object.members[j] = $root.cosmo.v1.ParticipantInfo.toObject(message.members[j], options, _depth + 1);
+                }
+                if (message.producers && message.producers.length) {
+                    object.producers = $Array(message.producers.length);
+                    for (let j = 0; j < message.producers.length; ++j)
+                        object.producers[j] = $root.cosmo.v1.ProducerOffer.toObject(message.producers[j], options, _depth + 1);
+                }
+                if (message.classroom != null && $Object.hasOwnProperty.call(message, "classroom"))
+                    object.classroom = $root.cosmo.v1.ClassroomState.toObject(message.classroom, options, _depth + 1);
+                return object;
+            };
+
+            MemberList.prototype.toJSON = function() {
+                return MemberList.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return MemberList;
+        })();
+
+        v1.MemberLeft = (function() {
+
+            const MemberLeft = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            MemberLeft.prototype.participantId = "";
+            MemberLeft.prototype.reason = "";
+
+            MemberLeft.create = function(properties) {
+                return new MemberLeft(properties);
+            };
+
+            MemberLeft.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId") && message.participantId !== "")
+                    writer.uint32(10).string(message.participantId);
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                    writer.uint32(18).string(message.reason);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            MemberLeft.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.MemberLeft();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.participantId = value;
+                            else
+                                delete message.participantId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.reason = value;
+                            else
+                                delete message.reason;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            MemberLeft.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.MemberLeft)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.MemberLeft: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.MemberLeft();
+                if (object.participantId != null)
+                    if (typeof object.participantId !== "string" || object.participantId.length)
+                        message.participantId = $String(object.participantId);
+                if (object.reason != null)
+                    if (typeof object.reason !== "string" || object.reason.length)
+                        message.reason = $String(object.reason);
+                return message;
+            };
+
+            MemberLeft.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.participantId = "";
+                    object.reason = "";
+                }
+                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId"))
+                    object.participantId = message.participantId;
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
+                    object.reason = message.reason;
+                return object;
+            };
+
+            MemberLeft.prototype.toJSON = function() {
+                return MemberLeft.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return MemberLeft;
+        })();
+
+        v1.ProducerOffer = (function() {
+
+            const ProducerOffer = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ProducerOffer.prototype.participantId = "";
+            ProducerOffer.prototype.producerId = "";
+            ProducerOffer.prototype.kind = 0;
+            ProducerOffer.prototype.source = 0;
+            ProducerOffer.prototype.paused = false;
+            ProducerOffer.prototype.routerId = "";
+
+            ProducerOffer.create = function(properties) {
+                return new ProducerOffer(properties);
+            };
+
+            ProducerOffer.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId") && message.participantId !== "")
+                    writer.uint32(10).string(message.participantId);
+                if (message.producerId != null && $Object.hasOwnProperty.call(message, "producerId") && message.producerId !== "")
+                    writer.uint32(18).string(message.producerId);
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind") && message.kind !== 0)
+                    writer.uint32(24).int32(message.kind);
+                if (message.source != null && $Object.hasOwnProperty.call(message, "source") && message.source !== 0)
+                    writer.uint32(32).int32(message.source);
+                if (message.paused != null && $Object.hasOwnProperty.call(message, "paused") && message.paused !== false)
+                    writer.uint32(40).bool(message.paused);
+                if (message.routerId != null && $Object.hasOwnProperty.call(message, "routerId") && message.routerId !== "")
+                    writer.uint32(50).string(message.routerId);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ProducerOffer.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.ProducerOffer();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.participantId = value;
+                            else
+                                delete message.participantId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.producerId = value;
+                            else
+                                delete message.producerId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.kind = value;
+                            else
+                                delete message.kind;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.source = value;
+                            else
+                                delete message.source;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.paused = value;
+                            else
+                                delete message.paused;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.routerId = value;
+                            else
+                                delete message.routerId;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            ProducerOffer.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.ProducerOffer)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.ProducerOffer: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.ProducerOffer();
+                if (object.participantId != null)
+                    if (typeof object.participantId !== "string" || object.participantId.length)
+                        message.participantId = $String(object.participantId);
+                if (object.producerId != null)
+                    if (typeof object.producerId !== "string" || object.producerId.length)
+                        message.producerId = $String(object.producerId);
+                if (object.kind !== 0 && (typeof object.kind !== "string" || $root.cosmo.v1.MediaKind[object.kind] !== 0))
+                    switch (object.kind) {
+                    case "MEDIA_KIND_UNSPECIFIED":
+                    case 0:
+                        message.kind = 0;
+                        break;
+                    case "MEDIA_KIND_AUDIO":
+                    case 1:
+                        message.kind = 1;
+                        break;
+                    case "MEDIA_KIND_VIDEO":
+                    case 2:
+                        message.kind = 2;
+                        break;
+                    default:
+                        if (typeof object.kind === "number" && (object.kind | 0) === object.kind)
+                            message.kind = object.kind;
+                    }
+                if (object.source !== 0 && (typeof object.source !== "string" || $root.cosmo.v1.MediaSource[object.source] !== 0))
+                    switch (object.source) {
+                    case "MEDIA_SOURCE_UNSPECIFIED":
+                    case 0:
+                        message.source = 0;
+                        break;
+                    case "MEDIA_SOURCE_MICROPHONE":
+                    case 1:
+                        message.source = 1;
+                        break;
+                    case "MEDIA_SOURCE_CAMERA":
+                    case 2:
+                        message.source = 2;
+                        break;
+                    case "MEDIA_SOURCE_SCREEN":
+                    case 3:
+                        message.source = 3;
+                        break;
+                    case "MEDIA_SOURCE_SCREEN_AUDIO":
+                    case 4:
+                        message.source = 4;
+                        break;
+                    default:
+                        if (typeof object.source === "number" && (object.source | 0) === object.source)
+                            message.source = object.source;
+                    }
+                if (object.paused != null)
+                    if (object.paused)
+                        message.paused = $Boolean(object.paused);
+                if (object.routerId != null)
+                    if (typeof object.routerId !== "string" || object.routerId.length)
+                        message.routerId = $String(object.routerId);
+                return message;
+            };
+
+            ProducerOffer.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.participantId = "";
+                    object.producerId = "";
+                    object.kind = options.enums === $String ? "MEDIA_KIND_UNSPECIFIED" : 0;
+                    object.source = options.enums === $String ? "MEDIA_SOURCE_UNSPECIFIED" : 0;
+                    object.paused = false;
+                    object.routerId = "";
+                }
+                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId"))
+                    object.participantId = message.participantId;
+                if (message.producerId != null && $Object.hasOwnProperty.call(message, "producerId"))
+                    object.producerId = message.producerId;
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
+                    object.kind = options.enums === $String ? $root.cosmo.v1.MediaKind[message.kind] === $undefined ? message.kind : $root.cosmo.v1.MediaKind[message.kind] : message.kind;
+                if (message.source != null && $Object.hasOwnProperty.call(message, "source"))
+                    object.source = options.enums === $String ? $root.cosmo.v1.MediaSource[message.source] === $undefined ? message.source : $root.cosmo.v1.MediaSource[message.source] : message.source;
+                if (message.paused != null && $Object.hasOwnProperty.call(message, "paused"))
+                    object.paused = message.paused;
+                if (message.routerId != null && $Object.hasOwnProperty.call(message, "routerId"))
+                    object.routerId = message.routerId;
+                return object;
+            };
+
+            ProducerOffer.prototype.toJSON = function() {
+                return ProducerOffer.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return ProducerOffer;
+        })();
+
+        v1.RelayedEvent = (function() {
+
+            const RelayedEvent = function (properties) {
+                this.toParticipantIds = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            RelayedEvent.prototype.frame = null;
+            RelayedEvent.prototype.toParticipantIds = $util.emptyArray;
+            RelayedEvent.prototype.ephemeral = false;
+
+            RelayedEvent.create = function(properties) {
+                return new RelayedEvent(properties);
+            };
+
+            RelayedEvent.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.frame != null && $Object.hasOwnProperty.call(message, "frame"))
+                    $root.cosmo.v1.ServerFrame.encode(message.frame, writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.toParticipantIds != null && message.toParticipantIds.length)
+                    for (let i = 0; i < message.toParticipantIds.length; ++i)
+                        writer.uint32(18).string(message.toParticipantIds[i]);
+                if (message.ephemeral != null && $Object.hasOwnProperty.call(message, "ephemeral") && message.ephemeral !== false)
+                    writer.uint32(24).bool(message.ephemeral);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            RelayedEvent.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.RelayedEvent();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.frame = $root.cosmo.v1.ServerFrame.decode(reader, reader.size(), $undefined, _depth + 1, message.frame);
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.toParticipantIds && message.toParticipantIds.length))
+                                message.toParticipantIds = [];
+                            message.toParticipantIds.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.ephemeral = value;
+                            else
+                                delete message.ephemeral;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            RelayedEvent.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.RelayedEvent)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.RelayedEvent: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.RelayedEvent();
+                if (object.frame != null) {
+                    if (!$util.isObject(object.frame))
+                        throw $TypeError(".cosmo.v1.RelayedEvent.frame: object expected");
+                    message.frame = $root.cosmo.v1.ServerFrame.fromObject(object.frame, _depth + 1);
+                }
+                if (object.toParticipantIds) {
+                    if (!$Array.isArray(object.toParticipantIds))
+                        throw $TypeError(".cosmo.v1.RelayedEvent.toParticipantIds: array expected");
+                    message.toParticipantIds = $Array(object.toParticipantIds.length);
+                    for (let i = 0; i < object.toParticipantIds.length; ++i)
+                        message.toParticipantIds[i] = $String(object.toParticipantIds[i]);
+                }
+                if (object.ephemeral != null)
+                    if (object.ephemeral)
+                        message.ephemeral = $Boolean(object.ephemeral);
+                return message;
+            };
+
+            RelayedEvent.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.toParticipantIds = [];
+                if (options.defaults) {
+                    object.frame = null;
+                    object.ephemeral = false;
+                }
+                if (message.frame != null && $Object.hasOwnProperty.call(message, "frame"))
+                    object.frame = $root.cosmo.v1.ServerFrame.toObject(message.frame, options, _depth + 1);
+                if (message.toParticipantIds && message.toParticipantIds.length) {
+                    object.toParticipantIds = $Array(message.toParticipantIds.length);
+                    for (let j = 0; j < message.toParticipantIds.length; ++j)
+                        object.toParticipantIds[j] = message.toParticipantIds[j];
+                }
+                if (message.ephemeral != null && $Object.hasOwnProperty.call(message, "ephemeral"))
+                    object.ephemeral = message.ephemeral;
+                return object;
+            };
+
+            RelayedEvent.prototype.toJSON = function() {
+                return RelayedEvent.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return RelayedEvent;
+        })();
+
+        v1.RemoteAction = (function() {
+
+            const RemoteAction = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            RemoteAction.prototype.byParticipantId = "";
+            RemoteAction.prototype.targetParticipantId = "";
+            RemoteAction.prototype.mute = null;
+            RemoteAction.prototype.lowerHand = null;
+            RemoteAction.prototype.setPermissions = null;
+
+            let $oneOfFields;
+
+            $Object.defineProperty(RemoteAction.prototype, "action", {
+                get: $util.oneOfGetter($oneOfFields = ["mute", "lowerHand", "setPermissions"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            RemoteAction.create = function(properties) {
+                return new RemoteAction(properties);
+            };
+
+            RemoteAction.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.byParticipantId != null && $Object.hasOwnProperty.call(message, "byParticipantId") && message.byParticipantId !== "")
+                    writer.uint32(10).string(message.byParticipantId);
+                if (message.targetParticipantId != null && $Object.hasOwnProperty.call(message, "targetParticipantId") && message.targetParticipantId !== "")
+                    writer.uint32(18).string(message.targetParticipantId);
+                if (message.mute != null && $Object.hasOwnProperty.call(message, "mute"))
+                    $root.cosmo.v1.MuteRequest.encode(message.mute, writer.uint32(82).fork(), _depth + 1).ldelim();
+                if (message.lowerHand != null && $Object.hasOwnProperty.call(message, "lowerHand"))
+                    $root.cosmo.v1.LowerHandRequest.encode(message.lowerHand, writer.uint32(90).fork(), _depth + 1).ldelim();
+                if (message.setPermissions != null && $Object.hasOwnProperty.call(message, "setPermissions"))
+                    $root.cosmo.v1.SetPermissionsRequest.encode(message.setPermissions, writer.uint32(98).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            RemoteAction.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.RemoteAction();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.byParticipantId = value;
+                            else
+                                delete message.byParticipantId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.targetParticipantId = value;
+                            else
+                                delete message.targetParticipantId;
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            message.mute = $root.cosmo.v1.MuteRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.mute);
+                            message.action = "mute";
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            message.lowerHand = $root.cosmo.v1.LowerHandRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.lowerHand);
+                            message.action = "lowerHand";
+                            continue;
+                        }
+                    case 12: {
+                            if (wireType !== 2)
+                                break;
+                            message.setPermissions = $root.cosmo.v1.SetPermissionsRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.setPermissions);
+                            message.action = "setPermissions";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            RemoteAction.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.RemoteAction)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.RemoteAction: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.RemoteAction();
+                if (object.byParticipantId != null)
+                    if (typeof object.byParticipantId !== "string" || object.byParticipantId.length)
+                        message.byParticipantId = $String(object.byParticipantId);
+                if (object.targetParticipantId != null)
+                    if (typeof object.targetParticipantId !== "string" || object.targetParticipantId.length)
+                        message.targetParticipantId = $String(object.targetParticipantId);
+                if (object.mute != null) {
+                    if (!$util.isObject(object.mute))
+                        throw $TypeError(".cosmo.v1.RemoteAction.mute: object expected");
+                    message.mute = $root.cosmo.v1.MuteRequest.fromObject(object.mute, _depth + 1);
+                }
+                if (object.lowerHand != null) {
+                    if (!$util.isObject(object.lowerHand))
+                        throw $TypeError(".cosmo.v1.RemoteAction.lowerHand: object expected");
+                    message.lowerHand = $root.cosmo.v1.LowerHandRequest.fromObject(object.lowerHand, _depth + 1);
+                }
+                if (object.setPermissions != null) {
+                    if (!$util.isObject(object.setPermissions))
+                        throw $TypeError(".cosmo.v1.RemoteAction.setPermissions: object expected");
+                    message.setPermissions = $root.cosmo.v1.SetPermissionsRequest.fromObject(object.setPermissions, _depth + 1);
+                }
+                return message;
+            };
+
+            RemoteAction.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.byParticipantId = "";
+                    object.targetParticipantId = "";
+                }
+                if (message.byParticipantId != null && $Object.hasOwnProperty.call(message, "byParticipantId"))
+                    object.byParticipantId = message.byParticipantId;
+                if (message.targetParticipantId != null && $Object.hasOwnProperty.call(message, "targetParticipantId"))
+                    object.targetParticipantId = message.targetParticipantId;
+                if (message.mute != null && $Object.hasOwnProperty.call(message, "mute")) {
+                    object.mute = $root.cosmo.v1.MuteRequest.toObject(message.mute, options, _depth + 1);
+                    if (options.oneofs)
+                        object.action = "mute";
+                }
+                if (message.lowerHand != null && $Object.hasOwnProperty.call(message, "lowerHand")) {
+                    object.lowerHand = $root.cosmo.v1.LowerHandRequest.toObject(message.lowerHand, options, _depth + 1);
+                    if (options.oneofs)
+                        object.action = "lowerHand";
+                }
+                if (message.setPermissions != null && $Object.hasOwnProperty.call(message, "setPermissions")) {
+                    object.setPermissions = $root.cosmo.v1.SetPermissionsRequest.toObject(message.setPermissions, options, _depth + 1);
+                    if (options.oneofs)
+                        object.action = "setPermissions";
+                }
+                return object;
+            };
+
+            RemoteAction.prototype.toJSON = function() {
+                return RemoteAction.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return RemoteAction;
+        })();
+
+        v1.PipeEnd = (function() {
+
+            const PipeEnd = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            PipeEnd.prototype.ip = "";
+            PipeEnd.prototype.port = 0;
+            PipeEnd.prototype.srtpSuite = "";
+            PipeEnd.prototype.srtpKey = "";
+
+            PipeEnd.create = function(properties) {
+                return new PipeEnd(properties);
+            };
+
+            PipeEnd.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.ip != null && $Object.hasOwnProperty.call(message, "ip") && message.ip !== "")
+                    writer.uint32(10).string(message.ip);
+                if (message.port != null && $Object.hasOwnProperty.call(message, "port") && message.port !== 0)
+                    writer.uint32(16).uint32(message.port);
+                if (message.srtpSuite != null && $Object.hasOwnProperty.call(message, "srtpSuite") && message.srtpSuite !== "")
+                    writer.uint32(26).string(message.srtpSuite);
+                if (message.srtpKey != null && $Object.hasOwnProperty.call(message, "srtpKey") && message.srtpKey !== "")
+                    writer.uint32(34).string(message.srtpKey);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            PipeEnd.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.PipeEnd();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.ip = value;
+                            else
+                                delete message.ip;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.port = value;
+                            else
+                                delete message.port;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.srtpSuite = value;
+                            else
+                                delete message.srtpSuite;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.srtpKey = value;
+                            else
+                                delete message.srtpKey;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            PipeEnd.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.PipeEnd)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.PipeEnd: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.PipeEnd();
+                if (object.ip != null)
+                    if (typeof object.ip !== "string" || object.ip.length)
+                        message.ip = $String(object.ip);
+                if (object.port != null)
+                    if ($Number(object.port) !== 0)
+                        message.port = object.port >>> 0;
+                if (object.srtpSuite != null)
+                    if (typeof object.srtpSuite !== "string" || object.srtpSuite.length)
+                        message.srtpSuite = $String(object.srtpSuite);
+                if (object.srtpKey != null)
+                    if (typeof object.srtpKey !== "string" || object.srtpKey.length)
+                        message.srtpKey = $String(object.srtpKey);
+                return message;
+            };
+
+            PipeEnd.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.ip = "";
+                    object.port = 0;
+                    object.srtpSuite = "";
+                    object.srtpKey = "";
+                }
+                if (message.ip != null && $Object.hasOwnProperty.call(message, "ip"))
+                    object.ip = message.ip;
+                if (message.port != null && $Object.hasOwnProperty.call(message, "port"))
+                    object.port = message.port;
+                if (message.srtpSuite != null && $Object.hasOwnProperty.call(message, "srtpSuite"))
+                    object.srtpSuite = message.srtpSuite;
+                if (message.srtpKey != null && $Object.hasOwnProperty.call(message, "srtpKey"))
+                    object.srtpKey = message.srtpKey;
+                return object;
+            };
+
+            PipeEnd.prototype.toJSON = function() {
+                return PipeEnd.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return PipeEnd;
+        })();
+
+        v1.PipeOpen = (function() {
+
+            const PipeOpen = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            PipeOpen.prototype.routerId = "";
+            PipeOpen.prototype.end = null;
+
+            PipeOpen.create = function(properties) {
+                return new PipeOpen(properties);
+            };
+
+            PipeOpen.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.routerId != null && $Object.hasOwnProperty.call(message, "routerId") && message.routerId !== "")
+                    writer.uint32(10).string(message.routerId);
+                if (message.end != null && $Object.hasOwnProperty.call(message, "end"))
+                    $root.cosmo.v1.PipeEnd.encode(message.end, writer.uint32(18).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            PipeOpen.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.PipeOpen();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.routerId = value;
+                            else
+                                delete message.routerId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.end = $root.cosmo.v1.PipeEnd.decode(reader, reader.size(), $undefined, _depth + 1, message.end);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            PipeOpen.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.PipeOpen)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.PipeOpen: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.PipeOpen();
+                if (object.routerId != null)
+                    if (typeof object.routerId !== "string" || object.routerId.length)
+                        message.routerId = $String(object.routerId);
+                if (object.end != null) {
+                    if (!$util.isObject(object.end))
+                        throw $TypeError(".cosmo.v1.PipeOpen.end: object expected");
+                    message.end = $root.cosmo.v1.PipeEnd.fromObject(object.end, _depth + 1);
+                }
+                return message;
+            };
+
+            PipeOpen.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.routerId = "";
+                    object.end = null;
+                }
+                if (message.routerId != null && $Object.hasOwnProperty.call(message, "routerId"))
+                    object.routerId = message.routerId;
+                if (message.end != null && $Object.hasOwnProperty.call(message, "end"))
+                    object.end = $root.cosmo.v1.PipeEnd.toObject(message.end, options, _depth + 1);
+                return object;
+            };
+
+            PipeOpen.prototype.toJSON = function() {
+                return PipeOpen.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return PipeOpen;
+        })();
+
+        v1.PipeConsume = (function() {
+
+            const PipeConsume = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            PipeConsume.prototype.routerId = "";
+            PipeConsume.prototype.producerId = "";
+
+            PipeConsume.create = function(properties) {
+                return new PipeConsume(properties);
+            };
+
+            PipeConsume.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.routerId != null && $Object.hasOwnProperty.call(message, "routerId") && message.routerId !== "")
+                    writer.uint32(10).string(message.routerId);
+                if (message.producerId != null && $Object.hasOwnProperty.call(message, "producerId") && message.producerId !== "")
+                    writer.uint32(18).string(message.producerId);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            PipeConsume.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.PipeConsume();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.routerId = value;
+                            else
+                                delete message.routerId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.producerId = value;
+                            else
+                                delete message.producerId;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            PipeConsume.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.PipeConsume)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.PipeConsume: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.PipeConsume();
+                if (object.routerId != null)
+                    if (typeof object.routerId !== "string" || object.routerId.length)
+                        message.routerId = $String(object.routerId);
+                if (object.producerId != null)
+                    if (typeof object.producerId !== "string" || object.producerId.length)
+                        message.producerId = $String(object.producerId);
+                return message;
+            };
+
+            PipeConsume.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.routerId = "";
+                    object.producerId = "";
+                }
+                if (message.routerId != null && $Object.hasOwnProperty.call(message, "routerId"))
+                    object.routerId = message.routerId;
+                if (message.producerId != null && $Object.hasOwnProperty.call(message, "producerId"))
+                    object.producerId = message.producerId;
+                return object;
+            };
+
+            PipeConsume.prototype.toJSON = function() {
+                return PipeConsume.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return PipeConsume;
+        })();
+
+        v1.PipeConsumed = (function() {
+
+            const PipeConsumed = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            PipeConsumed.prototype.kind = 0;
+            PipeConsumed.prototype.rtpParameters = null;
+            PipeConsumed.prototype.paused = false;
+
+            PipeConsumed.create = function(properties) {
+                return new PipeConsumed(properties);
+            };
+
+            PipeConsumed.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind") && message.kind !== 0)
+                    writer.uint32(8).int32(message.kind);
+                if (message.rtpParameters != null && $Object.hasOwnProperty.call(message, "rtpParameters"))
+                    $root.cosmo.v1.RtpParameters.encode(message.rtpParameters, writer.uint32(18).fork(), _depth + 1).ldelim();
+                if (message.paused != null && $Object.hasOwnProperty.call(message, "paused") && message.paused !== false)
+                    writer.uint32(24).bool(message.paused);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            PipeConsumed.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.PipeConsumed();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.kind = value;
+                            else
+                                delete message.kind;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.rtpParameters = $root.cosmo.v1.RtpParameters.decode(reader, reader.size(), $undefined, _depth + 1, message.rtpParameters);
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.paused = value;
+                            else
+                                delete message.paused;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            PipeConsumed.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.PipeConsumed)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.PipeConsumed: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.PipeConsumed();
+                if (object.kind !== 0 && (typeof object.kind !== "string" || $root.cosmo.v1.MediaKind[object.kind] !== 0))
+                    switch (object.kind) {
+                    case "MEDIA_KIND_UNSPECIFIED":
+                    case 0:
+                        message.kind = 0;
+                        break;
+                    case "MEDIA_KIND_AUDIO":
+                    case 1:
+                        message.kind = 1;
+                        break;
+                    case "MEDIA_KIND_VIDEO":
+                    case 2:
+                        message.kind = 2;
+                        break;
+                    default:
+                        if (typeof object.kind === "number" && (object.kind | 0) === object.kind)
+                            message.kind = object.kind;
+                    }
+                if (object.rtpParameters != null) {
+                    if (!$util.isObject(object.rtpParameters))
+                        throw $TypeError(".cosmo.v1.PipeConsumed.rtpParameters: object expected");
+                    message.rtpParameters = $root.cosmo.v1.RtpParameters.fromObject(object.rtpParameters, _depth + 1);
+                }
+                if (object.paused != null)
+                    if (object.paused)
+                        message.paused = $Boolean(object.paused);
+                return message;
+            };
+
+            PipeConsumed.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.kind = options.enums === $String ? "MEDIA_KIND_UNSPECIFIED" : 0;
+                    object.rtpParameters = null;
+                    object.paused = false;
+                }
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
+                    object.kind = options.enums === $String ? $root.cosmo.v1.MediaKind[message.kind] === $undefined ? message.kind : $root.cosmo.v1.MediaKind[message.kind] : message.kind;
+                if (message.rtpParameters != null && $Object.hasOwnProperty.call(message, "rtpParameters"))
+                    object.rtpParameters = $root.cosmo.v1.RtpParameters.toObject(message.rtpParameters, options, _depth + 1);
+                if (message.paused != null && $Object.hasOwnProperty.call(message, "paused"))
+                    object.paused = message.paused;
+                return object;
+            };
+
+            PipeConsumed.prototype.toJSON = function() {
+                return PipeConsumed.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return PipeConsumed;
+        })();
+
+        v1.ProducerState = (function() {
+
+            const ProducerState = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ProducerState.prototype.producerId = "";
+            ProducerState.prototype.paused = false;
+            ProducerState.prototype.closed = false;
+
+            ProducerState.create = function(properties) {
+                return new ProducerState(properties);
+            };
+
+            ProducerState.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.producerId != null && $Object.hasOwnProperty.call(message, "producerId") && message.producerId !== "")
+                    writer.uint32(10).string(message.producerId);
+                if (message.paused != null && $Object.hasOwnProperty.call(message, "paused") && message.paused !== false)
+                    writer.uint32(16).bool(message.paused);
+                if (message.closed != null && $Object.hasOwnProperty.call(message, "closed") && message.closed !== false)
+                    writer.uint32(24).bool(message.closed);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ProducerState.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.ProducerState();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.producerId = value;
+                            else
+                                delete message.producerId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.paused = value;
+                            else
+                                delete message.paused;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.closed = value;
+                            else
+                                delete message.closed;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            ProducerState.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.ProducerState)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.ProducerState: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.ProducerState();
+                if (object.producerId != null)
+                    if (typeof object.producerId !== "string" || object.producerId.length)
+                        message.producerId = $String(object.producerId);
+                if (object.paused != null)
+                    if (object.paused)
+                        message.paused = $Boolean(object.paused);
+                if (object.closed != null)
+                    if (object.closed)
+                        message.closed = $Boolean(object.closed);
+                return message;
+            };
+
+            ProducerState.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.producerId = "";
+                    object.paused = false;
+                    object.closed = false;
+                }
+                if (message.producerId != null && $Object.hasOwnProperty.call(message, "producerId"))
+                    object.producerId = message.producerId;
+                if (message.paused != null && $Object.hasOwnProperty.call(message, "paused"))
+                    object.paused = message.paused;
+                if (message.closed != null && $Object.hasOwnProperty.call(message, "closed"))
+                    object.closed = message.closed;
+                return object;
+            };
+
+            ProducerState.prototype.toJSON = function() {
+                return ProducerState.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return ProducerState;
+        })();
+
+        v1.SchoolEvent = (function() {
+
+            const SchoolEvent = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            SchoolEvent.prototype.notification = null;
+            SchoolEvent.prototype.receiptSummary = null;
+            SchoolEvent.prototype.handoutAdded = null;
+            SchoolEvent.prototype.personId = "";
+            SchoolEvent.prototype.classId = "";
+
+            let $oneOfFields;
+
+            $Object.defineProperty(SchoolEvent.prototype, "body", {
+                get: $util.oneOfGetter($oneOfFields = ["notification", "receiptSummary", "handoutAdded"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            SchoolEvent.create = function(properties) {
+                return new SchoolEvent(properties);
+            };
+
+            SchoolEvent.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.notification != null && $Object.hasOwnProperty.call(message, "notification"))
+                    $root.cosmo.v1.Notification.encode(message.notification, writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.receiptSummary != null && $Object.hasOwnProperty.call(message, "receiptSummary"))
+                    $root.cosmo.v1.ReceiptSummary.encode(message.receiptSummary, writer.uint32(18).fork(), _depth + 1).ldelim();
+                if (message.handoutAdded != null && $Object.hasOwnProperty.call(message, "handoutAdded"))
+                    $root.cosmo.v1.Handout.encode(message.handoutAdded, writer.uint32(26).fork(), _depth + 1).ldelim();
+                if (message.personId != null && $Object.hasOwnProperty.call(message, "personId") && message.personId !== "")
+                    writer.uint32(82).string(message.personId);
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId") && message.classId !== "")
+                    writer.uint32(90).string(message.classId);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            SchoolEvent.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.SchoolEvent();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.notification = $root.cosmo.v1.Notification.decode(reader, reader.size(), $undefined, _depth + 1, message.notification);
+                            message.body = "notification";
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.receiptSummary = $root.cosmo.v1.ReceiptSummary.decode(reader, reader.size(), $undefined, _depth + 1, message.receiptSummary);
+                            message.body = "receiptSummary";
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.handoutAdded = $root.cosmo.v1.Handout.decode(reader, reader.size(), $undefined, _depth + 1, message.handoutAdded);
+                            message.body = "handoutAdded";
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.personId = value;
+                            else
+                                delete message.personId;
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.classId = value;
+                            else
+                                delete message.classId;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            SchoolEvent.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.SchoolEvent)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.SchoolEvent: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.SchoolEvent();
+                if (object.notification != null) {
+                    if (!$util.isObject(object.notification))
+                        throw $TypeError(".cosmo.v1.SchoolEvent.notification: object expected");
+                    message.notification = $root.cosmo.v1.Notification.fromObject(object.notification, _depth + 1);
+                }
+                if (object.receiptSummary != null) {
+                    if (!$util.isObject(object.receiptSummary))
+                        throw $TypeError(".cosmo.v1.SchoolEvent.receiptSummary: object expected");
+                    message.receiptSummary = $root.cosmo.v1.ReceiptSummary.fromObject(object.receiptSummary, _depth + 1);
+                }
+                if (object.handoutAdded != null) {
+                    if (!$util.isObject(object.handoutAdded))
+                        throw $TypeError(".cosmo.v1.SchoolEvent.handoutAdded: object expected");
+                    message.handoutAdded = $root.cosmo.v1.Handout.fromObject(object.handoutAdded, _depth + 1);
+                }
+                if (object.personId != null)
+                    if (typeof object.personId !== "string" || object.personId.length)
+                        message.personId = $String(object.personId);
+                if (object.classId != null)
+                    if (typeof object.classId !== "string" || object.classId.length)
+                        message.classId = $String(object.classId);
+                return message;
+            };
+
+            SchoolEvent.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.personId = "";
+                    object.classId = "";
+                }
+                if (message.notification != null && $Object.hasOwnProperty.call(message, "notification")) {
+                    object.notification = $root.cosmo.v1.Notification.toObject(message.notification, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "notification";
+                }
+                if (message.receiptSummary != null && $Object.hasOwnProperty.call(message, "receiptSummary")) {
+                    object.receiptSummary = $root.cosmo.v1.ReceiptSummary.toObject(message.receiptSummary, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "receiptSummary";
+                }
+                if (message.handoutAdded != null && $Object.hasOwnProperty.call(message, "handoutAdded")) {
+                    object.handoutAdded = $root.cosmo.v1.Handout.toObject(message.handoutAdded, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "handoutAdded";
+                }
+                if (message.personId != null && $Object.hasOwnProperty.call(message, "personId"))
+                    object.personId = message.personId;
+                if (message.classId != null && $Object.hasOwnProperty.call(message, "classId"))
+                    object.classId = message.classId;
+                return object;
+            };
+
+            SchoolEvent.prototype.toJSON = function() {
+                return SchoolEvent.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return SchoolEvent;
+        })();
+
         v1.ClientFrame = (function() {
 
             const ClientFrame = function (properties) {
@@ -7262,6 +9750,7 @@ export const cosmo = $root.cosmo = (() => {
             JoinRequest.prototype.rtpCapabilities = null;
             JoinRequest.prototype.clientInfo = "";
             JoinRequest.prototype.reopen = false;
+            JoinRequest.prototype.redirects = 0;
 
             let $oneOfFields;
 
@@ -7292,6 +9781,8 @@ export const cosmo = $root.cosmo = (() => {
                     writer.uint32(34).string(message.clientInfo);
                 if (message.reopen != null && $Object.hasOwnProperty.call(message, "reopen") && message.reopen !== false)
                     writer.uint32(40).bool(message.reopen);
+                if (message.redirects != null && $Object.hasOwnProperty.call(message, "redirects") && message.redirects !== 0)
+                    writer.uint32(48).uint32(message.redirects);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -7368,6 +9859,15 @@ export const cosmo = $root.cosmo = (() => {
                                 delete message.reopen;
                             continue;
                         }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.redirects = value;
+                            else
+                                delete message.redirects;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -7412,6 +9912,9 @@ export const cosmo = $root.cosmo = (() => {
                 if (object.reopen != null)
                     if (object.reopen)
                         message.reopen = $Boolean(object.reopen);
+                if (object.redirects != null)
+                    if ($Number(object.redirects) !== 0)
+                        message.redirects = object.redirects >>> 0;
                 return message;
             };
 
@@ -7428,6 +9931,7 @@ export const cosmo = $root.cosmo = (() => {
                     object.protocolVersion = 0;
                     object.clientInfo = "";
                     object.reopen = false;
+                    object.redirects = 0;
                 }
                 if (message.token != null && $Object.hasOwnProperty.call(message, "token"))
                     object.token = message.token;
@@ -7439,6 +9943,8 @@ export const cosmo = $root.cosmo = (() => {
                     object.clientInfo = message.clientInfo;
                 if (message.reopen != null && $Object.hasOwnProperty.call(message, "reopen"))
                     object.reopen = message.reopen;
+                if (message.redirects != null && $Object.hasOwnProperty.call(message, "redirects"))
+                    object.redirects = message.redirects;
                 return object;
             };
 
@@ -13438,6 +15944,7 @@ export const cosmo = $root.cosmo = (() => {
                 this.iceServers = [];
                 this.recentChat = [];
                 this.handouts = [];
+                this.clusterUrls = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -13458,6 +15965,8 @@ export const cosmo = $root.cosmo = (() => {
             JoinResponse.prototype.maxFrameBytes = 0;
             JoinResponse.prototype.maxLessonBytes = 0;
             JoinResponse.prototype.lesson = null;
+            JoinResponse.prototype.redirectUrl = "";
+            JoinResponse.prototype.clusterUrls = $util.emptyArray;
 
             let $oneOfFields;
 
@@ -13510,6 +16019,11 @@ export const cosmo = $root.cosmo = (() => {
                     writer.uint32(104).uint32(message.maxLessonBytes);
                 if (message.lesson != null && $Object.hasOwnProperty.call(message, "lesson"))
                     $root.cosmo.v1.Lesson.encode(message.lesson, writer.uint32(114).fork(), _depth + 1).ldelim();
+                if (message.redirectUrl != null && $Object.hasOwnProperty.call(message, "redirectUrl") && message.redirectUrl !== "")
+                    writer.uint32(122).string(message.redirectUrl);
+                if (message.clusterUrls != null && message.clusterUrls.length)
+                    for (let i = 0; i < message.clusterUrls.length; ++i)
+                        writer.uint32(130).string(message.clusterUrls[i]);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -13654,6 +16168,23 @@ export const cosmo = $root.cosmo = (() => {
                             message._lesson = "lesson";
                             continue;
                         }
+                    case 15: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.redirectUrl = value;
+                            else
+                                delete message.redirectUrl;
+                            continue;
+                        }
+                    case 16: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.clusterUrls && message.clusterUrls.length))
+                                message.clusterUrls = [];
+                            message.clusterUrls.push(reader.stringVerify());
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -13759,6 +16290,16 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.JoinResponse.lesson: object expected");
                     message.lesson = $root.cosmo.v1.Lesson.fromObject(object.lesson, _depth + 1);
                 }
+                if (object.redirectUrl != null)
+                    if (typeof object.redirectUrl !== "string" || object.redirectUrl.length)
+                        message.redirectUrl = $String(object.redirectUrl);
+                if (object.clusterUrls) {
+                    if (!$Array.isArray(object.clusterUrls))
+                        throw $TypeError(".cosmo.v1.JoinResponse.clusterUrls: array expected");
+                    message.clusterUrls = $Array(object.clusterUrls.length);
+                    for (let i = 0; i < object.clusterUrls.length; ++i)
+                        message.clusterUrls[i] = $String(object.clusterUrls[i]);
+                }
                 return message;
             };
 
@@ -13775,6 +16316,7 @@ export const cosmo = $root.cosmo = (() => {
                     object.iceServers = [];
                     object.recentChat = [];
                     object.handouts = [];
+                    object.clusterUrls = [];
                 }
                 if (options.defaults) {
                     object.sessionId = "";
@@ -13786,6 +16328,7 @@ export const cosmo = $root.cosmo = (() => {
                     object.resumeGraceMs = 0;
                     object.maxFrameBytes = 0;
                     object.maxLessonBytes = 0;
+                    object.redirectUrl = "";
                 }
                 if (message.sessionId != null && $Object.hasOwnProperty.call(message, "sessionId"))
                     object.sessionId = message.sessionId;
@@ -13827,6 +16370,13 @@ export const cosmo = $root.cosmo = (() => {
                     object.maxLessonBytes = message.maxLessonBytes;
                 if (message.lesson != null && $Object.hasOwnProperty.call(message, "lesson"))
                     object.lesson = $root.cosmo.v1.Lesson.toObject(message.lesson, options, _depth + 1);
+                if (message.redirectUrl != null && $Object.hasOwnProperty.call(message, "redirectUrl"))
+                    object.redirectUrl = message.redirectUrl;
+                if (message.clusterUrls && message.clusterUrls.length) {
+                    object.clusterUrls = $Array(message.clusterUrls.length);
+                    for (let j = 0; j < message.clusterUrls.length; ++j)
+                        object.clusterUrls[j] = message.clusterUrls[j];
+                }
                 return object;
             };
 

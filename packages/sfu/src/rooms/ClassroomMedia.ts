@@ -120,6 +120,11 @@ export class ClassroomMedia extends TypedEmitter<ClassroomMediaEvents> {
     return slot.router;
   }
 
+  /** The router that carries a producer, if it is one of the classroom's. */
+  routerOfProducer(producerId: string): ms.Router | undefined {
+    return this.#routerOfProducer.get(producerId)?.router;
+  }
+
   /** Forgets a seat that left. */
   unseat(seat: Seat): void {
     this.#seatOf.get(seat.id)?.seats.delete(seat);

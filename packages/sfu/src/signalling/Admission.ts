@@ -11,6 +11,7 @@ import {
 import type { types as ms } from 'mediasoup';
 import type { SchoolBridge } from '../bridge/SchoolBridge.js';
 import type { CaptionService } from '../captions/CaptionService.js';
+import type { Cluster } from '../cluster/Cluster.js';
 import type { Config } from '../config.js';
 import { CloseCode, type Connection } from '../Connection.js';
 import type { IdentityLimits } from '../IdentityLimits.js';
@@ -33,6 +34,8 @@ export interface AdmissionContext {
   sessions: Sessions;
   school: SchoolBridge | undefined;
   captions: CaptionService | undefined;
+  /** This node's part in a cluster, once it has joined one. */
+  cluster?: () => Cluster | undefined;
 }
 
 /**
@@ -66,6 +69,12 @@ export class Admission {
     const rtpCapabilities = req.rtpCapabilities
       ? (rtpCapabilitiesFromProto(req.rtpCapabilities) as ms.RtpCapabilities)
       : undefined;
+    const cluster = this.#ctx.cluster?.();
+    if (cluster) {
+      // Cluster mode: the classroom may be placed on another node; the client joins there.
+      const placed = await cluster.place(claims.room, req.redirects ?? 0);
+      if (!placed.serve) return { join: { redirectUrl: placed.url, clusterUrls: cluster.urls() } };
+    }
     const classroom = await classrooms.enter(claims, Boolean(req.reopen));
     if (conn.closed) throw new InvalidStateError('the connection closed while joining');
     // The same person joining again (a reload, a second tab, a rejoin after a lost session)
@@ -120,6 +129,7 @@ export class Admission {
         // A lesson may always be as large as any other request.
         maxLessonBytes: Math.max(config.maxFrameBytes, config.maxLessonBytes),
         ...(lesson && { lesson }),
+        clusterUrls: cluster?.urls() ?? [],
       },
     };
   }
@@ -135,6 +145,10 @@ export class Admission {
   ): Promise<null> {
     const claims = await this.#ctx.tokens.verify(req.token);
     this.#spendJoin(claims.identity);
+    if (this.#ctx.cluster?.()?.draining) {
+      // The client joins afresh, and is redirected to another node.
+      throw new CosmoError(ErrorCode.UNAVAILABLE, 'this node is draining; join again');
+    }
     const { participant, missed } = this.#ctx.sessions.resume(
       conn,
       claims,

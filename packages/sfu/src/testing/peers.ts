@@ -31,7 +31,7 @@ export interface Peer {
 
 /** Joins `room` as a new participant. */
 export async function joinPeer(
-  t: EphemeralServer,
+  t: Pick<EphemeralServer, 'url' | 'token'>,
   room: string,
   identity: string,
   role: Role,

@@ -1,0 +1,235 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { School } from '@cosmo/school';
+import { handoutToProto, noticeToProto } from '../bridge/wire.js';
+import type { Classroom } from '../Classroom.js';
+import type { Config } from '../config.js';
+import { CloseCode } from '../Connection.js';
+import type { ClassroomDirectory } from '../rooms/ClassroomDirectory.js';
+import type { Sessions } from '../sessions/Sessions.js';
+import { ClassroomShard } from './ClassroomShard.js';
+import { ClusterBus, type ClusterMessageIn } from './ClusterBus.js';
+import { NodeRegistry } from './NodeRegistry.js';
+import { placeJoin } from './placement.js';
+import { isRemote } from './RemoteParticipant.js';
+
+/** The cluster settings of a node that runs in one. */
+export type ClusterConfig = NonNullable<Config['cluster']>;
+
+/** What a node's part in the cluster works with. */
+export interface ClusterContext {
+  config: Config & { cluster: ClusterConfig };
+  /** The port the node listens on (known once it listens). */
+  port: number;
+  logger: Logger;
+  classrooms: ClassroomDirectory;
+  sessions: Sessions;
+  school: School | undefined;
+}
+
+/** Where a join goes: here, or to another node's signalling URL. */
+export type JoinPlacement = { serve: true } | { serve: false; url: string };
+
+/** How many of a draining node's participants are moved each tick (they rejoin elsewhere). */
+const DRAIN_BATCH = 20;
+const DRAIN_TICK_MS = 250;
+
+/**
+ * A node's part in a cluster (docs/cluster.md): it registers and beats in Redis, places joins
+ * (serving them or redirecting the client to another node's URL), gives every classroom it opens a
+ * shard that meets the other nodes' shards of it over the bus, carries the school's events to the
+ * other nodes' connections, drops nodes that stop beating, and drains on `cosmo drain`.
+ */
+export class Cluster {
+  readonly nodeId: string;
+  readonly url: string;
+  readonly #ctx: ClusterContext;
+  readonly #bus: ClusterBus;
+  readonly #registry: NodeRegistry;
+  readonly #shards = new Map<string, ClassroomShard>();
+  #drainTimer: NodeJS.Timeout | undefined;
+
+  private constructor(ctx: ClusterContext, bus: ClusterBus, registry: NodeRegistry, url: string) {
+    this.#ctx = ctx;
+    this.#bus = bus;
+    this.#registry = registry;
+    this.nodeId = bus.nodeId;
+    this.url = url;
+  }
+
+  /** Joins the cluster: connects to Redis, registers, and takes part from now on. */
+  static async start(ctx: ClusterContext): Promise<Cluster> {
+    const { config, logger } = ctx;
+    const settings = config.cluster;
+    const nodeId = settings.nodeId ?? `${hostname()}-${ctx.port}`;
+    const url = settings.url ?? defaultNodeUrl(config, ctx.port);
+    const bus = await ClusterBus.connect(settings.redisUrl, settings.prefix, nodeId, logger);
+    const registry = new NodeRegistry(
+      bus.redis,
+      bus.keys,
+      { id: nodeId, url, seats: settings.seats },
+      () => ({ participants: ownParticipants(ctx.classrooms) }),
+      logger,
+      { heartbeatMs: settings.heartbeatMs, deadAfterMs: settings.deadAfterMs },
+    );
+    const cluster = new Cluster(ctx, bus, registry, url);
+    cluster.#wire();
+    await bus.listen(bus.keys.schoolChannel);
+    await registry.start();
+    logger.info({ nodeId, url, nodes: registry.nodes.length }, 'joined the cluster');
+    return cluster;
+  }
+
+  /** This node takes nobody new and is moving its participants to other nodes. */
+  get draining(): boolean {
+    return this.#registry.state === 'draining';
+  }
+
+  /** The signalling URLs of the live nodes this one's clients may fall back to. */
+  urls(): string[] {
+    return this.#registry.nodes.filter((n) => n.state === 'active').map((n) => n.url);
+  }
+
+  /** Where a join to `room` goes (see `placeJoin`). */
+  async place(room: string, redirects: number): Promise<JoinPlacement> {
+    const counts = await this.#bus.redis.hgetall(this.#bus.keys.room(room));
+    const shards = new Map(Object.entries(counts).map(([node, n]) => [node, Number(n)]));
+    const placed = placeJoin({
+      here: this.nodeId,
+      nodes: this.#registry.nodes.map((n) =>
+        n.id === this.nodeId
+          ? { ...n, participants: ownParticipants(this.#ctx.classrooms), state: this.#registry.state }
+          : n,
+      ),
+      shards,
+      seatsPerNode: this.#ctx.config.cluster.seatsPerClassroom,
+      redirects,
+    });
+    return placed.serve ? placed : { serve: false, url: placed.node.url };
+  }
+
+  /** Leaves the cluster (a planned stop): the others drop this node at once. */
+  async close(): Promise<void> {
+    clearInterval(this.#drainTimer);
+    for (const shard of this.#shards.values()) await shard.close();
+    await this.#registry.stop();
+    await this.#bus.close();
+  }
+
+  #wire(): void {
+    const { classrooms, school, logger } = this.#ctx;
+    classrooms.on('opened', (classroom) => this.#openShard(classroom));
+    this.#bus.on('message', (m) => this.#receive(m));
+    this.#registry.on('lost', (node) => {
+      logger.warn({ node }, 'cluster node lost: its participants leave the shared classrooms');
+      for (const shard of this.#shards.values()) shard.nodeLost(node);
+    });
+    this.#registry.on('draining', () => this.#drain());
+    if (school) {
+      school.on('deliver', (personId, notice, reminder) =>
+        this.#bus.publish(this.#bus.keys.schoolChannel, {
+          school: { personId, notification: noticeToProto(notice, reminder) },
+        }),
+      );
+      school.on('receipts', (notice, r) =>
+        this.#bus.publish(this.#bus.keys.schoolChannel, {
+          school: {
+            personId: notice.senderId,
+            receiptSummary: {
+              notificationId: notice.id,
+              recipients: r.recipients,
+              delivered: r.delivered,
+              read: r.read,
+            },
+          },
+        }),
+      );
+      school.on('handoutAdded', (handout) =>
+        this.#bus.publish(this.#bus.keys.schoolChannel, {
+          school: { classId: handout.classId, handoutAdded: handoutToProto(handout) },
+        }),
+      );
+    }
+  }
+
+  #openShard(classroom: Classroom): void {
+    const { config, logger } = this.#ctx;
+    const shard = new ClassroomShard(
+      this.#bus,
+      classroom,
+      { listenIp: config.listenIp, announcedIp: config.announcedIp },
+      logger,
+    );
+    this.#shards.set(classroom.room, shard);
+    classroom.once('closed', () => {
+      if (this.#shards.get(classroom.room) === shard) this.#shards.delete(classroom.room);
+    });
+    shard.open().catch((err: Error) =>
+      logger.warn({ err: err.message, room: classroom.room }, 'cluster: shard did not open'),
+    );
+  }
+
+  #receive(m: ClusterMessageIn): void {
+    if (m.body === 'school') {
+      this.#schoolEvent(m.school!);
+      return;
+    }
+    const shard = this.#shards.get(m.room);
+    if (shard) shard.handle(m);
+    else if (m.requestId) this.#bus.reply(m, new Error(`no classroom ${m.room} on this node`));
+  }
+
+  /** A notice, receipt totals or handout from another node's school, for this node's sockets. */
+  #schoolEvent(e: import('@cosmo/core').cosmo.v1.SchoolEvent.$Properties): void {
+    const { sessions, classrooms } = this.#ctx;
+    if (e.notification)
+      for (const p of sessions.participantsOf(e.personId ?? '')) p.send({ notification: e.notification });
+    if (e.receiptSummary)
+      for (const p of sessions.participantsOf(e.personId ?? ''))
+        p.send({ receiptSummary: e.receiptSummary }, false);
+    if (e.handoutAdded)
+      for (const classroom of classrooms.open.values())
+        if (classroom.classId === e.classId) classroom.deliver({ handoutAdded: e.handoutAdded });
+  }
+
+  /**
+   * Moves this node's participants off, a batch at a time: their sockets close with MOVED, their
+   * clients reconnect to another node (this one redirects them).
+   */
+  #drain(): void {
+    this.#ctx.logger.warn('draining: no new participants; moving the present ones to other nodes');
+    clearInterval(this.#drainTimer);
+    this.#drainTimer = setInterval(() => {
+      let moved = 0;
+      for (const classroom of this.#ctx.classrooms.open.values())
+        for (const p of [...classroom.participants.values()]) {
+          if (isRemote(p) || moved >= DRAIN_BATCH) continue;
+          const connection = p.connection;
+          p.close('moved');
+          connection?.close(CloseCode.MOVED, 'this node is draining; reconnect to another');
+          moved++;
+        }
+      if (moved === 0) clearInterval(this.#drainTimer);
+    }, DRAIN_TICK_MS);
+  }
+}
+
+/** The participants connected to this node (not the mirrors of other nodes'). */
+function ownParticipants(classrooms: ClassroomDirectory): number {
+  let n = 0;
+  for (const classroom of classrooms.open.values())
+    for (const p of classroom.participants.values()) if (!isRemote(p)) n++;
+  return n;
+}
+
+/** This node's signalling URL when none is configured. */
+function defaultNodeUrl(config: Config, port: number): string {
+  if (config.publicUrl) {
+    const u = new URL(config.publicUrl);
+    u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+    u.pathname = '/ws';
+    return u.toString();
+  }
+  const host = config.host === '0.0.0.0' ? (config.announcedIp ?? config.listenIp) : config.host;
+  return `${config.tls ? 'wss' : 'ws'}://${host}:${port}/ws`;
+}

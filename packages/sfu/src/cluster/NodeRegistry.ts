@@ -1,0 +1,155 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { TypedEmitter } from '@cosmo/core';
+import type { ClusterKeys } from './keys.js';
+
+/** A node as the registry shows it. */
+export interface NodeInfo {
+  id: string;
+  /** Where clients reach its signalling (`wss://node-2.school.example/ws`). */
+  url: string;
+  /** Participants it serves, and how many it takes at most (its share of the placement). */
+  participants: number;
+  seats: number;
+  /** `draining`: takes nobody new, moves its own off (`cosmo drain`). */
+  state: 'active' | 'draining';
+  /** Its clock at the last heartbeat (ms), for status output. */
+  updatedAt: number;
+}
+
+export type NodeRegistryEvents = {
+  /** A node stopped heartbeating (crashed, cut off, or stopped) and was dropped. */
+  lost: [nodeId: string];
+  /** This node was asked to drain. */
+  draining: [];
+};
+
+
+/** What the registry reports of this node each beat. */
+export interface OwnLoad {
+  participants: number;
+}
+
+/**
+ * The cluster's node registry in Redis. Each node writes its record (URL, load, state) and an
+ * alive key with a time to live every `heartbeatMs`; a node whose alive key has expired
+ * (`deadAfterMs` without a beat, whatever the clocks say) is dead: every node that notices drops it
+ * from the registry and from the rooms' placement, and says so (`lost`).
+ */
+export class NodeRegistry extends TypedEmitter<NodeRegistryEvents> {
+  readonly #redis: Redis;
+  readonly #keys: ClusterKeys;
+  readonly #self: Omit<NodeInfo, 'participants' | 'state' | 'updatedAt'>;
+  readonly #load: () => OwnLoad;
+  readonly #logger: Logger;
+  readonly #heartbeatMs: number;
+  readonly #deadAfterMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #known = new Set<string>();
+  #nodes: NodeInfo[] = [];
+  #state: NodeInfo['state'] = 'active';
+
+  constructor(
+    redis: Redis,
+    keys: ClusterKeys,
+    self: { id: string; url: string; seats: number },
+    load: () => OwnLoad,
+    logger: Logger,
+    timing: { heartbeatMs: number; deadAfterMs: number },
+  ) {
+    super();
+    this.#redis = redis;
+    this.#keys = keys;
+    this.#self = self;
+    this.#load = load;
+    this.#logger = logger;
+    this.#heartbeatMs = timing.heartbeatMs;
+    this.#deadAfterMs = timing.deadAfterMs;
+  }
+
+  get nodeId(): string {
+    return this.#self.id;
+  }
+
+  get state(): NodeInfo['state'] {
+    return this.#state;
+  }
+
+  /** The live nodes as of the last beat (this one included). */
+  get nodes(): readonly NodeInfo[] {
+    return this.#nodes;
+  }
+
+  /** Registers this node and starts beating. */
+  async start(): Promise<void> {
+    await this.#redis.srem(this.#keys.draining, this.#self.id);
+    await this.beat();
+    this.#timer = setInterval(() => {
+      this.beat().catch((err: Error) =>
+        this.#logger.warn({ err: err.message }, 'cluster heartbeat failed'),
+      );
+    }, this.#heartbeatMs);
+    this.#timer.unref();
+  }
+
+  /** One beat: writes this node's record, reads everyone's, drops the dead. */
+  async beat(): Promise<void> {
+    const redis = this.#redis;
+    const draining = (await redis.sismember(this.#keys.draining, this.#self.id)) === 1;
+    if (draining && this.#state === 'active') {
+      this.#state = 'draining';
+      this.safeEmit('draining');
+    }
+    const record: NodeInfo = {
+      ...this.#self,
+      participants: this.#load().participants,
+      state: this.#state,
+      updatedAt: Date.now(),
+    };
+    await redis
+      .multi()
+      .hset(this.#keys.nodes, this.#self.id, JSON.stringify(record))
+      .set(this.#keys.alive(this.#self.id), '1', 'PX', this.#deadAfterMs)
+      .exec();
+    const all = await readNodes(redis, this.#keys);
+    const alive = all.filter((n) => n.alive).map((n) => n.info);
+    for (const dead of all.filter((n) => !n.alive)) {
+      await redis.hdel(this.#keys.nodes, dead.info.id);
+      this.#logger.warn({ node: dead.info.id }, 'cluster node stopped heartbeating: dropped');
+    }
+    const ids = new Set(alive.map((n) => n.id));
+    const lost = [...this.#known].filter((id) => !ids.has(id));
+    this.#known = ids;
+    this.#nodes = alive;
+    for (const id of lost) this.safeEmit('lost', id);
+  }
+
+  /** Whether `nodeId` was alive at the last beat. */
+  isAlive(nodeId: string): boolean {
+    return this.#known.has(nodeId);
+  }
+
+  /** Leaves the registry (a planned stop: the others need not wait for the alive key to expire). */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#redis
+      .multi()
+      .hdel(this.#keys.nodes, this.#self.id)
+      .del(this.#keys.alive(this.#self.id))
+      .srem(this.#keys.draining, this.#self.id)
+      .exec()
+      .catch(() => undefined);
+  }
+}
+
+/** Every registered node, and whether its alive key is still there. */
+export async function readNodes(
+  redis: Redis,
+  keys: ClusterKeys,
+): Promise<{ info: NodeInfo; alive: boolean }[]> {
+  const records = await redis.hgetall(keys.nodes);
+  const infos = Object.values(records).map((json) => JSON.parse(json) as NodeInfo);
+  if (infos.length === 0) return [];
+  const alive = await redis.mget(...infos.map((n) => keys.alive(n.id)));
+  return infos.map((info, i) => ({ info, alive: alive[i] !== null }));
+}
