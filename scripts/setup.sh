@@ -9,15 +9,17 @@ step() { printf '\n==> %s\n' "$*"; }
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages: the worker's build tools and libraries, Chromium for the browser tests (with
-# Japanese and Chinese fonts, so their screenshots are readable), Redis for the cluster tests, and
-# the offline speech (pocketsphinx, with its headers: the captions decoder is compiled against it on
-# first use) and translation (apertium) engines, with espeak-ng and sox to make real speech for their
-# tests; Janus and iproute2 for the bench's fan-out baseline; nftables, coturn and openssl for the
-# firewall tests (a student in a network namespace, TURN over TLS).
+# Japanese and Chinese fonts, so their screenshots are readable), Redis for the cluster tests,
+# PostgreSQL for the cluster's shared school records (the server for the tests, and libpq-dev that
+# pg-native's addon is compiled against), the offline speech (pocketsphinx, with its headers: the
+# captions decoder is compiled against it on first use) and translation (apertium) engines, with
+# espeak-ng and sox to make real speech for their tests; Janus and iproute2 for the bench's fan-out
+# baseline; nftables, coturn and openssl for the firewall tests (a student in a network namespace,
+# TURN over TLS). scripts/services.sh starts Redis and PostgreSQL before the tests.
 APT_PACKAGES=(
   build-essential python3 meson ninja-build pkg-config
   libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev libssl-dev
-  chromium fonts-ipafont-gothic fonts-wqy-zenhei redis-server
+  chromium fonts-ipafont-gothic fonts-wqy-zenhei redis-server libpq-dev postgresql
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
   apertium apertium-eng-spa espeak-ng sox ffmpeg
   janus iproute2 nftables coturn openssl

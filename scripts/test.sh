@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh machine: setup, generated-code check, typecheck, lint, tests.
+# The whole test suite, from a fresh machine: setup, generated-code check, typecheck, lint, the
+# services the tests use (Redis, PostgreSQL), tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,9 @@ pnpm typecheck
 
 step "lint"
 pnpm lint
+
+step "services (Redis, PostgreSQL)"
+bash scripts/services.sh
 
 step "tests"
 mkdir -p .cosmo

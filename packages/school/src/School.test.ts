@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rosterCsv, tempSchool } from './testing.js';
+import { rosterCsv, SCHOOL_STORES, tempSchool } from './testing.js';
 import type { Receipts } from './repositories.js';
 
-describe('school rules', () => {
+describe.each(SCHOOL_STORES)('school rules (%s)', (store) => {
   let t: ReturnType<typeof tempSchool> | undefined;
   afterEach(() => t?.cleanup());
 
   function setup() {
-    t = tempSchool({ reminderIntervalMs: 10 * 60_000, reminderLimit: 2 });
+    t = tempSchool({ reminderIntervalMs: 10 * 60_000, reminderLimit: 2, store });
     t.school.importRosterCsv(rosterCsv(4));
     return t.school;
   }

@@ -53,7 +53,9 @@ import { parseRosterCsv, type RowError } from './rosterCsv.js';
 import { SqliteHandoutRepository } from './sqlite/SqliteHandoutRepository.js';
 import { SqliteTranscriptRepository } from './sqlite/SqliteTranscriptRepository.js';
 import { formatTranscript, type TranscriptFormat } from './transcript.js';
-import { openSchoolDatabase, type Db } from './SchoolDatabase.js';
+import { openSchoolDatabase } from './SchoolDatabase.js';
+import { openPostgresDatabase } from './postgres/PostgresDatabase.js';
+import { postgresRepositories } from './postgres/repositories.js';
 import { SqliteAttendanceRepository } from './sqlite/SqliteAttendanceRepository.js';
 import { SqliteChatRepository } from './sqlite/SqliteChatRepository.js';
 import { SqliteEndedClassRepository } from './sqlite/SqliteEndedClassRepository.js';
@@ -134,7 +136,8 @@ export type SchoolEvents = {
 export class School extends TypedEmitter<SchoolEvents> {
   readonly repos: SchoolRepositories;
   readonly options: SchoolOptions;
-  readonly #db: Db | undefined;
+  /** The database connection, closed with the school. */
+  readonly #db: { close(): void } | undefined;
   readonly #content: ContentStore;
   #reminderTimer: ReturnType<typeof setInterval> | undefined;
   #isOnline: (personId: string) => boolean = () => false;
@@ -149,7 +152,7 @@ export class School extends TypedEmitter<SchoolEvents> {
     repos: SchoolRepositories,
     content: ContentStore,
     options: Partial<SchoolOptions> = {},
-    db?: Db,
+    db?: { close(): void },
   ) {
     super();
     this.repos = repos;
@@ -179,6 +182,24 @@ export class School extends TypedEmitter<SchoolEvents> {
       options,
       db,
     );
+  }
+
+  /**
+   * Opens the school's records in PostgreSQL at `url`, shared by the servers of a cluster
+   * (migrated by the first to start). Handout files stay in the local folder `contentDir`.
+   */
+  static openPostgres(
+    url: string,
+    contentDir: string,
+    options: Partial<SchoolOptions> = {},
+  ): School {
+    const db = openPostgresDatabase(url);
+    try {
+      return new School(postgresRepositories(db), new ContentStore(contentDir), options, db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
   }
 
   /** Starts sending reminders of unread notices; `isOnline` says who can receive one now. */

@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rosterCsv, tempSchool } from './testing.js';
+import { rosterCsv, SCHOOL_STORES, tempSchool } from './testing.js';
 
 const T0 = Date.parse('2026-04-08T09:00:00Z');
 const min = 60_000;
 
-describe('attendance of a scripted lecture', () => {
+describe.each(SCHOOL_STORES)('attendance of a scripted lecture (%s)', (store) => {
   let t: ReturnType<typeof tempSchool> | undefined;
   afterEach(() => t?.cleanup());
 
   it('merges reconnects, marks late arrivals, excuses approved leave, and exports the same rows as CSV', () => {
-    t = tempSchool();
+    t = tempSchool({ store });
     const school = t.school;
     school.importRosterCsv(rosterCsv(5));
     school.addLecture({
@@ -83,7 +83,7 @@ describe('attendance of a scripted lecture', () => {
   });
 
   it('keeps every acknowledged write across a reopen of the database file', () => {
-    t = tempSchool();
+    t = tempSchool({ store });
     t.school.importRosterCsv(rosterCsv(1));
     t.school.addLecture({
       id: 'L1',

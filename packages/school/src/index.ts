@@ -1,10 +1,20 @@
 /**
  * @cosmo/school: the school domain: roster, lectures, attendance, leave, notices with receipts,
- * chat history, handouts and transcripts, kept in SQLite behind repository interfaces.
+ * chat history, handouts and transcripts, kept behind repository interfaces in SQLite (one server)
+ * or PostgreSQL (a cluster).
  */
 export { School, DEFAULT_SCHOOL_OPTIONS, MAX_EMAIL_DELAY_MS, MAX_PUSH_DEVICES } from './School.js';
 export type { SchoolOptions, SchoolRepositories, SchoolEvents } from './School.js';
 export type * from './repositories.js';
+export {
+  PostgresDatabase,
+  PostgresQueryError,
+  openPostgresDatabase,
+  describePostgresUrl,
+  type SqlValue,
+} from './postgres/PostgresDatabase.js';
+export { migratePostgres, POSTGRES_MIGRATIONS } from './postgres/migrations.js';
+export { postgresRepositories } from './postgres/repositories.js';
 export { parseRosterCsv, ROSTER_COLUMNS, CONTACT_COLUMNS } from './rosterCsv.js';
 export type { RowError, RosterRow, RosterParse } from './rosterCsv.js';
 export { attendanceReport, attendanceCsv, DEFAULT_ATTENDANCE_POLICY } from './attendance.js';

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRosterCsv } from './rosterCsv.js';
-import { rosterCsv, tempSchool } from './testing.js';
+import { rosterCsv, SCHOOL_STORES, tempSchool } from './testing.js';
 
-describe('roster CSV import', () => {
+describe.each(SCHOOL_STORES)('roster CSV import (%s)', (store) => {
   let t: ReturnType<typeof tempSchool> | undefined;
   afterEach(() => t?.cleanup());
 
   it('imports schools, classes, people and memberships', () => {
-    t = tempSchool();
+    t = tempSchool({ store });
     const result = t.school.importRosterCsv(rosterCsv(3));
     expect(result).toEqual({ ok: true, people: 7, classes: 3 });
     const members = t.school.repos.roster.classMembers('2B').map((p) => p.id);
@@ -20,7 +20,7 @@ describe('roster CSV import', () => {
   });
 
   it('reports every bad row with its line and column, and imports nothing', () => {
-    t = tempSchool();
+    t = tempSchool({ store });
     const csv = [
       'school_id,school_name,class_id,class_name,person_id,person_name,role',
       'tokyo,Tokyo International,2B,Physics 2B,s1,Student 1,student',
@@ -64,7 +64,7 @@ describe('roster CSV import', () => {
   });
 
   it('refuses rows of another school when importing for one school', () => {
-    t = tempSchool();
+    t = tempSchool({ store });
     const result = t.school.importRosterCsv(rosterCsv(1), 'tokyo');
     expect(result).toMatchObject({
       ok: false,
@@ -74,7 +74,7 @@ describe('roster CSV import', () => {
   });
 
   it('reads email addresses and preferences when the file has those columns, and keeps them when not', () => {
-    t = tempSchool();
+    t = tempSchool({ store });
     const header =
       'school_id,school_name,class_id,class_name,person_id,person_name,role,email,guardian_email,notify_email';
     const bad = parseRosterCsv(

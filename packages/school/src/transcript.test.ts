@@ -4,7 +4,10 @@ import { MIGRATIONS } from './migrations.js';
 import type { TranscriptLine } from './repositories.js';
 import { migrate } from './SchoolDatabase.js';
 import { SqliteTranscriptRepository } from './sqlite/SqliteTranscriptRepository.js';
-import { tempSchool } from './testing.js';
+import { migratePostgres, POSTGRES_MIGRATIONS } from './postgres/migrations.js';
+import { PostgresDatabase } from './postgres/PostgresDatabase.js';
+import { PostgresTranscriptRepository } from './postgres/PostgresTranscriptRepository.js';
+import { SCHOOL_STORES, tempPostgresSchema, tempSchool } from './testing.js';
 import { formatTranscript } from './transcript.js';
 
 const lines: [TranscriptLine, TranscriptLine] = [
@@ -70,12 +73,12 @@ describe('transcript export', () => {
   });
 });
 
-describe('transcript storage', () => {
+describe.each(SCHOOL_STORES)('transcript storage (%s)', (store) => {
   let t: ReturnType<typeof tempSchool> | undefined;
   afterEach(() => t?.cleanup());
 
-  it('keeps which lines were uncertain in the SQLite file, across a reopen', () => {
-    t = tempSchool();
+  it('keeps which lines were uncertain in the store, across a reopen', () => {
+    t = tempSchool({ store });
     t.school.storeCaption(lines[0]);
     t.school.storeCaption({ ...lines[1], text: 'Light … prisms.', uncertain: true });
     t.school.storeCaption({
@@ -92,8 +95,10 @@ describe('transcript storage', () => {
     expect(school.repos.transcripts.lines('r', 'en')[0]).not.toHaveProperty('uncertain');
     expect(school.transcript('r', 'es', 'txt')).toBe('(?) La luz … prismas.\n');
   });
+});
 
-  it('reads lines stored before the uncertain flag existed as sure', () => {
+describe('transcript lines stored before the uncertain flag existed', () => {
+  it('read as sure from SQLite', () => {
     const db = new Database(':memory:');
     db.exec(
       'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
@@ -109,5 +114,29 @@ describe('transcript storage', () => {
     expect(new SqliteTranscriptRepository(db).lines('r', 'en')).toEqual([lines[0]]);
     expect(new SqliteTranscriptRepository(db).lines('r', 'en')[0]).not.toHaveProperty('uncertain');
     db.close();
+  });
+
+  it('read as sure from PostgreSQL', () => {
+    const schema = tempPostgresSchema();
+    const db = new PostgresDatabase(schema.url);
+    try {
+      db.exec(
+        'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+      );
+      for (const m of POSTGRES_MIGRATIONS.filter((m) => m.version <= 5)) {
+        db.exec(m.sql);
+        db.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [m.version, m.name]);
+      }
+      db.exec(
+        "INSERT INTO transcript_lines (room, sequence, speaker, language, text, start_ms, end_ms) VALUES ('r', 1, 'tanaka', 'en', 'Today we study optics.', 1500, 3250)",
+      );
+      expect(migratePostgres(db)).toBe(POSTGRES_MIGRATIONS.length - 5);
+      const read = new PostgresTranscriptRepository(db).lines('r', 'en');
+      expect(read).toEqual([lines[0]]);
+      expect(read[0]).not.toHaveProperty('uncertain');
+    } finally {
+      db.close();
+      schema.drop();
+    }
   });
 });

@@ -13,6 +13,7 @@ import {
   pullWhisperModel,
 } from '@cosmo/translate';
 import { loadConfig, type ConfigInput } from './config.js';
+import { drainNode, listNodes, type RegistryAddress } from './cluster/clusterAdmin.js';
 import { CosmoServer } from './CosmoServer.js';
 import { deploymentChecks } from './deploymentDoctor.js';
 import { TokenService, mintAdminToken, parseDuration, resolveApiSecret } from './tokens.js';
@@ -24,6 +25,8 @@ const USAGE = `usage:
   cosmo doctor [--config cosmo.json]   (speech and translation engines, models and pairs here)
   cosmo models list | pull NAME [--dir DIR]   (whisper.cpp and translation models; DIR: <dataDir>/models)
   cosmo token --admin --school SCHOOL --identity ADMIN_ID [--ttl 1h]   (admin API token)
+  cosmo nodes [--config cosmo.json]            (cluster mode: the nodes, their load and state)
+  cosmo drain NODE [--config cosmo.json]       (cluster mode: move a node's people off, then stop it)
 
   cosmo serve --demo --static apps/demo/dist   (the demo app and its class API)
 
@@ -198,6 +201,47 @@ async function models(args: string[]): Promise<void> {
   }
 }
 
+/** The cluster registry of the config, or a clear error when the config has no cluster. */
+function registryOf(args: string[]): { at: RegistryAddress; positionals: string[] } {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { config: { type: 'string' } },
+  });
+  const cluster = loadConfig({ file: values.config }).cluster;
+  if (!cluster)
+    throw new CosmoError(
+      ErrorCode.INVALID_ARGUMENT,
+      'no cluster configured: set cluster.redisUrl (COSMO_CLUSTER or --config; docs/cluster.md)',
+    );
+  return { at: { redisUrl: cluster.redisUrl, prefix: cluster.prefix }, positionals };
+}
+
+/** `cosmo nodes`: one line per registered node. */
+async function nodes(args: string[]): Promise<void> {
+  const all = await listNodes(registryOf(args).at);
+  if (all.length === 0) console.log('no nodes registered');
+  for (const { info, alive } of all) {
+    const state = alive ? info.state : 'dead';
+    const beat = `${((Date.now() - info.updatedAt) / 1000).toFixed(1)} s ago`;
+    console.log(
+      `${info.id.padEnd(20)} ${state.padEnd(9)} ${`${info.participants}/${info.seats}`.padEnd(11)} ${info.url}  (beat ${beat})`,
+    );
+  }
+}
+
+/** `cosmo drain NODE`: waits until the node serves nobody, showing how many are left. */
+async function drain(args: string[]): Promise<void> {
+  const { at, positionals } = registryOf(args);
+  const [nodeId] = positionals;
+  if (!nodeId) throw new TypeError('usage: cosmo drain NODE (cosmo nodes lists them)');
+  await drainNode(at, nodeId, {
+    onProgress: (n) => process.stderr.write(`\rcosmo: ${nodeId} draining, ${n} participants left   `),
+  });
+  process.stderr.write('\n');
+  console.log(`${nodeId} serves nobody: it can be stopped (it takes nobody new until it restarts)`);
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   // `cosmo serve --help` and the like: the usage, not an 'unknown option' error.
@@ -212,6 +256,10 @@ async function main(): Promise<void> {
       return token(rest);
     case 'models':
       return models(rest);
+    case 'nodes':
+      return nodes(rest);
+    case 'drain':
+      return drain(rest);
     case 'doctor': {
       const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });
       const config = loadConfig({ file: values.config });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PushSubscriptionRecord } from '../repositories.js';
-import { tempSchool } from '../testing.js';
+import { SCHOOL_STORES, tempSchool } from '../testing.js';
 import type {
   EmailChannel,
   EmailMessage,
@@ -54,12 +54,17 @@ const ROSTER = [
   'tokyo,Tokyo,2B,Physics 2B,s4,Dai,student,dai@students.example,,none',
 ].join('\n');
 
-describe('the delivery ladder', () => {
+describe.each(SCHOOL_STORES)('the delivery ladder (%s)', (store) => {
   let t: ReturnType<typeof tempSchool> | undefined;
   afterEach(() => t?.cleanup());
 
   function setup(online: string[] = []) {
-    t = tempSchool({ emailDelayMs: 60_000, pushGraceMs: 30_000, reminderIntervalMs: 600_000 });
+    t = tempSchool({
+      emailDelayMs: 60_000,
+      pushGraceMs: 30_000,
+      reminderIntervalMs: 600_000,
+      store,
+    });
     expect(t.school.importRosterCsv(ROSTER)).toMatchObject({ ok: true });
     const push = new FakePush();
     const mail = new FakeMail();

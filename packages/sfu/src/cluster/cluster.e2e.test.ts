@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@cosmo/core';
 import { rosterCsv } from '@cosmo/school/testing';
-import { serve, waitFor, type ServeProcess } from '@cosmo/testkit';
+import { COSMO_CLI, serve, waitFor, type ServeProcess } from '@cosmo/testkit';
 import { joinPeer, type Peer } from '../testing/peers.js';
 import { TokenService, mintAdminToken } from '../tokens.js';
 
@@ -74,6 +74,17 @@ describe('a cluster of three nodes on Redis and PostgreSQL', () => {
     peers.push(peer);
     return peer;
   };
+  const clusterEnv = (node: string) =>
+    JSON.stringify({
+      redisUrl: REDIS_URL,
+      postgresUrl: database.url,
+      prefix,
+      nodeId: node,
+      // One seat per node and classroom: the teacher fills A, students stay where they land.
+      seatsPerClassroom: 1,
+      heartbeatMs: 500,
+      deadAfterMs: 2000,
+    });
   const start = async (node: string) => {
     const dataDir = mkdtempSync(join(tmpdir(), `cosmo-cluster-${node}-`));
     dirs.push(dataDir);
@@ -84,16 +95,7 @@ describe('a cluster of three nodes on Redis and PostgreSQL', () => {
         COSMO_DATA_DIR: dataDir,
         COSMO_RESUME_GRACE_MS: '0',
         COSMO_CAPTIONS: 'false',
-        COSMO_CLUSTER: JSON.stringify({
-          redisUrl: REDIS_URL,
-          postgresUrl: database.url,
-          prefix,
-          nodeId: node,
-          // One seat per node and classroom: the teacher fills A, students stay where they land.
-          seatsPerClassroom: 1,
-          heartbeatMs: 500,
-          deadAfterMs: 2000,
-        }),
+        COSMO_CLUSTER: clusterEnv(node),
       }),
     );
   };
@@ -241,5 +243,31 @@ describe('a cluster of three nodes on Redis and PostgreSQL', () => {
     await waitFor('B’s mirrors to leave', () => teacher.client.participants.size === 4, 10_000);
     const identities = [...teacher.client.participants.values()].map((p) => p.identity).sort();
     expect(identities).toEqual(['s1', 's2', 's3', 's4']);
+  }, 60_000);
+
+  it('drains node C with `cosmo drain c`: its students move to A and decode the teacher again', async () => {
+    const onC = [...students.values()].filter((s) => s.client.url === urlOf('c'));
+    expect(onC.length).toBeGreaterThan(0);
+    const fresh = new Map<Peer, number>(onC.map((s) => [s, 0]));
+    for (const s of onC)
+      s.client.on('trackSubscribed', (track) => {
+        if (track.participantId === teacherId) fresh.set(s, fresh.get(s)! + 1);
+      });
+    const { execFile } = await import('node:child_process');
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [COSMO_CLI, 'drain', 'c'],
+        { env: { ...process.env, COSMO_API_SECRET: secret, COSMO_CLUSTER: clusterEnv('cli') } },
+        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
+      ),
+    );
+    expect(out).toContain('c serves nobody');
+    for (const s of onC) {
+      await waitFor('a drained student to decode the teacher again', () =>
+        fresh.get(s)! >= 2 && receivesAll(s, teacherId, 2),
+      );
+      expect(s.client.url).toBe(urlOf('a'));
+    }
   }, 60_000);
 });

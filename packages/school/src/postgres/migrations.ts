@@ -1,0 +1,257 @@
+import type { PostgresDatabase } from './PostgresDatabase.js';
+
+/**
+ * The school database's schema in PostgreSQL: the SQLite migrations (`../migrations.ts`), same
+ * numbers and names, in PostgreSQL's types (BIGINT ms timestamps, BOOLEAN flags, identity ids).
+ * Never edit one that has shipped: add the next number, here and in SQLite.
+ *
+ * Beyond SQLite's: `chat_room_seqs` (the next chat seq per room, a row that concurrent writers on
+ * several nodes take in turn), `notice_deliveries.claimed_by` (which database session claimed a
+ * row, so that a node starting up requeues only the sends of a node that died), and `COLLATE "C"`
+ * on the ISO dates compared as text (byte order, as in SQLite, whatever the database's locale).
+ */
+export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'roster, attendance, leave, notices, chat',
+    sql: `
+      CREATE TABLE schools (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL
+      );
+      CREATE TABLE people (
+        id TEXT PRIMARY KEY,
+        school_id TEXT NOT NULL REFERENCES schools(id),
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('teacher', 'assistant', 'student', 'observer', 'admin'))
+      );
+      CREATE TABLE classes (
+        id TEXT PRIMARY KEY,
+        school_id TEXT NOT NULL REFERENCES schools(id),
+        name TEXT NOT NULL
+      );
+      CREATE TABLE memberships (
+        class_id TEXT NOT NULL REFERENCES classes(id),
+        person_id TEXT NOT NULL REFERENCES people(id),
+        PRIMARY KEY (class_id, person_id)
+      );
+      CREATE INDEX memberships_person ON memberships(person_id);
+      CREATE TABLE lectures (
+        id TEXT PRIMARY KEY,
+        class_id TEXT NOT NULL REFERENCES classes(id),
+        title TEXT NOT NULL,
+        starts_at BIGINT NOT NULL,
+        ends_at BIGINT NOT NULL CHECK (ends_at > starts_at)
+      );
+      CREATE INDEX lectures_class ON lectures(class_id, starts_at);
+      CREATE TABLE attendance_events (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        lecture_id TEXT NOT NULL REFERENCES lectures(id),
+        person_id TEXT NOT NULL REFERENCES people(id),
+        kind TEXT NOT NULL CHECK (kind IN ('join', 'leave')),
+        at BIGINT NOT NULL
+      );
+      CREATE INDEX attendance_lecture ON attendance_events(lecture_id, person_id, at);
+      CREATE TABLE leave_requests (
+        id TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL REFERENCES people(id),
+        class_id TEXT NOT NULL REFERENCES classes(id),
+        from_date TEXT COLLATE "C" NOT NULL,
+        to_date TEXT COLLATE "C" NOT NULL CHECK (to_date >= from_date),
+        reason TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+        decided_by TEXT,
+        comment TEXT,
+        created_at BIGINT NOT NULL,
+        decided_at BIGINT
+      );
+      CREATE INDEX leave_person ON leave_requests(person_id, from_date);
+      CREATE TABLE notices (
+        id TEXT PRIMARY KEY,
+        school_id TEXT NOT NULL REFERENCES schools(id),
+        audience TEXT NOT NULL,
+        sender_id TEXT NOT NULL,
+        sender_name TEXT NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        urgent BOOLEAN NOT NULL,
+        sent_at BIGINT NOT NULL,
+        idempotency_key TEXT UNIQUE
+      );
+      CREATE TABLE notice_recipients (
+        notice_id TEXT NOT NULL REFERENCES notices(id),
+        person_id TEXT NOT NULL REFERENCES people(id),
+        delivered_at BIGINT,
+        read_at BIGINT,
+        reminders INTEGER NOT NULL DEFAULT 0,
+        last_pushed_at BIGINT,
+        PRIMARY KEY (notice_id, person_id)
+      );
+      CREATE INDEX recipients_person ON notice_recipients(person_id, delivered_at);
+      CREATE INDEX recipients_unread ON notice_recipients(read_at, last_pushed_at);
+      CREATE TABLE chat_messages (
+        id TEXT PRIMARY KEY,
+        room TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        person_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        text TEXT NOT NULL,
+        to_person TEXT NOT NULL DEFAULT '',
+        sent_at BIGINT NOT NULL
+      );
+      CREATE UNIQUE INDEX chat_room_seq ON chat_messages(room, seq);
+      CREATE TABLE chat_room_seqs (
+        room TEXT PRIMARY KEY,
+        seq BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'handouts',
+    sql: `
+      CREATE TABLE handouts (
+        id TEXT PRIMARY KEY,
+        class_id TEXT NOT NULL REFERENCES classes(id),
+        sha256 TEXT NOT NULL,
+        filename TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        size BIGINT NOT NULL,
+        uploaded_by TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX handouts_class ON handouts(class_id, created_at);
+      CREATE TABLE handout_downloads (
+        handout_id TEXT NOT NULL REFERENCES handouts(id),
+        person_id TEXT NOT NULL REFERENCES people(id),
+        count INTEGER NOT NULL,
+        last_at BIGINT NOT NULL,
+        PRIMARY KEY (handout_id, person_id)
+      );
+    `,
+  },
+  {
+    version: 3,
+    name: 'transcripts',
+    sql: `
+      CREATE TABLE transcript_lines (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        room TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        speaker TEXT NOT NULL,
+        language TEXT NOT NULL,
+        text TEXT NOT NULL,
+        start_ms BIGINT NOT NULL,
+        end_ms BIGINT NOT NULL
+      );
+      CREATE INDEX transcript_room ON transcript_lines(room, language, sequence);
+    `,
+  },
+  {
+    version: 4,
+    name: 'receipt counters',
+    sql: `
+      ALTER TABLE notices ADD COLUMN recipient_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE notices ADD COLUMN delivered_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE notices ADD COLUMN read_count INTEGER NOT NULL DEFAULT 0;
+      UPDATE notices SET
+        recipient_count = (SELECT COUNT(*) FROM notice_recipients r WHERE r.notice_id = notices.id),
+        delivered_count = (SELECT COUNT(delivered_at) FROM notice_recipients r WHERE r.notice_id = notices.id),
+        read_count = (SELECT COUNT(read_at) FROM notice_recipients r WHERE r.notice_id = notices.id);
+    `,
+  },
+  {
+    version: 5,
+    name: 'ended classes',
+    sql: `
+      CREATE TABLE ended_classes (
+        room TEXT PRIMARY KEY,
+        ended_at BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 6,
+    name: 'uncertain transcript lines',
+    sql: `
+      ALTER TABLE transcript_lines ADD COLUMN uncertain BOOLEAN NOT NULL DEFAULT false;
+    `,
+  },
+  {
+    version: 7,
+    name: 'contacts, push subscriptions, delivery ladder',
+    sql: `
+      CREATE TABLE person_contacts (
+        person_id TEXT PRIMARY KEY REFERENCES people(id),
+        email TEXT,
+        guardian_email TEXT,
+        notify_email TEXT NOT NULL DEFAULT 'all' CHECK (notify_email IN ('all', 'fallback', 'none'))
+      );
+      CREATE TABLE push_subscriptions (
+        id TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL REFERENCES people(id),
+        endpoint TEXT NOT NULL UNIQUE,
+        p256dh TEXT NOT NULL,
+        auth TEXT NOT NULL,
+        device TEXT NOT NULL DEFAULT '',
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX push_person ON push_subscriptions(person_id);
+      ALTER TABLE notices ADD COLUMN email_after_ms BIGINT;
+      ALTER TABLE notice_recipients ADD COLUMN delivered_via TEXT;
+      CREATE TABLE notice_deliveries (
+        notice_id TEXT NOT NULL REFERENCES notices(id),
+        person_id TEXT NOT NULL REFERENCES people(id),
+        channel TEXT NOT NULL CHECK (channel IN ('push', 'email', 'digest')),
+        round INTEGER NOT NULL,
+        due_at BIGINT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'skipped', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        claimed_at BIGINT,
+        claimed_by TEXT,
+        done_at BIGINT,
+        detail TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (notice_id, person_id, channel, round)
+      );
+      CREATE INDEX deliveries_due ON notice_deliveries(state, due_at);
+    `,
+  },
+];
+
+/**
+ * Applies the migrations this database has not seen yet, in one transaction; returns how many ran.
+ * Nodes starting together take turns on an advisory lock (one per schema): the first migrates,
+ * the others find the migrations applied.
+ */
+export function migratePostgres(db: PostgresDatabase): number {
+  return db.transaction(() => {
+    db.query(
+      "SELECT pg_advisory_xact_lock(hashtext('cosmo schema_migrations ' || current_schema()))",
+    );
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+    );
+    const applied = new Set(
+      db.query<{ version: number }>('SELECT version FROM schema_migrations').map((r) => r.version),
+    );
+    const newest = Math.max(0, ...applied);
+    const known = Math.max(...POSTGRES_MIGRATIONS.map((m) => m.version));
+    if (newest > known) {
+      throw new Error(
+        `the database is at schema ${newest}, newer than this server knows (${known}): upgrade Cosmo`,
+      );
+    }
+    let ran = 0;
+    for (const m of POSTGRES_MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      db.exec(m.sql);
+      db.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        m.version,
+        m.name,
+        Date.now(),
+      ]);
+      ran++;
+    }
+    return ran;
+  });
+}

@@ -1,0 +1,28 @@
+import type { SchoolRepositories } from '../School.js';
+import { PostgresAttendanceRepository } from './PostgresAttendanceRepository.js';
+import { PostgresChatRepository } from './PostgresChatRepository.js';
+import type { PostgresDatabase } from './PostgresDatabase.js';
+import { PostgresDeliveryRepository } from './PostgresDeliveryRepository.js';
+import { PostgresEndedClassRepository } from './PostgresEndedClassRepository.js';
+import { PostgresHandoutRepository } from './PostgresHandoutRepository.js';
+import { PostgresLeaveRepository } from './PostgresLeaveRepository.js';
+import { PostgresNoticeRepository } from './PostgresNoticeRepository.js';
+import { PostgresPushSubscriptionRepository } from './PostgresPushSubscriptionRepository.js';
+import { PostgresRosterRepository } from './PostgresRosterRepository.js';
+import { PostgresTranscriptRepository } from './PostgresTranscriptRepository.js';
+
+/** Every repository of a school, on one PostgreSQL connection. */
+export function postgresRepositories(db: PostgresDatabase): SchoolRepositories {
+  return {
+    roster: new PostgresRosterRepository(db),
+    attendance: new PostgresAttendanceRepository(db),
+    leave: new PostgresLeaveRepository(db),
+    notices: new PostgresNoticeRepository(db),
+    chat: new PostgresChatRepository(db),
+    handouts: new PostgresHandoutRepository(db),
+    transcripts: new PostgresTranscriptRepository(db),
+    endedClasses: new PostgresEndedClassRepository(db),
+    pushSubscriptions: new PostgresPushSubscriptionRepository(db),
+    deliveries: new PostgresDeliveryRepository(db),
+  };
+}
