@@ -206,10 +206,14 @@ export class School extends TypedEmitter<SchoolEvents> {
   startReminders(
     isOnline: (personId: string) => boolean,
     checkEveryMs = Math.min(60_000, this.options.reminderIntervalMs),
+    /** Whether this process sends them (in a cluster, one node does: its leader). */
+    sends: () => boolean = () => true,
   ): void {
     this.#isOnline = isOnline;
     clearInterval(this.#reminderTimer);
-    this.#reminderTimer = setInterval(() => this.sendDueReminders(isOnline), checkEveryMs);
+    this.#reminderTimer = setInterval(() => {
+      if (sends()) this.sendDueReminders(isOnline);
+    }, checkEveryMs);
     this.#reminderTimer.unref?.();
   }
 

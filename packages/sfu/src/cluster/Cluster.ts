@@ -68,7 +68,10 @@ export class Cluster {
       bus.redis,
       bus.keys,
       { id: nodeId, url, seats: settings.seats },
-      () => ({ participants: ownParticipants(ctx.classrooms) }),
+      () => ({
+        participants: ownParticipants(ctx.classrooms),
+        identities: ctx.sessions.identities(),
+      }),
       logger,
       { heartbeatMs: settings.heartbeatMs, deadAfterMs: settings.deadAfterMs },
     );
@@ -78,6 +81,11 @@ export class Cluster {
     await registry.start();
     logger.info({ nodeId, url, nodes: registry.nodes.length }, 'joined the cluster');
     return cluster;
+  }
+
+  /** Whether `identity` is connected to any node (this one now, the others as of the last beat). */
+  isOnline(identity: string): boolean {
+    return this.#ctx.sessions.isConnected(identity) || this.#registry.online.has(identity);
   }
 
   /** This node takes nobody new and is moving its participants to other nodes. */
@@ -126,6 +134,13 @@ export class Cluster {
     });
     this.#registry.on('draining', () => this.#drain());
     if (school) {
+      // Reminders of unread notices: sent by one node (the leader), knowing who is connected
+      // anywhere (on the page if so, else by push and email).
+      school.startReminders(
+        (personId) => this.isOnline(personId),
+        Math.min(60_000, school.options.reminderIntervalMs),
+        () => this.#registry.leader,
+      );
       school.on('deliver', (personId, notice, reminder) =>
         this.#bus.publish(this.#bus.keys.schoolChannel, {
           school: { personId, notification: noticeToProto(notice, reminder) },

@@ -28,6 +28,8 @@ export type NodeRegistryEvents = {
 /** What the registry reports of this node each beat. */
 export interface OwnLoad {
   participants: number;
+  /** The people connected to it (for the cluster's presence). */
+  identities: Iterable<string>;
 }
 
 /**
@@ -48,6 +50,8 @@ export class NodeRegistry extends TypedEmitter<NodeRegistryEvents> {
   #known = new Set<string>();
   #nodes: NodeInfo[] = [];
   #state: NodeInfo['state'] = 'active';
+  #online = new Set<string>();
+  #leader = false;
 
   constructor(
     redis: Redis,
@@ -80,6 +84,16 @@ export class NodeRegistry extends TypedEmitter<NodeRegistryEvents> {
     return this.#nodes;
   }
 
+  /** The people connected to any live node, as of the last beat. */
+  get online(): ReadonlySet<string> {
+    return this.#online;
+  }
+
+  /** Whether this node runs the cluster's once-only jobs (one node at a time). */
+  get leader(): boolean {
+    return this.#leader;
+  }
+
   /** Registers this node and starts beating. */
   async start(): Promise<void> {
     await this.#redis.srem(this.#keys.draining, this.#self.id);
@@ -100,17 +114,28 @@ export class NodeRegistry extends TypedEmitter<NodeRegistryEvents> {
       this.#state = 'draining';
       this.safeEmit('draining');
     }
+    const load = this.#load();
     const record: NodeInfo = {
       ...this.#self,
-      participants: this.#load().participants,
+      participants: load.participants,
       state: this.#state,
       updatedAt: Date.now(),
     };
-    await redis
+    const identities = [...new Set(load.identities)];
+    const online = this.#keys.online(this.#self.id);
+    const write = redis
       .multi()
       .hset(this.#keys.nodes, this.#self.id, JSON.stringify(record))
       .set(this.#keys.alive(this.#self.id), '1', 'PX', this.#deadAfterMs)
-      .exec();
+      .del(online);
+    if (identities.length > 0) write.sadd(online, ...identities).pexpire(online, this.#deadAfterMs);
+    // The leader keeps its lease while it beats; when it stops, another takes it.
+    write.set(this.#keys.leader, this.#self.id, 'PX', this.#deadAfterMs, 'NX');
+    write.get(this.#keys.leader);
+    const results = await write.exec();
+    const leaderId = results?.at(-1)?.[1];
+    this.#leader = leaderId === this.#self.id;
+    if (this.#leader) await redis.pexpire(this.#keys.leader, this.#deadAfterMs);
     const all = await readNodes(redis, this.#keys);
     const alive = all.filter((n) => n.alive).map((n) => n.info);
     for (const dead of all.filter((n) => !n.alive)) {
@@ -121,6 +146,9 @@ export class NodeRegistry extends TypedEmitter<NodeRegistryEvents> {
     const lost = [...this.#known].filter((id) => !ids.has(id));
     this.#known = ids;
     this.#nodes = alive;
+    this.#online = new Set(
+      alive.length > 0 ? await redis.sunion(...alive.map((n) => this.#keys.online(n.id))) : [],
+    );
     for (const id of lost) this.safeEmit('lost', id);
   }
 
@@ -136,6 +164,7 @@ export class NodeRegistry extends TypedEmitter<NodeRegistryEvents> {
       .multi()
       .hdel(this.#keys.nodes, this.#self.id)
       .del(this.#keys.alive(this.#self.id))
+      .del(this.#keys.online(this.#self.id))
       .srem(this.#keys.draining, this.#self.id)
       .exec()
       .catch(() => undefined);

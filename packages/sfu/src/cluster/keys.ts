@@ -12,6 +12,10 @@ export function clusterKeys(prefix: string) {
     draining: `${prefix}:draining`,
     /** Hash: node id → participants it serves in the room. */
     room: (room: string) => `${prefix}:room:${room}`,
+    /** Set: the identities connected to a node (expires with its alive key). */
+    online: (id: string) => `${prefix}:online:${id}`,
+    /** The node that runs the cluster's once-only jobs (notice reminders), with a time to live. */
+    leader: `${prefix}:leader`,
     /** Channels: a node's direct messages, a room's shards, the school's events. */
     nodeChannel: (id: string) => `${prefix}:n:${id}`,
     roomChannel: (room: string) => `${prefix}:r:${room}`,

@@ -50,6 +50,11 @@ export class Sessions {
     return [...(this.#byIdentity.get(identity) ?? [])];
   }
 
+  /** The people with a participant here (for the cluster's presence). */
+  identities(): Iterable<string> {
+    return this.#byIdentity.keys();
+  }
+
   /** Whether a person has a participant with a live socket. */
   isConnected(identity: string): boolean {
     return this.participantsOf(identity).some((p) => p.connection);
