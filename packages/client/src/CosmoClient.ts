@@ -44,6 +44,9 @@ const FINAL_CLOSE_CODES = new Set([4001, 4002, 4003]);
 /** How long `close()` waits for the server to confirm `leave` before closing anyway. */
 const LEAVE_TIMEOUT_MS = 2000;
 
+/** How long a liveness ping may go unanswered before the connection counts as dropped. */
+const LIVENESS_TIMEOUT_MS = 5000;
+
 /**
  * A participant's connection to a Cosmo classroom: signalling, WebRTC media, and the classroom's
  * state. Runs in browsers, and in Node when given `ws` and `@roamhq/wrtc`.
@@ -77,6 +80,7 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
   #lastSeq = 0;
   #iceServers: RTCIceServer[] = [];
   #reconnecting = false;
+  #livenessTimer: ReturnType<typeof setInterval> | undefined;
   /** The node this client is on (a cluster may send it to another than `options.url`). */
   #url: string;
   /** A cluster's other nodes, where a client that loses its node reconnects. */
@@ -89,6 +93,7 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
       reconnectPolicy: new ExponentialBackoff(),
       autoSubscribe: 'all',
       mediaConnectTimeoutMs: 12_000,
+      livenessIntervalMs: 10_000,
       ...options,
       reopen: Boolean(options.reopen),
     };
@@ -297,6 +302,8 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     const previous = this.#state;
     if (previous === state) return;
     this.#state = state;
+    if (state === 'connected') this.#startLiveness();
+    else this.#stopLiveness();
     this.safeEmit('stateChanged', state, previous);
   }
 
@@ -425,6 +432,38 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
       if (this.#state === 'reconnecting') this.#setState('connected');
       return;
     }
+  }
+
+  /** Pings the server while connected; one unanswered in time drops the connection. */
+  #startLiveness(): void {
+    this.#stopLiveness();
+    const every = this.options.livenessIntervalMs;
+    if (!every) return;
+    let waiting = false;
+    this.#livenessTimer = setInterval(() => {
+      const signalling = this.#signalling;
+      if (waiting || !signalling) return;
+      waiting = true;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), LIVENESS_TIMEOUT_MS);
+      });
+      void Promise.race([signalling.request('ping', { clientTime: Date.now() }), late])
+        .then((answer) => {
+          if (answer === 'late' && this.#signalling === signalling && this.#state === 'connected')
+            signalling.close(4000, 'the server stopped answering');
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          clearTimeout(timer);
+          waiting = false;
+        });
+    }, every);
+  }
+
+  #stopLiveness(): void {
+    clearInterval(this.#livenessTimer);
+    this.#livenessTimer = undefined;
   }
 
   /**

@@ -37,6 +37,13 @@ export interface CosmoClientOptions {
    * unreachable (`mediaReachability`); default 12,000 ms. It keeps trying all the same.
    */
   mediaConnectTimeoutMs?: number;
+  /**
+   * How often a connected client checks that its server still answers (a ping, answered within
+   * 5 s); a server that does not is treated as a dropped connection: the client reconnects, in a
+   * cluster to another node. Default 10,000 ms; 0 turns it off. It catches what a closed socket
+   * does not tell: a node cut off from the network, a frozen process.
+   */
+  livenessIntervalMs?: number;
   /** Default `'all'`. The element uses `'audio'` and subscribes to the video it shows. */
   autoSubscribe?: AutoSubscribe;
   /**
