@@ -81,6 +81,8 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
   #iceServers: RTCIceServer[] = [];
   #reconnecting = false;
   #livenessTimer: ReturnType<typeof setInterval> | undefined;
+  /** Between a join request and its media being loaded. */
+  #joining = false;
   /** The node this client is on (a cluster may send it to another than `options.url`). */
   #url: string;
   /** A cluster's other nodes, where a client that loses its node reconnects. */
@@ -328,7 +330,24 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     return signalling;
   }
 
-  async #join(signalling: SignallingClient, redirects = 0): Promise<void> {
+  async #join(signalling: SignallingClient): Promise<void> {
+    // Forgotten before the request, not after the answer: events that follow the answer can be
+    // read before the code awaiting it resumes (one network read), and must not be wiped.
+    this.participants.clear();
+    this.producers.clear();
+    this.#joining = true;
+    try {
+      await this.#enter(signalling, 0);
+    } finally {
+      this.#joining = false;
+    }
+    this.safeEmit('joined', this.#self!);
+    await this.#media!.republish();
+    for (const producer of this.producers.values()) this.#autoSubscribe(producer);
+  }
+
+  /** Joins on `signalling` (following a cluster's redirects) and loads the media session. */
+  async #enter(signalling: SignallingClient, redirects: number): Promise<void> {
     const res = await signalling.request('join', {
       token: this.options.token,
       protocolVersion: PROTOCOL_VERSION,
@@ -344,7 +363,7 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
         throw new CosmoError(ErrorCode.UNAVAILABLE, 'the cluster kept redirecting this join');
       this.#signalling = undefined;
       signalling.close(1000, 'redirected');
-      await this.#join(await this.#open(join.redirectUrl), redirects + 1);
+      await this.#enter(await this.#open(join.redirectUrl), redirects + 1);
       return;
     }
     this.#sessionId = join.sessionId ?? '';
@@ -356,8 +375,6 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     }));
     this.#self = participantFromProto(join.self!);
     this.#classroom = classroomFromProto(join.classroom!);
-    this.participants.clear();
-    this.producers.clear();
     for (const info of join.participants ?? []) this.#upsertParticipant(participantFromProto(info));
     this.handouts = (join.handouts ?? []).map(handoutFromProto);
     this.recentChat = (join.recentChat ?? []).map(chatFromProto);
@@ -378,9 +395,6 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
       });
     } else this.#media.setRequest(request);
     await this.#media.load(join.routerRtpCapabilities!);
-    this.safeEmit('joined', this.#self);
-    await this.#media.republish();
-    for (const producer of this.producers.values()) this.#autoSubscribe(producer);
   }
 
   async #onDrop(code: number): Promise<void> {
@@ -501,6 +515,8 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
   }
 
   #autoSubscribe(producer: ProducerSummary): void {
+    // Producers announced while joining are subscribed to once the media is loaded.
+    if (this.#joining) return;
     const mode = this.options.autoSubscribe;
     if (mode === 'none' || (mode === 'audio' && producer.kind !== 'audio')) return;
     this.subscribe(producer.id).catch((err: CosmoError) => this.safeEmit('error', err));
