@@ -24,6 +24,7 @@ import type { Participant } from './Participant.js';
 import { ClassroomDirectory } from './rooms/ClassroomDirectory.js';
 import { Sessions } from './sessions/Sessions.js';
 import { Cluster } from './cluster/Cluster.js';
+import { isRemote } from './cluster/RemoteParticipant.js';
 import { Admission } from './signalling/Admission.js';
 import { SignallingDispatcher } from './signalling/SignallingDispatcher.js';
 import { TokenService, resolveApiSecret } from './tokens.js';
@@ -239,6 +240,7 @@ export class CosmoServer {
           classrooms: server.#classrooms,
           sessions: server.#sessions,
           school,
+          metrics: server.metrics,
         });
       } catch (err) {
         await server.#transport.close();
@@ -373,10 +375,11 @@ export class CosmoServer {
       counts: () => ({
         rooms: this.#classrooms.open.size,
         participants: [...this.#classrooms.open.values()].reduce(
-          (n, c) => n + c.participants.size,
+          (n, c) => n + [...c.participants.values()].filter((p) => !isRemote(p)).length,
           0,
         ),
         workers: this.pool.workers.length,
+        ...(this.#cluster && { cluster: this.#cluster.status() }),
       }),
       classOfRoom: (room) => this.#classrooms.classOf(room),
       isEnded: (room) => this.#classrooms.isEnded(room),

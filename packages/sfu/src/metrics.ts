@@ -55,6 +55,22 @@ export class Metrics {
     labelNames: ['channel', 'state'] as const,
     registers: [this.registry],
   });
+  readonly clusterNodes = new Gauge({
+    name: 'cosmo_cluster_nodes',
+    help: 'Live nodes of the cluster, this one included (cluster mode)',
+    registers: [this.registry],
+  });
+  readonly clusterMirrors = new Gauge({
+    name: 'cosmo_cluster_remote_participants',
+    help: "Participants of other nodes mirrored in this node's classrooms",
+    registers: [this.registry],
+  });
+  readonly clusterMessages = new Counter({
+    name: 'cosmo_cluster_messages_total',
+    help: 'Messages on the cluster bus, by direction (in, out)',
+    labelNames: ['direction'] as const,
+    registers: [this.registry],
+  });
   readonly droppedEvents = new Counter({
     name: 'cosmo_dropped_events_total',
     help: 'Ephemeral events dropped under backpressure',

@@ -4,6 +4,7 @@ import type { School } from '@cosmo/school';
 import { handoutToProto, noticeToProto } from '../bridge/wire.js';
 import type { Classroom } from '../Classroom.js';
 import type { Config } from '../config.js';
+import type { Metrics } from '../metrics.js';
 import { CloseCode } from '../Connection.js';
 import type { ClassroomDirectory } from '../rooms/ClassroomDirectory.js';
 import type { Sessions } from '../sessions/Sessions.js';
@@ -25,6 +26,7 @@ export interface ClusterContext {
   classrooms: ClassroomDirectory;
   sessions: Sessions;
   school: School | undefined;
+  metrics: Metrics;
 }
 
 /** Where a join goes: here, or to another node's signalling URL. */
@@ -64,6 +66,8 @@ export class Cluster {
     const nodeId = settings.nodeId ?? `${hostname()}-${ctx.port}`;
     const url = settings.url ?? defaultNodeUrl(config, ctx.port);
     const bus = await ClusterBus.connect(settings.redisUrl, settings.prefix, nodeId, logger);
+    bus.on('sent', () => ctx.metrics.clusterMessages.inc({ direction: 'out' }));
+    bus.on('message', () => ctx.metrics.clusterMessages.inc({ direction: 'in' }));
     const registry = new NodeRegistry(
       bus.redis,
       bus.keys,
@@ -98,6 +102,11 @@ export class Cluster {
     return this.#registry.nodes.filter((n) => n.state === 'active').map((n) => n.url);
   }
 
+  /** This node's id and state, and how many nodes are live (for /healthz). */
+  status(): { node: string; state: 'active' | 'draining'; nodes: number } {
+    return { node: this.nodeId, state: this.#registry.state, nodes: this.#registry.nodes.length };
+  }
+
   /** Where a join to `room` goes (see `placeJoin`). */
   async place(room: string, redirects: number): Promise<JoinPlacement> {
     const counts = await this.#bus.redis.hgetall(this.#bus.keys.room(room));
@@ -128,6 +137,13 @@ export class Cluster {
     const { classrooms, school, logger } = this.#ctx;
     classrooms.on('opened', (classroom) => this.#openShard(classroom));
     this.#bus.on('message', (m) => this.#receive(m));
+    this.#registry.on('beat', (nodes) => {
+      this.#ctx.metrics.clusterNodes.set(nodes);
+      let mirrors = 0;
+      for (const classroom of classrooms.open.values())
+        for (const p of classroom.participants.values()) if (isRemote(p)) mirrors++;
+      this.#ctx.metrics.clusterMirrors.set(mirrors);
+    });
     this.#registry.on('lost', (node) => {
       logger.warn({ node }, 'cluster node lost: its participants leave the shared classrooms');
       for (const shard of this.#shards.values()) shard.nodeLost(node);

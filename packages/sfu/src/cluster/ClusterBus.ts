@@ -19,6 +19,8 @@ export type ClusterMessageIn = cosmo.v1.ClusterMessage.$Properties & {
 /** Bus events: a message for this node (direct, or on a room or channel it listens to). */
 export type ClusterBusEvents = {
   message: [message: ClusterMessageIn, channel: string];
+  /** A message went out (for the metrics). */
+  sent: [];
 };
 
 /** How long a node waits for another to answer a request. */
@@ -99,6 +101,7 @@ export class ClusterBus extends TypedEmitter<ClusterBusEvents> {
   publish(channel: string, message: ClusterInit): void {
     if (this.#closed) return;
     const bytes = ClusterMessage.encode({ ...message, fromNode: this.nodeId }).finish();
+    this.safeEmit('sent');
     this.#pub.publish(channel, Buffer.from(bytes)).catch((err: Error) => {
       this.#logger.warn({ err: err.message, channel }, 'cluster publish failed');
     });

@@ -18,6 +18,8 @@ export interface NodeInfo {
 }
 
 export type NodeRegistryEvents = {
+  /** A beat went through: how many nodes are live. */
+  beat: [nodes: number];
   /** A node stopped heartbeating (crashed, cut off, or stopped) and was dropped. */
   lost: [nodeId: string];
   /** This node was asked to drain. */
@@ -150,6 +152,7 @@ export class NodeRegistry extends TypedEmitter<NodeRegistryEvents> {
       alive.length > 0 ? await redis.sunion(...alive.map((n) => this.#keys.online(n.id))) : [],
     );
     for (const id of lost) this.safeEmit('lost', id);
+    this.safeEmit('beat', alive.length);
   }
 
   /** Whether `nodeId` was alive at the last beat. */

@@ -202,6 +202,18 @@ describe('a cluster of three nodes on Redis and PostgreSQL', () => {
     });
     await waitFor('the notice to reach every student', () => notified.size === 4);
 
+    // Each node says what it serves and what it sees of the cluster.
+    const health = (await (await fetch(`${httpOf('a')}/healthz`)).json()) as {
+      participants: number;
+      cluster: { node: string; state: string; nodes: number };
+    };
+    expect(health.participants).toBe(1);
+    expect(health.cluster).toEqual({ node: 'a', state: 'active', nodes: 3 });
+    const metrics = await (await fetch(`${httpOf('b')}/metrics`)).text();
+    expect(metrics).toMatch(/^cosmo_cluster_nodes 3$/m);
+    // B mirrors the teacher and the students of C.
+    expect(metrics).toMatch(/^cosmo_cluster_remote_participants 3$/m);
+
     // One attendance record for the lecture, in the shared database: every student once, present.
     const report = (await api('b', 'GET', `/api/admin/lectures/${room}/attendance`)) as {
       rows: { personId: string; status: string }[];

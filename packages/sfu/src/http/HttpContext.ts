@@ -9,8 +9,11 @@ import type { TokenService } from '../tokens.js';
 /** What `/healthz` reports. */
 export interface HealthCounts {
   rooms: number;
+  /** Participants connected to this node (not those of other nodes in its classrooms). */
   participants: number;
   workers: number;
+  /** Cluster mode: this node's id and state, and how many nodes are live. */
+  cluster?: { node: string; state: 'active' | 'draining'; nodes: number };
 }
 
 /**

@@ -6,7 +6,13 @@ import type { HttpRoute } from './types.js';
 export function createHealthRoute(ctx: Pick<HttpContext, 'counts'>): HttpRoute {
   return async () =>
     bodiless(async () => {
-      const { rooms, participants, workers } = ctx.counts();
-      return jsonAnswer(200, { status: 'ok', rooms, participants, workers });
+      const { rooms, participants, workers, cluster } = ctx.counts();
+      return jsonAnswer(200, {
+        status: 'ok',
+        rooms,
+        participants,
+        workers,
+        ...(cluster && { cluster }),
+      });
     });
 }
