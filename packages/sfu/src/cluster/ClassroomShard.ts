@@ -148,7 +148,10 @@ export class ClassroomShard {
     let own = 0;
     for (const p of this.#classroom.participants.values()) if (!isRemote(p)) own++;
     const key = this.#bus.keys.room(this.#room);
-    const op = own > 0 ? this.#bus.redis.hset(key, this.#bus.nodeId, own) : this.#bus.redis.hdel(key, this.#bus.nodeId);
+    const op =
+      own > 0
+        ? this.#bus.redis.hset(key, this.#bus.nodeId, own)
+        : this.#bus.redis.hdel(key, this.#bus.nodeId);
     void op.catch(() => undefined);
   }
 
@@ -167,8 +170,14 @@ export class ClassroomShard {
     };
   }
 
-  #offer(participantId: string, producerId: string, source: MediaSource): cosmo.v1.ProducerOffer.$Properties {
-    const producer = this.#classroom.participants.get(participantId)?.producers.get(producerId)?.producer;
+  #offer(
+    participantId: string,
+    producerId: string,
+    source: MediaSource,
+  ): cosmo.v1.ProducerOffer.$Properties {
+    const producer = this.#classroom.participants
+      .get(participantId)
+      ?.producers.get(producerId)?.producer;
     return {
       participantId,
       producerId,
@@ -252,7 +261,8 @@ export class ClassroomShard {
       const p = id ? classroom.participants.get(id) : undefined;
       return p && isRemote(p) ? p : undefined;
     };
-    if (body.handChanged) mirrorOf(body.handChanged.participantId)?.setHand(Boolean(body.handChanged.raised));
+    if (body.handChanged)
+      mirrorOf(body.handChanged.participantId)?.setHand(Boolean(body.handChanged.raised));
     if (body.participantUpdated?.participant) {
       const info = body.participantUpdated.participant;
       const mirror = mirrorOf(info.id);
@@ -297,7 +307,9 @@ export class ClassroomShard {
     const target = action.targetParticipantId ?? '';
     try {
       if (action.mute) {
-        const sources = (action.mute.sources ?? []).map((s) => mediaSourceFromProto(s)!).filter(Boolean);
+        const sources = (action.mute.sources ?? [])
+          .map((s) => mediaSourceFromProto(s)!)
+          .filter(Boolean);
         classroom.mute(by, target, !target, sources);
       } else if (action.lowerHand) {
         classroom.lowerHand(by, target, !target);
@@ -311,7 +323,10 @@ export class ClassroomShard {
         });
       }
     } catch (err) {
-      this.#logger.warn({ err: (err as Error).message, room: this.#room }, 'cluster: a remote action was refused');
+      this.#logger.warn(
+        { err: (err as Error).message, room: this.#room },
+        'cluster: a remote action was refused',
+      );
     }
   }
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import type { cosmo } from '@cosmo/core';
 import type { School } from '@cosmo/school';
 import { handoutToProto, noticeToProto } from '../bridge/wire.js';
 import type { Classroom } from '../Classroom.js';
@@ -115,7 +116,11 @@ export class Cluster {
       here: this.nodeId,
       nodes: this.#registry.nodes.map((n) =>
         n.id === this.nodeId
-          ? { ...n, participants: ownParticipants(this.#ctx.classrooms), state: this.#registry.state }
+          ? {
+              ...n,
+              participants: ownParticipants(this.#ctx.classrooms),
+              state: this.#registry.state,
+            }
           : n,
       ),
       shards,
@@ -195,9 +200,11 @@ export class Cluster {
     classroom.once('closed', () => {
       if (this.#shards.get(classroom.room) === shard) this.#shards.delete(classroom.room);
     });
-    shard.open().catch((err: Error) =>
-      logger.warn({ err: err.message, room: classroom.room }, 'cluster: shard did not open'),
-    );
+    shard
+      .open()
+      .catch((err: Error) =>
+        logger.warn({ err: err.message, room: classroom.room }, 'cluster: shard did not open'),
+      );
   }
 
   #receive(m: ClusterMessageIn): void {
@@ -211,10 +218,11 @@ export class Cluster {
   }
 
   /** A notice, receipt totals or handout from another node's school, for this node's sockets. */
-  #schoolEvent(e: import('@cosmo/core').cosmo.v1.SchoolEvent.$Properties): void {
+  #schoolEvent(e: cosmo.v1.SchoolEvent.$Properties): void {
     const { sessions, classrooms } = this.#ctx;
     if (e.notification)
-      for (const p of sessions.participantsOf(e.personId ?? '')) p.send({ notification: e.notification });
+      for (const p of sessions.participantsOf(e.personId ?? ''))
+        p.send({ notification: e.notification });
     if (e.receiptSummary)
       for (const p of sessions.participantsOf(e.personId ?? ''))
         p.send({ receiptSummary: e.receiptSummary }, false);

@@ -26,7 +26,6 @@ export type ClusterBusEvents = {
 /** How long a node waits for another to answer a request. */
 const REQUEST_TIMEOUT_MS = 5000;
 
-
 /**
  * The cluster's message bus: Redis pub/sub carrying protobuf `ClusterMessage`s. Each node listens
  * on its own channel (direct messages and answers), on the channel of every room it has a shard

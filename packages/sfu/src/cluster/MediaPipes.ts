@@ -41,12 +41,7 @@ export class MediaPipes {
   readonly #piping = new Set<string>();
   #closed = false;
 
-  constructor(
-    bus: ClusterBus,
-    classroom: Classroom,
-    address: PipeAddress,
-    logger: Logger,
-  ) {
+  constructor(bus: ClusterBus, classroom: Classroom, address: PipeAddress, logger: Logger) {
     this.#bus = bus;
     this.#room = classroom.room;
     this.#classroom = classroom;

@@ -26,7 +26,6 @@ export type NodeRegistryEvents = {
   draining: [];
 };
 
-
 /** What the registry reports of this node each beat. */
 export interface OwnLoad {
   participants: number;

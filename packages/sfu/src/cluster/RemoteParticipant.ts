@@ -2,7 +2,11 @@ import { SharedServerEvent } from '@cosmo/core';
 import { Participant, type EventBody, type ParticipantInit } from '../Participant.js';
 
 /** Where a remote participant's own events go: to its node, for its connection there. */
-export type RemoteSend = (to: RemoteParticipant, event: SharedServerEvent, critical: boolean) => void;
+export type RemoteSend = (
+  to: RemoteParticipant,
+  event: SharedServerEvent,
+  critical: boolean,
+) => void;
 
 /**
  * A participant of another node, mirrored in this node's shard of the classroom: it is listed,
@@ -23,7 +27,11 @@ export class RemoteParticipant extends Participant {
 
   override send(event: EventBody | SharedServerEvent, critical = true): void {
     if (this.closed) return;
-    this.#send(this, event instanceof SharedServerEvent ? event : new SharedServerEvent(event), critical);
+    this.#send(
+      this,
+      event instanceof SharedServerEvent ? event : new SharedServerEvent(event),
+      critical,
+    );
   }
 
   /** Leaves: the producers piped here close with it (they are on pipe transports, not its own). */

@@ -184,9 +184,15 @@ describe('a cluster of three nodes on Redis and PostgreSQL', () => {
     // A hand raised on C is seen on A and B; the teacher lowers it from A (her node sends it to C).
     await students.get('s3')!.client.raiseHand();
     const s3Id = students.get('s3')!.client.self!.id;
-    await waitFor('the hand to show on A', () => teacher.client.participants.get(s3Id)?.handRaised === true);
+    await waitFor(
+      'the hand to show on A',
+      () => teacher.client.participants.get(s3Id)?.handRaised === true,
+    );
     await teacher.client.lowerHand(s3Id);
-    await waitFor('the hand to come down on C', () => students.get('s3')!.client.self?.handRaised === false);
+    await waitFor(
+      'the hand to come down on C',
+      () => students.get('s3')!.client.self?.handRaised === false,
+    );
 
     // An urgent notice sent through node C reaches every student, wherever they are connected.
     const notified = new Set<string>();
@@ -271,13 +277,15 @@ describe('a cluster of three nodes on Redis and PostgreSQL', () => {
         process.execPath,
         [COSMO_CLI, 'drain', 'c'],
         { env: { ...process.env, COSMO_API_SECRET: secret, COSMO_CLUSTER: clusterEnv('cli') } },
-        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
+        (err, stdout, stderr) =>
+          err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
       ),
     );
     expect(out).toContain('c serves nobody');
     for (const s of onC) {
-      await waitFor('a drained student to decode the teacher again', () =>
-        fresh.get(s)! >= 2 && receivesAll(s, teacherId, 2),
+      await waitFor(
+        'a drained student to decode the teacher again',
+        () => fresh.get(s)! >= 2 && receivesAll(s, teacherId, 2),
       );
       expect(s.client.url).toBe(urlOf('a'));
     }

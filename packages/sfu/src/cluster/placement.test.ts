@@ -30,11 +30,25 @@ describe('placing a join in a cluster', () => {
 
   it('sends a join to the node already serving the classroom while it has a seat (sticky)', () => {
     expect(place({ shards: new Map([['b', 3]]) })).toBe('b');
-    expect(place({ shards: new Map([['a', 3], ['b', 5]]) })).toBe('here');
+    expect(
+      place({
+        shards: new Map([
+          ['a', 3],
+          ['b', 5],
+        ]),
+      }),
+    ).toBe('here');
   });
 
   it('fills the fullest shard with a seat first, so fewer producers cross between nodes', () => {
-    expect(place({ shards: new Map([['b', 2], ['c', 7]]) })).toBe('c');
+    expect(
+      place({
+        shards: new Map([
+          ['b', 2],
+          ['c', 7],
+        ]),
+      }),
+    ).toBe('c');
   });
 
   it('opens a shard here when every shard is full, or on the least-loaded node when this one is', () => {
@@ -48,9 +62,9 @@ describe('placing a join in a cluster', () => {
   });
 
   it('sends nobody to a draining node or one at its seat limit', () => {
-    expect(place({ nodes: [node('a'), node('b', 0, 'draining')], shards: new Map([['b', 1]]) })).toBe(
-      'here',
-    );
+    expect(
+      place({ nodes: [node('a'), node('b', 0, 'draining')], shards: new Map([['b', 1]]) }),
+    ).toBe('here');
     expect(place({ nodes: [node('a'), node('b', 100)], shards: new Map([['b', 1]]) })).toBe('here');
     expect(
       place({ nodes: [node('a', 0, 'draining'), node('b', 50), node('c', 10)], shards: new Map() }),

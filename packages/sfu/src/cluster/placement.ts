@@ -31,7 +31,9 @@ export function placeJoin(input: PlacementInput): Placement {
   const open = nodes.filter((n) => n.state === 'active' && n.participants < n.seats);
   const hereOpen = open.some((n) => n.id === here);
   if (input.redirects >= 2) return { serve: true };
-  const withSeat = open.filter((n) => (shards.get(n.id) ?? 0) > 0 && shards.get(n.id)! < seatsPerNode);
+  const withSeat = open.filter(
+    (n) => (shards.get(n.id) ?? 0) > 0 && shards.get(n.id)! < seatsPerNode,
+  );
   if (withSeat.some((n) => n.id === here)) return { serve: true };
   if (withSeat.length > 0) {
     const fullest = withSeat.reduce((a, b) => (shards.get(b.id)! > shards.get(a.id)! ? b : a));
@@ -39,6 +41,8 @@ export function placeJoin(input: PlacementInput): Placement {
   }
   if (hereOpen) return { serve: true };
   if (open.length === 0) return { serve: true };
-  const least = open.reduce((a, b) => (b.participants / b.seats < a.participants / a.seats ? b : a));
+  const least = open.reduce((a, b) =>
+    b.participants / b.seats < a.participants / a.seats ? b : a,
+  );
   return least.id === here ? { serve: true } : { serve: false, node: least };
 }
