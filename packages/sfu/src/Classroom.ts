@@ -450,7 +450,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     await this.#publish(mirror, producer, source, this.#media.router, true);
   }
 
-  /** The id of the router that carries a producer of this classroom. */
+  /** The router that carries a producer of this classroom. */
   routerOfProducer(producerId: string): ms.Router | undefined {
     return this.#media.routerOfProducer(producerId);
   }

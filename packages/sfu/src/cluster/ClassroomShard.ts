@@ -46,6 +46,8 @@ export class ClassroomShard {
   readonly #room: string;
   /** Events to participants of other nodes, gathered over one turn and sent one per node. */
   readonly #outbox = new Map<string, Map<SharedServerEvent, { to: string[]; critical: boolean }>>();
+  /** What the other shards offer to pipe here, by producer id (piped again after a worker dies). */
+  readonly #offers = new Map<string, cosmo.v1.ProducerOffer.$Properties>();
   #closed = false;
 
   constructor(bus: ClusterBus, classroom: Classroom, address: PipeAddress, logger: Logger) {
@@ -76,6 +78,10 @@ export class ClassroomShard {
     classroom.observer.on('producerAdded', (p, producer, source) => {
       if (isRemote(p)) return;
       this.#publish({ producerOffer: this.#offer(p.id, producer.id, source) });
+    });
+    // A worker of this node died: the producers piped to its router went with it; pipe them again.
+    classroom.observer.on('mediaReset', () => {
+      for (const offer of this.#offers.values()) this.#pipeIn(offer);
     });
     classroom.once('closed', () => void this.close());
     await this.#bus.listen(this.#bus.keys.roomChannel(this.#room));
@@ -120,6 +126,8 @@ export class ClassroomShard {
         void this.#pipes.answerConsume(m);
         break;
       case 'producerState':
+        // Closed at its node: gone for good (not to be piped again after a worker dies here).
+        if (m.producerState!.closed) this.#offers.delete(m.producerState!.producerId ?? '');
         this.#pipes.producerState(m.producerState!);
         break;
       default:
@@ -219,7 +227,11 @@ export class ClassroomShard {
 
   #pipeIn(offer: cosmo.v1.ProducerOffer.$Properties): void {
     const owner = this.#classroom.participants.get(offer.participantId ?? '');
-    if (!owner || !isRemote(owner)) return;
+    if (!owner || !isRemote(owner) || owner.closed) {
+      this.#offers.delete(offer.producerId ?? '');
+      return;
+    }
+    this.#offers.set(offer.producerId ?? '', offer);
     void this.#pipes.pipeIn(owner, offer);
   }
 

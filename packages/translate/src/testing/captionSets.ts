@@ -63,3 +63,8 @@ export const EVALUATION_VOICES: (Voice & { label: string })[] = [
   { label: 'en-us+f3, 140 wpm', voice: 'en-us+f3', wordsPerMinute: 140, noiseDb: -45 },
   { label: 'en-us+f3, 175 wpm', voice: 'en-us+f3', wordsPerMinute: 175, noiseDb: -45 },
 ];
+
+/**
+ * The test command's share of them: each voice once, each speed once (the bench runs all four).
+ */
+export const TEST_EVALUATION_VOICES = [EVALUATION_VOICES[0]!, EVALUATION_VOICES[3]!];

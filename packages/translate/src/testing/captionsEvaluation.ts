@@ -99,36 +99,69 @@ async function listen(engine: SpeechToText, clips: Int16Array[]): Promise<Heard[
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
+/** Runs `jobs` with at most `limit` of them at a time; results in the jobs' order. */
+async function pooled<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array<T>(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await jobs[i]!();
+    }
+  };
+  // Every worker settles before a failure is thrown: none is left decoding on closed engines.
+  const settled = await Promise.allSettled(
+    Array.from({ length: Math.min(limit, jobs.length) }, worker),
+  );
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  return results;
+}
+
 /**
  * The captions evaluation: the lesson-biased recogniser and the stock one on the same speech,
  * every kind of sentence in every voice. `lessonBiased(lesson)` and `stock()` make the engines.
+ * `concurrency` streams are decoded at once (each is a process of its own; 1 keeps the logged
+ * decode times comparable from run to run).
  */
 export async function evaluateCaptions(engines: {
   lessonBiased: (lessonText: string) => SpeechToText;
   stock: () => SpeechToText;
   voices?: typeof EVALUATION_VOICES;
+  concurrency?: number;
   log?: (line: string) => void;
 }): Promise<Evaluation> {
   const voices = engines.voices ?? EVALUATION_VOICES;
+  const concurrency = engines.concurrency ?? 1;
   const kinds = Object.entries(SENTENCE_KINDS) as [SentenceKind, readonly string[]][];
   const said = kinds.flatMap(([kind, list]) => list.map((text) => ({ kind, text })));
   const sentences: SentenceResult[] = [];
   const biased = engines.lessonBiased(EVALUATION_LESSON);
   const stock = engines.stock();
   try {
-    for (const voice of voices) {
-      engines.log?.(`captions evaluation: ${voice.label}, ${said.length} sentences`);
-      const clips = said.map((s) => synthesizeSpeech(s.text, 16000, voice));
-      // Each voice is a new teacher, on a stream of its own: nothing learnt of an earlier one.
+    engines.log?.(`captions evaluation: ${voices.length} voices, ${said.length} sentences each`);
+    // All speech first: espeak-ng and sox run synchronously and would stall the decoders' pipes.
+    const clipsByVoice = voices.map((voice) =>
+      said.map((s) => synthesizeSpeech(s.text, 16000, voice)),
+    );
+    // Each voice is a new teacher, on a stream of its own: nothing learnt of an earlier one.
+    const decode = (engine: SpeechToText, v: number) => async () => {
+      const t0 = performance.now();
+      const heard = await listen(engine, clipsByVoice[v]!);
+      return { heard, seconds: (performance.now() - t0) / 1000 };
+    };
+    // The slower lesson-biased decodes first, so that the last ones to finish are short.
+    const decoded = await pooled(
+      [...voices.map((_, v) => decode(biased, v)), ...voices.map((_, v) => decode(stock, v))],
+      concurrency,
+    );
+    voices.forEach((voice, v) => {
+      const clips = clipsByVoice[v]!;
+      const { heard, seconds: biasedSeconds } = decoded[v]!;
+      const { heard: stockHeard, seconds: stockSeconds } = decoded[voices.length + v]!;
       const seconds =
         clips.reduce((n, c) => n + c.length, 0) / 16000 + (clips.length * GAP_MS) / 1000;
-      let t0 = performance.now();
-      const heard = await listen(biased, clips);
-      const biasedSeconds = (performance.now() - t0) / 1000;
-      t0 = performance.now();
-      const stockHeard = await listen(stock, clips);
       engines.log?.(
-        `  ${seconds.toFixed(0)} s of speech decoded in ${biasedSeconds.toFixed(0)} s (stock: ${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+        `  ${voice.label}: ${seconds.toFixed(0)} s of speech decoded in ${biasedSeconds.toFixed(0)} s (stock: ${stockSeconds.toFixed(0)} s)`,
       );
       said.forEach((s, i) => {
         const h = heard[i]!;
@@ -145,7 +178,7 @@ export async function evaluateCaptions(engines: {
           uncertain: h.uncertain,
         });
       });
-    }
+    });
   } finally {
     await biased.close();
     await stock.close();
