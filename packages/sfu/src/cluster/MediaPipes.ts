@@ -12,6 +12,9 @@ import type { Classroom } from '../Classroom.js';
 import type { ClusterBus, ClusterMessageIn } from './ClusterBus.js';
 import type { RemoteParticipant } from './RemoteParticipant.js';
 
+/** How many times a failed pipe is tried again. */
+const PIPE_RETRIES = 3;
+
 /** Where this node's pipe transports listen (the media address other nodes reach). */
 export interface PipeAddress {
   listenIp: string;
@@ -49,8 +52,15 @@ export class MediaPipes {
     this.#logger = logger;
   }
 
-  /** Pipes a producer of `owner`'s node here and gives it to the classroom as `owner`'s. */
-  async pipeIn(owner: RemoteParticipant, offer: cosmo.v1.ProducerOffer.$Properties): Promise<void> {
+  /**
+   * Pipes a producer of `owner`'s node here and gives it to the classroom as `owner`'s; tries
+   * again (after 1, 2, 3 s) when the other node did not answer or refused.
+   */
+  async pipeIn(
+    owner: RemoteParticipant,
+    offer: cosmo.v1.ProducerOffer.$Properties,
+    attempt = 0,
+  ): Promise<void> {
     const producerId = offer.producerId ?? '';
     const routerId = offer.routerId ?? '';
     if (this.#closed || this.#piped.has(producerId) || this.#piping.has(producerId)) return;
@@ -78,10 +88,13 @@ export class MediaPipes {
       }
       await this.#classroom.adoptProducer(owner, producer, mediaSourceFromProto(offer.source)!);
     } catch (err) {
+      const retry = attempt < PIPE_RETRIES && !this.#closed && !owner.closed;
       this.#logger.warn(
-        { err: (err as Error).message, room: this.#room, producerId, node: owner.node },
+        { err: (err as Error).message, room: this.#room, producerId, node: owner.node, retry },
         'cluster: could not pipe a producer from another node',
       );
+      if (retry)
+        setTimeout(() => void this.pipeIn(owner, offer, attempt + 1), 1000 * (attempt + 1)).unref();
     } finally {
       this.#piping.delete(producerId);
     }
@@ -90,8 +103,8 @@ export class MediaPipes {
   /** Answers a node that opens a pipe from one of our routers: our end, connected to theirs. */
   async answerOpen(message: ClusterMessageIn): Promise<void> {
     const routerId = message.pipeOpen!.routerId ?? '';
-    const end = pipeEnd(message.pipeOpen!.end);
     try {
+      const end = pipeEnd(message.pipeOpen!.end);
       const router = this.#classroom.routers.find((r) => r.id === routerId);
       if (!router) throw new Error('no such router in this classroom');
       const key = `${message.fromNode}/${routerId}`;

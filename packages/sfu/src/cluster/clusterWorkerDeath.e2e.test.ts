@@ -52,8 +52,9 @@ describe('a worker dying on a cluster node', () => {
     // B's only worker dies: its router, the student's transports and the pipes from A go with it.
     const workerPid = b.server.pool.workers[0]!.pid;
     process.kill(workerPid, 'SIGKILL');
-    await waitFor('the student to see and hear the teacher again through a new pipe', () =>
-      again >= 2 && receivesAll(student, teacherId, 2),
+    await waitFor(
+      'the student to see and hear the teacher again through a new pipe',
+      () => again >= 2 && receivesAll(student, teacherId, 2),
     );
     expect(b.server.pool.workers[0]!.pid).not.toBe(workerPid);
   }, 60_000);
