@@ -16,7 +16,13 @@ export type Action =
   | 'endClass'
   | 'reopenClass'
   | 'sendNotification'
-  | 'manageCaptions';
+  | 'manageCaptions'
+  | 'runPolls'
+  | 'vote'
+  | 'react'
+  | 'manageWaitingRoom'
+  | 'runBreakout'
+  | 'chooseBreakoutRoom';
 
 /** `always`: the role may; `never`: it may not; a permission name: only while it is granted. */
 export type Rule = 'always' | 'never' | keyof Permissions;
@@ -38,6 +44,12 @@ const MODERATOR: Readonly<Record<Action, Rule>> = {
   reopenClass: 'always',
   sendNotification: 'always',
   manageCaptions: 'always',
+  runPolls: 'always',
+  vote: 'always',
+  react: 'always',
+  manageWaitingRoom: 'always',
+  runBreakout: 'always',
+  chooseBreakoutRoom: 'always',
 };
 
 /**
@@ -63,6 +75,12 @@ export const ROLE_ACTIONS: Readonly<Record<Role, Readonly<Record<Action, Rule>>>
     reopenClass: 'never',
     sendNotification: 'never',
     manageCaptions: 'never',
+    runPolls: 'never',
+    vote: 'always',
+    react: 'always',
+    manageWaitingRoom: 'never',
+    runBreakout: 'never',
+    chooseBreakoutRoom: 'always',
   },
   observer: {
     consume: 'always',
@@ -80,6 +98,12 @@ export const ROLE_ACTIONS: Readonly<Record<Role, Readonly<Record<Action, Rule>>>
     reopenClass: 'never',
     sendNotification: 'never',
     manageCaptions: 'never',
+    runPolls: 'never',
+    vote: 'never',
+    react: 'never',
+    manageWaitingRoom: 'never',
+    runBreakout: 'never',
+    chooseBreakoutRoom: 'never',
   },
 };
 
@@ -100,6 +124,12 @@ const ACTION_WORDS: Readonly<Record<Action, string>> = {
   reopenClass: 'start an ended class again',
   sendNotification: 'send notices',
   manageCaptions: 'manage captions',
+  runPolls: 'run polls and quizzes',
+  vote: 'answer polls',
+  react: 'send reactions',
+  manageWaitingRoom: 'manage the waiting room',
+  runBreakout: 'run breakout rooms',
+  chooseBreakoutRoom: 'choose a breakout room',
 };
 
 /** A role with its article, for messages: "an assistant", "a teacher". */

@@ -4958,8 +4958,56 @@ export namespace cosmo {
             /** ClientFrame attendanceReport. */
             attendanceReport?: (cosmo.v1.AttendanceReportRequest.$Properties|null);
 
+            /** ClientFrame startPoll. */
+            startPoll?: (cosmo.v1.StartPollRequest.$Properties|null);
+
+            /** ClientFrame vote. */
+            vote?: (cosmo.v1.VoteRequest.$Properties|null);
+
+            /** ClientFrame closePoll. */
+            closePoll?: (cosmo.v1.ClosePollRequest.$Properties|null);
+
+            /** ClientFrame showPollResults. */
+            showPollResults?: (cosmo.v1.ShowPollResultsRequest.$Properties|null);
+
+            /** ClientFrame savePreparedPoll. */
+            savePreparedPoll?: (cosmo.v1.SavePreparedPollRequest.$Properties|null);
+
+            /** ClientFrame preparedPolls. */
+            preparedPolls?: (cosmo.v1.PreparedPollsRequest.$Properties|null);
+
+            /** ClientFrame react. */
+            react?: (cosmo.v1.ReactRequest.$Properties|null);
+
+            /** ClientFrame setWaitingRoom. */
+            setWaitingRoom?: (cosmo.v1.SetWaitingRoomRequest.$Properties|null);
+
+            /** ClientFrame admit. */
+            admit?: (cosmo.v1.AdmitRequest.$Properties|null);
+
+            /** ClientFrame refuse. */
+            refuse?: (cosmo.v1.RefuseRequest.$Properties|null);
+
+            /** ClientFrame startBreakout. */
+            startBreakout?: (cosmo.v1.StartBreakoutRequest.$Properties|null);
+
+            /** ClientFrame extendBreakout. */
+            extendBreakout?: (cosmo.v1.ExtendBreakoutRequest.$Properties|null);
+
+            /** ClientFrame endBreakout. */
+            endBreakout?: (cosmo.v1.EndBreakoutRequest.$Properties|null);
+
+            /** ClientFrame breakoutMessage. */
+            breakoutMessage?: (cosmo.v1.BreakoutMessageRequest.$Properties|null);
+
+            /** ClientFrame chooseBreakoutRoom. */
+            chooseBreakoutRoom?: (cosmo.v1.ChooseBreakoutRoomRequest.$Properties|null);
+
+            /** ClientFrame visitBreakoutRoom. */
+            visitBreakoutRoom?: (cosmo.v1.VisitBreakoutRoomRequest.$Properties|null);
+
             /** ClientFrame request. */
-            request?: ("join"|"leave"|"resume"|"ping"|"ackEvents"|"createTransport"|"connectTransport"|"restartIce"|"produce"|"closeProducer"|"pauseProducer"|"resumeProducer"|"consume"|"pauseConsumer"|"resumeConsumer"|"closeConsumer"|"setPreferredLayers"|"setRtpCapabilities"|"sendChat"|"raiseHand"|"lowerHand"|"chatHistory"|"mute"|"setPermissions"|"lockRoom"|"endClass"|"subscribeCaptions"|"setLesson"|"sendNotification"|"notificationReceipt"|"requestLeave"|"decideLeave"|"listLeaveRequests"|"attendanceReport");
+            request?: ("join"|"leave"|"resume"|"ping"|"ackEvents"|"createTransport"|"connectTransport"|"restartIce"|"produce"|"closeProducer"|"pauseProducer"|"resumeProducer"|"consume"|"pauseConsumer"|"resumeConsumer"|"closeConsumer"|"setPreferredLayers"|"setRtpCapabilities"|"sendChat"|"raiseHand"|"lowerHand"|"chatHistory"|"mute"|"setPermissions"|"lockRoom"|"endClass"|"subscribeCaptions"|"setLesson"|"sendNotification"|"notificationReceipt"|"requestLeave"|"decideLeave"|"listLeaveRequests"|"attendanceReport"|"startPoll"|"vote"|"closePoll"|"showPollResults"|"savePreparedPoll"|"preparedPolls"|"react"|"setWaitingRoom"|"admit"|"refuse"|"startBreakout"|"extendBreakout"|"endBreakout"|"breakoutMessage"|"chooseBreakoutRoom"|"visitBreakoutRoom");
 
             /**
              * Creates a new ClientFrame instance using the specified properties.
@@ -5119,8 +5167,56 @@ export namespace cosmo {
                 /** ClientFrame attendanceReport */
                 attendanceReport?: (cosmo.v1.AttendanceReportRequest.$Properties|null);
 
+                /** ClientFrame startPoll */
+                startPoll?: (cosmo.v1.StartPollRequest.$Properties|null);
+
+                /** ClientFrame vote */
+                vote?: (cosmo.v1.VoteRequest.$Properties|null);
+
+                /** ClientFrame closePoll */
+                closePoll?: (cosmo.v1.ClosePollRequest.$Properties|null);
+
+                /** ClientFrame showPollResults */
+                showPollResults?: (cosmo.v1.ShowPollResultsRequest.$Properties|null);
+
+                /** ClientFrame savePreparedPoll */
+                savePreparedPoll?: (cosmo.v1.SavePreparedPollRequest.$Properties|null);
+
+                /** ClientFrame preparedPolls */
+                preparedPolls?: (cosmo.v1.PreparedPollsRequest.$Properties|null);
+
+                /** ClientFrame react */
+                react?: (cosmo.v1.ReactRequest.$Properties|null);
+
+                /** ClientFrame setWaitingRoom */
+                setWaitingRoom?: (cosmo.v1.SetWaitingRoomRequest.$Properties|null);
+
+                /** ClientFrame admit */
+                admit?: (cosmo.v1.AdmitRequest.$Properties|null);
+
+                /** ClientFrame refuse */
+                refuse?: (cosmo.v1.RefuseRequest.$Properties|null);
+
+                /** ClientFrame startBreakout */
+                startBreakout?: (cosmo.v1.StartBreakoutRequest.$Properties|null);
+
+                /** ClientFrame extendBreakout */
+                extendBreakout?: (cosmo.v1.ExtendBreakoutRequest.$Properties|null);
+
+                /** ClientFrame endBreakout */
+                endBreakout?: (cosmo.v1.EndBreakoutRequest.$Properties|null);
+
+                /** ClientFrame breakoutMessage */
+                breakoutMessage?: (cosmo.v1.BreakoutMessageRequest.$Properties|null);
+
+                /** ClientFrame chooseBreakoutRoom */
+                chooseBreakoutRoom?: (cosmo.v1.ChooseBreakoutRoomRequest.$Properties|null);
+
+                /** ClientFrame visitBreakoutRoom */
+                visitBreakoutRoom?: (cosmo.v1.VisitBreakoutRoomRequest.$Properties|null);
+
                 /** ClientFrame request */
-                request?: ("join"|"leave"|"resume"|"ping"|"ackEvents"|"createTransport"|"connectTransport"|"restartIce"|"produce"|"closeProducer"|"pauseProducer"|"resumeProducer"|"consume"|"pauseConsumer"|"resumeConsumer"|"closeConsumer"|"setPreferredLayers"|"setRtpCapabilities"|"sendChat"|"raiseHand"|"lowerHand"|"chatHistory"|"mute"|"setPermissions"|"lockRoom"|"endClass"|"subscribeCaptions"|"setLesson"|"sendNotification"|"notificationReceipt"|"requestLeave"|"decideLeave"|"listLeaveRequests"|"attendanceReport");
+                request?: ("join"|"leave"|"resume"|"ping"|"ackEvents"|"createTransport"|"connectTransport"|"restartIce"|"produce"|"closeProducer"|"pauseProducer"|"resumeProducer"|"consume"|"pauseConsumer"|"resumeConsumer"|"closeConsumer"|"setPreferredLayers"|"setRtpCapabilities"|"sendChat"|"raiseHand"|"lowerHand"|"chatHistory"|"mute"|"setPermissions"|"lockRoom"|"endClass"|"subscribeCaptions"|"setLesson"|"sendNotification"|"notificationReceipt"|"requestLeave"|"decideLeave"|"listLeaveRequests"|"attendanceReport"|"startPoll"|"vote"|"closePoll"|"showPollResults"|"savePreparedPoll"|"preparedPolls"|"react"|"setWaitingRoom"|"admit"|"refuse"|"startBreakout"|"extendBreakout"|"endBreakout"|"breakoutMessage"|"chooseBreakoutRoom"|"visitBreakoutRoom");
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -5163,9 +5259,25 @@ export namespace cosmo {
               decideLeave?: cosmo.v1.DecideLeaveRequest.$Shape|null;
               listLeaveRequests?: cosmo.v1.ListLeaveRequestsRequest.$Shape|null;
               attendanceReport?: cosmo.v1.AttendanceReportRequest.$Shape|null;
+              startPoll?: cosmo.v1.StartPollRequest.$Shape|null;
+              vote?: cosmo.v1.VoteRequest.$Shape|null;
+              closePoll?: cosmo.v1.ClosePollRequest.$Shape|null;
+              showPollResults?: cosmo.v1.ShowPollResultsRequest.$Shape|null;
+              savePreparedPoll?: cosmo.v1.SavePreparedPollRequest.$Shape|null;
+              preparedPolls?: cosmo.v1.PreparedPollsRequest.$Shape|null;
+              react?: cosmo.v1.ReactRequest.$Shape|null;
+              setWaitingRoom?: cosmo.v1.SetWaitingRoomRequest.$Shape|null;
+              admit?: cosmo.v1.AdmitRequest.$Shape|null;
+              refuse?: cosmo.v1.RefuseRequest.$Shape|null;
+              startBreakout?: cosmo.v1.StartBreakoutRequest.$Shape|null;
+              extendBreakout?: cosmo.v1.ExtendBreakoutRequest.$Shape|null;
+              endBreakout?: cosmo.v1.EndBreakoutRequest.$Shape|null;
+              breakoutMessage?: cosmo.v1.BreakoutMessageRequest.$Shape|null;
+              chooseBreakoutRoom?: cosmo.v1.ChooseBreakoutRoomRequest.$Shape|null;
+              visitBreakoutRoom?: cosmo.v1.VisitBreakoutRoomRequest.$Shape|null;
               $unknowns?: Uint8Array[];
             } & (
-              ({ request?: undefined; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "join"; join: cosmo.v1.JoinRequest.$Shape; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "leave"; join?: null; leave: cosmo.v1.LeaveRequest.$Shape; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "resume"; join?: null; leave?: null; resume: cosmo.v1.ResumeRequest.$Shape; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "ping"; join?: null; leave?: null; resume?: null; ping: cosmo.v1.PingRequest.$Shape; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "ackEvents"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents: cosmo.v1.AckEventsRequest.$Shape; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "createTransport"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport: cosmo.v1.CreateTransportRequest.$Shape; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "connectTransport"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport: cosmo.v1.ConnectTransportRequest.$Shape; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "restartIce"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce: cosmo.v1.RestartIceRequest.$Shape; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "produce"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce: cosmo.v1.ProduceRequest.$Shape; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "closeProducer"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer: cosmo.v1.CloseProducerRequest.$Shape; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "pauseProducer"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer: cosmo.v1.PauseProducerRequest.$Shape; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "resumeProducer"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer: cosmo.v1.ResumeProducerRequest.$Shape; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "consume"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume: cosmo.v1.ConsumeRequest.$Shape; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "pauseConsumer"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer: cosmo.v1.PauseConsumerRequest.$Shape; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "resumeConsumer"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer: cosmo.v1.ResumeConsumerRequest.$Shape; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "closeConsumer"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer: cosmo.v1.CloseConsumerRequest.$Shape; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "setPreferredLayers"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers: cosmo.v1.SetPreferredLayersRequest.$Shape; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "setRtpCapabilities"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities: cosmo.v1.SetRtpCapabilitiesRequest.$Shape; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "sendChat"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat: cosmo.v1.SendChatRequest.$Shape; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "raiseHand"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand: cosmo.v1.RaiseHandRequest.$Shape; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "lowerHand"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand: cosmo.v1.LowerHandRequest.$Shape; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "chatHistory"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory: cosmo.v1.ChatHistoryRequest.$Shape; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "mute"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute: cosmo.v1.MuteRequest.$Shape; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "setPermissions"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions: cosmo.v1.SetPermissionsRequest.$Shape; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "lockRoom"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom: cosmo.v1.LockRoomRequest.$Shape; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "endClass"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass: cosmo.v1.EndClassRequest.$Shape; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "subscribeCaptions"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions: cosmo.v1.SubscribeCaptionsRequest.$Shape; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "setLesson"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson: cosmo.v1.SetLessonRequest.$Shape; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "sendNotification"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification: cosmo.v1.SendNotificationRequest.$Shape; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "notificationReceipt"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt: cosmo.v1.NotificationReceiptRequest.$Shape; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "requestLeave"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave: cosmo.v1.RequestLeaveRequest.$Shape; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "decideLeave"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave: cosmo.v1.DecideLeaveRequest.$Shape; listLeaveRequests?: null; attendanceReport?: null }|{ request?: "listLeaveRequests"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests: cosmo.v1.ListLeaveRequestsRequest.$Shape; attendanceReport?: null }|{ request?: "attendanceReport"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport: cosmo.v1.AttendanceReportRequest.$Shape })
+              ({ request?: undefined; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "join"; join: cosmo.v1.JoinRequest.$Shape; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "leave"; join?: null; leave: cosmo.v1.LeaveRequest.$Shape; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "resume"; join?: null; leave?: null; resume: cosmo.v1.ResumeRequest.$Shape; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "ping"; join?: null; leave?: null; resume?: null; ping: cosmo.v1.PingRequest.$Shape; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "ackEvents"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents: cosmo.v1.AckEventsRequest.$Shape; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "createTransport"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport: cosmo.v1.CreateTransportRequest.$Shape; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "connectTransport"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport: cosmo.v1.ConnectTransportRequest.$Shape; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "restartIce"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce: cosmo.v1.RestartIceRequest.$Shape; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "produce"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce: cosmo.v1.ProduceRequest.$Shape; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "closeProducer"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer: cosmo.v1.CloseProducerRequest.$Shape; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "pauseProducer"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer: cosmo.v1.PauseProducerRequest.$Shape; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "resumeProducer"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer: cosmo.v1.ResumeProducerRequest.$Shape; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "consume"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume: cosmo.v1.ConsumeRequest.$Shape; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "pauseConsumer"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer: cosmo.v1.PauseConsumerRequest.$Shape; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "resumeConsumer"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer: cosmo.v1.ResumeConsumerRequest.$Shape; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "closeConsumer"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer: cosmo.v1.CloseConsumerRequest.$Shape; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "setPreferredLayers"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers: cosmo.v1.SetPreferredLayersRequest.$Shape; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "setRtpCapabilities"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities: cosmo.v1.SetRtpCapabilitiesRequest.$Shape; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "sendChat"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat: cosmo.v1.SendChatRequest.$Shape; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "raiseHand"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand: cosmo.v1.RaiseHandRequest.$Shape; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "lowerHand"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand: cosmo.v1.LowerHandRequest.$Shape; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "chatHistory"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory: cosmo.v1.ChatHistoryRequest.$Shape; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "mute"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute: cosmo.v1.MuteRequest.$Shape; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "setPermissions"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions: cosmo.v1.SetPermissionsRequest.$Shape; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "lockRoom"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom: cosmo.v1.LockRoomRequest.$Shape; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "endClass"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass: cosmo.v1.EndClassRequest.$Shape; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "subscribeCaptions"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions: cosmo.v1.SubscribeCaptionsRequest.$Shape; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "setLesson"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson: cosmo.v1.SetLessonRequest.$Shape; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "sendNotification"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification: cosmo.v1.SendNotificationRequest.$Shape; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "notificationReceipt"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt: cosmo.v1.NotificationReceiptRequest.$Shape; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "requestLeave"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave: cosmo.v1.RequestLeaveRequest.$Shape; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "decideLeave"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave: cosmo.v1.DecideLeaveRequest.$Shape; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "listLeaveRequests"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests: cosmo.v1.ListLeaveRequestsRequest.$Shape; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "attendanceReport"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport: cosmo.v1.AttendanceReportRequest.$Shape; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "startPoll"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll: cosmo.v1.StartPollRequest.$Shape; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "vote"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote: cosmo.v1.VoteRequest.$Shape; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "closePoll"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll: cosmo.v1.ClosePollRequest.$Shape; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "showPollResults"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults: cosmo.v1.ShowPollResultsRequest.$Shape; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "savePreparedPoll"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll: cosmo.v1.SavePreparedPollRequest.$Shape; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "preparedPolls"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls: cosmo.v1.PreparedPollsRequest.$Shape; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "react"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react: cosmo.v1.ReactRequest.$Shape; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "setWaitingRoom"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom: cosmo.v1.SetWaitingRoomRequest.$Shape; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "admit"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit: cosmo.v1.AdmitRequest.$Shape; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "refuse"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse: cosmo.v1.RefuseRequest.$Shape; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "startBreakout"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout: cosmo.v1.StartBreakoutRequest.$Shape; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "extendBreakout"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout: cosmo.v1.ExtendBreakoutRequest.$Shape; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "endBreakout"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout: cosmo.v1.EndBreakoutRequest.$Shape; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "breakoutMessage"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage: cosmo.v1.BreakoutMessageRequest.$Shape; chooseBreakoutRoom?: null; visitBreakoutRoom?: null }|{ request?: "chooseBreakoutRoom"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom: cosmo.v1.ChooseBreakoutRoomRequest.$Shape; visitBreakoutRoom?: null }|{ request?: "visitBreakoutRoom"; join?: null; leave?: null; resume?: null; ping?: null; ackEvents?: null; createTransport?: null; connectTransport?: null; restartIce?: null; produce?: null; closeProducer?: null; pauseProducer?: null; resumeProducer?: null; consume?: null; pauseConsumer?: null; resumeConsumer?: null; closeConsumer?: null; setPreferredLayers?: null; setRtpCapabilities?: null; sendChat?: null; raiseHand?: null; lowerHand?: null; chatHistory?: null; mute?: null; setPermissions?: null; lockRoom?: null; endClass?: null; subscribeCaptions?: null; setLesson?: null; sendNotification?: null; notificationReceipt?: null; requestLeave?: null; decideLeave?: null; listLeaveRequests?: null; attendanceReport?: null; startPoll?: null; vote?: null; closePoll?: null; showPollResults?: null; savePreparedPoll?: null; preparedPolls?: null; react?: null; setWaitingRoom?: null; admit?: null; refuse?: null; startBreakout?: null; extendBreakout?: null; endBreakout?: null; breakoutMessage?: null; chooseBreakoutRoom?: null; visitBreakoutRoom: cosmo.v1.VisitBreakoutRoomRequest.$Shape })
             );
         }
 
@@ -8414,6 +8526,12 @@ export namespace cosmo {
             /** ServerFrame attendanceReport. */
             attendanceReport?: (cosmo.v1.AttendanceReport.$Properties|null);
 
+            /** ServerFrame poll. */
+            poll?: (cosmo.v1.Poll.$Properties|null);
+
+            /** ServerFrame preparedPolls. */
+            preparedPolls?: (cosmo.v1.PreparedPollList.$Properties|null);
+
             /** ServerFrame participantJoined. */
             participantJoined?: (cosmo.v1.ParticipantJoined.$Properties|null);
 
@@ -8489,8 +8607,44 @@ export namespace cosmo {
             /** ServerFrame lessonChanged. */
             lessonChanged?: (cosmo.v1.Lesson.$Properties|null);
 
+            /** ServerFrame pollStarted. */
+            pollStarted?: (cosmo.v1.PollStarted.$Properties|null);
+
+            /** ServerFrame pollClosed. */
+            pollClosed?: (cosmo.v1.PollClosed.$Properties|null);
+
+            /** ServerFrame pollResults. */
+            pollResults?: (cosmo.v1.PollResults.$Properties|null);
+
+            /** ServerFrame quizScore. */
+            quizScore?: (cosmo.v1.QuizScore.$Properties|null);
+
+            /** ServerFrame reactions. */
+            reactions?: (cosmo.v1.Reactions.$Properties|null);
+
+            /** ServerFrame waitingRoom. */
+            waitingRoom?: (cosmo.v1.WaitingRoom.$Properties|null);
+
+            /** ServerFrame admitted. */
+            admitted?: (cosmo.v1.Admitted.$Properties|null);
+
+            /** ServerFrame breakoutStarted. */
+            breakoutStarted?: (cosmo.v1.BreakoutStarted.$Properties|null);
+
+            /** ServerFrame breakoutUpdated. */
+            breakoutUpdated?: (cosmo.v1.BreakoutUpdated.$Properties|null);
+
+            /** ServerFrame breakoutEnded. */
+            breakoutEnded?: (cosmo.v1.BreakoutEnded.$Properties|null);
+
+            /** ServerFrame breakoutMessage. */
+            breakoutMessage?: (cosmo.v1.BreakoutMessage.$Properties|null);
+
+            /** ServerFrame moveTo. */
+            moveTo?: (cosmo.v1.MoveTo.$Properties|null);
+
             /** ServerFrame body. */
-            body?: ("error"|"ok"|"join"|"resume"|"pong"|"transportCreated"|"produce"|"consume"|"restartIce"|"sendNotification"|"chatHistory"|"leaveRequest"|"leaveRequests"|"attendanceReport"|"participantJoined"|"participantLeft"|"participantUpdated"|"producerAdded"|"producerRemoved"|"producerPaused"|"producerResumed"|"consumerClosed"|"consumerPaused"|"consumerResumed"|"consumerLayersChanged"|"activeSpeaker"|"chat"|"handChanged"|"muted"|"classroomUpdated"|"classEnded"|"caption"|"notification"|"receiptSummary"|"errorEvent"|"mediaReset"|"handoutAdded"|"participantsJoined"|"lessonChanged");
+            body?: ("error"|"ok"|"join"|"resume"|"pong"|"transportCreated"|"produce"|"consume"|"restartIce"|"sendNotification"|"chatHistory"|"leaveRequest"|"leaveRequests"|"attendanceReport"|"poll"|"preparedPolls"|"participantJoined"|"participantLeft"|"participantUpdated"|"producerAdded"|"producerRemoved"|"producerPaused"|"producerResumed"|"consumerClosed"|"consumerPaused"|"consumerResumed"|"consumerLayersChanged"|"activeSpeaker"|"chat"|"handChanged"|"muted"|"classroomUpdated"|"classEnded"|"caption"|"notification"|"receiptSummary"|"errorEvent"|"mediaReset"|"handoutAdded"|"participantsJoined"|"lessonChanged"|"pollStarted"|"pollClosed"|"pollResults"|"quizScore"|"reactions"|"waitingRoom"|"admitted"|"breakoutStarted"|"breakoutUpdated"|"breakoutEnded"|"breakoutMessage"|"moveTo");
 
             /**
              * Creates a new ServerFrame instance using the specified properties.
@@ -8593,6 +8747,12 @@ export namespace cosmo {
                 /** ServerFrame attendanceReport */
                 attendanceReport?: (cosmo.v1.AttendanceReport.$Properties|null);
 
+                /** ServerFrame poll */
+                poll?: (cosmo.v1.Poll.$Properties|null);
+
+                /** ServerFrame preparedPolls */
+                preparedPolls?: (cosmo.v1.PreparedPollList.$Properties|null);
+
                 /** ServerFrame participantJoined */
                 participantJoined?: (cosmo.v1.ParticipantJoined.$Properties|null);
 
@@ -8668,8 +8828,44 @@ export namespace cosmo {
                 /** ServerFrame lessonChanged */
                 lessonChanged?: (cosmo.v1.Lesson.$Properties|null);
 
+                /** ServerFrame pollStarted */
+                pollStarted?: (cosmo.v1.PollStarted.$Properties|null);
+
+                /** ServerFrame pollClosed */
+                pollClosed?: (cosmo.v1.PollClosed.$Properties|null);
+
+                /** ServerFrame pollResults */
+                pollResults?: (cosmo.v1.PollResults.$Properties|null);
+
+                /** ServerFrame quizScore */
+                quizScore?: (cosmo.v1.QuizScore.$Properties|null);
+
+                /** ServerFrame reactions */
+                reactions?: (cosmo.v1.Reactions.$Properties|null);
+
+                /** ServerFrame waitingRoom */
+                waitingRoom?: (cosmo.v1.WaitingRoom.$Properties|null);
+
+                /** ServerFrame admitted */
+                admitted?: (cosmo.v1.Admitted.$Properties|null);
+
+                /** ServerFrame breakoutStarted */
+                breakoutStarted?: (cosmo.v1.BreakoutStarted.$Properties|null);
+
+                /** ServerFrame breakoutUpdated */
+                breakoutUpdated?: (cosmo.v1.BreakoutUpdated.$Properties|null);
+
+                /** ServerFrame breakoutEnded */
+                breakoutEnded?: (cosmo.v1.BreakoutEnded.$Properties|null);
+
+                /** ServerFrame breakoutMessage */
+                breakoutMessage?: (cosmo.v1.BreakoutMessage.$Properties|null);
+
+                /** ServerFrame moveTo */
+                moveTo?: (cosmo.v1.MoveTo.$Properties|null);
+
                 /** ServerFrame body */
-                body?: ("error"|"ok"|"join"|"resume"|"pong"|"transportCreated"|"produce"|"consume"|"restartIce"|"sendNotification"|"chatHistory"|"leaveRequest"|"leaveRequests"|"attendanceReport"|"participantJoined"|"participantLeft"|"participantUpdated"|"producerAdded"|"producerRemoved"|"producerPaused"|"producerResumed"|"consumerClosed"|"consumerPaused"|"consumerResumed"|"consumerLayersChanged"|"activeSpeaker"|"chat"|"handChanged"|"muted"|"classroomUpdated"|"classEnded"|"caption"|"notification"|"receiptSummary"|"errorEvent"|"mediaReset"|"handoutAdded"|"participantsJoined"|"lessonChanged");
+                body?: ("error"|"ok"|"join"|"resume"|"pong"|"transportCreated"|"produce"|"consume"|"restartIce"|"sendNotification"|"chatHistory"|"leaveRequest"|"leaveRequests"|"attendanceReport"|"poll"|"preparedPolls"|"participantJoined"|"participantLeft"|"participantUpdated"|"producerAdded"|"producerRemoved"|"producerPaused"|"producerResumed"|"consumerClosed"|"consumerPaused"|"consumerResumed"|"consumerLayersChanged"|"activeSpeaker"|"chat"|"handChanged"|"muted"|"classroomUpdated"|"classEnded"|"caption"|"notification"|"receiptSummary"|"errorEvent"|"mediaReset"|"handoutAdded"|"participantsJoined"|"lessonChanged"|"pollStarted"|"pollClosed"|"pollResults"|"quizScore"|"reactions"|"waitingRoom"|"admitted"|"breakoutStarted"|"breakoutUpdated"|"breakoutEnded"|"breakoutMessage"|"moveTo");
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -8693,6 +8889,8 @@ export namespace cosmo {
               leaveRequest?: cosmo.v1.LeaveRequestInfo.$Shape|null;
               leaveRequests?: cosmo.v1.LeaveRequestList.$Shape|null;
               attendanceReport?: cosmo.v1.AttendanceReport.$Shape|null;
+              poll?: cosmo.v1.Poll.$Shape|null;
+              preparedPolls?: cosmo.v1.PreparedPollList.$Shape|null;
               participantJoined?: cosmo.v1.ParticipantJoined.$Shape|null;
               participantLeft?: cosmo.v1.ParticipantLeft.$Shape|null;
               participantUpdated?: cosmo.v1.ParticipantUpdated.$Shape|null;
@@ -8718,9 +8916,21 @@ export namespace cosmo {
               handoutAdded?: cosmo.v1.Handout.$Shape|null;
               participantsJoined?: cosmo.v1.ParticipantsJoined.$Shape|null;
               lessonChanged?: cosmo.v1.Lesson.$Shape|null;
+              pollStarted?: cosmo.v1.PollStarted.$Shape|null;
+              pollClosed?: cosmo.v1.PollClosed.$Shape|null;
+              pollResults?: cosmo.v1.PollResults.$Shape|null;
+              quizScore?: cosmo.v1.QuizScore.$Shape|null;
+              reactions?: cosmo.v1.Reactions.$Shape|null;
+              waitingRoom?: cosmo.v1.WaitingRoom.$Shape|null;
+              admitted?: cosmo.v1.Admitted.$Shape|null;
+              breakoutStarted?: cosmo.v1.BreakoutStarted.$Shape|null;
+              breakoutUpdated?: cosmo.v1.BreakoutUpdated.$Shape|null;
+              breakoutEnded?: cosmo.v1.BreakoutEnded.$Shape|null;
+              breakoutMessage?: cosmo.v1.BreakoutMessage.$Shape|null;
+              moveTo?: cosmo.v1.MoveTo.$Shape|null;
               $unknowns?: Uint8Array[];
             } & (
-              ({ body?: undefined; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "error"; error: cosmo.v1.Error.$Shape; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "ok"; error?: null; ok: cosmo.v1.Ok.$Shape; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "join"; error?: null; ok?: null; join: cosmo.v1.JoinResponse.$Shape; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "resume"; error?: null; ok?: null; join?: null; resume: cosmo.v1.ResumeResponse.$Shape; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "pong"; error?: null; ok?: null; join?: null; resume?: null; pong: cosmo.v1.PongResponse.$Shape; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "transportCreated"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated: cosmo.v1.TransportCreated.$Shape; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "produce"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce: cosmo.v1.ProduceResponse.$Shape; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "consume"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume: cosmo.v1.ConsumeResponse.$Shape; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "restartIce"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce: cosmo.v1.RestartIceResponse.$Shape; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "sendNotification"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification: cosmo.v1.SendNotificationResponse.$Shape; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "chatHistory"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory: cosmo.v1.ChatHistory.$Shape; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "leaveRequest"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest: cosmo.v1.LeaveRequestInfo.$Shape; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "leaveRequests"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests: cosmo.v1.LeaveRequestList.$Shape; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "attendanceReport"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport: cosmo.v1.AttendanceReport.$Shape; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "participantJoined"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined: cosmo.v1.ParticipantJoined.$Shape; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "participantLeft"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft: cosmo.v1.ParticipantLeft.$Shape; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "participantUpdated"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated: cosmo.v1.ParticipantUpdated.$Shape; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "producerAdded"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded: cosmo.v1.ProducerAdded.$Shape; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "producerRemoved"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved: cosmo.v1.ProducerRemoved.$Shape; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "producerPaused"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused: cosmo.v1.ProducerPaused.$Shape; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "producerResumed"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed: cosmo.v1.ProducerResumed.$Shape; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "consumerClosed"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed: cosmo.v1.ConsumerClosed.$Shape; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "consumerPaused"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused: cosmo.v1.ConsumerPaused.$Shape; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "consumerResumed"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed: cosmo.v1.ConsumerResumed.$Shape; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "consumerLayersChanged"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged: cosmo.v1.ConsumerLayersChanged.$Shape; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "activeSpeaker"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker: cosmo.v1.ActiveSpeaker.$Shape; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "chat"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat: cosmo.v1.ChatMessage.$Shape; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "handChanged"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged: cosmo.v1.HandChanged.$Shape; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "muted"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted: cosmo.v1.Muted.$Shape; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "classroomUpdated"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated: cosmo.v1.ClassroomUpdated.$Shape; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "classEnded"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded: cosmo.v1.ClassEnded.$Shape; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "caption"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption: cosmo.v1.CaptionEvent.$Shape; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "notification"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification: cosmo.v1.Notification.$Shape; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "receiptSummary"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary: cosmo.v1.ReceiptSummary.$Shape; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "errorEvent"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent: cosmo.v1.ErrorEvent.$Shape; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "mediaReset"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset: cosmo.v1.MediaReset.$Shape; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null }|{ body?: "handoutAdded"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded: cosmo.v1.Handout.$Shape; participantsJoined?: null; lessonChanged?: null }|{ body?: "participantsJoined"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined: cosmo.v1.ParticipantsJoined.$Shape; lessonChanged?: null }|{ body?: "lessonChanged"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged: cosmo.v1.Lesson.$Shape })
+              ({ body?: undefined; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "error"; error: cosmo.v1.Error.$Shape; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "ok"; error?: null; ok: cosmo.v1.Ok.$Shape; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "join"; error?: null; ok?: null; join: cosmo.v1.JoinResponse.$Shape; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "resume"; error?: null; ok?: null; join?: null; resume: cosmo.v1.ResumeResponse.$Shape; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "pong"; error?: null; ok?: null; join?: null; resume?: null; pong: cosmo.v1.PongResponse.$Shape; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "transportCreated"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated: cosmo.v1.TransportCreated.$Shape; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "produce"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce: cosmo.v1.ProduceResponse.$Shape; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "consume"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume: cosmo.v1.ConsumeResponse.$Shape; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "restartIce"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce: cosmo.v1.RestartIceResponse.$Shape; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "sendNotification"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification: cosmo.v1.SendNotificationResponse.$Shape; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "chatHistory"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory: cosmo.v1.ChatHistory.$Shape; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "leaveRequest"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest: cosmo.v1.LeaveRequestInfo.$Shape; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "leaveRequests"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests: cosmo.v1.LeaveRequestList.$Shape; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "attendanceReport"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport: cosmo.v1.AttendanceReport.$Shape; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "poll"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll: cosmo.v1.Poll.$Shape; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "preparedPolls"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls: cosmo.v1.PreparedPollList.$Shape; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "participantJoined"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined: cosmo.v1.ParticipantJoined.$Shape; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "participantLeft"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft: cosmo.v1.ParticipantLeft.$Shape; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "participantUpdated"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated: cosmo.v1.ParticipantUpdated.$Shape; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "producerAdded"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded: cosmo.v1.ProducerAdded.$Shape; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "producerRemoved"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved: cosmo.v1.ProducerRemoved.$Shape; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "producerPaused"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused: cosmo.v1.ProducerPaused.$Shape; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "producerResumed"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed: cosmo.v1.ProducerResumed.$Shape; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "consumerClosed"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed: cosmo.v1.ConsumerClosed.$Shape; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "consumerPaused"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused: cosmo.v1.ConsumerPaused.$Shape; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "consumerResumed"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed: cosmo.v1.ConsumerResumed.$Shape; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "consumerLayersChanged"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged: cosmo.v1.ConsumerLayersChanged.$Shape; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "activeSpeaker"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker: cosmo.v1.ActiveSpeaker.$Shape; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "chat"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat: cosmo.v1.ChatMessage.$Shape; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "handChanged"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged: cosmo.v1.HandChanged.$Shape; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "muted"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted: cosmo.v1.Muted.$Shape; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "classroomUpdated"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated: cosmo.v1.ClassroomUpdated.$Shape; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "classEnded"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded: cosmo.v1.ClassEnded.$Shape; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "caption"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption: cosmo.v1.CaptionEvent.$Shape; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "notification"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification: cosmo.v1.Notification.$Shape; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "receiptSummary"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary: cosmo.v1.ReceiptSummary.$Shape; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "errorEvent"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent: cosmo.v1.ErrorEvent.$Shape; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "mediaReset"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset: cosmo.v1.MediaReset.$Shape; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "handoutAdded"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded: cosmo.v1.Handout.$Shape; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "participantsJoined"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined: cosmo.v1.ParticipantsJoined.$Shape; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "lessonChanged"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged: cosmo.v1.Lesson.$Shape; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "pollStarted"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted: cosmo.v1.PollStarted.$Shape; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "pollClosed"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed: cosmo.v1.PollClosed.$Shape; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "pollResults"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults: cosmo.v1.PollResults.$Shape; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "quizScore"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore: cosmo.v1.QuizScore.$Shape; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "reactions"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions: cosmo.v1.Reactions.$Shape; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "waitingRoom"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom: cosmo.v1.WaitingRoom.$Shape; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "admitted"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted: cosmo.v1.Admitted.$Shape; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "breakoutStarted"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted: cosmo.v1.BreakoutStarted.$Shape; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "breakoutUpdated"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated: cosmo.v1.BreakoutUpdated.$Shape; breakoutEnded?: null; breakoutMessage?: null; moveTo?: null }|{ body?: "breakoutEnded"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded: cosmo.v1.BreakoutEnded.$Shape; breakoutMessage?: null; moveTo?: null }|{ body?: "breakoutMessage"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage: cosmo.v1.BreakoutMessage.$Shape; moveTo?: null }|{ body?: "moveTo"; error?: null; ok?: null; join?: null; resume?: null; pong?: null; transportCreated?: null; produce?: null; consume?: null; restartIce?: null; sendNotification?: null; chatHistory?: null; leaveRequest?: null; leaveRequests?: null; attendanceReport?: null; poll?: null; preparedPolls?: null; participantJoined?: null; participantLeft?: null; participantUpdated?: null; producerAdded?: null; producerRemoved?: null; producerPaused?: null; producerResumed?: null; consumerClosed?: null; consumerPaused?: null; consumerResumed?: null; consumerLayersChanged?: null; activeSpeaker?: null; chat?: null; handChanged?: null; muted?: null; classroomUpdated?: null; classEnded?: null; caption?: null; notification?: null; receiptSummary?: null; errorEvent?: null; mediaReset?: null; handoutAdded?: null; participantsJoined?: null; lessonChanged?: null; pollStarted?: null; pollClosed?: null; pollResults?: null; quizScore?: null; reactions?: null; waitingRoom?: null; admitted?: null; breakoutStarted?: null; breakoutUpdated?: null; breakoutEnded?: null; breakoutMessage?: null; moveTo: cosmo.v1.MoveTo.$Shape })
             );
         }
 
@@ -8975,6 +9185,21 @@ export namespace cosmo {
             /** JoinResponse clusterUrls. */
             clusterUrls: string[];
 
+            /** JoinResponse waiting. */
+            waiting: boolean;
+
+            /** JoinResponse polls. */
+            polls: cosmo.v1.Poll.$Properties[];
+
+            /** JoinResponse pollResults. */
+            pollResults: cosmo.v1.PollResults.$Properties[];
+
+            /** JoinResponse waitingRoom. */
+            waitingRoom?: (cosmo.v1.WaitingRoom.$Properties|null);
+
+            /** JoinResponse breakout. */
+            breakout?: (cosmo.v1.Breakout.$Properties|null);
+
             /**
              * Creates a new JoinResponse instance using the specified properties.
              * @param [properties] Properties to set
@@ -9076,6 +9301,21 @@ export namespace cosmo {
                 /** JoinResponse clusterUrls */
                 clusterUrls?: (string[]|null);
 
+                /** JoinResponse waiting */
+                waiting?: (boolean|null);
+
+                /** JoinResponse polls */
+                polls?: (cosmo.v1.Poll.$Properties[]|null);
+
+                /** JoinResponse pollResults */
+                pollResults?: (cosmo.v1.PollResults.$Properties[]|null);
+
+                /** JoinResponse waitingRoom */
+                waitingRoom?: (cosmo.v1.WaitingRoom.$Properties|null);
+
+                /** JoinResponse breakout */
+                breakout?: (cosmo.v1.Breakout.$Properties|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -9098,6 +9338,11 @@ export namespace cosmo {
               lesson?: cosmo.v1.Lesson.$Shape|null;
               redirectUrl?: string|null;
               clusterUrls?: string[]|null;
+              waiting?: boolean|null;
+              polls?: cosmo.v1.Poll.$Shape[]|null;
+              pollResults?: cosmo.v1.PollResults.$Shape[]|null;
+              waitingRoom?: cosmo.v1.WaitingRoom.$Shape|null;
+              breakout?: cosmo.v1.Breakout.$Shape|null;
               $unknowns?: Uint8Array[];
             };
         }
@@ -12048,6 +12293,3413 @@ export namespace cosmo {
 
             /** Shape of a MediaReset. */
             type $Shape = cosmo.v1.MediaReset.$Properties;
+        }
+
+        /** PollKind enum. */
+        enum PollKind {
+
+            /** POLL_KIND_UNSPECIFIED value */
+            POLL_KIND_UNSPECIFIED = 0,
+
+            /** POLL_KIND_SINGLE value */
+            POLL_KIND_SINGLE = 1,
+
+            /** POLL_KIND_MULTIPLE value */
+            POLL_KIND_MULTIPLE = 2,
+
+            /** POLL_KIND_TEXT value */
+            POLL_KIND_TEXT = 3
+        }
+
+        /**
+         * Properties of a PollQuestion.
+         * @deprecated Use cosmo.v1.PollQuestion.$Properties instead.
+         */
+        interface IPollQuestion extends cosmo.v1.PollQuestion.$Properties {
+        }
+
+        /** Represents a PollQuestion. */
+        class PollQuestion {
+
+            /**
+             * Constructs a new PollQuestion.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.PollQuestion.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PollQuestion question. */
+            question: string;
+
+            /** PollQuestion kind. */
+            kind: cosmo.v1.PollKind;
+
+            /** PollQuestion options. */
+            options: string[];
+
+            /** PollQuestion anonymous. */
+            anonymous: boolean;
+
+            /** PollQuestion correct. */
+            correct: number[];
+
+            /** PollQuestion accepted. */
+            accepted: string[];
+
+            /**
+             * Creates a new PollQuestion instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PollQuestion instance
+             */
+            static create(properties: cosmo.v1.PollQuestion.$Shape): cosmo.v1.PollQuestion & cosmo.v1.PollQuestion.$Shape;
+            static create(properties?: cosmo.v1.PollQuestion.$Properties): cosmo.v1.PollQuestion;
+
+            /**
+             * Encodes the specified PollQuestion message. Does not implicitly {@link cosmo.v1.PollQuestion.verify|verify} messages.
+             * @param message PollQuestion message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.PollQuestion.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PollQuestion message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.PollQuestion & cosmo.v1.PollQuestion.$Shape} PollQuestion
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PollQuestion & cosmo.v1.PollQuestion.$Shape;
+
+            /**
+             * Creates a PollQuestion message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns PollQuestion
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.PollQuestion;
+
+            /**
+             * Creates a plain object from a PollQuestion message. Also converts values to other types if specified.
+             * @param message PollQuestion
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.PollQuestion, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this PollQuestion to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace PollQuestion {
+
+            /** Properties of a PollQuestion. */
+            interface $Properties {
+
+                /** PollQuestion question */
+                question?: (string|null);
+
+                /** PollQuestion kind */
+                kind?: (cosmo.v1.PollKind|null);
+
+                /** PollQuestion options */
+                options?: (string[]|null);
+
+                /** PollQuestion anonymous */
+                anonymous?: (boolean|null);
+
+                /** PollQuestion correct */
+                correct?: (number[]|null);
+
+                /** PollQuestion accepted */
+                accepted?: (string[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PollQuestion. */
+            type $Shape = cosmo.v1.PollQuestion.$Properties;
+        }
+
+        /**
+         * Properties of a Poll.
+         * @deprecated Use cosmo.v1.Poll.$Properties instead.
+         */
+        interface IPoll extends cosmo.v1.Poll.$Properties {
+        }
+
+        /** Represents a Poll. */
+        class Poll {
+
+            /**
+             * Constructs a new Poll.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.Poll.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Poll id. */
+            id: string;
+
+            /** Poll question. */
+            question?: (cosmo.v1.PollQuestion.$Properties|null);
+
+            /** Poll open. */
+            open: boolean;
+
+            /** Poll resultsShown. */
+            resultsShown: boolean;
+
+            /** Poll startedAt. */
+            startedAt: number;
+
+            /** Poll closedAt. */
+            closedAt: number;
+
+            /** Poll quiz. */
+            quiz: boolean;
+
+            /**
+             * Creates a new Poll instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Poll instance
+             */
+            static create(properties: cosmo.v1.Poll.$Shape): cosmo.v1.Poll & cosmo.v1.Poll.$Shape;
+            static create(properties?: cosmo.v1.Poll.$Properties): cosmo.v1.Poll;
+
+            /**
+             * Encodes the specified Poll message. Does not implicitly {@link cosmo.v1.Poll.verify|verify} messages.
+             * @param message Poll message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.Poll.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Poll message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.Poll & cosmo.v1.Poll.$Shape} Poll
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.Poll & cosmo.v1.Poll.$Shape;
+
+            /**
+             * Creates a Poll message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Poll
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.Poll;
+
+            /**
+             * Creates a plain object from a Poll message. Also converts values to other types if specified.
+             * @param message Poll
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.Poll, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Poll to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace Poll {
+
+            /** Properties of a Poll. */
+            interface $Properties {
+
+                /** Poll id */
+                id?: (string|null);
+
+                /** Poll question */
+                question?: (cosmo.v1.PollQuestion.$Properties|null);
+
+                /** Poll open */
+                open?: (boolean|null);
+
+                /** Poll resultsShown */
+                resultsShown?: (boolean|null);
+
+                /** Poll startedAt */
+                startedAt?: (number|null);
+
+                /** Poll closedAt */
+                closedAt?: (number|null);
+
+                /** Poll quiz */
+                quiz?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Poll. */
+            type $Shape = cosmo.v1.Poll.$Properties;
+        }
+
+        /**
+         * Properties of a PollVote.
+         * @deprecated Use cosmo.v1.PollVote.$Properties instead.
+         */
+        interface IPollVote extends cosmo.v1.PollVote.$Properties {
+        }
+
+        /** Represents a PollVote. */
+        class PollVote {
+
+            /**
+             * Constructs a new PollVote.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.PollVote.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PollVote identity. */
+            identity: string;
+
+            /** PollVote name. */
+            name: string;
+
+            /** PollVote choices. */
+            choices: number[];
+
+            /** PollVote text. */
+            text: string;
+
+            /**
+             * Creates a new PollVote instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PollVote instance
+             */
+            static create(properties: cosmo.v1.PollVote.$Shape): cosmo.v1.PollVote & cosmo.v1.PollVote.$Shape;
+            static create(properties?: cosmo.v1.PollVote.$Properties): cosmo.v1.PollVote;
+
+            /**
+             * Encodes the specified PollVote message. Does not implicitly {@link cosmo.v1.PollVote.verify|verify} messages.
+             * @param message PollVote message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.PollVote.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PollVote message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.PollVote & cosmo.v1.PollVote.$Shape} PollVote
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PollVote & cosmo.v1.PollVote.$Shape;
+
+            /**
+             * Creates a PollVote message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns PollVote
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.PollVote;
+
+            /**
+             * Creates a plain object from a PollVote message. Also converts values to other types if specified.
+             * @param message PollVote
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.PollVote, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this PollVote to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace PollVote {
+
+            /** Properties of a PollVote. */
+            interface $Properties {
+
+                /** PollVote identity */
+                identity?: (string|null);
+
+                /** PollVote name */
+                name?: (string|null);
+
+                /** PollVote choices */
+                choices?: (number[]|null);
+
+                /** PollVote text */
+                text?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PollVote. */
+            type $Shape = cosmo.v1.PollVote.$Properties;
+        }
+
+        /**
+         * Properties of a PollResults.
+         * @deprecated Use cosmo.v1.PollResults.$Properties instead.
+         */
+        interface IPollResults extends cosmo.v1.PollResults.$Properties {
+        }
+
+        /** Represents a PollResults. */
+        class PollResults {
+
+            /**
+             * Constructs a new PollResults.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.PollResults.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PollResults pollId. */
+            pollId: string;
+
+            /** PollResults answered. */
+            answered: number;
+
+            /** PollResults eligible. */
+            eligible: number;
+
+            /** PollResults counts. */
+            counts: number[];
+
+            /** PollResults texts. */
+            texts: string[];
+
+            /** PollResults votes. */
+            votes: cosmo.v1.PollVote.$Properties[];
+
+            /**
+             * Creates a new PollResults instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PollResults instance
+             */
+            static create(properties: cosmo.v1.PollResults.$Shape): cosmo.v1.PollResults & cosmo.v1.PollResults.$Shape;
+            static create(properties?: cosmo.v1.PollResults.$Properties): cosmo.v1.PollResults;
+
+            /**
+             * Encodes the specified PollResults message. Does not implicitly {@link cosmo.v1.PollResults.verify|verify} messages.
+             * @param message PollResults message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.PollResults.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PollResults message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.PollResults & cosmo.v1.PollResults.$Shape} PollResults
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PollResults & cosmo.v1.PollResults.$Shape;
+
+            /**
+             * Creates a PollResults message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns PollResults
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.PollResults;
+
+            /**
+             * Creates a plain object from a PollResults message. Also converts values to other types if specified.
+             * @param message PollResults
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.PollResults, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this PollResults to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace PollResults {
+
+            /** Properties of a PollResults. */
+            interface $Properties {
+
+                /** PollResults pollId */
+                pollId?: (string|null);
+
+                /** PollResults answered */
+                answered?: (number|null);
+
+                /** PollResults eligible */
+                eligible?: (number|null);
+
+                /** PollResults counts */
+                counts?: (number[]|null);
+
+                /** PollResults texts */
+                texts?: (string[]|null);
+
+                /** PollResults votes */
+                votes?: (cosmo.v1.PollVote.$Properties[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PollResults. */
+            type $Shape = cosmo.v1.PollResults.$Properties;
+        }
+
+        /**
+         * Properties of a QuizScore.
+         * @deprecated Use cosmo.v1.QuizScore.$Properties instead.
+         */
+        interface IQuizScore extends cosmo.v1.QuizScore.$Properties {
+        }
+
+        /** Represents a QuizScore. */
+        class QuizScore {
+
+            /**
+             * Constructs a new QuizScore.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.QuizScore.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** QuizScore pollId. */
+            pollId: string;
+
+            /** QuizScore answered. */
+            answered: boolean;
+
+            /** QuizScore correct. */
+            correct: boolean;
+
+            /** QuizScore score. */
+            score: number;
+
+            /** QuizScore quizzes. */
+            quizzes: number;
+
+            /**
+             * Creates a new QuizScore instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns QuizScore instance
+             */
+            static create(properties: cosmo.v1.QuizScore.$Shape): cosmo.v1.QuizScore & cosmo.v1.QuizScore.$Shape;
+            static create(properties?: cosmo.v1.QuizScore.$Properties): cosmo.v1.QuizScore;
+
+            /**
+             * Encodes the specified QuizScore message. Does not implicitly {@link cosmo.v1.QuizScore.verify|verify} messages.
+             * @param message QuizScore message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.QuizScore.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a QuizScore message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.QuizScore & cosmo.v1.QuizScore.$Shape} QuizScore
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.QuizScore & cosmo.v1.QuizScore.$Shape;
+
+            /**
+             * Creates a QuizScore message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns QuizScore
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.QuizScore;
+
+            /**
+             * Creates a plain object from a QuizScore message. Also converts values to other types if specified.
+             * @param message QuizScore
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.QuizScore, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this QuizScore to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace QuizScore {
+
+            /** Properties of a QuizScore. */
+            interface $Properties {
+
+                /** QuizScore pollId */
+                pollId?: (string|null);
+
+                /** QuizScore answered */
+                answered?: (boolean|null);
+
+                /** QuizScore correct */
+                correct?: (boolean|null);
+
+                /** QuizScore score */
+                score?: (number|null);
+
+                /** QuizScore quizzes */
+                quizzes?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a QuizScore. */
+            type $Shape = cosmo.v1.QuizScore.$Properties;
+        }
+
+        /**
+         * Properties of a PreparedPoll.
+         * @deprecated Use cosmo.v1.PreparedPoll.$Properties instead.
+         */
+        interface IPreparedPoll extends cosmo.v1.PreparedPoll.$Properties {
+        }
+
+        /** Represents a PreparedPoll. */
+        class PreparedPoll {
+
+            /**
+             * Constructs a new PreparedPoll.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.PreparedPoll.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PreparedPoll id. */
+            id: string;
+
+            /** PreparedPoll question. */
+            question?: (cosmo.v1.PollQuestion.$Properties|null);
+
+            /**
+             * Creates a new PreparedPoll instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PreparedPoll instance
+             */
+            static create(properties: cosmo.v1.PreparedPoll.$Shape): cosmo.v1.PreparedPoll & cosmo.v1.PreparedPoll.$Shape;
+            static create(properties?: cosmo.v1.PreparedPoll.$Properties): cosmo.v1.PreparedPoll;
+
+            /**
+             * Encodes the specified PreparedPoll message. Does not implicitly {@link cosmo.v1.PreparedPoll.verify|verify} messages.
+             * @param message PreparedPoll message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.PreparedPoll.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PreparedPoll message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.PreparedPoll & cosmo.v1.PreparedPoll.$Shape} PreparedPoll
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PreparedPoll & cosmo.v1.PreparedPoll.$Shape;
+
+            /**
+             * Creates a PreparedPoll message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns PreparedPoll
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.PreparedPoll;
+
+            /**
+             * Creates a plain object from a PreparedPoll message. Also converts values to other types if specified.
+             * @param message PreparedPoll
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.PreparedPoll, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this PreparedPoll to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace PreparedPoll {
+
+            /** Properties of a PreparedPoll. */
+            interface $Properties {
+
+                /** PreparedPoll id */
+                id?: (string|null);
+
+                /** PreparedPoll question */
+                question?: (cosmo.v1.PollQuestion.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PreparedPoll. */
+            type $Shape = cosmo.v1.PreparedPoll.$Properties;
+        }
+
+        /**
+         * Properties of a StartPollRequest.
+         * @deprecated Use cosmo.v1.StartPollRequest.$Properties instead.
+         */
+        interface IStartPollRequest extends cosmo.v1.StartPollRequest.$Properties {
+        }
+
+        /** Represents a StartPollRequest. */
+        class StartPollRequest {
+
+            /**
+             * Constructs a new StartPollRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.StartPollRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** StartPollRequest question. */
+            question?: (cosmo.v1.PollQuestion.$Properties|null);
+
+            /** StartPollRequest preparedId. */
+            preparedId: string;
+
+            /**
+             * Creates a new StartPollRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns StartPollRequest instance
+             */
+            static create(properties: cosmo.v1.StartPollRequest.$Shape): cosmo.v1.StartPollRequest & cosmo.v1.StartPollRequest.$Shape;
+            static create(properties?: cosmo.v1.StartPollRequest.$Properties): cosmo.v1.StartPollRequest;
+
+            /**
+             * Encodes the specified StartPollRequest message. Does not implicitly {@link cosmo.v1.StartPollRequest.verify|verify} messages.
+             * @param message StartPollRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.StartPollRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a StartPollRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.StartPollRequest & cosmo.v1.StartPollRequest.$Shape} StartPollRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.StartPollRequest & cosmo.v1.StartPollRequest.$Shape;
+
+            /**
+             * Creates a StartPollRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns StartPollRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.StartPollRequest;
+
+            /**
+             * Creates a plain object from a StartPollRequest message. Also converts values to other types if specified.
+             * @param message StartPollRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.StartPollRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this StartPollRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace StartPollRequest {
+
+            /** Properties of a StartPollRequest. */
+            interface $Properties {
+
+                /** StartPollRequest question */
+                question?: (cosmo.v1.PollQuestion.$Properties|null);
+
+                /** StartPollRequest preparedId */
+                preparedId?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a StartPollRequest. */
+            type $Shape = cosmo.v1.StartPollRequest.$Properties;
+        }
+
+        /**
+         * Properties of a VoteRequest.
+         * @deprecated Use cosmo.v1.VoteRequest.$Properties instead.
+         */
+        interface IVoteRequest extends cosmo.v1.VoteRequest.$Properties {
+        }
+
+        /** Represents a VoteRequest. */
+        class VoteRequest {
+
+            /**
+             * Constructs a new VoteRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.VoteRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** VoteRequest pollId. */
+            pollId: string;
+
+            /** VoteRequest choices. */
+            choices: number[];
+
+            /** VoteRequest text. */
+            text: string;
+
+            /**
+             * Creates a new VoteRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns VoteRequest instance
+             */
+            static create(properties: cosmo.v1.VoteRequest.$Shape): cosmo.v1.VoteRequest & cosmo.v1.VoteRequest.$Shape;
+            static create(properties?: cosmo.v1.VoteRequest.$Properties): cosmo.v1.VoteRequest;
+
+            /**
+             * Encodes the specified VoteRequest message. Does not implicitly {@link cosmo.v1.VoteRequest.verify|verify} messages.
+             * @param message VoteRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.VoteRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a VoteRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.VoteRequest & cosmo.v1.VoteRequest.$Shape} VoteRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.VoteRequest & cosmo.v1.VoteRequest.$Shape;
+
+            /**
+             * Creates a VoteRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns VoteRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.VoteRequest;
+
+            /**
+             * Creates a plain object from a VoteRequest message. Also converts values to other types if specified.
+             * @param message VoteRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.VoteRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this VoteRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace VoteRequest {
+
+            /** Properties of a VoteRequest. */
+            interface $Properties {
+
+                /** VoteRequest pollId */
+                pollId?: (string|null);
+
+                /** VoteRequest choices */
+                choices?: (number[]|null);
+
+                /** VoteRequest text */
+                text?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a VoteRequest. */
+            type $Shape = cosmo.v1.VoteRequest.$Properties;
+        }
+
+        /**
+         * Properties of a ClosePollRequest.
+         * @deprecated Use cosmo.v1.ClosePollRequest.$Properties instead.
+         */
+        interface IClosePollRequest extends cosmo.v1.ClosePollRequest.$Properties {
+        }
+
+        /** Represents a ClosePollRequest. */
+        class ClosePollRequest {
+
+            /**
+             * Constructs a new ClosePollRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.ClosePollRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ClosePollRequest pollId. */
+            pollId: string;
+
+            /**
+             * Creates a new ClosePollRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ClosePollRequest instance
+             */
+            static create(properties: cosmo.v1.ClosePollRequest.$Shape): cosmo.v1.ClosePollRequest & cosmo.v1.ClosePollRequest.$Shape;
+            static create(properties?: cosmo.v1.ClosePollRequest.$Properties): cosmo.v1.ClosePollRequest;
+
+            /**
+             * Encodes the specified ClosePollRequest message. Does not implicitly {@link cosmo.v1.ClosePollRequest.verify|verify} messages.
+             * @param message ClosePollRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.ClosePollRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ClosePollRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.ClosePollRequest & cosmo.v1.ClosePollRequest.$Shape} ClosePollRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ClosePollRequest & cosmo.v1.ClosePollRequest.$Shape;
+
+            /**
+             * Creates a ClosePollRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ClosePollRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.ClosePollRequest;
+
+            /**
+             * Creates a plain object from a ClosePollRequest message. Also converts values to other types if specified.
+             * @param message ClosePollRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.ClosePollRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ClosePollRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ClosePollRequest {
+
+            /** Properties of a ClosePollRequest. */
+            interface $Properties {
+
+                /** ClosePollRequest pollId */
+                pollId?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ClosePollRequest. */
+            type $Shape = cosmo.v1.ClosePollRequest.$Properties;
+        }
+
+        /**
+         * Properties of a ShowPollResultsRequest.
+         * @deprecated Use cosmo.v1.ShowPollResultsRequest.$Properties instead.
+         */
+        interface IShowPollResultsRequest extends cosmo.v1.ShowPollResultsRequest.$Properties {
+        }
+
+        /** Represents a ShowPollResultsRequest. */
+        class ShowPollResultsRequest {
+
+            /**
+             * Constructs a new ShowPollResultsRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.ShowPollResultsRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ShowPollResultsRequest pollId. */
+            pollId: string;
+
+            /** ShowPollResultsRequest shown. */
+            shown: boolean;
+
+            /**
+             * Creates a new ShowPollResultsRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ShowPollResultsRequest instance
+             */
+            static create(properties: cosmo.v1.ShowPollResultsRequest.$Shape): cosmo.v1.ShowPollResultsRequest & cosmo.v1.ShowPollResultsRequest.$Shape;
+            static create(properties?: cosmo.v1.ShowPollResultsRequest.$Properties): cosmo.v1.ShowPollResultsRequest;
+
+            /**
+             * Encodes the specified ShowPollResultsRequest message. Does not implicitly {@link cosmo.v1.ShowPollResultsRequest.verify|verify} messages.
+             * @param message ShowPollResultsRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.ShowPollResultsRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ShowPollResultsRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.ShowPollResultsRequest & cosmo.v1.ShowPollResultsRequest.$Shape} ShowPollResultsRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ShowPollResultsRequest & cosmo.v1.ShowPollResultsRequest.$Shape;
+
+            /**
+             * Creates a ShowPollResultsRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ShowPollResultsRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.ShowPollResultsRequest;
+
+            /**
+             * Creates a plain object from a ShowPollResultsRequest message. Also converts values to other types if specified.
+             * @param message ShowPollResultsRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.ShowPollResultsRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ShowPollResultsRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ShowPollResultsRequest {
+
+            /** Properties of a ShowPollResultsRequest. */
+            interface $Properties {
+
+                /** ShowPollResultsRequest pollId */
+                pollId?: (string|null);
+
+                /** ShowPollResultsRequest shown */
+                shown?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ShowPollResultsRequest. */
+            type $Shape = cosmo.v1.ShowPollResultsRequest.$Properties;
+        }
+
+        /**
+         * Properties of a SavePreparedPollRequest.
+         * @deprecated Use cosmo.v1.SavePreparedPollRequest.$Properties instead.
+         */
+        interface ISavePreparedPollRequest extends cosmo.v1.SavePreparedPollRequest.$Properties {
+        }
+
+        /** Represents a SavePreparedPollRequest. */
+        class SavePreparedPollRequest {
+
+            /**
+             * Constructs a new SavePreparedPollRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.SavePreparedPollRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SavePreparedPollRequest id. */
+            id: string;
+
+            /** SavePreparedPollRequest question. */
+            question?: (cosmo.v1.PollQuestion.$Properties|null);
+
+            /** SavePreparedPollRequest remove. */
+            remove: boolean;
+
+            /**
+             * Creates a new SavePreparedPollRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SavePreparedPollRequest instance
+             */
+            static create(properties: cosmo.v1.SavePreparedPollRequest.$Shape): cosmo.v1.SavePreparedPollRequest & cosmo.v1.SavePreparedPollRequest.$Shape;
+            static create(properties?: cosmo.v1.SavePreparedPollRequest.$Properties): cosmo.v1.SavePreparedPollRequest;
+
+            /**
+             * Encodes the specified SavePreparedPollRequest message. Does not implicitly {@link cosmo.v1.SavePreparedPollRequest.verify|verify} messages.
+             * @param message SavePreparedPollRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.SavePreparedPollRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SavePreparedPollRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.SavePreparedPollRequest & cosmo.v1.SavePreparedPollRequest.$Shape} SavePreparedPollRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.SavePreparedPollRequest & cosmo.v1.SavePreparedPollRequest.$Shape;
+
+            /**
+             * Creates a SavePreparedPollRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns SavePreparedPollRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.SavePreparedPollRequest;
+
+            /**
+             * Creates a plain object from a SavePreparedPollRequest message. Also converts values to other types if specified.
+             * @param message SavePreparedPollRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.SavePreparedPollRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this SavePreparedPollRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace SavePreparedPollRequest {
+
+            /** Properties of a SavePreparedPollRequest. */
+            interface $Properties {
+
+                /** SavePreparedPollRequest id */
+                id?: (string|null);
+
+                /** SavePreparedPollRequest question */
+                question?: (cosmo.v1.PollQuestion.$Properties|null);
+
+                /** SavePreparedPollRequest remove */
+                remove?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SavePreparedPollRequest. */
+            type $Shape = cosmo.v1.SavePreparedPollRequest.$Properties;
+        }
+
+        /**
+         * Properties of a PreparedPollsRequest.
+         * @deprecated Use cosmo.v1.PreparedPollsRequest.$Properties instead.
+         */
+        interface IPreparedPollsRequest extends cosmo.v1.PreparedPollsRequest.$Properties {
+        }
+
+        /** Represents a PreparedPollsRequest. */
+        class PreparedPollsRequest {
+
+            /**
+             * Constructs a new PreparedPollsRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.PreparedPollsRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * Creates a new PreparedPollsRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PreparedPollsRequest instance
+             */
+            static create(properties: cosmo.v1.PreparedPollsRequest.$Shape): cosmo.v1.PreparedPollsRequest & cosmo.v1.PreparedPollsRequest.$Shape;
+            static create(properties?: cosmo.v1.PreparedPollsRequest.$Properties): cosmo.v1.PreparedPollsRequest;
+
+            /**
+             * Encodes the specified PreparedPollsRequest message. Does not implicitly {@link cosmo.v1.PreparedPollsRequest.verify|verify} messages.
+             * @param message PreparedPollsRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.PreparedPollsRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PreparedPollsRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.PreparedPollsRequest & cosmo.v1.PreparedPollsRequest.$Shape} PreparedPollsRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PreparedPollsRequest & cosmo.v1.PreparedPollsRequest.$Shape;
+
+            /**
+             * Creates a PreparedPollsRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns PreparedPollsRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.PreparedPollsRequest;
+
+            /**
+             * Creates a plain object from a PreparedPollsRequest message. Also converts values to other types if specified.
+             * @param message PreparedPollsRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.PreparedPollsRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this PreparedPollsRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace PreparedPollsRequest {
+
+            /** Properties of a PreparedPollsRequest. */
+            interface $Properties {
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PreparedPollsRequest. */
+            type $Shape = cosmo.v1.PreparedPollsRequest.$Properties;
+        }
+
+        /**
+         * Properties of a PreparedPollList.
+         * @deprecated Use cosmo.v1.PreparedPollList.$Properties instead.
+         */
+        interface IPreparedPollList extends cosmo.v1.PreparedPollList.$Properties {
+        }
+
+        /** Represents a PreparedPollList. */
+        class PreparedPollList {
+
+            /**
+             * Constructs a new PreparedPollList.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.PreparedPollList.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PreparedPollList polls. */
+            polls: cosmo.v1.PreparedPoll.$Properties[];
+
+            /**
+             * Creates a new PreparedPollList instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PreparedPollList instance
+             */
+            static create(properties: cosmo.v1.PreparedPollList.$Shape): cosmo.v1.PreparedPollList & cosmo.v1.PreparedPollList.$Shape;
+            static create(properties?: cosmo.v1.PreparedPollList.$Properties): cosmo.v1.PreparedPollList;
+
+            /**
+             * Encodes the specified PreparedPollList message. Does not implicitly {@link cosmo.v1.PreparedPollList.verify|verify} messages.
+             * @param message PreparedPollList message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.PreparedPollList.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PreparedPollList message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.PreparedPollList & cosmo.v1.PreparedPollList.$Shape} PreparedPollList
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PreparedPollList & cosmo.v1.PreparedPollList.$Shape;
+
+            /**
+             * Creates a PreparedPollList message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns PreparedPollList
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.PreparedPollList;
+
+            /**
+             * Creates a plain object from a PreparedPollList message. Also converts values to other types if specified.
+             * @param message PreparedPollList
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.PreparedPollList, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this PreparedPollList to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace PreparedPollList {
+
+            /** Properties of a PreparedPollList. */
+            interface $Properties {
+
+                /** PreparedPollList polls */
+                polls?: (cosmo.v1.PreparedPoll.$Properties[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PreparedPollList. */
+            type $Shape = cosmo.v1.PreparedPollList.$Properties;
+        }
+
+        /**
+         * Properties of a PollStarted.
+         * @deprecated Use cosmo.v1.PollStarted.$Properties instead.
+         */
+        interface IPollStarted extends cosmo.v1.PollStarted.$Properties {
+        }
+
+        /** Represents a PollStarted. */
+        class PollStarted {
+
+            /**
+             * Constructs a new PollStarted.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.PollStarted.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PollStarted poll. */
+            poll?: (cosmo.v1.Poll.$Properties|null);
+
+            /**
+             * Creates a new PollStarted instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PollStarted instance
+             */
+            static create(properties: cosmo.v1.PollStarted.$Shape): cosmo.v1.PollStarted & cosmo.v1.PollStarted.$Shape;
+            static create(properties?: cosmo.v1.PollStarted.$Properties): cosmo.v1.PollStarted;
+
+            /**
+             * Encodes the specified PollStarted message. Does not implicitly {@link cosmo.v1.PollStarted.verify|verify} messages.
+             * @param message PollStarted message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.PollStarted.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PollStarted message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.PollStarted & cosmo.v1.PollStarted.$Shape} PollStarted
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PollStarted & cosmo.v1.PollStarted.$Shape;
+
+            /**
+             * Creates a PollStarted message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns PollStarted
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.PollStarted;
+
+            /**
+             * Creates a plain object from a PollStarted message. Also converts values to other types if specified.
+             * @param message PollStarted
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.PollStarted, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this PollStarted to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace PollStarted {
+
+            /** Properties of a PollStarted. */
+            interface $Properties {
+
+                /** PollStarted poll */
+                poll?: (cosmo.v1.Poll.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PollStarted. */
+            type $Shape = cosmo.v1.PollStarted.$Properties;
+        }
+
+        /**
+         * Properties of a PollClosed.
+         * @deprecated Use cosmo.v1.PollClosed.$Properties instead.
+         */
+        interface IPollClosed extends cosmo.v1.PollClosed.$Properties {
+        }
+
+        /** Represents a PollClosed. */
+        class PollClosed {
+
+            /**
+             * Constructs a new PollClosed.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.PollClosed.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PollClosed poll. */
+            poll?: (cosmo.v1.Poll.$Properties|null);
+
+            /**
+             * Creates a new PollClosed instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PollClosed instance
+             */
+            static create(properties: cosmo.v1.PollClosed.$Shape): cosmo.v1.PollClosed & cosmo.v1.PollClosed.$Shape;
+            static create(properties?: cosmo.v1.PollClosed.$Properties): cosmo.v1.PollClosed;
+
+            /**
+             * Encodes the specified PollClosed message. Does not implicitly {@link cosmo.v1.PollClosed.verify|verify} messages.
+             * @param message PollClosed message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.PollClosed.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PollClosed message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.PollClosed & cosmo.v1.PollClosed.$Shape} PollClosed
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.PollClosed & cosmo.v1.PollClosed.$Shape;
+
+            /**
+             * Creates a PollClosed message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns PollClosed
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.PollClosed;
+
+            /**
+             * Creates a plain object from a PollClosed message. Also converts values to other types if specified.
+             * @param message PollClosed
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.PollClosed, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this PollClosed to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace PollClosed {
+
+            /** Properties of a PollClosed. */
+            interface $Properties {
+
+                /** PollClosed poll */
+                poll?: (cosmo.v1.Poll.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PollClosed. */
+            type $Shape = cosmo.v1.PollClosed.$Properties;
+        }
+
+        /**
+         * Properties of a ReactRequest.
+         * @deprecated Use cosmo.v1.ReactRequest.$Properties instead.
+         */
+        interface IReactRequest extends cosmo.v1.ReactRequest.$Properties {
+        }
+
+        /** Represents a ReactRequest. */
+        class ReactRequest {
+
+            /**
+             * Constructs a new ReactRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.ReactRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ReactRequest emoji. */
+            emoji: string;
+
+            /**
+             * Creates a new ReactRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ReactRequest instance
+             */
+            static create(properties: cosmo.v1.ReactRequest.$Shape): cosmo.v1.ReactRequest & cosmo.v1.ReactRequest.$Shape;
+            static create(properties?: cosmo.v1.ReactRequest.$Properties): cosmo.v1.ReactRequest;
+
+            /**
+             * Encodes the specified ReactRequest message. Does not implicitly {@link cosmo.v1.ReactRequest.verify|verify} messages.
+             * @param message ReactRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.ReactRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ReactRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.ReactRequest & cosmo.v1.ReactRequest.$Shape} ReactRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ReactRequest & cosmo.v1.ReactRequest.$Shape;
+
+            /**
+             * Creates a ReactRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ReactRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.ReactRequest;
+
+            /**
+             * Creates a plain object from a ReactRequest message. Also converts values to other types if specified.
+             * @param message ReactRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.ReactRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ReactRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ReactRequest {
+
+            /** Properties of a ReactRequest. */
+            interface $Properties {
+
+                /** ReactRequest emoji */
+                emoji?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ReactRequest. */
+            type $Shape = cosmo.v1.ReactRequest.$Properties;
+        }
+
+        /**
+         * Properties of a Reactions.
+         * @deprecated Use cosmo.v1.Reactions.$Properties instead.
+         */
+        interface IReactions extends cosmo.v1.Reactions.$Properties {
+        }
+
+        /** Represents a Reactions. */
+        class Reactions {
+
+            /**
+             * Constructs a new Reactions.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.Reactions.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Reactions counts. */
+            counts: { [k: string]: number };
+
+            /**
+             * Creates a new Reactions instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Reactions instance
+             */
+            static create(properties: cosmo.v1.Reactions.$Shape): cosmo.v1.Reactions & cosmo.v1.Reactions.$Shape;
+            static create(properties?: cosmo.v1.Reactions.$Properties): cosmo.v1.Reactions;
+
+            /**
+             * Encodes the specified Reactions message. Does not implicitly {@link cosmo.v1.Reactions.verify|verify} messages.
+             * @param message Reactions message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.Reactions.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Reactions message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.Reactions & cosmo.v1.Reactions.$Shape} Reactions
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.Reactions & cosmo.v1.Reactions.$Shape;
+
+            /**
+             * Creates a Reactions message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Reactions
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.Reactions;
+
+            /**
+             * Creates a plain object from a Reactions message. Also converts values to other types if specified.
+             * @param message Reactions
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.Reactions, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Reactions to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace Reactions {
+
+            /** Properties of a Reactions. */
+            interface $Properties {
+
+                /** Reactions counts */
+                counts?: ({ [k: string]: number }|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Reactions. */
+            type $Shape = cosmo.v1.Reactions.$Properties;
+        }
+
+        /**
+         * Properties of a WaitingEntry.
+         * @deprecated Use cosmo.v1.WaitingEntry.$Properties instead.
+         */
+        interface IWaitingEntry extends cosmo.v1.WaitingEntry.$Properties {
+        }
+
+        /** Represents a WaitingEntry. */
+        class WaitingEntry {
+
+            /**
+             * Constructs a new WaitingEntry.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.WaitingEntry.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** WaitingEntry identity. */
+            identity: string;
+
+            /** WaitingEntry name. */
+            name: string;
+
+            /** WaitingEntry onRoster. */
+            onRoster: boolean;
+
+            /** WaitingEntry since. */
+            since: number;
+
+            /**
+             * Creates a new WaitingEntry instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns WaitingEntry instance
+             */
+            static create(properties: cosmo.v1.WaitingEntry.$Shape): cosmo.v1.WaitingEntry & cosmo.v1.WaitingEntry.$Shape;
+            static create(properties?: cosmo.v1.WaitingEntry.$Properties): cosmo.v1.WaitingEntry;
+
+            /**
+             * Encodes the specified WaitingEntry message. Does not implicitly {@link cosmo.v1.WaitingEntry.verify|verify} messages.
+             * @param message WaitingEntry message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.WaitingEntry.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a WaitingEntry message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.WaitingEntry & cosmo.v1.WaitingEntry.$Shape} WaitingEntry
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.WaitingEntry & cosmo.v1.WaitingEntry.$Shape;
+
+            /**
+             * Creates a WaitingEntry message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns WaitingEntry
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.WaitingEntry;
+
+            /**
+             * Creates a plain object from a WaitingEntry message. Also converts values to other types if specified.
+             * @param message WaitingEntry
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.WaitingEntry, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this WaitingEntry to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace WaitingEntry {
+
+            /** Properties of a WaitingEntry. */
+            interface $Properties {
+
+                /** WaitingEntry identity */
+                identity?: (string|null);
+
+                /** WaitingEntry name */
+                name?: (string|null);
+
+                /** WaitingEntry onRoster */
+                onRoster?: (boolean|null);
+
+                /** WaitingEntry since */
+                since?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a WaitingEntry. */
+            type $Shape = cosmo.v1.WaitingEntry.$Properties;
+        }
+
+        /**
+         * Properties of a WaitingRoom.
+         * @deprecated Use cosmo.v1.WaitingRoom.$Properties instead.
+         */
+        interface IWaitingRoom extends cosmo.v1.WaitingRoom.$Properties {
+        }
+
+        /** Represents a WaitingRoom. */
+        class WaitingRoom {
+
+            /**
+             * Constructs a new WaitingRoom.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.WaitingRoom.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** WaitingRoom enabled. */
+            enabled: boolean;
+
+            /** WaitingRoom admitRoster. */
+            admitRoster: boolean;
+
+            /** WaitingRoom waiting. */
+            waiting: cosmo.v1.WaitingEntry.$Properties[];
+
+            /**
+             * Creates a new WaitingRoom instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns WaitingRoom instance
+             */
+            static create(properties: cosmo.v1.WaitingRoom.$Shape): cosmo.v1.WaitingRoom & cosmo.v1.WaitingRoom.$Shape;
+            static create(properties?: cosmo.v1.WaitingRoom.$Properties): cosmo.v1.WaitingRoom;
+
+            /**
+             * Encodes the specified WaitingRoom message. Does not implicitly {@link cosmo.v1.WaitingRoom.verify|verify} messages.
+             * @param message WaitingRoom message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.WaitingRoom.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a WaitingRoom message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.WaitingRoom & cosmo.v1.WaitingRoom.$Shape} WaitingRoom
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.WaitingRoom & cosmo.v1.WaitingRoom.$Shape;
+
+            /**
+             * Creates a WaitingRoom message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns WaitingRoom
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.WaitingRoom;
+
+            /**
+             * Creates a plain object from a WaitingRoom message. Also converts values to other types if specified.
+             * @param message WaitingRoom
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.WaitingRoom, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this WaitingRoom to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace WaitingRoom {
+
+            /** Properties of a WaitingRoom. */
+            interface $Properties {
+
+                /** WaitingRoom enabled */
+                enabled?: (boolean|null);
+
+                /** WaitingRoom admitRoster */
+                admitRoster?: (boolean|null);
+
+                /** WaitingRoom waiting */
+                waiting?: (cosmo.v1.WaitingEntry.$Properties[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a WaitingRoom. */
+            type $Shape = cosmo.v1.WaitingRoom.$Properties;
+        }
+
+        /**
+         * Properties of a SetWaitingRoomRequest.
+         * @deprecated Use cosmo.v1.SetWaitingRoomRequest.$Properties instead.
+         */
+        interface ISetWaitingRoomRequest extends cosmo.v1.SetWaitingRoomRequest.$Properties {
+        }
+
+        /** Represents a SetWaitingRoomRequest. */
+        class SetWaitingRoomRequest {
+
+            /**
+             * Constructs a new SetWaitingRoomRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.SetWaitingRoomRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SetWaitingRoomRequest enabled. */
+            enabled: boolean;
+
+            /** SetWaitingRoomRequest admitRoster. */
+            admitRoster: boolean;
+
+            /**
+             * Creates a new SetWaitingRoomRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SetWaitingRoomRequest instance
+             */
+            static create(properties: cosmo.v1.SetWaitingRoomRequest.$Shape): cosmo.v1.SetWaitingRoomRequest & cosmo.v1.SetWaitingRoomRequest.$Shape;
+            static create(properties?: cosmo.v1.SetWaitingRoomRequest.$Properties): cosmo.v1.SetWaitingRoomRequest;
+
+            /**
+             * Encodes the specified SetWaitingRoomRequest message. Does not implicitly {@link cosmo.v1.SetWaitingRoomRequest.verify|verify} messages.
+             * @param message SetWaitingRoomRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.SetWaitingRoomRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SetWaitingRoomRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.SetWaitingRoomRequest & cosmo.v1.SetWaitingRoomRequest.$Shape} SetWaitingRoomRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.SetWaitingRoomRequest & cosmo.v1.SetWaitingRoomRequest.$Shape;
+
+            /**
+             * Creates a SetWaitingRoomRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns SetWaitingRoomRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.SetWaitingRoomRequest;
+
+            /**
+             * Creates a plain object from a SetWaitingRoomRequest message. Also converts values to other types if specified.
+             * @param message SetWaitingRoomRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.SetWaitingRoomRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this SetWaitingRoomRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace SetWaitingRoomRequest {
+
+            /** Properties of a SetWaitingRoomRequest. */
+            interface $Properties {
+
+                /** SetWaitingRoomRequest enabled */
+                enabled?: (boolean|null);
+
+                /** SetWaitingRoomRequest admitRoster */
+                admitRoster?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SetWaitingRoomRequest. */
+            type $Shape = cosmo.v1.SetWaitingRoomRequest.$Properties;
+        }
+
+        /**
+         * Properties of an AdmitRequest.
+         * @deprecated Use cosmo.v1.AdmitRequest.$Properties instead.
+         */
+        interface IAdmitRequest extends cosmo.v1.AdmitRequest.$Properties {
+        }
+
+        /** Represents an AdmitRequest. */
+        class AdmitRequest {
+
+            /**
+             * Constructs a new AdmitRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.AdmitRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** AdmitRequest identities. */
+            identities: string[];
+
+            /** AdmitRequest all. */
+            all: boolean;
+
+            /**
+             * Creates a new AdmitRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns AdmitRequest instance
+             */
+            static create(properties: cosmo.v1.AdmitRequest.$Shape): cosmo.v1.AdmitRequest & cosmo.v1.AdmitRequest.$Shape;
+            static create(properties?: cosmo.v1.AdmitRequest.$Properties): cosmo.v1.AdmitRequest;
+
+            /**
+             * Encodes the specified AdmitRequest message. Does not implicitly {@link cosmo.v1.AdmitRequest.verify|verify} messages.
+             * @param message AdmitRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.AdmitRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an AdmitRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.AdmitRequest & cosmo.v1.AdmitRequest.$Shape} AdmitRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.AdmitRequest & cosmo.v1.AdmitRequest.$Shape;
+
+            /**
+             * Creates an AdmitRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns AdmitRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.AdmitRequest;
+
+            /**
+             * Creates a plain object from an AdmitRequest message. Also converts values to other types if specified.
+             * @param message AdmitRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.AdmitRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this AdmitRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace AdmitRequest {
+
+            /** Properties of an AdmitRequest. */
+            interface $Properties {
+
+                /** AdmitRequest identities */
+                identities?: (string[]|null);
+
+                /** AdmitRequest all */
+                all?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an AdmitRequest. */
+            type $Shape = cosmo.v1.AdmitRequest.$Properties;
+        }
+
+        /**
+         * Properties of a RefuseRequest.
+         * @deprecated Use cosmo.v1.RefuseRequest.$Properties instead.
+         */
+        interface IRefuseRequest extends cosmo.v1.RefuseRequest.$Properties {
+        }
+
+        /** Represents a RefuseRequest. */
+        class RefuseRequest {
+
+            /**
+             * Constructs a new RefuseRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.RefuseRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** RefuseRequest identity. */
+            identity: string;
+
+            /**
+             * Creates a new RefuseRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns RefuseRequest instance
+             */
+            static create(properties: cosmo.v1.RefuseRequest.$Shape): cosmo.v1.RefuseRequest & cosmo.v1.RefuseRequest.$Shape;
+            static create(properties?: cosmo.v1.RefuseRequest.$Properties): cosmo.v1.RefuseRequest;
+
+            /**
+             * Encodes the specified RefuseRequest message. Does not implicitly {@link cosmo.v1.RefuseRequest.verify|verify} messages.
+             * @param message RefuseRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.RefuseRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a RefuseRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.RefuseRequest & cosmo.v1.RefuseRequest.$Shape} RefuseRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.RefuseRequest & cosmo.v1.RefuseRequest.$Shape;
+
+            /**
+             * Creates a RefuseRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns RefuseRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.RefuseRequest;
+
+            /**
+             * Creates a plain object from a RefuseRequest message. Also converts values to other types if specified.
+             * @param message RefuseRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.RefuseRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this RefuseRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace RefuseRequest {
+
+            /** Properties of a RefuseRequest. */
+            interface $Properties {
+
+                /** RefuseRequest identity */
+                identity?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a RefuseRequest. */
+            type $Shape = cosmo.v1.RefuseRequest.$Properties;
+        }
+
+        /**
+         * Properties of an Admitted.
+         * @deprecated Use cosmo.v1.Admitted.$Properties instead.
+         */
+        interface IAdmitted extends cosmo.v1.Admitted.$Properties {
+        }
+
+        /** Represents an Admitted. */
+        class Admitted {
+
+            /**
+             * Constructs a new Admitted.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.Admitted.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * Creates a new Admitted instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Admitted instance
+             */
+            static create(properties: cosmo.v1.Admitted.$Shape): cosmo.v1.Admitted & cosmo.v1.Admitted.$Shape;
+            static create(properties?: cosmo.v1.Admitted.$Properties): cosmo.v1.Admitted;
+
+            /**
+             * Encodes the specified Admitted message. Does not implicitly {@link cosmo.v1.Admitted.verify|verify} messages.
+             * @param message Admitted message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.Admitted.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an Admitted message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.Admitted & cosmo.v1.Admitted.$Shape} Admitted
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.Admitted & cosmo.v1.Admitted.$Shape;
+
+            /**
+             * Creates an Admitted message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Admitted
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.Admitted;
+
+            /**
+             * Creates a plain object from an Admitted message. Also converts values to other types if specified.
+             * @param message Admitted
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.Admitted, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Admitted to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace Admitted {
+
+            /** Properties of an Admitted. */
+            interface $Properties {
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an Admitted. */
+            type $Shape = cosmo.v1.Admitted.$Properties;
+        }
+
+        /** BreakoutMode enum. */
+        enum BreakoutMode {
+
+            /** BREAKOUT_MODE_UNSPECIFIED value */
+            BREAKOUT_MODE_UNSPECIFIED = 0,
+
+            /** BREAKOUT_MODE_RANDOM value */
+            BREAKOUT_MODE_RANDOM = 1,
+
+            /** BREAKOUT_MODE_MANUAL value */
+            BREAKOUT_MODE_MANUAL = 2,
+
+            /** BREAKOUT_MODE_CHOOSE value */
+            BREAKOUT_MODE_CHOOSE = 3,
+
+            /** BREAKOUT_MODE_GROUP value */
+            BREAKOUT_MODE_GROUP = 4
+        }
+
+        /**
+         * Properties of a BreakoutRoom.
+         * @deprecated Use cosmo.v1.BreakoutRoom.$Properties instead.
+         */
+        interface IBreakoutRoom extends cosmo.v1.BreakoutRoom.$Properties {
+        }
+
+        /** Represents a BreakoutRoom. */
+        class BreakoutRoom {
+
+            /**
+             * Constructs a new BreakoutRoom.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.BreakoutRoom.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** BreakoutRoom id. */
+            id: string;
+
+            /** BreakoutRoom name. */
+            name: string;
+
+            /** BreakoutRoom identities. */
+            identities: string[];
+
+            /**
+             * Creates a new BreakoutRoom instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns BreakoutRoom instance
+             */
+            static create(properties: cosmo.v1.BreakoutRoom.$Shape): cosmo.v1.BreakoutRoom & cosmo.v1.BreakoutRoom.$Shape;
+            static create(properties?: cosmo.v1.BreakoutRoom.$Properties): cosmo.v1.BreakoutRoom;
+
+            /**
+             * Encodes the specified BreakoutRoom message. Does not implicitly {@link cosmo.v1.BreakoutRoom.verify|verify} messages.
+             * @param message BreakoutRoom message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.BreakoutRoom.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a BreakoutRoom message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.BreakoutRoom & cosmo.v1.BreakoutRoom.$Shape} BreakoutRoom
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.BreakoutRoom & cosmo.v1.BreakoutRoom.$Shape;
+
+            /**
+             * Creates a BreakoutRoom message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns BreakoutRoom
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.BreakoutRoom;
+
+            /**
+             * Creates a plain object from a BreakoutRoom message. Also converts values to other types if specified.
+             * @param message BreakoutRoom
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.BreakoutRoom, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this BreakoutRoom to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace BreakoutRoom {
+
+            /** Properties of a BreakoutRoom. */
+            interface $Properties {
+
+                /** BreakoutRoom id */
+                id?: (string|null);
+
+                /** BreakoutRoom name */
+                name?: (string|null);
+
+                /** BreakoutRoom identities */
+                identities?: (string[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a BreakoutRoom. */
+            type $Shape = cosmo.v1.BreakoutRoom.$Properties;
+        }
+
+        /**
+         * Properties of a Breakout.
+         * @deprecated Use cosmo.v1.Breakout.$Properties instead.
+         */
+        interface IBreakout extends cosmo.v1.Breakout.$Properties {
+        }
+
+        /** Represents a Breakout. */
+        class Breakout {
+
+            /**
+             * Constructs a new Breakout.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.Breakout.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Breakout rooms. */
+            rooms: cosmo.v1.BreakoutRoom.$Properties[];
+
+            /** Breakout mode. */
+            mode: cosmo.v1.BreakoutMode;
+
+            /** Breakout endsAt. */
+            endsAt: number;
+
+            /** Breakout mainRoom. */
+            mainRoom: string;
+
+            /**
+             * Creates a new Breakout instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Breakout instance
+             */
+            static create(properties: cosmo.v1.Breakout.$Shape): cosmo.v1.Breakout & cosmo.v1.Breakout.$Shape;
+            static create(properties?: cosmo.v1.Breakout.$Properties): cosmo.v1.Breakout;
+
+            /**
+             * Encodes the specified Breakout message. Does not implicitly {@link cosmo.v1.Breakout.verify|verify} messages.
+             * @param message Breakout message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.Breakout.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Breakout message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.Breakout & cosmo.v1.Breakout.$Shape} Breakout
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.Breakout & cosmo.v1.Breakout.$Shape;
+
+            /**
+             * Creates a Breakout message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Breakout
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.Breakout;
+
+            /**
+             * Creates a plain object from a Breakout message. Also converts values to other types if specified.
+             * @param message Breakout
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.Breakout, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Breakout to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace Breakout {
+
+            /** Properties of a Breakout. */
+            interface $Properties {
+
+                /** Breakout rooms */
+                rooms?: (cosmo.v1.BreakoutRoom.$Properties[]|null);
+
+                /** Breakout mode */
+                mode?: (cosmo.v1.BreakoutMode|null);
+
+                /** Breakout endsAt */
+                endsAt?: (number|null);
+
+                /** Breakout mainRoom */
+                mainRoom?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Breakout. */
+            type $Shape = cosmo.v1.Breakout.$Properties;
+        }
+
+        /**
+         * Properties of a StartBreakoutRequest.
+         * @deprecated Use cosmo.v1.StartBreakoutRequest.$Properties instead.
+         */
+        interface IStartBreakoutRequest extends cosmo.v1.StartBreakoutRequest.$Properties {
+        }
+
+        /** Represents a StartBreakoutRequest. */
+        class StartBreakoutRequest {
+
+            /**
+             * Constructs a new StartBreakoutRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.StartBreakoutRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** StartBreakoutRequest rooms. */
+            rooms: number;
+
+            /** StartBreakoutRequest mode. */
+            mode: cosmo.v1.BreakoutMode;
+
+            /** StartBreakoutRequest assignments. */
+            assignments: { [k: string]: number };
+
+            /** StartBreakoutRequest durationSeconds. */
+            durationSeconds: number;
+
+            /** StartBreakoutRequest names. */
+            names: string[];
+
+            /**
+             * Creates a new StartBreakoutRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns StartBreakoutRequest instance
+             */
+            static create(properties: cosmo.v1.StartBreakoutRequest.$Shape): cosmo.v1.StartBreakoutRequest & cosmo.v1.StartBreakoutRequest.$Shape;
+            static create(properties?: cosmo.v1.StartBreakoutRequest.$Properties): cosmo.v1.StartBreakoutRequest;
+
+            /**
+             * Encodes the specified StartBreakoutRequest message. Does not implicitly {@link cosmo.v1.StartBreakoutRequest.verify|verify} messages.
+             * @param message StartBreakoutRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.StartBreakoutRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a StartBreakoutRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.StartBreakoutRequest & cosmo.v1.StartBreakoutRequest.$Shape} StartBreakoutRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.StartBreakoutRequest & cosmo.v1.StartBreakoutRequest.$Shape;
+
+            /**
+             * Creates a StartBreakoutRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns StartBreakoutRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.StartBreakoutRequest;
+
+            /**
+             * Creates a plain object from a StartBreakoutRequest message. Also converts values to other types if specified.
+             * @param message StartBreakoutRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.StartBreakoutRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this StartBreakoutRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace StartBreakoutRequest {
+
+            /** Properties of a StartBreakoutRequest. */
+            interface $Properties {
+
+                /** StartBreakoutRequest rooms */
+                rooms?: (number|null);
+
+                /** StartBreakoutRequest mode */
+                mode?: (cosmo.v1.BreakoutMode|null);
+
+                /** StartBreakoutRequest assignments */
+                assignments?: ({ [k: string]: number }|null);
+
+                /** StartBreakoutRequest durationSeconds */
+                durationSeconds?: (number|null);
+
+                /** StartBreakoutRequest names */
+                names?: (string[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a StartBreakoutRequest. */
+            type $Shape = cosmo.v1.StartBreakoutRequest.$Properties;
+        }
+
+        /**
+         * Properties of an ExtendBreakoutRequest.
+         * @deprecated Use cosmo.v1.ExtendBreakoutRequest.$Properties instead.
+         */
+        interface IExtendBreakoutRequest extends cosmo.v1.ExtendBreakoutRequest.$Properties {
+        }
+
+        /** Represents an ExtendBreakoutRequest. */
+        class ExtendBreakoutRequest {
+
+            /**
+             * Constructs a new ExtendBreakoutRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.ExtendBreakoutRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ExtendBreakoutRequest seconds. */
+            seconds: number;
+
+            /**
+             * Creates a new ExtendBreakoutRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ExtendBreakoutRequest instance
+             */
+            static create(properties: cosmo.v1.ExtendBreakoutRequest.$Shape): cosmo.v1.ExtendBreakoutRequest & cosmo.v1.ExtendBreakoutRequest.$Shape;
+            static create(properties?: cosmo.v1.ExtendBreakoutRequest.$Properties): cosmo.v1.ExtendBreakoutRequest;
+
+            /**
+             * Encodes the specified ExtendBreakoutRequest message. Does not implicitly {@link cosmo.v1.ExtendBreakoutRequest.verify|verify} messages.
+             * @param message ExtendBreakoutRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.ExtendBreakoutRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an ExtendBreakoutRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.ExtendBreakoutRequest & cosmo.v1.ExtendBreakoutRequest.$Shape} ExtendBreakoutRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ExtendBreakoutRequest & cosmo.v1.ExtendBreakoutRequest.$Shape;
+
+            /**
+             * Creates an ExtendBreakoutRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ExtendBreakoutRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.ExtendBreakoutRequest;
+
+            /**
+             * Creates a plain object from an ExtendBreakoutRequest message. Also converts values to other types if specified.
+             * @param message ExtendBreakoutRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.ExtendBreakoutRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ExtendBreakoutRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ExtendBreakoutRequest {
+
+            /** Properties of an ExtendBreakoutRequest. */
+            interface $Properties {
+
+                /** ExtendBreakoutRequest seconds */
+                seconds?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an ExtendBreakoutRequest. */
+            type $Shape = cosmo.v1.ExtendBreakoutRequest.$Properties;
+        }
+
+        /**
+         * Properties of an EndBreakoutRequest.
+         * @deprecated Use cosmo.v1.EndBreakoutRequest.$Properties instead.
+         */
+        interface IEndBreakoutRequest extends cosmo.v1.EndBreakoutRequest.$Properties {
+        }
+
+        /** Represents an EndBreakoutRequest. */
+        class EndBreakoutRequest {
+
+            /**
+             * Constructs a new EndBreakoutRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.EndBreakoutRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * Creates a new EndBreakoutRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns EndBreakoutRequest instance
+             */
+            static create(properties: cosmo.v1.EndBreakoutRequest.$Shape): cosmo.v1.EndBreakoutRequest & cosmo.v1.EndBreakoutRequest.$Shape;
+            static create(properties?: cosmo.v1.EndBreakoutRequest.$Properties): cosmo.v1.EndBreakoutRequest;
+
+            /**
+             * Encodes the specified EndBreakoutRequest message. Does not implicitly {@link cosmo.v1.EndBreakoutRequest.verify|verify} messages.
+             * @param message EndBreakoutRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.EndBreakoutRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an EndBreakoutRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.EndBreakoutRequest & cosmo.v1.EndBreakoutRequest.$Shape} EndBreakoutRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.EndBreakoutRequest & cosmo.v1.EndBreakoutRequest.$Shape;
+
+            /**
+             * Creates an EndBreakoutRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns EndBreakoutRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.EndBreakoutRequest;
+
+            /**
+             * Creates a plain object from an EndBreakoutRequest message. Also converts values to other types if specified.
+             * @param message EndBreakoutRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.EndBreakoutRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this EndBreakoutRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace EndBreakoutRequest {
+
+            /** Properties of an EndBreakoutRequest. */
+            interface $Properties {
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an EndBreakoutRequest. */
+            type $Shape = cosmo.v1.EndBreakoutRequest.$Properties;
+        }
+
+        /**
+         * Properties of a BreakoutMessageRequest.
+         * @deprecated Use cosmo.v1.BreakoutMessageRequest.$Properties instead.
+         */
+        interface IBreakoutMessageRequest extends cosmo.v1.BreakoutMessageRequest.$Properties {
+        }
+
+        /** Represents a BreakoutMessageRequest. */
+        class BreakoutMessageRequest {
+
+            /**
+             * Constructs a new BreakoutMessageRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.BreakoutMessageRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** BreakoutMessageRequest text. */
+            text: string;
+
+            /**
+             * Creates a new BreakoutMessageRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns BreakoutMessageRequest instance
+             */
+            static create(properties: cosmo.v1.BreakoutMessageRequest.$Shape): cosmo.v1.BreakoutMessageRequest & cosmo.v1.BreakoutMessageRequest.$Shape;
+            static create(properties?: cosmo.v1.BreakoutMessageRequest.$Properties): cosmo.v1.BreakoutMessageRequest;
+
+            /**
+             * Encodes the specified BreakoutMessageRequest message. Does not implicitly {@link cosmo.v1.BreakoutMessageRequest.verify|verify} messages.
+             * @param message BreakoutMessageRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.BreakoutMessageRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a BreakoutMessageRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.BreakoutMessageRequest & cosmo.v1.BreakoutMessageRequest.$Shape} BreakoutMessageRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.BreakoutMessageRequest & cosmo.v1.BreakoutMessageRequest.$Shape;
+
+            /**
+             * Creates a BreakoutMessageRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns BreakoutMessageRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.BreakoutMessageRequest;
+
+            /**
+             * Creates a plain object from a BreakoutMessageRequest message. Also converts values to other types if specified.
+             * @param message BreakoutMessageRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.BreakoutMessageRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this BreakoutMessageRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace BreakoutMessageRequest {
+
+            /** Properties of a BreakoutMessageRequest. */
+            interface $Properties {
+
+                /** BreakoutMessageRequest text */
+                text?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a BreakoutMessageRequest. */
+            type $Shape = cosmo.v1.BreakoutMessageRequest.$Properties;
+        }
+
+        /**
+         * Properties of a ChooseBreakoutRoomRequest.
+         * @deprecated Use cosmo.v1.ChooseBreakoutRoomRequest.$Properties instead.
+         */
+        interface IChooseBreakoutRoomRequest extends cosmo.v1.ChooseBreakoutRoomRequest.$Properties {
+        }
+
+        /** Represents a ChooseBreakoutRoomRequest. */
+        class ChooseBreakoutRoomRequest {
+
+            /**
+             * Constructs a new ChooseBreakoutRoomRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.ChooseBreakoutRoomRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ChooseBreakoutRoomRequest roomId. */
+            roomId: string;
+
+            /**
+             * Creates a new ChooseBreakoutRoomRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ChooseBreakoutRoomRequest instance
+             */
+            static create(properties: cosmo.v1.ChooseBreakoutRoomRequest.$Shape): cosmo.v1.ChooseBreakoutRoomRequest & cosmo.v1.ChooseBreakoutRoomRequest.$Shape;
+            static create(properties?: cosmo.v1.ChooseBreakoutRoomRequest.$Properties): cosmo.v1.ChooseBreakoutRoomRequest;
+
+            /**
+             * Encodes the specified ChooseBreakoutRoomRequest message. Does not implicitly {@link cosmo.v1.ChooseBreakoutRoomRequest.verify|verify} messages.
+             * @param message ChooseBreakoutRoomRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.ChooseBreakoutRoomRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ChooseBreakoutRoomRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.ChooseBreakoutRoomRequest & cosmo.v1.ChooseBreakoutRoomRequest.$Shape} ChooseBreakoutRoomRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.ChooseBreakoutRoomRequest & cosmo.v1.ChooseBreakoutRoomRequest.$Shape;
+
+            /**
+             * Creates a ChooseBreakoutRoomRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ChooseBreakoutRoomRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.ChooseBreakoutRoomRequest;
+
+            /**
+             * Creates a plain object from a ChooseBreakoutRoomRequest message. Also converts values to other types if specified.
+             * @param message ChooseBreakoutRoomRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.ChooseBreakoutRoomRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ChooseBreakoutRoomRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ChooseBreakoutRoomRequest {
+
+            /** Properties of a ChooseBreakoutRoomRequest. */
+            interface $Properties {
+
+                /** ChooseBreakoutRoomRequest roomId */
+                roomId?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ChooseBreakoutRoomRequest. */
+            type $Shape = cosmo.v1.ChooseBreakoutRoomRequest.$Properties;
+        }
+
+        /**
+         * Properties of a VisitBreakoutRoomRequest.
+         * @deprecated Use cosmo.v1.VisitBreakoutRoomRequest.$Properties instead.
+         */
+        interface IVisitBreakoutRoomRequest extends cosmo.v1.VisitBreakoutRoomRequest.$Properties {
+        }
+
+        /** Represents a VisitBreakoutRoomRequest. */
+        class VisitBreakoutRoomRequest {
+
+            /**
+             * Constructs a new VisitBreakoutRoomRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.VisitBreakoutRoomRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** VisitBreakoutRoomRequest roomId. */
+            roomId: string;
+
+            /**
+             * Creates a new VisitBreakoutRoomRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns VisitBreakoutRoomRequest instance
+             */
+            static create(properties: cosmo.v1.VisitBreakoutRoomRequest.$Shape): cosmo.v1.VisitBreakoutRoomRequest & cosmo.v1.VisitBreakoutRoomRequest.$Shape;
+            static create(properties?: cosmo.v1.VisitBreakoutRoomRequest.$Properties): cosmo.v1.VisitBreakoutRoomRequest;
+
+            /**
+             * Encodes the specified VisitBreakoutRoomRequest message. Does not implicitly {@link cosmo.v1.VisitBreakoutRoomRequest.verify|verify} messages.
+             * @param message VisitBreakoutRoomRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.VisitBreakoutRoomRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a VisitBreakoutRoomRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.VisitBreakoutRoomRequest & cosmo.v1.VisitBreakoutRoomRequest.$Shape} VisitBreakoutRoomRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.VisitBreakoutRoomRequest & cosmo.v1.VisitBreakoutRoomRequest.$Shape;
+
+            /**
+             * Creates a VisitBreakoutRoomRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns VisitBreakoutRoomRequest
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.VisitBreakoutRoomRequest;
+
+            /**
+             * Creates a plain object from a VisitBreakoutRoomRequest message. Also converts values to other types if specified.
+             * @param message VisitBreakoutRoomRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.VisitBreakoutRoomRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this VisitBreakoutRoomRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace VisitBreakoutRoomRequest {
+
+            /** Properties of a VisitBreakoutRoomRequest. */
+            interface $Properties {
+
+                /** VisitBreakoutRoomRequest roomId */
+                roomId?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a VisitBreakoutRoomRequest. */
+            type $Shape = cosmo.v1.VisitBreakoutRoomRequest.$Properties;
+        }
+
+        /**
+         * Properties of a BreakoutStarted.
+         * @deprecated Use cosmo.v1.BreakoutStarted.$Properties instead.
+         */
+        interface IBreakoutStarted extends cosmo.v1.BreakoutStarted.$Properties {
+        }
+
+        /** Represents a BreakoutStarted. */
+        class BreakoutStarted {
+
+            /**
+             * Constructs a new BreakoutStarted.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.BreakoutStarted.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** BreakoutStarted breakout. */
+            breakout?: (cosmo.v1.Breakout.$Properties|null);
+
+            /**
+             * Creates a new BreakoutStarted instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns BreakoutStarted instance
+             */
+            static create(properties: cosmo.v1.BreakoutStarted.$Shape): cosmo.v1.BreakoutStarted & cosmo.v1.BreakoutStarted.$Shape;
+            static create(properties?: cosmo.v1.BreakoutStarted.$Properties): cosmo.v1.BreakoutStarted;
+
+            /**
+             * Encodes the specified BreakoutStarted message. Does not implicitly {@link cosmo.v1.BreakoutStarted.verify|verify} messages.
+             * @param message BreakoutStarted message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.BreakoutStarted.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a BreakoutStarted message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.BreakoutStarted & cosmo.v1.BreakoutStarted.$Shape} BreakoutStarted
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.BreakoutStarted & cosmo.v1.BreakoutStarted.$Shape;
+
+            /**
+             * Creates a BreakoutStarted message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns BreakoutStarted
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.BreakoutStarted;
+
+            /**
+             * Creates a plain object from a BreakoutStarted message. Also converts values to other types if specified.
+             * @param message BreakoutStarted
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.BreakoutStarted, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this BreakoutStarted to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace BreakoutStarted {
+
+            /** Properties of a BreakoutStarted. */
+            interface $Properties {
+
+                /** BreakoutStarted breakout */
+                breakout?: (cosmo.v1.Breakout.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a BreakoutStarted. */
+            type $Shape = cosmo.v1.BreakoutStarted.$Properties;
+        }
+
+        /**
+         * Properties of a BreakoutUpdated.
+         * @deprecated Use cosmo.v1.BreakoutUpdated.$Properties instead.
+         */
+        interface IBreakoutUpdated extends cosmo.v1.BreakoutUpdated.$Properties {
+        }
+
+        /** Represents a BreakoutUpdated. */
+        class BreakoutUpdated {
+
+            /**
+             * Constructs a new BreakoutUpdated.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.BreakoutUpdated.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** BreakoutUpdated breakout. */
+            breakout?: (cosmo.v1.Breakout.$Properties|null);
+
+            /**
+             * Creates a new BreakoutUpdated instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns BreakoutUpdated instance
+             */
+            static create(properties: cosmo.v1.BreakoutUpdated.$Shape): cosmo.v1.BreakoutUpdated & cosmo.v1.BreakoutUpdated.$Shape;
+            static create(properties?: cosmo.v1.BreakoutUpdated.$Properties): cosmo.v1.BreakoutUpdated;
+
+            /**
+             * Encodes the specified BreakoutUpdated message. Does not implicitly {@link cosmo.v1.BreakoutUpdated.verify|verify} messages.
+             * @param message BreakoutUpdated message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.BreakoutUpdated.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a BreakoutUpdated message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.BreakoutUpdated & cosmo.v1.BreakoutUpdated.$Shape} BreakoutUpdated
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.BreakoutUpdated & cosmo.v1.BreakoutUpdated.$Shape;
+
+            /**
+             * Creates a BreakoutUpdated message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns BreakoutUpdated
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.BreakoutUpdated;
+
+            /**
+             * Creates a plain object from a BreakoutUpdated message. Also converts values to other types if specified.
+             * @param message BreakoutUpdated
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.BreakoutUpdated, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this BreakoutUpdated to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace BreakoutUpdated {
+
+            /** Properties of a BreakoutUpdated. */
+            interface $Properties {
+
+                /** BreakoutUpdated breakout */
+                breakout?: (cosmo.v1.Breakout.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a BreakoutUpdated. */
+            type $Shape = cosmo.v1.BreakoutUpdated.$Properties;
+        }
+
+        /**
+         * Properties of a BreakoutEnded.
+         * @deprecated Use cosmo.v1.BreakoutEnded.$Properties instead.
+         */
+        interface IBreakoutEnded extends cosmo.v1.BreakoutEnded.$Properties {
+        }
+
+        /** Represents a BreakoutEnded. */
+        class BreakoutEnded {
+
+            /**
+             * Constructs a new BreakoutEnded.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.BreakoutEnded.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * Creates a new BreakoutEnded instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns BreakoutEnded instance
+             */
+            static create(properties: cosmo.v1.BreakoutEnded.$Shape): cosmo.v1.BreakoutEnded & cosmo.v1.BreakoutEnded.$Shape;
+            static create(properties?: cosmo.v1.BreakoutEnded.$Properties): cosmo.v1.BreakoutEnded;
+
+            /**
+             * Encodes the specified BreakoutEnded message. Does not implicitly {@link cosmo.v1.BreakoutEnded.verify|verify} messages.
+             * @param message BreakoutEnded message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.BreakoutEnded.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a BreakoutEnded message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.BreakoutEnded & cosmo.v1.BreakoutEnded.$Shape} BreakoutEnded
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.BreakoutEnded & cosmo.v1.BreakoutEnded.$Shape;
+
+            /**
+             * Creates a BreakoutEnded message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns BreakoutEnded
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.BreakoutEnded;
+
+            /**
+             * Creates a plain object from a BreakoutEnded message. Also converts values to other types if specified.
+             * @param message BreakoutEnded
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.BreakoutEnded, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this BreakoutEnded to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace BreakoutEnded {
+
+            /** Properties of a BreakoutEnded. */
+            interface $Properties {
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a BreakoutEnded. */
+            type $Shape = cosmo.v1.BreakoutEnded.$Properties;
+        }
+
+        /**
+         * Properties of a BreakoutMessage.
+         * @deprecated Use cosmo.v1.BreakoutMessage.$Properties instead.
+         */
+        interface IBreakoutMessage extends cosmo.v1.BreakoutMessage.$Properties {
+        }
+
+        /** Represents a BreakoutMessage. */
+        class BreakoutMessage {
+
+            /**
+             * Constructs a new BreakoutMessage.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.BreakoutMessage.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** BreakoutMessage text. */
+            text: string;
+
+            /** BreakoutMessage fromName. */
+            fromName: string;
+
+            /**
+             * Creates a new BreakoutMessage instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns BreakoutMessage instance
+             */
+            static create(properties: cosmo.v1.BreakoutMessage.$Shape): cosmo.v1.BreakoutMessage & cosmo.v1.BreakoutMessage.$Shape;
+            static create(properties?: cosmo.v1.BreakoutMessage.$Properties): cosmo.v1.BreakoutMessage;
+
+            /**
+             * Encodes the specified BreakoutMessage message. Does not implicitly {@link cosmo.v1.BreakoutMessage.verify|verify} messages.
+             * @param message BreakoutMessage message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.BreakoutMessage.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a BreakoutMessage message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.BreakoutMessage & cosmo.v1.BreakoutMessage.$Shape} BreakoutMessage
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.BreakoutMessage & cosmo.v1.BreakoutMessage.$Shape;
+
+            /**
+             * Creates a BreakoutMessage message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns BreakoutMessage
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.BreakoutMessage;
+
+            /**
+             * Creates a plain object from a BreakoutMessage message. Also converts values to other types if specified.
+             * @param message BreakoutMessage
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.BreakoutMessage, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this BreakoutMessage to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace BreakoutMessage {
+
+            /** Properties of a BreakoutMessage. */
+            interface $Properties {
+
+                /** BreakoutMessage text */
+                text?: (string|null);
+
+                /** BreakoutMessage fromName */
+                fromName?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a BreakoutMessage. */
+            type $Shape = cosmo.v1.BreakoutMessage.$Properties;
+        }
+
+        /**
+         * Properties of a MoveTo.
+         * @deprecated Use cosmo.v1.MoveTo.$Properties instead.
+         */
+        interface IMoveTo extends cosmo.v1.MoveTo.$Properties {
+        }
+
+        /** Represents a MoveTo. */
+        class MoveTo {
+
+            /**
+             * Constructs a new MoveTo.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: cosmo.v1.MoveTo.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** MoveTo room. */
+            room: string;
+
+            /** MoveTo token. */
+            token: string;
+
+            /** MoveTo reason. */
+            reason: string;
+
+            /** MoveTo roomName. */
+            roomName: string;
+
+            /**
+             * Creates a new MoveTo instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns MoveTo instance
+             */
+            static create(properties: cosmo.v1.MoveTo.$Shape): cosmo.v1.MoveTo & cosmo.v1.MoveTo.$Shape;
+            static create(properties?: cosmo.v1.MoveTo.$Properties): cosmo.v1.MoveTo;
+
+            /**
+             * Encodes the specified MoveTo message. Does not implicitly {@link cosmo.v1.MoveTo.verify|verify} messages.
+             * @param message MoveTo message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: cosmo.v1.MoveTo.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a MoveTo message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {cosmo.v1.MoveTo & cosmo.v1.MoveTo.$Shape} MoveTo
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cosmo.v1.MoveTo & cosmo.v1.MoveTo.$Shape;
+
+            /**
+             * Creates a MoveTo message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns MoveTo
+             */
+            static fromObject(object: { [k: string]: any }): cosmo.v1.MoveTo;
+
+            /**
+             * Creates a plain object from a MoveTo message. Also converts values to other types if specified.
+             * @param message MoveTo
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: cosmo.v1.MoveTo, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this MoveTo to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace MoveTo {
+
+            /** Properties of a MoveTo. */
+            interface $Properties {
+
+                /** MoveTo room */
+                room?: (string|null);
+
+                /** MoveTo token */
+                token?: (string|null);
+
+                /** MoveTo reason */
+                reason?: (string|null);
+
+                /** MoveTo roomName */
+                roomName?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a MoveTo. */
+            type $Shape = cosmo.v1.MoveTo.$Properties;
         }
     }
 }

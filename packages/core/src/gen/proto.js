@@ -8972,11 +8972,27 @@ export const cosmo = $root.cosmo = (() => {
             ClientFrame.prototype.decideLeave = null;
             ClientFrame.prototype.listLeaveRequests = null;
             ClientFrame.prototype.attendanceReport = null;
+            ClientFrame.prototype.startPoll = null;
+            ClientFrame.prototype.vote = null;
+            ClientFrame.prototype.closePoll = null;
+            ClientFrame.prototype.showPollResults = null;
+            ClientFrame.prototype.savePreparedPoll = null;
+            ClientFrame.prototype.preparedPolls = null;
+            ClientFrame.prototype.react = null;
+            ClientFrame.prototype.setWaitingRoom = null;
+            ClientFrame.prototype.admit = null;
+            ClientFrame.prototype.refuse = null;
+            ClientFrame.prototype.startBreakout = null;
+            ClientFrame.prototype.extendBreakout = null;
+            ClientFrame.prototype.endBreakout = null;
+            ClientFrame.prototype.breakoutMessage = null;
+            ClientFrame.prototype.chooseBreakoutRoom = null;
+            ClientFrame.prototype.visitBreakoutRoom = null;
 
             let $oneOfFields;
 
             $Object.defineProperty(ClientFrame.prototype, "request", {
-                get: $util.oneOfGetter($oneOfFields = ["join", "leave", "resume", "ping", "ackEvents", "createTransport", "connectTransport", "restartIce", "produce", "closeProducer", "pauseProducer", "resumeProducer", "consume", "pauseConsumer", "resumeConsumer", "closeConsumer", "setPreferredLayers", "setRtpCapabilities", "sendChat", "raiseHand", "lowerHand", "chatHistory", "mute", "setPermissions", "lockRoom", "endClass", "subscribeCaptions", "setLesson", "sendNotification", "notificationReceipt", "requestLeave", "decideLeave", "listLeaveRequests", "attendanceReport"]),
+                get: $util.oneOfGetter($oneOfFields = ["join", "leave", "resume", "ping", "ackEvents", "createTransport", "connectTransport", "restartIce", "produce", "closeProducer", "pauseProducer", "resumeProducer", "consume", "pauseConsumer", "resumeConsumer", "closeConsumer", "setPreferredLayers", "setRtpCapabilities", "sendChat", "raiseHand", "lowerHand", "chatHistory", "mute", "setPermissions", "lockRoom", "endClass", "subscribeCaptions", "setLesson", "sendNotification", "notificationReceipt", "requestLeave", "decideLeave", "listLeaveRequests", "attendanceReport", "startPoll", "vote", "closePoll", "showPollResults", "savePreparedPoll", "preparedPolls", "react", "setWaitingRoom", "admit", "refuse", "startBreakout", "extendBreakout", "endBreakout", "breakoutMessage", "chooseBreakoutRoom", "visitBreakoutRoom"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -9061,6 +9077,38 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.ListLeaveRequestsRequest.encode(message.listLeaveRequests, writer.uint32(594).fork(), _depth + 1).ldelim();
                 if (message.attendanceReport != null && $Object.hasOwnProperty.call(message, "attendanceReport"))
                     $root.cosmo.v1.AttendanceReportRequest.encode(message.attendanceReport, writer.uint32(602).fork(), _depth + 1).ldelim();
+                if (message.startPoll != null && $Object.hasOwnProperty.call(message, "startPoll"))
+                    $root.cosmo.v1.StartPollRequest.encode(message.startPoll, writer.uint32(642).fork(), _depth + 1).ldelim();
+                if (message.vote != null && $Object.hasOwnProperty.call(message, "vote"))
+                    $root.cosmo.v1.VoteRequest.encode(message.vote, writer.uint32(650).fork(), _depth + 1).ldelim();
+                if (message.closePoll != null && $Object.hasOwnProperty.call(message, "closePoll"))
+                    $root.cosmo.v1.ClosePollRequest.encode(message.closePoll, writer.uint32(658).fork(), _depth + 1).ldelim();
+                if (message.showPollResults != null && $Object.hasOwnProperty.call(message, "showPollResults"))
+                    $root.cosmo.v1.ShowPollResultsRequest.encode(message.showPollResults, writer.uint32(666).fork(), _depth + 1).ldelim();
+                if (message.savePreparedPoll != null && $Object.hasOwnProperty.call(message, "savePreparedPoll"))
+                    $root.cosmo.v1.SavePreparedPollRequest.encode(message.savePreparedPoll, writer.uint32(674).fork(), _depth + 1).ldelim();
+                if (message.preparedPolls != null && $Object.hasOwnProperty.call(message, "preparedPolls"))
+                    $root.cosmo.v1.PreparedPollsRequest.encode(message.preparedPolls, writer.uint32(682).fork(), _depth + 1).ldelim();
+                if (message.react != null && $Object.hasOwnProperty.call(message, "react"))
+                    $root.cosmo.v1.ReactRequest.encode(message.react, writer.uint32(690).fork(), _depth + 1).ldelim();
+                if (message.setWaitingRoom != null && $Object.hasOwnProperty.call(message, "setWaitingRoom"))
+                    $root.cosmo.v1.SetWaitingRoomRequest.encode(message.setWaitingRoom, writer.uint32(698).fork(), _depth + 1).ldelim();
+                if (message.admit != null && $Object.hasOwnProperty.call(message, "admit"))
+                    $root.cosmo.v1.AdmitRequest.encode(message.admit, writer.uint32(706).fork(), _depth + 1).ldelim();
+                if (message.refuse != null && $Object.hasOwnProperty.call(message, "refuse"))
+                    $root.cosmo.v1.RefuseRequest.encode(message.refuse, writer.uint32(714).fork(), _depth + 1).ldelim();
+                if (message.startBreakout != null && $Object.hasOwnProperty.call(message, "startBreakout"))
+                    $root.cosmo.v1.StartBreakoutRequest.encode(message.startBreakout, writer.uint32(722).fork(), _depth + 1).ldelim();
+                if (message.extendBreakout != null && $Object.hasOwnProperty.call(message, "extendBreakout"))
+                    $root.cosmo.v1.ExtendBreakoutRequest.encode(message.extendBreakout, writer.uint32(730).fork(), _depth + 1).ldelim();
+                if (message.endBreakout != null && $Object.hasOwnProperty.call(message, "endBreakout"))
+                    $root.cosmo.v1.EndBreakoutRequest.encode(message.endBreakout, writer.uint32(738).fork(), _depth + 1).ldelim();
+                if (message.breakoutMessage != null && $Object.hasOwnProperty.call(message, "breakoutMessage"))
+                    $root.cosmo.v1.BreakoutMessageRequest.encode(message.breakoutMessage, writer.uint32(746).fork(), _depth + 1).ldelim();
+                if (message.chooseBreakoutRoom != null && $Object.hasOwnProperty.call(message, "chooseBreakoutRoom"))
+                    $root.cosmo.v1.ChooseBreakoutRoomRequest.encode(message.chooseBreakoutRoom, writer.uint32(754).fork(), _depth + 1).ldelim();
+                if (message.visitBreakoutRoom != null && $Object.hasOwnProperty.call(message, "visitBreakoutRoom"))
+                    $root.cosmo.v1.VisitBreakoutRoomRequest.encode(message.visitBreakoutRoom, writer.uint32(762).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -9341,6 +9389,118 @@ export const cosmo = $root.cosmo = (() => {
                             message.request = "attendanceReport";
                             continue;
                         }
+                    case 80: {
+                            if (wireType !== 2)
+                                break;
+                            message.startPoll = $root.cosmo.v1.StartPollRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.startPoll);
+                            message.request = "startPoll";
+                            continue;
+                        }
+                    case 81: {
+                            if (wireType !== 2)
+                                break;
+                            message.vote = $root.cosmo.v1.VoteRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.vote);
+                            message.request = "vote";
+                            continue;
+                        }
+                    case 82: {
+                            if (wireType !== 2)
+                                break;
+                            message.closePoll = $root.cosmo.v1.ClosePollRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.closePoll);
+                            message.request = "closePoll";
+                            continue;
+                        }
+                    case 83: {
+                            if (wireType !== 2)
+                                break;
+                            message.showPollResults = $root.cosmo.v1.ShowPollResultsRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.showPollResults);
+                            message.request = "showPollResults";
+                            continue;
+                        }
+                    case 84: {
+                            if (wireType !== 2)
+                                break;
+                            message.savePreparedPoll = $root.cosmo.v1.SavePreparedPollRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.savePreparedPoll);
+                            message.request = "savePreparedPoll";
+                            continue;
+                        }
+                    case 85: {
+                            if (wireType !== 2)
+                                break;
+                            message.preparedPolls = $root.cosmo.v1.PreparedPollsRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.preparedPolls);
+                            message.request = "preparedPolls";
+                            continue;
+                        }
+                    case 86: {
+                            if (wireType !== 2)
+                                break;
+                            message.react = $root.cosmo.v1.ReactRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.react);
+                            message.request = "react";
+                            continue;
+                        }
+                    case 87: {
+                            if (wireType !== 2)
+                                break;
+                            message.setWaitingRoom = $root.cosmo.v1.SetWaitingRoomRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.setWaitingRoom);
+                            message.request = "setWaitingRoom";
+                            continue;
+                        }
+                    case 88: {
+                            if (wireType !== 2)
+                                break;
+                            message.admit = $root.cosmo.v1.AdmitRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.admit);
+                            message.request = "admit";
+                            continue;
+                        }
+                    case 89: {
+                            if (wireType !== 2)
+                                break;
+                            message.refuse = $root.cosmo.v1.RefuseRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.refuse);
+                            message.request = "refuse";
+                            continue;
+                        }
+                    case 90: {
+                            if (wireType !== 2)
+                                break;
+                            message.startBreakout = $root.cosmo.v1.StartBreakoutRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.startBreakout);
+                            message.request = "startBreakout";
+                            continue;
+                        }
+                    case 91: {
+                            if (wireType !== 2)
+                                break;
+                            message.extendBreakout = $root.cosmo.v1.ExtendBreakoutRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.extendBreakout);
+                            message.request = "extendBreakout";
+                            continue;
+                        }
+                    case 92: {
+                            if (wireType !== 2)
+                                break;
+                            message.endBreakout = $root.cosmo.v1.EndBreakoutRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.endBreakout);
+                            message.request = "endBreakout";
+                            continue;
+                        }
+                    case 93: {
+                            if (wireType !== 2)
+                                break;
+                            message.breakoutMessage = $root.cosmo.v1.BreakoutMessageRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.breakoutMessage);
+                            message.request = "breakoutMessage";
+                            continue;
+                        }
+                    case 94: {
+                            if (wireType !== 2)
+                                break;
+                            message.chooseBreakoutRoom = $root.cosmo.v1.ChooseBreakoutRoomRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.chooseBreakoutRoom);
+                            message.request = "chooseBreakoutRoom";
+                            continue;
+                        }
+                    case 95: {
+                            if (wireType !== 2)
+                                break;
+                            message.visitBreakoutRoom = $root.cosmo.v1.VisitBreakoutRoomRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.visitBreakoutRoom);
+                            message.request = "visitBreakoutRoom";
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -9541,6 +9701,86 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.ClientFrame.attendanceReport: object expected");
                     message.attendanceReport = $root.cosmo.v1.AttendanceReportRequest.fromObject(object.attendanceReport, _depth + 1);
                 }
+                if (object.startPoll != null) {
+                    if (!$util.isObject(object.startPoll))
+                        throw $TypeError(".cosmo.v1.ClientFrame.startPoll: object expected");
+                    message.startPoll = $root.cosmo.v1.StartPollRequest.fromObject(object.startPoll, _depth + 1);
+                }
+                if (object.vote != null) {
+                    if (!$util.isObject(object.vote))
+                        throw $TypeError(".cosmo.v1.ClientFrame.vote: object expected");
+                    message.vote = $root.cosmo.v1.VoteRequest.fromObject(object.vote, _depth + 1);
+                }
+                if (object.closePoll != null) {
+                    if (!$util.isObject(object.closePoll))
+                        throw $TypeError(".cosmo.v1.ClientFrame.closePoll: object expected");
+                    message.closePoll = $root.cosmo.v1.ClosePollRequest.fromObject(object.closePoll, _depth + 1);
+                }
+                if (object.showPollResults != null) {
+                    if (!$util.isObject(object.showPollResults))
+                        throw $TypeError(".cosmo.v1.ClientFrame.showPollResults: object expected");
+                    message.showPollResults = $root.cosmo.v1.ShowPollResultsRequest.fromObject(object.showPollResults, _depth + 1);
+                }
+                if (object.savePreparedPoll != null) {
+                    if (!$util.isObject(object.savePreparedPoll))
+                        throw $TypeError(".cosmo.v1.ClientFrame.savePreparedPoll: object expected");
+                    message.savePreparedPoll = $root.cosmo.v1.SavePreparedPollRequest.fromObject(object.savePreparedPoll, _depth + 1);
+                }
+                if (object.preparedPolls != null) {
+                    if (!$util.isObject(object.preparedPolls))
+                        throw $TypeError(".cosmo.v1.ClientFrame.preparedPolls: object expected");
+                    message.preparedPolls = $root.cosmo.v1.PreparedPollsRequest.fromObject(object.preparedPolls, _depth + 1);
+                }
+                if (object.react != null) {
+                    if (!$util.isObject(object.react))
+                        throw $TypeError(".cosmo.v1.ClientFrame.react: object expected");
+                    message.react = $root.cosmo.v1.ReactRequest.fromObject(object.react, _depth + 1);
+                }
+                if (object.setWaitingRoom != null) {
+                    if (!$util.isObject(object.setWaitingRoom))
+                        throw $TypeError(".cosmo.v1.ClientFrame.setWaitingRoom: object expected");
+                    message.setWaitingRoom = $root.cosmo.v1.SetWaitingRoomRequest.fromObject(object.setWaitingRoom, _depth + 1);
+                }
+                if (object.admit != null) {
+                    if (!$util.isObject(object.admit))
+                        throw $TypeError(".cosmo.v1.ClientFrame.admit: object expected");
+                    message.admit = $root.cosmo.v1.AdmitRequest.fromObject(object.admit, _depth + 1);
+                }
+                if (object.refuse != null) {
+                    if (!$util.isObject(object.refuse))
+                        throw $TypeError(".cosmo.v1.ClientFrame.refuse: object expected");
+                    message.refuse = $root.cosmo.v1.RefuseRequest.fromObject(object.refuse, _depth + 1);
+                }
+                if (object.startBreakout != null) {
+                    if (!$util.isObject(object.startBreakout))
+                        throw $TypeError(".cosmo.v1.ClientFrame.startBreakout: object expected");
+                    message.startBreakout = $root.cosmo.v1.StartBreakoutRequest.fromObject(object.startBreakout, _depth + 1);
+                }
+                if (object.extendBreakout != null) {
+                    if (!$util.isObject(object.extendBreakout))
+                        throw $TypeError(".cosmo.v1.ClientFrame.extendBreakout: object expected");
+                    message.extendBreakout = $root.cosmo.v1.ExtendBreakoutRequest.fromObject(object.extendBreakout, _depth + 1);
+                }
+                if (object.endBreakout != null) {
+                    if (!$util.isObject(object.endBreakout))
+                        throw $TypeError(".cosmo.v1.ClientFrame.endBreakout: object expected");
+                    message.endBreakout = $root.cosmo.v1.EndBreakoutRequest.fromObject(object.endBreakout, _depth + 1);
+                }
+                if (object.breakoutMessage != null) {
+                    if (!$util.isObject(object.breakoutMessage))
+                        throw $TypeError(".cosmo.v1.ClientFrame.breakoutMessage: object expected");
+                    message.breakoutMessage = $root.cosmo.v1.BreakoutMessageRequest.fromObject(object.breakoutMessage, _depth + 1);
+                }
+                if (object.chooseBreakoutRoom != null) {
+                    if (!$util.isObject(object.chooseBreakoutRoom))
+                        throw $TypeError(".cosmo.v1.ClientFrame.chooseBreakoutRoom: object expected");
+                    message.chooseBreakoutRoom = $root.cosmo.v1.ChooseBreakoutRoomRequest.fromObject(object.chooseBreakoutRoom, _depth + 1);
+                }
+                if (object.visitBreakoutRoom != null) {
+                    if (!$util.isObject(object.visitBreakoutRoom))
+                        throw $TypeError(".cosmo.v1.ClientFrame.visitBreakoutRoom: object expected");
+                    message.visitBreakoutRoom = $root.cosmo.v1.VisitBreakoutRoomRequest.fromObject(object.visitBreakoutRoom, _depth + 1);
+                }
                 return message;
             };
 
@@ -9725,6 +9965,86 @@ export const cosmo = $root.cosmo = (() => {
                     object.attendanceReport = $root.cosmo.v1.AttendanceReportRequest.toObject(message.attendanceReport, options, _depth + 1);
                     if (options.oneofs)
                         object.request = "attendanceReport";
+                }
+                if (message.startPoll != null && $Object.hasOwnProperty.call(message, "startPoll")) {
+                    object.startPoll = $root.cosmo.v1.StartPollRequest.toObject(message.startPoll, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "startPoll";
+                }
+                if (message.vote != null && $Object.hasOwnProperty.call(message, "vote")) {
+                    object.vote = $root.cosmo.v1.VoteRequest.toObject(message.vote, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "vote";
+                }
+                if (message.closePoll != null && $Object.hasOwnProperty.call(message, "closePoll")) {
+                    object.closePoll = $root.cosmo.v1.ClosePollRequest.toObject(message.closePoll, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "closePoll";
+                }
+                if (message.showPollResults != null && $Object.hasOwnProperty.call(message, "showPollResults")) {
+                    object.showPollResults = $root.cosmo.v1.ShowPollResultsRequest.toObject(message.showPollResults, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "showPollResults";
+                }
+                if (message.savePreparedPoll != null && $Object.hasOwnProperty.call(message, "savePreparedPoll")) {
+                    object.savePreparedPoll = $root.cosmo.v1.SavePreparedPollRequest.toObject(message.savePreparedPoll, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "savePreparedPoll";
+                }
+                if (message.preparedPolls != null && $Object.hasOwnProperty.call(message, "preparedPolls")) {
+                    object.preparedPolls = $root.cosmo.v1.PreparedPollsRequest.toObject(message.preparedPolls, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "preparedPolls";
+                }
+                if (message.react != null && $Object.hasOwnProperty.call(message, "react")) {
+                    object.react = $root.cosmo.v1.ReactRequest.toObject(message.react, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "react";
+                }
+                if (message.setWaitingRoom != null && $Object.hasOwnProperty.call(message, "setWaitingRoom")) {
+                    object.setWaitingRoom = $root.cosmo.v1.SetWaitingRoomRequest.toObject(message.setWaitingRoom, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "setWaitingRoom";
+                }
+                if (message.admit != null && $Object.hasOwnProperty.call(message, "admit")) {
+                    object.admit = $root.cosmo.v1.AdmitRequest.toObject(message.admit, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "admit";
+                }
+                if (message.refuse != null && $Object.hasOwnProperty.call(message, "refuse")) {
+                    object.refuse = $root.cosmo.v1.RefuseRequest.toObject(message.refuse, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "refuse";
+                }
+                if (message.startBreakout != null && $Object.hasOwnProperty.call(message, "startBreakout")) {
+                    object.startBreakout = $root.cosmo.v1.StartBreakoutRequest.toObject(message.startBreakout, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "startBreakout";
+                }
+                if (message.extendBreakout != null && $Object.hasOwnProperty.call(message, "extendBreakout")) {
+                    object.extendBreakout = $root.cosmo.v1.ExtendBreakoutRequest.toObject(message.extendBreakout, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "extendBreakout";
+                }
+                if (message.endBreakout != null && $Object.hasOwnProperty.call(message, "endBreakout")) {
+                    object.endBreakout = $root.cosmo.v1.EndBreakoutRequest.toObject(message.endBreakout, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "endBreakout";
+                }
+                if (message.breakoutMessage != null && $Object.hasOwnProperty.call(message, "breakoutMessage")) {
+                    object.breakoutMessage = $root.cosmo.v1.BreakoutMessageRequest.toObject(message.breakoutMessage, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "breakoutMessage";
+                }
+                if (message.chooseBreakoutRoom != null && $Object.hasOwnProperty.call(message, "chooseBreakoutRoom")) {
+                    object.chooseBreakoutRoom = $root.cosmo.v1.ChooseBreakoutRoomRequest.toObject(message.chooseBreakoutRoom, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "chooseBreakoutRoom";
+                }
+                if (message.visitBreakoutRoom != null && $Object.hasOwnProperty.call(message, "visitBreakoutRoom")) {
+                    object.visitBreakoutRoom = $root.cosmo.v1.VisitBreakoutRoomRequest.toObject(message.visitBreakoutRoom, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "visitBreakoutRoom";
                 }
                 return object;
             };
@@ -14725,6 +15045,8 @@ export const cosmo = $root.cosmo = (() => {
             ServerFrame.prototype.leaveRequest = null;
             ServerFrame.prototype.leaveRequests = null;
             ServerFrame.prototype.attendanceReport = null;
+            ServerFrame.prototype.poll = null;
+            ServerFrame.prototype.preparedPolls = null;
             ServerFrame.prototype.participantJoined = null;
             ServerFrame.prototype.participantLeft = null;
             ServerFrame.prototype.participantUpdated = null;
@@ -14750,11 +15072,23 @@ export const cosmo = $root.cosmo = (() => {
             ServerFrame.prototype.handoutAdded = null;
             ServerFrame.prototype.participantsJoined = null;
             ServerFrame.prototype.lessonChanged = null;
+            ServerFrame.prototype.pollStarted = null;
+            ServerFrame.prototype.pollClosed = null;
+            ServerFrame.prototype.pollResults = null;
+            ServerFrame.prototype.quizScore = null;
+            ServerFrame.prototype.reactions = null;
+            ServerFrame.prototype.waitingRoom = null;
+            ServerFrame.prototype.admitted = null;
+            ServerFrame.prototype.breakoutStarted = null;
+            ServerFrame.prototype.breakoutUpdated = null;
+            ServerFrame.prototype.breakoutEnded = null;
+            ServerFrame.prototype.breakoutMessage = null;
+            ServerFrame.prototype.moveTo = null;
 
             let $oneOfFields;
 
             $Object.defineProperty(ServerFrame.prototype, "body", {
-                get: $util.oneOfGetter($oneOfFields = ["error", "ok", "join", "resume", "pong", "transportCreated", "produce", "consume", "restartIce", "sendNotification", "chatHistory", "leaveRequest", "leaveRequests", "attendanceReport", "participantJoined", "participantLeft", "participantUpdated", "producerAdded", "producerRemoved", "producerPaused", "producerResumed", "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker", "chat", "handChanged", "muted", "classroomUpdated", "classEnded", "caption", "notification", "receiptSummary", "errorEvent", "mediaReset", "handoutAdded", "participantsJoined", "lessonChanged"]),
+                get: $util.oneOfGetter($oneOfFields = ["error", "ok", "join", "resume", "pong", "transportCreated", "produce", "consume", "restartIce", "sendNotification", "chatHistory", "leaveRequest", "leaveRequests", "attendanceReport", "poll", "preparedPolls", "participantJoined", "participantLeft", "participantUpdated", "producerAdded", "producerRemoved", "producerPaused", "producerResumed", "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker", "chat", "handChanged", "muted", "classroomUpdated", "classEnded", "caption", "notification", "receiptSummary", "errorEvent", "mediaReset", "handoutAdded", "participantsJoined", "lessonChanged", "pollStarted", "pollClosed", "pollResults", "quizScore", "reactions", "waitingRoom", "admitted", "breakoutStarted", "breakoutUpdated", "breakoutEnded", "breakoutMessage", "moveTo"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -14801,6 +15135,10 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.LeaveRequestList.encode(message.leaveRequests, writer.uint32(178).fork(), _depth + 1).ldelim();
                 if (message.attendanceReport != null && $Object.hasOwnProperty.call(message, "attendanceReport"))
                     $root.cosmo.v1.AttendanceReport.encode(message.attendanceReport, writer.uint32(186).fork(), _depth + 1).ldelim();
+                if (message.poll != null && $Object.hasOwnProperty.call(message, "poll"))
+                    $root.cosmo.v1.Poll.encode(message.poll, writer.uint32(194).fork(), _depth + 1).ldelim();
+                if (message.preparedPolls != null && $Object.hasOwnProperty.call(message, "preparedPolls"))
+                    $root.cosmo.v1.PreparedPollList.encode(message.preparedPolls, writer.uint32(202).fork(), _depth + 1).ldelim();
                 if (message.participantJoined != null && $Object.hasOwnProperty.call(message, "participantJoined"))
                     $root.cosmo.v1.ParticipantJoined.encode(message.participantJoined, writer.uint32(322).fork(), _depth + 1).ldelim();
                 if (message.participantLeft != null && $Object.hasOwnProperty.call(message, "participantLeft"))
@@ -14851,6 +15189,30 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.ParticipantsJoined.encode(message.participantsJoined, writer.uint32(506).fork(), _depth + 1).ldelim();
                 if (message.lessonChanged != null && $Object.hasOwnProperty.call(message, "lessonChanged"))
                     $root.cosmo.v1.Lesson.encode(message.lessonChanged, writer.uint32(514).fork(), _depth + 1).ldelim();
+                if (message.pollStarted != null && $Object.hasOwnProperty.call(message, "pollStarted"))
+                    $root.cosmo.v1.PollStarted.encode(message.pollStarted, writer.uint32(522).fork(), _depth + 1).ldelim();
+                if (message.pollClosed != null && $Object.hasOwnProperty.call(message, "pollClosed"))
+                    $root.cosmo.v1.PollClosed.encode(message.pollClosed, writer.uint32(530).fork(), _depth + 1).ldelim();
+                if (message.pollResults != null && $Object.hasOwnProperty.call(message, "pollResults"))
+                    $root.cosmo.v1.PollResults.encode(message.pollResults, writer.uint32(538).fork(), _depth + 1).ldelim();
+                if (message.quizScore != null && $Object.hasOwnProperty.call(message, "quizScore"))
+                    $root.cosmo.v1.QuizScore.encode(message.quizScore, writer.uint32(546).fork(), _depth + 1).ldelim();
+                if (message.reactions != null && $Object.hasOwnProperty.call(message, "reactions"))
+                    $root.cosmo.v1.Reactions.encode(message.reactions, writer.uint32(554).fork(), _depth + 1).ldelim();
+                if (message.waitingRoom != null && $Object.hasOwnProperty.call(message, "waitingRoom"))
+                    $root.cosmo.v1.WaitingRoom.encode(message.waitingRoom, writer.uint32(562).fork(), _depth + 1).ldelim();
+                if (message.admitted != null && $Object.hasOwnProperty.call(message, "admitted"))
+                    $root.cosmo.v1.Admitted.encode(message.admitted, writer.uint32(570).fork(), _depth + 1).ldelim();
+                if (message.breakoutStarted != null && $Object.hasOwnProperty.call(message, "breakoutStarted"))
+                    $root.cosmo.v1.BreakoutStarted.encode(message.breakoutStarted, writer.uint32(578).fork(), _depth + 1).ldelim();
+                if (message.breakoutUpdated != null && $Object.hasOwnProperty.call(message, "breakoutUpdated"))
+                    $root.cosmo.v1.BreakoutUpdated.encode(message.breakoutUpdated, writer.uint32(586).fork(), _depth + 1).ldelim();
+                if (message.breakoutEnded != null && $Object.hasOwnProperty.call(message, "breakoutEnded"))
+                    $root.cosmo.v1.BreakoutEnded.encode(message.breakoutEnded, writer.uint32(594).fork(), _depth + 1).ldelim();
+                if (message.breakoutMessage != null && $Object.hasOwnProperty.call(message, "breakoutMessage"))
+                    $root.cosmo.v1.BreakoutMessage.encode(message.breakoutMessage, writer.uint32(602).fork(), _depth + 1).ldelim();
+                if (message.moveTo != null && $Object.hasOwnProperty.call(message, "moveTo"))
+                    $root.cosmo.v1.MoveTo.encode(message.moveTo, writer.uint32(610).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -14998,6 +15360,20 @@ export const cosmo = $root.cosmo = (() => {
                                 break;
                             message.attendanceReport = $root.cosmo.v1.AttendanceReport.decode(reader, reader.size(), $undefined, _depth + 1, message.attendanceReport);
                             message.body = "attendanceReport";
+                            continue;
+                        }
+                    case 24: {
+                            if (wireType !== 2)
+                                break;
+                            message.poll = $root.cosmo.v1.Poll.decode(reader, reader.size(), $undefined, _depth + 1, message.poll);
+                            message.body = "poll";
+                            continue;
+                        }
+                    case 25: {
+                            if (wireType !== 2)
+                                break;
+                            message.preparedPolls = $root.cosmo.v1.PreparedPollList.decode(reader, reader.size(), $undefined, _depth + 1, message.preparedPolls);
+                            message.body = "preparedPolls";
                             continue;
                         }
                     case 40: {
@@ -15175,6 +15551,90 @@ export const cosmo = $root.cosmo = (() => {
                             message.body = "lessonChanged";
                             continue;
                         }
+                    case 65: {
+                            if (wireType !== 2)
+                                break;
+                            message.pollStarted = $root.cosmo.v1.PollStarted.decode(reader, reader.size(), $undefined, _depth + 1, message.pollStarted);
+                            message.body = "pollStarted";
+                            continue;
+                        }
+                    case 66: {
+                            if (wireType !== 2)
+                                break;
+                            message.pollClosed = $root.cosmo.v1.PollClosed.decode(reader, reader.size(), $undefined, _depth + 1, message.pollClosed);
+                            message.body = "pollClosed";
+                            continue;
+                        }
+                    case 67: {
+                            if (wireType !== 2)
+                                break;
+                            message.pollResults = $root.cosmo.v1.PollResults.decode(reader, reader.size(), $undefined, _depth + 1, message.pollResults);
+                            message.body = "pollResults";
+                            continue;
+                        }
+                    case 68: {
+                            if (wireType !== 2)
+                                break;
+                            message.quizScore = $root.cosmo.v1.QuizScore.decode(reader, reader.size(), $undefined, _depth + 1, message.quizScore);
+                            message.body = "quizScore";
+                            continue;
+                        }
+                    case 69: {
+                            if (wireType !== 2)
+                                break;
+                            message.reactions = $root.cosmo.v1.Reactions.decode(reader, reader.size(), $undefined, _depth + 1, message.reactions);
+                            message.body = "reactions";
+                            continue;
+                        }
+                    case 70: {
+                            if (wireType !== 2)
+                                break;
+                            message.waitingRoom = $root.cosmo.v1.WaitingRoom.decode(reader, reader.size(), $undefined, _depth + 1, message.waitingRoom);
+                            message.body = "waitingRoom";
+                            continue;
+                        }
+                    case 71: {
+                            if (wireType !== 2)
+                                break;
+                            message.admitted = $root.cosmo.v1.Admitted.decode(reader, reader.size(), $undefined, _depth + 1, message.admitted);
+                            message.body = "admitted";
+                            continue;
+                        }
+                    case 72: {
+                            if (wireType !== 2)
+                                break;
+                            message.breakoutStarted = $root.cosmo.v1.BreakoutStarted.decode(reader, reader.size(), $undefined, _depth + 1, message.breakoutStarted);
+                            message.body = "breakoutStarted";
+                            continue;
+                        }
+                    case 73: {
+                            if (wireType !== 2)
+                                break;
+                            message.breakoutUpdated = $root.cosmo.v1.BreakoutUpdated.decode(reader, reader.size(), $undefined, _depth + 1, message.breakoutUpdated);
+                            message.body = "breakoutUpdated";
+                            continue;
+                        }
+                    case 74: {
+                            if (wireType !== 2)
+                                break;
+                            message.breakoutEnded = $root.cosmo.v1.BreakoutEnded.decode(reader, reader.size(), $undefined, _depth + 1, message.breakoutEnded);
+                            message.body = "breakoutEnded";
+                            continue;
+                        }
+                    case 75: {
+                            if (wireType !== 2)
+                                break;
+                            message.breakoutMessage = $root.cosmo.v1.BreakoutMessage.decode(reader, reader.size(), $undefined, _depth + 1, message.breakoutMessage);
+                            message.body = "breakoutMessage";
+                            continue;
+                        }
+                    case 76: {
+                            if (wireType !== 2)
+                                break;
+                            message.moveTo = $root.cosmo.v1.MoveTo.decode(reader, reader.size(), $undefined, _depth + 1, message.moveTo);
+                            message.body = "moveTo";
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -15277,6 +15737,16 @@ export const cosmo = $root.cosmo = (() => {
                     if (!$util.isObject(object.attendanceReport))
                         throw $TypeError(".cosmo.v1.ServerFrame.attendanceReport: object expected");
                     message.attendanceReport = $root.cosmo.v1.AttendanceReport.fromObject(object.attendanceReport, _depth + 1);
+                }
+                if (object.poll != null) {
+                    if (!$util.isObject(object.poll))
+                        throw $TypeError(".cosmo.v1.ServerFrame.poll: object expected");
+                    message.poll = $root.cosmo.v1.Poll.fromObject(object.poll, _depth + 1);
+                }
+                if (object.preparedPolls != null) {
+                    if (!$util.isObject(object.preparedPolls))
+                        throw $TypeError(".cosmo.v1.ServerFrame.preparedPolls: object expected");
+                    message.preparedPolls = $root.cosmo.v1.PreparedPollList.fromObject(object.preparedPolls, _depth + 1);
                 }
                 if (object.participantJoined != null) {
                     if (!$util.isObject(object.participantJoined))
@@ -15403,6 +15873,66 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.ServerFrame.lessonChanged: object expected");
                     message.lessonChanged = $root.cosmo.v1.Lesson.fromObject(object.lessonChanged, _depth + 1);
                 }
+                if (object.pollStarted != null) {
+                    if (!$util.isObject(object.pollStarted))
+                        throw $TypeError(".cosmo.v1.ServerFrame.pollStarted: object expected");
+                    message.pollStarted = $root.cosmo.v1.PollStarted.fromObject(object.pollStarted, _depth + 1);
+                }
+                if (object.pollClosed != null) {
+                    if (!$util.isObject(object.pollClosed))
+                        throw $TypeError(".cosmo.v1.ServerFrame.pollClosed: object expected");
+                    message.pollClosed = $root.cosmo.v1.PollClosed.fromObject(object.pollClosed, _depth + 1);
+                }
+                if (object.pollResults != null) {
+                    if (!$util.isObject(object.pollResults))
+                        throw $TypeError(".cosmo.v1.ServerFrame.pollResults: object expected");
+                    message.pollResults = $root.cosmo.v1.PollResults.fromObject(object.pollResults, _depth + 1);
+                }
+                if (object.quizScore != null) {
+                    if (!$util.isObject(object.quizScore))
+                        throw $TypeError(".cosmo.v1.ServerFrame.quizScore: object expected");
+                    message.quizScore = $root.cosmo.v1.QuizScore.fromObject(object.quizScore, _depth + 1);
+                }
+                if (object.reactions != null) {
+                    if (!$util.isObject(object.reactions))
+                        throw $TypeError(".cosmo.v1.ServerFrame.reactions: object expected");
+                    message.reactions = $root.cosmo.v1.Reactions.fromObject(object.reactions, _depth + 1);
+                }
+                if (object.waitingRoom != null) {
+                    if (!$util.isObject(object.waitingRoom))
+                        throw $TypeError(".cosmo.v1.ServerFrame.waitingRoom: object expected");
+                    message.waitingRoom = $root.cosmo.v1.WaitingRoom.fromObject(object.waitingRoom, _depth + 1);
+                }
+                if (object.admitted != null) {
+                    if (!$util.isObject(object.admitted))
+                        throw $TypeError(".cosmo.v1.ServerFrame.admitted: object expected");
+                    message.admitted = $root.cosmo.v1.Admitted.fromObject(object.admitted, _depth + 1);
+                }
+                if (object.breakoutStarted != null) {
+                    if (!$util.isObject(object.breakoutStarted))
+                        throw $TypeError(".cosmo.v1.ServerFrame.breakoutStarted: object expected");
+                    message.breakoutStarted = $root.cosmo.v1.BreakoutStarted.fromObject(object.breakoutStarted, _depth + 1);
+                }
+                if (object.breakoutUpdated != null) {
+                    if (!$util.isObject(object.breakoutUpdated))
+                        throw $TypeError(".cosmo.v1.ServerFrame.breakoutUpdated: object expected");
+                    message.breakoutUpdated = $root.cosmo.v1.BreakoutUpdated.fromObject(object.breakoutUpdated, _depth + 1);
+                }
+                if (object.breakoutEnded != null) {
+                    if (!$util.isObject(object.breakoutEnded))
+                        throw $TypeError(".cosmo.v1.ServerFrame.breakoutEnded: object expected");
+                    message.breakoutEnded = $root.cosmo.v1.BreakoutEnded.fromObject(object.breakoutEnded, _depth + 1);
+                }
+                if (object.breakoutMessage != null) {
+                    if (!$util.isObject(object.breakoutMessage))
+                        throw $TypeError(".cosmo.v1.ServerFrame.breakoutMessage: object expected");
+                    message.breakoutMessage = $root.cosmo.v1.BreakoutMessage.fromObject(object.breakoutMessage, _depth + 1);
+                }
+                if (object.moveTo != null) {
+                    if (!$util.isObject(object.moveTo))
+                        throw $TypeError(".cosmo.v1.ServerFrame.moveTo: object expected");
+                    message.moveTo = $root.cosmo.v1.MoveTo.fromObject(object.moveTo, _depth + 1);
+                }
                 return message;
             };
 
@@ -15491,6 +16021,16 @@ export const cosmo = $root.cosmo = (() => {
                     object.attendanceReport = $root.cosmo.v1.AttendanceReport.toObject(message.attendanceReport, options, _depth + 1);
                     if (options.oneofs)
                         object.body = "attendanceReport";
+                }
+                if (message.poll != null && $Object.hasOwnProperty.call(message, "poll")) {
+                    object.poll = $root.cosmo.v1.Poll.toObject(message.poll, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "poll";
+                }
+                if (message.preparedPolls != null && $Object.hasOwnProperty.call(message, "preparedPolls")) {
+                    object.preparedPolls = $root.cosmo.v1.PreparedPollList.toObject(message.preparedPolls, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "preparedPolls";
                 }
                 if (message.participantJoined != null && $Object.hasOwnProperty.call(message, "participantJoined")) {
                     object.participantJoined = $root.cosmo.v1.ParticipantJoined.toObject(message.participantJoined, options, _depth + 1);
@@ -15616,6 +16156,66 @@ export const cosmo = $root.cosmo = (() => {
                     object.lessonChanged = $root.cosmo.v1.Lesson.toObject(message.lessonChanged, options, _depth + 1);
                     if (options.oneofs)
                         object.body = "lessonChanged";
+                }
+                if (message.pollStarted != null && $Object.hasOwnProperty.call(message, "pollStarted")) {
+                    object.pollStarted = $root.cosmo.v1.PollStarted.toObject(message.pollStarted, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "pollStarted";
+                }
+                if (message.pollClosed != null && $Object.hasOwnProperty.call(message, "pollClosed")) {
+                    object.pollClosed = $root.cosmo.v1.PollClosed.toObject(message.pollClosed, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "pollClosed";
+                }
+                if (message.pollResults != null && $Object.hasOwnProperty.call(message, "pollResults")) {
+                    object.pollResults = $root.cosmo.v1.PollResults.toObject(message.pollResults, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "pollResults";
+                }
+                if (message.quizScore != null && $Object.hasOwnProperty.call(message, "quizScore")) {
+                    object.quizScore = $root.cosmo.v1.QuizScore.toObject(message.quizScore, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "quizScore";
+                }
+                if (message.reactions != null && $Object.hasOwnProperty.call(message, "reactions")) {
+                    object.reactions = $root.cosmo.v1.Reactions.toObject(message.reactions, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "reactions";
+                }
+                if (message.waitingRoom != null && $Object.hasOwnProperty.call(message, "waitingRoom")) {
+                    object.waitingRoom = $root.cosmo.v1.WaitingRoom.toObject(message.waitingRoom, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "waitingRoom";
+                }
+                if (message.admitted != null && $Object.hasOwnProperty.call(message, "admitted")) {
+                    object.admitted = $root.cosmo.v1.Admitted.toObject(message.admitted, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "admitted";
+                }
+                if (message.breakoutStarted != null && $Object.hasOwnProperty.call(message, "breakoutStarted")) {
+                    object.breakoutStarted = $root.cosmo.v1.BreakoutStarted.toObject(message.breakoutStarted, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "breakoutStarted";
+                }
+                if (message.breakoutUpdated != null && $Object.hasOwnProperty.call(message, "breakoutUpdated")) {
+                    object.breakoutUpdated = $root.cosmo.v1.BreakoutUpdated.toObject(message.breakoutUpdated, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "breakoutUpdated";
+                }
+                if (message.breakoutEnded != null && $Object.hasOwnProperty.call(message, "breakoutEnded")) {
+                    object.breakoutEnded = $root.cosmo.v1.BreakoutEnded.toObject(message.breakoutEnded, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "breakoutEnded";
+                }
+                if (message.breakoutMessage != null && $Object.hasOwnProperty.call(message, "breakoutMessage")) {
+                    object.breakoutMessage = $root.cosmo.v1.BreakoutMessage.toObject(message.breakoutMessage, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "breakoutMessage";
+                }
+                if (message.moveTo != null && $Object.hasOwnProperty.call(message, "moveTo")) {
+                    object.moveTo = $root.cosmo.v1.MoveTo.toObject(message.moveTo, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "moveTo";
                 }
                 return object;
             };
@@ -15945,6 +16545,8 @@ export const cosmo = $root.cosmo = (() => {
                 this.recentChat = [];
                 this.handouts = [];
                 this.clusterUrls = [];
+                this.polls = [];
+                this.pollResults = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -15967,12 +16569,29 @@ export const cosmo = $root.cosmo = (() => {
             JoinResponse.prototype.lesson = null;
             JoinResponse.prototype.redirectUrl = "";
             JoinResponse.prototype.clusterUrls = $util.emptyArray;
+            JoinResponse.prototype.waiting = false;
+            JoinResponse.prototype.polls = $util.emptyArray;
+            JoinResponse.prototype.pollResults = $util.emptyArray;
+            JoinResponse.prototype.waitingRoom = null;
+            JoinResponse.prototype.breakout = null;
 
             let $oneOfFields;
 
             // Virtual OneOf for proto3 optional field
             $Object.defineProperty(JoinResponse.prototype, "_lesson", {
                 get: $util.oneOfGetter($oneOfFields = ["lesson"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(JoinResponse.prototype, "_waitingRoom", {
+                get: $util.oneOfGetter($oneOfFields = ["waitingRoom"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(JoinResponse.prototype, "_breakout", {
+                get: $util.oneOfGetter($oneOfFields = ["breakout"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -16024,6 +16643,18 @@ export const cosmo = $root.cosmo = (() => {
                 if (message.clusterUrls != null && message.clusterUrls.length)
                     for (let i = 0; i < message.clusterUrls.length; ++i)
                         writer.uint32(130).string(message.clusterUrls[i]);
+                if (message.waiting != null && $Object.hasOwnProperty.call(message, "waiting") && message.waiting !== false)
+                    writer.uint32(136).bool(message.waiting);
+                if (message.polls != null && message.polls.length)
+                    for (let i = 0; i < message.polls.length; ++i)
+                        $root.cosmo.v1.Poll.encode(message.polls[i], writer.uint32(146).fork(), _depth + 1).ldelim();
+                if (message.pollResults != null && message.pollResults.length)
+                    for (let i = 0; i < message.pollResults.length; ++i)
+                        $root.cosmo.v1.PollResults.encode(message.pollResults[i], writer.uint32(154).fork(), _depth + 1).ldelim();
+                if (message.waitingRoom != null && $Object.hasOwnProperty.call(message, "waitingRoom"))
+                    $root.cosmo.v1.WaitingRoom.encode(message.waitingRoom, writer.uint32(162).fork(), _depth + 1).ldelim();
+                if (message.breakout != null && $Object.hasOwnProperty.call(message, "breakout"))
+                    $root.cosmo.v1.Breakout.encode(message.breakout, writer.uint32(170).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -16185,6 +16816,45 @@ export const cosmo = $root.cosmo = (() => {
                             message.clusterUrls.push(reader.stringVerify());
                             continue;
                         }
+                    case 17: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.waiting = value;
+                            else
+                                delete message.waiting;
+                            continue;
+                        }
+                    case 18: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.polls && message.polls.length))
+                                message.polls = [];
+                            message.polls.push($root.cosmo.v1.Poll.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 19: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.pollResults && message.pollResults.length))
+                                message.pollResults = [];
+                            message.pollResults.push($root.cosmo.v1.PollResults.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 20: {
+                            if (wireType !== 2)
+                                break;
+                            message.waitingRoom = $root.cosmo.v1.WaitingRoom.decode(reader, reader.size(), $undefined, _depth + 1, message.waitingRoom);
+                            message._waitingRoom = "waitingRoom";
+                            continue;
+                        }
+                    case 21: {
+                            if (wireType !== 2)
+                                break;
+                            message.breakout = $root.cosmo.v1.Breakout.decode(reader, reader.size(), $undefined, _depth + 1, message.breakout);
+                            message._breakout = "breakout";
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -16300,6 +16970,39 @@ export const cosmo = $root.cosmo = (() => {
                     for (let i = 0; i < object.clusterUrls.length; ++i)
                         message.clusterUrls[i] = $String(object.clusterUrls[i]);
                 }
+                if (object.waiting != null)
+                    if (object.waiting)
+                        message.waiting = $Boolean(object.waiting);
+                if (object.polls) {
+                    if (!$Array.isArray(object.polls))
+                        throw $TypeError(".cosmo.v1.JoinResponse.polls: array expected");
+                    message.polls = $Array(object.polls.length);
+                    for (let i = 0; i < object.polls.length; ++i) {
+                        if (!$util.isObject(object.polls[i]))
+                            throw $TypeError(".cosmo.v1.JoinResponse.polls: object expected");
+                        message.polls[i] = $root.cosmo.v1.Poll.fromObject(object.polls[i], _depth + 1);
+                    }
+                }
+                if (object.pollResults) {
+                    if (!$Array.isArray(object.pollResults))
+                        throw $TypeError(".cosmo.v1.JoinResponse.pollResults: array expected");
+                    message.pollResults = $Array(object.pollResults.length);
+                    for (let i = 0; i < object.pollResults.length; ++i) {
+                        if (!$util.isObject(object.pollResults[i]))
+                            throw $TypeError(".cosmo.v1.JoinResponse.pollResults: object expected");
+                        message.pollResults[i] = $root.cosmo.v1.PollResults.fromObject(object.pollResults[i], _depth + 1);
+                    }
+                }
+                if (object.waitingRoom != null) {
+                    if (!$util.isObject(object.waitingRoom))
+                        throw $TypeError(".cosmo.v1.JoinResponse.waitingRoom: object expected");
+                    message.waitingRoom = $root.cosmo.v1.WaitingRoom.fromObject(object.waitingRoom, _depth + 1);
+                }
+                if (object.breakout != null) {
+                    if (!$util.isObject(object.breakout))
+                        throw $TypeError(".cosmo.v1.JoinResponse.breakout: object expected");
+                    message.breakout = $root.cosmo.v1.Breakout.fromObject(object.breakout, _depth + 1);
+                }
                 return message;
             };
 
@@ -16317,6 +17020,8 @@ export const cosmo = $root.cosmo = (() => {
                     object.recentChat = [];
                     object.handouts = [];
                     object.clusterUrls = [];
+                    object.polls = [];
+                    object.pollResults = [];
                 }
                 if (options.defaults) {
                     object.sessionId = "";
@@ -16329,6 +17034,7 @@ export const cosmo = $root.cosmo = (() => {
                     object.maxFrameBytes = 0;
                     object.maxLessonBytes = 0;
                     object.redirectUrl = "";
+                    object.waiting = false;
                 }
                 if (message.sessionId != null && $Object.hasOwnProperty.call(message, "sessionId"))
                     object.sessionId = message.sessionId;
@@ -16377,6 +17083,22 @@ export const cosmo = $root.cosmo = (() => {
                     for (let j = 0; j < message.clusterUrls.length; ++j)
                         object.clusterUrls[j] = message.clusterUrls[j];
                 }
+                if (message.waiting != null && $Object.hasOwnProperty.call(message, "waiting"))
+                    object.waiting = message.waiting;
+                if (message.polls && message.polls.length) {
+                    object.polls = $Array(message.polls.length);
+                    for (let j = 0; j < message.polls.length; ++j)
+                        object.polls[j] = $root.cosmo.v1.Poll.toObject(message.polls[j], options, _depth + 1);
+                }
+                if (message.pollResults && message.pollResults.length) {
+                    object.pollResults = $Array(message.pollResults.length);
+                    for (let j = 0; j < message.pollResults.length; ++j)
+                        object.pollResults[j] = $root.cosmo.v1.PollResults.toObject(message.pollResults[j], options, _depth + 1);
+                }
+                if (message.waitingRoom != null && $Object.hasOwnProperty.call(message, "waitingRoom"))
+                    object.waitingRoom = $root.cosmo.v1.WaitingRoom.toObject(message.waitingRoom, options, _depth + 1);
+                if (message.breakout != null && $Object.hasOwnProperty.call(message, "breakout"))
+                    object.breakout = $root.cosmo.v1.Breakout.toObject(message.breakout, options, _depth + 1);
                 return object;
             };
 
@@ -21001,6 +21723,5474 @@ export const cosmo = $root.cosmo = (() => {
             };
 
             return MediaReset;
+        })();
+
+        v1.PollKind = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "POLL_KIND_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "POLL_KIND_SINGLE"] = 1;
+            values[valuesById[2] = "POLL_KIND_MULTIPLE"] = 2;
+            values[valuesById[3] = "POLL_KIND_TEXT"] = 3;
+            return values;
+        })();
+
+        v1.PollQuestion = (function() {
+
+            const PollQuestion = function (properties) {
+                this.options = [];
+                this.correct = [];
+                this.accepted = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            PollQuestion.prototype.question = "";
+            PollQuestion.prototype.kind = 0;
+            PollQuestion.prototype.options = $util.emptyArray;
+            PollQuestion.prototype.anonymous = false;
+            PollQuestion.prototype.correct = $util.emptyArray;
+            PollQuestion.prototype.accepted = $util.emptyArray;
+
+            PollQuestion.create = function(properties) {
+                return new PollQuestion(properties);
+            };
+
+            PollQuestion.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.question != null && $Object.hasOwnProperty.call(message, "question") && message.question !== "")
+                    writer.uint32(10).string(message.question);
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind") && message.kind !== 0)
+                    writer.uint32(16).int32(message.kind);
+                if (message.options != null && message.options.length)
+                    for (let i = 0; i < message.options.length; ++i)
+                        writer.uint32(26).string(message.options[i]);
+                if (message.anonymous != null && $Object.hasOwnProperty.call(message, "anonymous") && message.anonymous !== false)
+                    writer.uint32(32).bool(message.anonymous);
+                if (message.correct != null && message.correct.length)
+                    writer.uint32(42).uint32s(message.correct);
+                if (message.accepted != null && message.accepted.length)
+                    for (let i = 0; i < message.accepted.length; ++i)
+                        writer.uint32(50).string(message.accepted[i]);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            PollQuestion.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.PollQuestion();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.question = value;
+                            else
+                                delete message.question;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.kind = value;
+                            else
+                                delete message.kind;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.options && message.options.length))
+                                message.options = [];
+                            message.options.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.anonymous = value;
+                            else
+                                delete message.anonymous;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType === 2) {
+                                if (!(message.correct && message.correct.length))
+                                    message.correct = [];
+                                reader.uint32s(message.correct);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.correct && message.correct.length))
+                                message.correct = [];
+                            message.correct.push(reader.uint32());
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.accepted && message.accepted.length))
+                                message.accepted = [];
+                            message.accepted.push(reader.stringVerify());
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            PollQuestion.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.PollQuestion)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.PollQuestion: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.PollQuestion();
+                if (object.question != null)
+                    if (typeof object.question !== "string" || object.question.length)
+                        message.question = $String(object.question);
+                if (object.kind !== 0 && (typeof object.kind !== "string" || $root.cosmo.v1.PollKind[object.kind] !== 0))
+                    switch (object.kind) {
+                    case "POLL_KIND_UNSPECIFIED":
+                    case 0:
+                        message.kind = 0;
+                        break;
+                    case "POLL_KIND_SINGLE":
+                    case 1:
+                        message.kind = 1;
+                        break;
+                    case "POLL_KIND_MULTIPLE":
+                    case 2:
+                        message.kind = 2;
+                        break;
+                    case "POLL_KIND_TEXT":
+                    case 3:
+                        message.kind = 3;
+                        break;
+                    default:
+                        if (typeof object.kind === "number" && (object.kind | 0) === object.kind)
+                            message.kind = object.kind;
+                    }
+                if (object.options) {
+                    if (!$Array.isArray(object.options))
+                        throw $TypeError(".cosmo.v1.PollQuestion.options: array expected");
+                    message.options = $Array(object.options.length);
+                    for (let i = 0; i < object.options.length; ++i)
+                        message.options[i] = $String(object.options[i]);
+                }
+                if (object.anonymous != null)
+                    if (object.anonymous)
+                        message.anonymous = $Boolean(object.anonymous);
+                if (object.correct) {
+                    if (!$Array.isArray(object.correct))
+                        throw $TypeError(".cosmo.v1.PollQuestion.correct: array expected");
+                    message.correct = $Array(object.correct.length);
+                    for (let i = 0; i < object.correct.length; ++i)
+                        message.correct[i] = object.correct[i] >>> 0;
+                }
+                if (object.accepted) {
+                    if (!$Array.isArray(object.accepted))
+                        throw $TypeError(".cosmo.v1.PollQuestion.accepted: array expected");
+                    message.accepted = $Array(object.accepted.length);
+                    for (let i = 0; i < object.accepted.length; ++i)
+                        message.accepted[i] = $String(object.accepted[i]);
+                }
+                return message;
+            };
+
+            PollQuestion.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults) {
+                    object.options = [];
+                    object.correct = [];
+                    object.accepted = [];
+                }
+                if (options.defaults) {
+                    object.question = "";
+                    object.kind = options.enums === $String ? "POLL_KIND_UNSPECIFIED" : 0;
+                    object.anonymous = false;
+                }
+                if (message.question != null && $Object.hasOwnProperty.call(message, "question"))
+                    object.question = message.question;
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
+                    object.kind = options.enums === $String ? $root.cosmo.v1.PollKind[message.kind] === $undefined ? message.kind : $root.cosmo.v1.PollKind[message.kind] : message.kind;
+                if (message.options && message.options.length) {
+                    object.options = $Array(message.options.length);
+                    for (let j = 0; j < message.options.length; ++j)
+                        object.options[j] = message.options[j];
+                }
+                if (message.anonymous != null && $Object.hasOwnProperty.call(message, "anonymous"))
+                    object.anonymous = message.anonymous;
+                if (message.correct && message.correct.length) {
+                    object.correct = $Array(message.correct.length);
+                    for (let j = 0; j < message.correct.length; ++j)
+                        object.correct[j] = message.correct[j];
+                }
+                if (message.accepted && message.accepted.length) {
+                    object.accepted = $Array(message.accepted.length);
+                    for (let j = 0; j < message.accepted.length; ++j)
+                        object.accepted[j] = message.accepted[j];
+                }
+                return object;
+            };
+
+            PollQuestion.prototype.toJSON = function() {
+                return PollQuestion.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return PollQuestion;
+        })();
+
+        v1.Poll = (function() {
+
+            const Poll = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            Poll.prototype.id = "";
+            Poll.prototype.question = null;
+            Poll.prototype.open = false;
+            Poll.prototype.resultsShown = false;
+            Poll.prototype.startedAt = 0;
+            Poll.prototype.closedAt = 0;
+            Poll.prototype.quiz = false;
+
+            Poll.create = function(properties) {
+                return new Poll(properties);
+            };
+
+            Poll.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
+                    writer.uint32(10).string(message.id);
+                if (message.question != null && $Object.hasOwnProperty.call(message, "question"))
+                    $root.cosmo.v1.PollQuestion.encode(message.question, writer.uint32(18).fork(), _depth + 1).ldelim();
+                if (message.open != null && $Object.hasOwnProperty.call(message, "open") && message.open !== false)
+                    writer.uint32(24).bool(message.open);
+                if (message.resultsShown != null && $Object.hasOwnProperty.call(message, "resultsShown") && message.resultsShown !== false)
+                    writer.uint32(32).bool(message.resultsShown);
+                if (message.startedAt != null && $Object.hasOwnProperty.call(message, "startedAt") && !$Object.is(message.startedAt, 0))
+                    writer.uint32(41).double(message.startedAt);
+                if (message.closedAt != null && $Object.hasOwnProperty.call(message, "closedAt") && !$Object.is(message.closedAt, 0))
+                    writer.uint32(49).double(message.closedAt);
+                if (message.quiz != null && $Object.hasOwnProperty.call(message, "quiz") && message.quiz !== false)
+                    writer.uint32(56).bool(message.quiz);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            Poll.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.Poll();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.id = value;
+                            else
+                                delete message.id;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.question = $root.cosmo.v1.PollQuestion.decode(reader, reader.size(), $undefined, _depth + 1, message.question);
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.open = value;
+                            else
+                                delete message.open;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.resultsShown = value;
+                            else
+                                delete message.resultsShown;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.startedAt = value;
+                            else
+                                delete message.startedAt;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.closedAt = value;
+                            else
+                                delete message.closedAt;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.quiz = value;
+                            else
+                                delete message.quiz;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            Poll.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.Poll)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.Poll: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.Poll();
+                if (object.id != null)
+                    if (typeof object.id !== "string" || object.id.length)
+                        message.id = $String(object.id);
+                if (object.question != null) {
+                    if (!$util.isObject(object.question))
+                        throw $TypeError(".cosmo.v1.Poll.question: object expected");
+                    message.question = $root.cosmo.v1.PollQuestion.fromObject(object.question, _depth + 1);
+                }
+                if (object.open != null)
+                    if (object.open)
+                        message.open = $Boolean(object.open);
+                if (object.resultsShown != null)
+                    if (object.resultsShown)
+                        message.resultsShown = $Boolean(object.resultsShown);
+                if (object.startedAt != null)
+                    if (!$Object.is($Number(object.startedAt), 0))
+                        message.startedAt = $Number(object.startedAt);
+                if (object.closedAt != null)
+                    if (!$Object.is($Number(object.closedAt), 0))
+                        message.closedAt = $Number(object.closedAt);
+                if (object.quiz != null)
+                    if (object.quiz)
+                        message.quiz = $Boolean(object.quiz);
+                return message;
+            };
+
+            Poll.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.id = "";
+                    object.question = null;
+                    object.open = false;
+                    object.resultsShown = false;
+                    object.startedAt = 0;
+                    object.closedAt = 0;
+                    object.quiz = false;
+                }
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    object.id = message.id;
+                if (message.question != null && $Object.hasOwnProperty.call(message, "question"))
+                    object.question = $root.cosmo.v1.PollQuestion.toObject(message.question, options, _depth + 1);
+                if (message.open != null && $Object.hasOwnProperty.call(message, "open"))
+                    object.open = message.open;
+                if (message.resultsShown != null && $Object.hasOwnProperty.call(message, "resultsShown"))
+                    object.resultsShown = message.resultsShown;
+                if (message.startedAt != null && $Object.hasOwnProperty.call(message, "startedAt"))
+                    object.startedAt = options.json && !$isFinite(message.startedAt) ? $String(message.startedAt) : message.startedAt;
+                if (message.closedAt != null && $Object.hasOwnProperty.call(message, "closedAt"))
+                    object.closedAt = options.json && !$isFinite(message.closedAt) ? $String(message.closedAt) : message.closedAt;
+                if (message.quiz != null && $Object.hasOwnProperty.call(message, "quiz"))
+                    object.quiz = message.quiz;
+                return object;
+            };
+
+            Poll.prototype.toJSON = function() {
+                return Poll.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return Poll;
+        })();
+
+        v1.PollVote = (function() {
+
+            const PollVote = function (properties) {
+                this.choices = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            PollVote.prototype.identity = "";
+            PollVote.prototype.name = "";
+            PollVote.prototype.choices = $util.emptyArray;
+            PollVote.prototype.text = "";
+
+            PollVote.create = function(properties) {
+                return new PollVote(properties);
+            };
+
+            PollVote.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.identity != null && $Object.hasOwnProperty.call(message, "identity") && message.identity !== "")
+                    writer.uint32(10).string(message.identity);
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(18).string(message.name);
+                if (message.choices != null && message.choices.length)
+                    writer.uint32(26).uint32s(message.choices);
+                if (message.text != null && $Object.hasOwnProperty.call(message, "text") && message.text !== "")
+                    writer.uint32(34).string(message.text);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            PollVote.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.PollVote();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.identity = value;
+                            else
+                                delete message.identity;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType === 2) {
+                                if (!(message.choices && message.choices.length))
+                                    message.choices = [];
+                                reader.uint32s(message.choices);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.choices && message.choices.length))
+                                message.choices = [];
+                            message.choices.push(reader.uint32());
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.text = value;
+                            else
+                                delete message.text;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            PollVote.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.PollVote)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.PollVote: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.PollVote();
+                if (object.identity != null)
+                    if (typeof object.identity !== "string" || object.identity.length)
+                        message.identity = $String(object.identity);
+                if (object.name != null)
+                    if (typeof object.name !== "string" || object.name.length)
+                        message.name = $String(object.name);
+                if (object.choices) {
+                    if (!$Array.isArray(object.choices))
+                        throw $TypeError(".cosmo.v1.PollVote.choices: array expected");
+                    message.choices = $Array(object.choices.length);
+                    for (let i = 0; i < object.choices.length; ++i)
+                        message.choices[i] = object.choices[i] >>> 0;
+                }
+                if (object.text != null)
+                    if (typeof object.text !== "string" || object.text.length)
+                        message.text = $String(object.text);
+                return message;
+            };
+
+            PollVote.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.choices = [];
+                if (options.defaults) {
+                    object.identity = "";
+                    object.name = "";
+                    object.text = "";
+                }
+                if (message.identity != null && $Object.hasOwnProperty.call(message, "identity"))
+                    object.identity = message.identity;
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                    object.name = message.name;
+                if (message.choices && message.choices.length) {
+                    object.choices = $Array(message.choices.length);
+                    for (let j = 0; j < message.choices.length; ++j)
+                        object.choices[j] = message.choices[j];
+                }
+                if (message.text != null && $Object.hasOwnProperty.call(message, "text"))
+                    object.text = message.text;
+                return object;
+            };
+
+            PollVote.prototype.toJSON = function() {
+                return PollVote.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return PollVote;
+        })();
+
+        v1.PollResults = (function() {
+
+            const PollResults = function (properties) {
+                this.counts = [];
+                this.texts = [];
+                this.votes = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            PollResults.prototype.pollId = "";
+            PollResults.prototype.answered = 0;
+            PollResults.prototype.eligible = 0;
+            PollResults.prototype.counts = $util.emptyArray;
+            PollResults.prototype.texts = $util.emptyArray;
+            PollResults.prototype.votes = $util.emptyArray;
+
+            PollResults.create = function(properties) {
+                return new PollResults(properties);
+            };
+
+            PollResults.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.pollId != null && $Object.hasOwnProperty.call(message, "pollId") && message.pollId !== "")
+                    writer.uint32(10).string(message.pollId);
+                if (message.answered != null && $Object.hasOwnProperty.call(message, "answered") && message.answered !== 0)
+                    writer.uint32(16).uint32(message.answered);
+                if (message.eligible != null && $Object.hasOwnProperty.call(message, "eligible") && message.eligible !== 0)
+                    writer.uint32(24).uint32(message.eligible);
+                if (message.counts != null && message.counts.length)
+                    writer.uint32(34).uint32s(message.counts);
+                if (message.texts != null && message.texts.length)
+                    for (let i = 0; i < message.texts.length; ++i)
+                        writer.uint32(42).string(message.texts[i]);
+                if (message.votes != null && message.votes.length)
+                    for (let i = 0; i < message.votes.length; ++i)
+                        $root.cosmo.v1.PollVote.encode(message.votes[i], writer.uint32(50).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            PollResults.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.PollResults();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.pollId = value;
+                            else
+                                delete message.pollId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.answered = value;
+                            else
+                                delete message.answered;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.eligible = value;
+                            else
+                                delete message.eligible;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType === 2) {
+                                if (!(message.counts && message.counts.length))
+                                    message.counts = [];
+                                reader.uint32s(message.counts);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.counts && message.counts.length))
+                                message.counts = [];
+                            message.counts.push(reader.uint32());
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.texts && message.texts.length))
+                                message.texts = [];
+                            message.texts.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.votes && message.votes.length))
+                                message.votes = [];
+                            message.votes.push($root.cosmo.v1.PollVote.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            PollResults.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.PollResults)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.PollResults: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.PollResults();
+                if (object.pollId != null)
+                    if (typeof object.pollId !== "string" || object.pollId.length)
+                        message.pollId = $String(object.pollId);
+                if (object.answered != null)
+                    if ($Number(object.answered) !== 0)
+                        message.answered = object.answered >>> 0;
+                if (object.eligible != null)
+                    if ($Number(object.eligible) !== 0)
+                        message.eligible = object.eligible >>> 0;
+                if (object.counts) {
+                    if (!$Array.isArray(object.counts))
+                        throw $TypeError(".cosmo.v1.PollResults.counts: array expected");
+                    message.counts = $Array(object.counts.length);
+                    for (let i = 0; i < object.counts.length; ++i)
+                        message.counts[i] = object.counts[i] >>> 0;
+                }
+                if (object.texts) {
+                    if (!$Array.isArray(object.texts))
+                        throw $TypeError(".cosmo.v1.PollResults.texts: array expected");
+                    message.texts = $Array(object.texts.length);
+                    for (let i = 0; i < object.texts.length; ++i)
+                        message.texts[i] = $String(object.texts[i]);
+                }
+                if (object.votes) {
+                    if (!$Array.isArray(object.votes))
+                        throw $TypeError(".cosmo.v1.PollResults.votes: array expected");
+                    message.votes = $Array(object.votes.length);
+                    for (let i = 0; i < object.votes.length; ++i) {
+                        if (!$util.isObject(object.votes[i]))
+                            throw $TypeError(".cosmo.v1.PollResults.votes: object expected");
+                        message.votes[i] = $root.cosmo.v1.PollVote.fromObject(object.votes[i], _depth + 1);
+                    }
+                }
+                return message;
+            };
+
+            PollResults.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults) {
+                    object.counts = [];
+                    object.texts = [];
+                    object.votes = [];
+                }
+                if (options.defaults) {
+                    object.pollId = "";
+                    object.answered = 0;
+                    object.eligible = 0;
+                }
+                if (message.pollId != null && $Object.hasOwnProperty.call(message, "pollId"))
+                    object.pollId = message.pollId;
+                if (message.answered != null && $Object.hasOwnProperty.call(message, "answered"))
+                    object.answered = message.answered;
+                if (message.eligible != null && $Object.hasOwnProperty.call(message, "eligible"))
+                    object.eligible = message.eligible;
+                if (message.counts && message.counts.length) {
+                    object.counts = $Array(message.counts.length);
+                    for (let j = 0; j < message.counts.length; ++j)
+                        object.counts[j] = message.counts[j];
+                }
+                if (message.texts && message.texts.length) {
+                    object.texts = $Array(message.texts.length);
+                    for (let j = 0; j < message.texts.length; ++j)
+                        object.texts[j] = message.texts[j];
+                }
+                if (message.votes && message.votes.length) {
+                    object.votes = $Array(message.votes.length);
+                    for (let j = 0; j < message.votes.length; ++j)
+                        object.votes[j] = $root.cosmo.v1.PollVote.toObject(message.votes[j], options, _depth + 1);
+                }
+                return object;
+            };
+
+            PollResults.prototype.toJSON = function() {
+                return PollResults.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return PollResults;
+        })();
+
+        v1.QuizScore = (function() {
+
+            const QuizScore = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            QuizScore.prototype.pollId = "";
+            QuizScore.prototype.answered = false;
+            QuizScore.prototype.correct = false;
+            QuizScore.prototype.score = 0;
+            QuizScore.prototype.quizzes = 0;
+
+            QuizScore.create = function(properties) {
+                return new QuizScore(properties);
+            };
+
+            QuizScore.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.pollId != null && $Object.hasOwnProperty.call(message, "pollId") && message.pollId !== "")
+                    writer.uint32(10).string(message.pollId);
+                if (message.answered != null && $Object.hasOwnProperty.call(message, "answered") && message.answered !== false)
+                    writer.uint32(16).bool(message.answered);
+                if (message.correct != null && $Object.hasOwnProperty.call(message, "correct") && message.correct !== false)
+                    writer.uint32(24).bool(message.correct);
+                if (message.score != null && $Object.hasOwnProperty.call(message, "score") && message.score !== 0)
+                    writer.uint32(32).uint32(message.score);
+                if (message.quizzes != null && $Object.hasOwnProperty.call(message, "quizzes") && message.quizzes !== 0)
+                    writer.uint32(40).uint32(message.quizzes);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            QuizScore.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.QuizScore();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.pollId = value;
+                            else
+                                delete message.pollId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.answered = value;
+                            else
+                                delete message.answered;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.correct = value;
+                            else
+                                delete message.correct;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.score = value;
+                            else
+                                delete message.score;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.quizzes = value;
+                            else
+                                delete message.quizzes;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            QuizScore.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.QuizScore)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.QuizScore: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.QuizScore();
+                if (object.pollId != null)
+                    if (typeof object.pollId !== "string" || object.pollId.length)
+                        message.pollId = $String(object.pollId);
+                if (object.answered != null)
+                    if (object.answered)
+                        message.answered = $Boolean(object.answered);
+                if (object.correct != null)
+                    if (object.correct)
+                        message.correct = $Boolean(object.correct);
+                if (object.score != null)
+                    if ($Number(object.score) !== 0)
+                        message.score = object.score >>> 0;
+                if (object.quizzes != null)
+                    if ($Number(object.quizzes) !== 0)
+                        message.quizzes = object.quizzes >>> 0;
+                return message;
+            };
+
+            QuizScore.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.pollId = "";
+                    object.answered = false;
+                    object.correct = false;
+                    object.score = 0;
+                    object.quizzes = 0;
+                }
+                if (message.pollId != null && $Object.hasOwnProperty.call(message, "pollId"))
+                    object.pollId = message.pollId;
+                if (message.answered != null && $Object.hasOwnProperty.call(message, "answered"))
+                    object.answered = message.answered;
+                if (message.correct != null && $Object.hasOwnProperty.call(message, "correct"))
+                    object.correct = message.correct;
+                if (message.score != null && $Object.hasOwnProperty.call(message, "score"))
+                    object.score = message.score;
+                if (message.quizzes != null && $Object.hasOwnProperty.call(message, "quizzes"))
+                    object.quizzes = message.quizzes;
+                return object;
+            };
+
+            QuizScore.prototype.toJSON = function() {
+                return QuizScore.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return QuizScore;
+        })();
+
+        v1.PreparedPoll = (function() {
+
+            const PreparedPoll = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            PreparedPoll.prototype.id = "";
+            PreparedPoll.prototype.question = null;
+
+            PreparedPoll.create = function(properties) {
+                return new PreparedPoll(properties);
+            };
+
+            PreparedPoll.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
+                    writer.uint32(10).string(message.id);
+                if (message.question != null && $Object.hasOwnProperty.call(message, "question"))
+                    $root.cosmo.v1.PollQuestion.encode(message.question, writer.uint32(18).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            PreparedPoll.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.PreparedPoll();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.id = value;
+                            else
+                                delete message.id;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.question = $root.cosmo.v1.PollQuestion.decode(reader, reader.size(), $undefined, _depth + 1, message.question);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            PreparedPoll.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.PreparedPoll)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.PreparedPoll: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.PreparedPoll();
+                if (object.id != null)
+                    if (typeof object.id !== "string" || object.id.length)
+                        message.id = $String(object.id);
+                if (object.question != null) {
+                    if (!$util.isObject(object.question))
+                        throw $TypeError(".cosmo.v1.PreparedPoll.question: object expected");
+                    message.question = $root.cosmo.v1.PollQuestion.fromObject(object.question, _depth + 1);
+                }
+                return message;
+            };
+
+            PreparedPoll.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.id = "";
+                    object.question = null;
+                }
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    object.id = message.id;
+                if (message.question != null && $Object.hasOwnProperty.call(message, "question"))
+                    object.question = $root.cosmo.v1.PollQuestion.toObject(message.question, options, _depth + 1);
+                return object;
+            };
+
+            PreparedPoll.prototype.toJSON = function() {
+                return PreparedPoll.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return PreparedPoll;
+        })();
+
+        v1.StartPollRequest = (function() {
+
+            const StartPollRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            StartPollRequest.prototype.question = null;
+            StartPollRequest.prototype.preparedId = "";
+
+            StartPollRequest.create = function(properties) {
+                return new StartPollRequest(properties);
+            };
+
+            StartPollRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.question != null && $Object.hasOwnProperty.call(message, "question"))
+                    $root.cosmo.v1.PollQuestion.encode(message.question, writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.preparedId != null && $Object.hasOwnProperty.call(message, "preparedId") && message.preparedId !== "")
+                    writer.uint32(18).string(message.preparedId);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            StartPollRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.StartPollRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.question = $root.cosmo.v1.PollQuestion.decode(reader, reader.size(), $undefined, _depth + 1, message.question);
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.preparedId = value;
+                            else
+                                delete message.preparedId;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            StartPollRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.StartPollRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.StartPollRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.StartPollRequest();
+                if (object.question != null) {
+                    if (!$util.isObject(object.question))
+                        throw $TypeError(".cosmo.v1.StartPollRequest.question: object expected");
+                    message.question = $root.cosmo.v1.PollQuestion.fromObject(object.question, _depth + 1);
+                }
+                if (object.preparedId != null)
+                    if (typeof object.preparedId !== "string" || object.preparedId.length)
+                        message.preparedId = $String(object.preparedId);
+                return message;
+            };
+
+            StartPollRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.question = null;
+                    object.preparedId = "";
+                }
+                if (message.question != null && $Object.hasOwnProperty.call(message, "question"))
+                    object.question = $root.cosmo.v1.PollQuestion.toObject(message.question, options, _depth + 1);
+                if (message.preparedId != null && $Object.hasOwnProperty.call(message, "preparedId"))
+                    object.preparedId = message.preparedId;
+                return object;
+            };
+
+            StartPollRequest.prototype.toJSON = function() {
+                return StartPollRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return StartPollRequest;
+        })();
+
+        v1.VoteRequest = (function() {
+
+            const VoteRequest = function (properties) {
+                this.choices = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            VoteRequest.prototype.pollId = "";
+            VoteRequest.prototype.choices = $util.emptyArray;
+            VoteRequest.prototype.text = "";
+
+            VoteRequest.create = function(properties) {
+                return new VoteRequest(properties);
+            };
+
+            VoteRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.pollId != null && $Object.hasOwnProperty.call(message, "pollId") && message.pollId !== "")
+                    writer.uint32(10).string(message.pollId);
+                if (message.choices != null && message.choices.length)
+                    writer.uint32(18).uint32s(message.choices);
+                if (message.text != null && $Object.hasOwnProperty.call(message, "text") && message.text !== "")
+                    writer.uint32(26).string(message.text);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            VoteRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.VoteRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.pollId = value;
+                            else
+                                delete message.pollId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType === 2) {
+                                if (!(message.choices && message.choices.length))
+                                    message.choices = [];
+                                reader.uint32s(message.choices);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.choices && message.choices.length))
+                                message.choices = [];
+                            message.choices.push(reader.uint32());
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.text = value;
+                            else
+                                delete message.text;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            VoteRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.VoteRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.VoteRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.VoteRequest();
+                if (object.pollId != null)
+                    if (typeof object.pollId !== "string" || object.pollId.length)
+                        message.pollId = $String(object.pollId);
+                if (object.choices) {
+                    if (!$Array.isArray(object.choices))
+                        throw $TypeError(".cosmo.v1.VoteRequest.choices: array expected");
+                    message.choices = $Array(object.choices.length);
+                    for (let i = 0; i < object.choices.length; ++i)
+                        message.choices[i] = object.choices[i] >>> 0;
+                }
+                if (object.text != null)
+                    if (typeof object.text !== "string" || object.text.length)
+                        message.text = $String(object.text);
+                return message;
+            };
+
+            VoteRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.choices = [];
+                if (options.defaults) {
+                    object.pollId = "";
+                    object.text = "";
+                }
+                if (message.pollId != null && $Object.hasOwnProperty.call(message, "pollId"))
+                    object.pollId = message.pollId;
+                if (message.choices && message.choices.length) {
+                    object.choices = $Array(message.choices.length);
+                    for (let j = 0; j < message.choices.length; ++j)
+                        object.choices[j] = message.choices[j];
+                }
+                if (message.text != null && $Object.hasOwnProperty.call(message, "text"))
+                    object.text = message.text;
+                return object;
+            };
+
+            VoteRequest.prototype.toJSON = function() {
+                return VoteRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return VoteRequest;
+        })();
+
+        v1.ClosePollRequest = (function() {
+
+            const ClosePollRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ClosePollRequest.prototype.pollId = "";
+
+            ClosePollRequest.create = function(properties) {
+                return new ClosePollRequest(properties);
+            };
+
+            ClosePollRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.pollId != null && $Object.hasOwnProperty.call(message, "pollId") && message.pollId !== "")
+                    writer.uint32(10).string(message.pollId);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ClosePollRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.ClosePollRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.pollId = value;
+                            else
+                                delete message.pollId;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            ClosePollRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.ClosePollRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.ClosePollRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.ClosePollRequest();
+                if (object.pollId != null)
+                    if (typeof object.pollId !== "string" || object.pollId.length)
+                        message.pollId = $String(object.pollId);
+                return message;
+            };
+
+            ClosePollRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.pollId = "";
+                if (message.pollId != null && $Object.hasOwnProperty.call(message, "pollId"))
+                    object.pollId = message.pollId;
+                return object;
+            };
+
+            ClosePollRequest.prototype.toJSON = function() {
+                return ClosePollRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return ClosePollRequest;
+        })();
+
+        v1.ShowPollResultsRequest = (function() {
+
+            const ShowPollResultsRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ShowPollResultsRequest.prototype.pollId = "";
+            ShowPollResultsRequest.prototype.shown = false;
+
+            ShowPollResultsRequest.create = function(properties) {
+                return new ShowPollResultsRequest(properties);
+            };
+
+            ShowPollResultsRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.pollId != null && $Object.hasOwnProperty.call(message, "pollId") && message.pollId !== "")
+                    writer.uint32(10).string(message.pollId);
+                if (message.shown != null && $Object.hasOwnProperty.call(message, "shown") && message.shown !== false)
+                    writer.uint32(16).bool(message.shown);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ShowPollResultsRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.ShowPollResultsRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.pollId = value;
+                            else
+                                delete message.pollId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.shown = value;
+                            else
+                                delete message.shown;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            ShowPollResultsRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.ShowPollResultsRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.ShowPollResultsRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.ShowPollResultsRequest();
+                if (object.pollId != null)
+                    if (typeof object.pollId !== "string" || object.pollId.length)
+                        message.pollId = $String(object.pollId);
+                if (object.shown != null)
+                    if (object.shown)
+                        message.shown = $Boolean(object.shown);
+                return message;
+            };
+
+            ShowPollResultsRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.pollId = "";
+                    object.shown = false;
+                }
+                if (message.pollId != null && $Object.hasOwnProperty.call(message, "pollId"))
+                    object.pollId = message.pollId;
+                if (message.shown != null && $Object.hasOwnProperty.call(message, "shown"))
+                    object.shown = message.shown;
+                return object;
+            };
+
+            ShowPollResultsRequest.prototype.toJSON = function() {
+                return ShowPollResultsRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return ShowPollResultsRequest;
+        })();
+
+        v1.SavePreparedPollRequest = (function() {
+
+            const SavePreparedPollRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            SavePreparedPollRequest.prototype.id = "";
+            SavePreparedPollRequest.prototype.question = null;
+            SavePreparedPollRequest.prototype.remove = false;
+
+            SavePreparedPollRequest.create = function(properties) {
+                return new SavePreparedPollRequest(properties);
+            };
+
+            SavePreparedPollRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
+                    writer.uint32(10).string(message.id);
+                if (message.question != null && $Object.hasOwnProperty.call(message, "question"))
+                    $root.cosmo.v1.PollQuestion.encode(message.question, writer.uint32(18).fork(), _depth + 1).ldelim();
+                if (message.remove != null && $Object.hasOwnProperty.call(message, "remove") && message.remove !== false)
+                    writer.uint32(24).bool(message.remove);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            SavePreparedPollRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.SavePreparedPollRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.id = value;
+                            else
+                                delete message.id;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.question = $root.cosmo.v1.PollQuestion.decode(reader, reader.size(), $undefined, _depth + 1, message.question);
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.remove = value;
+                            else
+                                delete message.remove;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            SavePreparedPollRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.SavePreparedPollRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.SavePreparedPollRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.SavePreparedPollRequest();
+                if (object.id != null)
+                    if (typeof object.id !== "string" || object.id.length)
+                        message.id = $String(object.id);
+                if (object.question != null) {
+                    if (!$util.isObject(object.question))
+                        throw $TypeError(".cosmo.v1.SavePreparedPollRequest.question: object expected");
+                    message.question = $root.cosmo.v1.PollQuestion.fromObject(object.question, _depth + 1);
+                }
+                if (object.remove != null)
+                    if (object.remove)
+                        message.remove = $Boolean(object.remove);
+                return message;
+            };
+
+            SavePreparedPollRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.id = "";
+                    object.question = null;
+                    object.remove = false;
+                }
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    object.id = message.id;
+                if (message.question != null && $Object.hasOwnProperty.call(message, "question"))
+                    object.question = $root.cosmo.v1.PollQuestion.toObject(message.question, options, _depth + 1);
+                if (message.remove != null && $Object.hasOwnProperty.call(message, "remove"))
+                    object.remove = message.remove;
+                return object;
+            };
+
+            SavePreparedPollRequest.prototype.toJSON = function() {
+                return SavePreparedPollRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return SavePreparedPollRequest;
+        })();
+
+        v1.PreparedPollsRequest = (function() {
+
+            const PreparedPollsRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            PreparedPollsRequest.create = function(properties) {
+                return new PreparedPollsRequest(properties);
+            };
+
+            PreparedPollsRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            PreparedPollsRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.PreparedPollsRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    reader.skipType(tag & 7, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            PreparedPollsRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.PreparedPollsRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.PreparedPollsRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                return new $root.cosmo.v1.PreparedPollsRequest();
+            };
+
+            PreparedPollsRequest.toObject = function () {
+                return {};
+            };
+
+            PreparedPollsRequest.prototype.toJSON = function() {
+                return PreparedPollsRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return PreparedPollsRequest;
+        })();
+
+        v1.PreparedPollList = (function() {
+
+            const PreparedPollList = function (properties) {
+                this.polls = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            PreparedPollList.prototype.polls = $util.emptyArray;
+
+            PreparedPollList.create = function(properties) {
+                return new PreparedPollList(properties);
+            };
+
+            PreparedPollList.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.polls != null && message.polls.length)
+                    for (let i = 0; i < message.polls.length; ++i)
+                        $root.cosmo.v1.PreparedPoll.encode(message.polls[i], writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            PreparedPollList.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.PreparedPollList();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.polls && message.polls.length))
+                                message.polls = [];
+                            message.polls.push($root.cosmo.v1.PreparedPoll.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            PreparedPollList.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.PreparedPollList)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.PreparedPollList: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.PreparedPollList();
+                if (object.polls) {
+                    if (!$Array.isArray(object.polls))
+                        throw $TypeError(".cosmo.v1.PreparedPollList.polls: array expected");
+                    message.polls = $Array(object.polls.length);
+                    for (let i = 0; i < object.polls.length; ++i) {
+                        if (!$util.isObject(object.polls[i]))
+                            throw $TypeError(".cosmo.v1.PreparedPollList.polls: object expected");
+                        message.polls[i] = $root.cosmo.v1.PreparedPoll.fromObject(object.polls[i], _depth + 1);
+                    }
+                }
+                return message;
+            };
+
+            PreparedPollList.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.polls = [];
+                if (message.polls && message.polls.length) {
+                    object.polls = $Array(message.polls.length);
+                    for (let j = 0; j < message.polls.length; ++j)
+                        object.polls[j] = $root.cosmo.v1.PreparedPoll.toObject(message.polls[j], options, _depth + 1);
+                }
+                return object;
+            };
+
+            PreparedPollList.prototype.toJSON = function() {
+                return PreparedPollList.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return PreparedPollList;
+        })();
+
+        v1.PollStarted = (function() {
+
+            const PollStarted = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            PollStarted.prototype.poll = null;
+
+            PollStarted.create = function(properties) {
+                return new PollStarted(properties);
+            };
+
+            PollStarted.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.poll != null && $Object.hasOwnProperty.call(message, "poll"))
+                    $root.cosmo.v1.Poll.encode(message.poll, writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            PollStarted.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.PollStarted();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.poll = $root.cosmo.v1.Poll.decode(reader, reader.size(), $undefined, _depth + 1, message.poll);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            PollStarted.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.PollStarted)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.PollStarted: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.PollStarted();
+                if (object.poll != null) {
+                    if (!$util.isObject(object.poll))
+                        throw $TypeError(".cosmo.v1.PollStarted.poll: object expected");
+                    message.poll = $root.cosmo.v1.Poll.fromObject(object.poll, _depth + 1);
+                }
+                return message;
+            };
+
+            PollStarted.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.poll = null;
+                if (message.poll != null && $Object.hasOwnProperty.call(message, "poll"))
+                    object.poll = $root.cosmo.v1.Poll.toObject(message.poll, options, _depth + 1);
+                return object;
+            };
+
+            PollStarted.prototype.toJSON = function() {
+                return PollStarted.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return PollStarted;
+        })();
+
+        v1.PollClosed = (function() {
+
+            const PollClosed = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            PollClosed.prototype.poll = null;
+
+            PollClosed.create = function(properties) {
+                return new PollClosed(properties);
+            };
+
+            PollClosed.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.poll != null && $Object.hasOwnProperty.call(message, "poll"))
+                    $root.cosmo.v1.Poll.encode(message.poll, writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            PollClosed.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.PollClosed();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.poll = $root.cosmo.v1.Poll.decode(reader, reader.size(), $undefined, _depth + 1, message.poll);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            PollClosed.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.PollClosed)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.PollClosed: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.PollClosed();
+                if (object.poll != null) {
+                    if (!$util.isObject(object.poll))
+                        throw $TypeError(".cosmo.v1.PollClosed.poll: object expected");
+                    message.poll = $root.cosmo.v1.Poll.fromObject(object.poll, _depth + 1);
+                }
+                return message;
+            };
+
+            PollClosed.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.poll = null;
+                if (message.poll != null && $Object.hasOwnProperty.call(message, "poll"))
+                    object.poll = $root.cosmo.v1.Poll.toObject(message.poll, options, _depth + 1);
+                return object;
+            };
+
+            PollClosed.prototype.toJSON = function() {
+                return PollClosed.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return PollClosed;
+        })();
+
+        v1.ReactRequest = (function() {
+
+            const ReactRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ReactRequest.prototype.emoji = "";
+
+            ReactRequest.create = function(properties) {
+                return new ReactRequest(properties);
+            };
+
+            ReactRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.emoji != null && $Object.hasOwnProperty.call(message, "emoji") && message.emoji !== "")
+                    writer.uint32(10).string(message.emoji);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ReactRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.ReactRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.emoji = value;
+                            else
+                                delete message.emoji;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            ReactRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.ReactRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.ReactRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.ReactRequest();
+                if (object.emoji != null)
+                    if (typeof object.emoji !== "string" || object.emoji.length)
+                        message.emoji = $String(object.emoji);
+                return message;
+            };
+
+            ReactRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.emoji = "";
+                if (message.emoji != null && $Object.hasOwnProperty.call(message, "emoji"))
+                    object.emoji = message.emoji;
+                return object;
+            };
+
+            ReactRequest.prototype.toJSON = function() {
+                return ReactRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return ReactRequest;
+        })();
+
+        v1.Reactions = (function() {
+
+            const Reactions = function (properties) {
+                this.counts = {};
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            Reactions.prototype.counts = $util.emptyObject;
+
+            Reactions.create = function(properties) {
+                return new Reactions(properties);
+            };
+
+            Reactions.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.counts != null && $Object.hasOwnProperty.call(message, "counts"))
+                    for (let keys = $Object.keys(message.counts), i = 0; i < keys.length; ++i)
+                        writer.uint32(10).fork().uint32(10).string(keys[i]).uint32(16).uint32(message.counts[keys[i]]).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            Reactions.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, key, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.Reactions();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (message.counts === $util.emptyObject)
+                                message.counts = {};
+                            let end2 = reader.size() + reader.pos;
+                            if (end2 > reader.len)
+                                throw $RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = 0;
+                            while (reader.pos < end2) {
+                                let tag2 = reader.tag();
+                                wireType = tag2 & 7;
+                                switch (tag2 >>>= 3) {
+                                case 1:
+                                    if (wireType !== 2)
+                                        break;
+                                    key = reader.stringVerify();
+                                    continue;
+                                case 2:
+                                    if (wireType !== 0)
+                                        break;
+                                    value = reader.uint32();
+                                    continue;
+                                }
+                                reader.skipType(wireType, _depth, tag2);
+                            }
+                            if (reader.pos !== end2)
+                                throw $RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.counts, key);
+                            message.counts[key] = value;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            Reactions.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.Reactions)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.Reactions: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.Reactions();
+                if (object.counts) {
+                    if (!$util.isObject(object.counts))
+                        throw $TypeError(".cosmo.v1.Reactions.counts: object expected");
+                    message.counts = {};
+                    for (let keys = $Object.keys(object.counts), i = 0; i < keys.length; ++i) {
+                        if (keys[i] === "__proto__")
+                            $util.makeProp(message.counts, keys[i]);
+                        message.counts[keys[i]] = object.counts[keys[i]] >>> 0;
+                    }
+                }
+                return message;
+            };
+
+            Reactions.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.objects || options.defaults)
+                    object.counts = {};
+                let keys2;
+                if (message.counts && (keys2 = $Object.keys(message.counts)).length) {
+                    object.counts = {};
+                    for (let j = 0; j < keys2.length; ++j) {
+                        if (keys2[j] === "__proto__")
+                            $util.makeProp(object.counts, keys2[j]);
+                        object.counts[keys2[j]] = message.counts[keys2[j]];
+                    }
+                }
+                return object;
+            };
+
+            Reactions.prototype.toJSON = function() {
+                return Reactions.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return Reactions;
+        })();
+
+        v1.WaitingEntry = (function() {
+
+            const WaitingEntry = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            WaitingEntry.prototype.identity = "";
+            WaitingEntry.prototype.name = "";
+            WaitingEntry.prototype.onRoster = false;
+            WaitingEntry.prototype.since = 0;
+
+            WaitingEntry.create = function(properties) {
+                return new WaitingEntry(properties);
+            };
+
+            WaitingEntry.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.identity != null && $Object.hasOwnProperty.call(message, "identity") && message.identity !== "")
+                    writer.uint32(10).string(message.identity);
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(18).string(message.name);
+                if (message.onRoster != null && $Object.hasOwnProperty.call(message, "onRoster") && message.onRoster !== false)
+                    writer.uint32(24).bool(message.onRoster);
+                if (message.since != null && $Object.hasOwnProperty.call(message, "since") && !$Object.is(message.since, 0))
+                    writer.uint32(33).double(message.since);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            WaitingEntry.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.WaitingEntry();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.identity = value;
+                            else
+                                delete message.identity;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.onRoster = value;
+                            else
+                                delete message.onRoster;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.since = value;
+                            else
+                                delete message.since;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            WaitingEntry.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.WaitingEntry)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.WaitingEntry: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.WaitingEntry();
+                if (object.identity != null)
+                    if (typeof object.identity !== "string" || object.identity.length)
+                        message.identity = $String(object.identity);
+                if (object.name != null)
+                    if (typeof object.name !== "string" || object.name.length)
+                        message.name = $String(object.name);
+                if (object.onRoster != null)
+                    if (object.onRoster)
+                        message.onRoster = $Boolean(object.onRoster);
+                if (object.since != null)
+                    if (!$Object.is($Number(object.since), 0))
+                        message.since = $Number(object.since);
+                return message;
+            };
+
+            WaitingEntry.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.identity = "";
+                    object.name = "";
+                    object.onRoster = false;
+                    object.since = 0;
+                }
+                if (message.identity != null && $Object.hasOwnProperty.call(message, "identity"))
+                    object.identity = message.identity;
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                    object.name = message.name;
+                if (message.onRoster != null && $Object.hasOwnProperty.call(message, "onRoster"))
+                    object.onRoster = message.onRoster;
+                if (message.since != null && $Object.hasOwnProperty.call(message, "since"))
+                    object.since = options.json && !$isFinite(message.since) ? $String(message.since) : message.since;
+                return object;
+            };
+
+            WaitingEntry.prototype.toJSON = function() {
+                return WaitingEntry.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return WaitingEntry;
+        })();
+
+        v1.WaitingRoom = (function() {
+
+            const WaitingRoom = function (properties) {
+                this.waiting = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            WaitingRoom.prototype.enabled = false;
+            WaitingRoom.prototype.admitRoster = false;
+            WaitingRoom.prototype.waiting = $util.emptyArray;
+
+            WaitingRoom.create = function(properties) {
+                return new WaitingRoom(properties);
+            };
+
+            WaitingRoom.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.enabled != null && $Object.hasOwnProperty.call(message, "enabled") && message.enabled !== false)
+                    writer.uint32(8).bool(message.enabled);
+                if (message.admitRoster != null && $Object.hasOwnProperty.call(message, "admitRoster") && message.admitRoster !== false)
+                    writer.uint32(16).bool(message.admitRoster);
+                if (message.waiting != null && message.waiting.length)
+                    for (let i = 0; i < message.waiting.length; ++i)
+                        $root.cosmo.v1.WaitingEntry.encode(message.waiting[i], writer.uint32(26).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            WaitingRoom.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.WaitingRoom();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.enabled = value;
+                            else
+                                delete message.enabled;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.admitRoster = value;
+                            else
+                                delete message.admitRoster;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.waiting && message.waiting.length))
+                                message.waiting = [];
+                            message.waiting.push($root.cosmo.v1.WaitingEntry.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            WaitingRoom.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.WaitingRoom)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.WaitingRoom: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.WaitingRoom();
+                if (object.enabled != null)
+                    if (object.enabled)
+                        message.enabled = $Boolean(object.enabled);
+                if (object.admitRoster != null)
+                    if (object.admitRoster)
+                        message.admitRoster = $Boolean(object.admitRoster);
+                if (object.waiting) {
+                    if (!$Array.isArray(object.waiting))
+                        throw $TypeError(".cosmo.v1.WaitingRoom.waiting: array expected");
+                    message.waiting = $Array(object.waiting.length);
+                    for (let i = 0; i < object.waiting.length; ++i) {
+                        if (!$util.isObject(object.waiting[i]))
+                            throw $TypeError(".cosmo.v1.WaitingRoom.waiting: object expected");
+                        message.waiting[i] = $root.cosmo.v1.WaitingEntry.fromObject(object.waiting[i], _depth + 1);
+                    }
+                }
+                return message;
+            };
+
+            WaitingRoom.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.waiting = [];
+                if (options.defaults) {
+                    object.enabled = false;
+                    object.admitRoster = false;
+                }
+                if (message.enabled != null && $Object.hasOwnProperty.call(message, "enabled"))
+                    object.enabled = message.enabled;
+                if (message.admitRoster != null && $Object.hasOwnProperty.call(message, "admitRoster"))
+                    object.admitRoster = message.admitRoster;
+                if (message.waiting && message.waiting.length) {
+                    object.waiting = $Array(message.waiting.length);
+                    for (let j = 0; j < message.waiting.length; ++j)
+                        object.waiting[j] = $root.cosmo.v1.WaitingEntry.toObject(message.waiting[j], options, _depth + 1);
+                }
+                return object;
+            };
+
+            WaitingRoom.prototype.toJSON = function() {
+                return WaitingRoom.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return WaitingRoom;
+        })();
+
+        v1.SetWaitingRoomRequest = (function() {
+
+            const SetWaitingRoomRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            SetWaitingRoomRequest.prototype.enabled = false;
+            SetWaitingRoomRequest.prototype.admitRoster = false;
+
+            SetWaitingRoomRequest.create = function(properties) {
+                return new SetWaitingRoomRequest(properties);
+            };
+
+            SetWaitingRoomRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.enabled != null && $Object.hasOwnProperty.call(message, "enabled") && message.enabled !== false)
+                    writer.uint32(8).bool(message.enabled);
+                if (message.admitRoster != null && $Object.hasOwnProperty.call(message, "admitRoster") && message.admitRoster !== false)
+                    writer.uint32(16).bool(message.admitRoster);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            SetWaitingRoomRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.SetWaitingRoomRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.enabled = value;
+                            else
+                                delete message.enabled;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.admitRoster = value;
+                            else
+                                delete message.admitRoster;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            SetWaitingRoomRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.SetWaitingRoomRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.SetWaitingRoomRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.SetWaitingRoomRequest();
+                if (object.enabled != null)
+                    if (object.enabled)
+                        message.enabled = $Boolean(object.enabled);
+                if (object.admitRoster != null)
+                    if (object.admitRoster)
+                        message.admitRoster = $Boolean(object.admitRoster);
+                return message;
+            };
+
+            SetWaitingRoomRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.enabled = false;
+                    object.admitRoster = false;
+                }
+                if (message.enabled != null && $Object.hasOwnProperty.call(message, "enabled"))
+                    object.enabled = message.enabled;
+                if (message.admitRoster != null && $Object.hasOwnProperty.call(message, "admitRoster"))
+                    object.admitRoster = message.admitRoster;
+                return object;
+            };
+
+            SetWaitingRoomRequest.prototype.toJSON = function() {
+                return SetWaitingRoomRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return SetWaitingRoomRequest;
+        })();
+
+        v1.AdmitRequest = (function() {
+
+            const AdmitRequest = function (properties) {
+                this.identities = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            AdmitRequest.prototype.identities = $util.emptyArray;
+            AdmitRequest.prototype.all = false;
+
+            AdmitRequest.create = function(properties) {
+                return new AdmitRequest(properties);
+            };
+
+            AdmitRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.identities != null && message.identities.length)
+                    for (let i = 0; i < message.identities.length; ++i)
+                        writer.uint32(10).string(message.identities[i]);
+                if (message.all != null && $Object.hasOwnProperty.call(message, "all") && message.all !== false)
+                    writer.uint32(16).bool(message.all);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            AdmitRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.AdmitRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.identities && message.identities.length))
+                                message.identities = [];
+                            message.identities.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.all = value;
+                            else
+                                delete message.all;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            AdmitRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.AdmitRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.AdmitRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.AdmitRequest();
+                if (object.identities) {
+                    if (!$Array.isArray(object.identities))
+                        throw $TypeError(".cosmo.v1.AdmitRequest.identities: array expected");
+                    message.identities = $Array(object.identities.length);
+                    for (let i = 0; i < object.identities.length; ++i)
+                        message.identities[i] = $String(object.identities[i]);
+                }
+                if (object.all != null)
+                    if (object.all)
+                        message.all = $Boolean(object.all);
+                return message;
+            };
+
+            AdmitRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.identities = [];
+                if (options.defaults)
+                    object.all = false;
+                if (message.identities && message.identities.length) {
+                    object.identities = $Array(message.identities.length);
+                    for (let j = 0; j < message.identities.length; ++j)
+                        object.identities[j] = message.identities[j];
+                }
+                if (message.all != null && $Object.hasOwnProperty.call(message, "all"))
+                    object.all = message.all;
+                return object;
+            };
+
+            AdmitRequest.prototype.toJSON = function() {
+                return AdmitRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return AdmitRequest;
+        })();
+
+        v1.RefuseRequest = (function() {
+
+            const RefuseRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            RefuseRequest.prototype.identity = "";
+
+            RefuseRequest.create = function(properties) {
+                return new RefuseRequest(properties);
+            };
+
+            RefuseRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.identity != null && $Object.hasOwnProperty.call(message, "identity") && message.identity !== "")
+                    writer.uint32(10).string(message.identity);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            RefuseRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.RefuseRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.identity = value;
+                            else
+                                delete message.identity;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            RefuseRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.RefuseRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.RefuseRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.RefuseRequest();
+                if (object.identity != null)
+                    if (typeof object.identity !== "string" || object.identity.length)
+                        message.identity = $String(object.identity);
+                return message;
+            };
+
+            RefuseRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.identity = "";
+                if (message.identity != null && $Object.hasOwnProperty.call(message, "identity"))
+                    object.identity = message.identity;
+                return object;
+            };
+
+            RefuseRequest.prototype.toJSON = function() {
+                return RefuseRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return RefuseRequest;
+        })();
+
+        v1.Admitted = (function() {
+
+            const Admitted = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            Admitted.create = function(properties) {
+                return new Admitted(properties);
+            };
+
+            Admitted.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            Admitted.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.Admitted();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    reader.skipType(tag & 7, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            Admitted.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.Admitted)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.Admitted: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                return new $root.cosmo.v1.Admitted();
+            };
+
+            Admitted.toObject = function () {
+                return {};
+            };
+
+            Admitted.prototype.toJSON = function() {
+                return Admitted.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return Admitted;
+        })();
+
+        v1.BreakoutMode = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "BREAKOUT_MODE_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "BREAKOUT_MODE_RANDOM"] = 1;
+            values[valuesById[2] = "BREAKOUT_MODE_MANUAL"] = 2;
+            values[valuesById[3] = "BREAKOUT_MODE_CHOOSE"] = 3;
+            values[valuesById[4] = "BREAKOUT_MODE_GROUP"] = 4;
+            return values;
+        })();
+
+        v1.BreakoutRoom = (function() {
+
+            const BreakoutRoom = function (properties) {
+                this.identities = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            BreakoutRoom.prototype.id = "";
+            BreakoutRoom.prototype.name = "";
+            BreakoutRoom.prototype.identities = $util.emptyArray;
+
+            BreakoutRoom.create = function(properties) {
+                return new BreakoutRoom(properties);
+            };
+
+            BreakoutRoom.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
+                    writer.uint32(10).string(message.id);
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(18).string(message.name);
+                if (message.identities != null && message.identities.length)
+                    for (let i = 0; i < message.identities.length; ++i)
+                        writer.uint32(26).string(message.identities[i]);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            BreakoutRoom.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.BreakoutRoom();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.id = value;
+                            else
+                                delete message.id;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.identities && message.identities.length))
+                                message.identities = [];
+                            message.identities.push(reader.stringVerify());
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            BreakoutRoom.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.BreakoutRoom)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.BreakoutRoom: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.BreakoutRoom();
+                if (object.id != null)
+                    if (typeof object.id !== "string" || object.id.length)
+                        message.id = $String(object.id);
+                if (object.name != null)
+                    if (typeof object.name !== "string" || object.name.length)
+                        message.name = $String(object.name);
+                if (object.identities) {
+                    if (!$Array.isArray(object.identities))
+                        throw $TypeError(".cosmo.v1.BreakoutRoom.identities: array expected");
+                    message.identities = $Array(object.identities.length);
+                    for (let i = 0; i < object.identities.length; ++i)
+                        message.identities[i] = $String(object.identities[i]);
+                }
+                return message;
+            };
+
+            BreakoutRoom.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.identities = [];
+                if (options.defaults) {
+                    object.id = "";
+                    object.name = "";
+                }
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id"))
+                    object.id = message.id;
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                    object.name = message.name;
+                if (message.identities && message.identities.length) {
+                    object.identities = $Array(message.identities.length);
+                    for (let j = 0; j < message.identities.length; ++j)
+                        object.identities[j] = message.identities[j];
+                }
+                return object;
+            };
+
+            BreakoutRoom.prototype.toJSON = function() {
+                return BreakoutRoom.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return BreakoutRoom;
+        })();
+
+        v1.Breakout = (function() {
+
+            const Breakout = function (properties) {
+                this.rooms = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            Breakout.prototype.rooms = $util.emptyArray;
+            Breakout.prototype.mode = 0;
+            Breakout.prototype.endsAt = 0;
+            Breakout.prototype.mainRoom = "";
+
+            Breakout.create = function(properties) {
+                return new Breakout(properties);
+            };
+
+            Breakout.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.rooms != null && message.rooms.length)
+                    for (let i = 0; i < message.rooms.length; ++i)
+                        $root.cosmo.v1.BreakoutRoom.encode(message.rooms[i], writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.mode != null && $Object.hasOwnProperty.call(message, "mode") && message.mode !== 0)
+                    writer.uint32(16).int32(message.mode);
+                if (message.endsAt != null && $Object.hasOwnProperty.call(message, "endsAt") && !$Object.is(message.endsAt, 0))
+                    writer.uint32(25).double(message.endsAt);
+                if (message.mainRoom != null && $Object.hasOwnProperty.call(message, "mainRoom") && message.mainRoom !== "")
+                    writer.uint32(34).string(message.mainRoom);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            Breakout.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.Breakout();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.rooms && message.rooms.length))
+                                message.rooms = [];
+                            message.rooms.push($root.cosmo.v1.BreakoutRoom.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.mode = value;
+                            else
+                                delete message.mode;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.endsAt = value;
+                            else
+                                delete message.endsAt;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.mainRoom = value;
+                            else
+                                delete message.mainRoom;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            Breakout.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.Breakout)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.Breakout: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.Breakout();
+                if (object.rooms) {
+                    if (!$Array.isArray(object.rooms))
+                        throw $TypeError(".cosmo.v1.Breakout.rooms: array expected");
+                    message.rooms = $Array(object.rooms.length);
+                    for (let i = 0; i < object.rooms.length; ++i) {
+                        if (!$util.isObject(object.rooms[i]))
+                            throw $TypeError(".cosmo.v1.Breakout.rooms: object expected");
+                        message.rooms[i] = $root.cosmo.v1.BreakoutRoom.fromObject(object.rooms[i], _depth + 1);
+                    }
+                }
+                if (object.mode !== 0 && (typeof object.mode !== "string" || $root.cosmo.v1.BreakoutMode[object.mode] !== 0))
+                    switch (object.mode) {
+                    case "BREAKOUT_MODE_UNSPECIFIED":
+                    case 0:
+                        message.mode = 0;
+                        break;
+                    case "BREAKOUT_MODE_RANDOM":
+                    case 1:
+                        message.mode = 1;
+                        break;
+                    case "BREAKOUT_MODE_MANUAL":
+                    case 2:
+                        message.mode = 2;
+                        break;
+                    case "BREAKOUT_MODE_CHOOSE":
+                    case 3:
+                        message.mode = 3;
+                        break;
+                    case "BREAKOUT_MODE_GROUP":
+                    case 4:
+                        message.mode = 4;
+                        break;
+                    default:
+                        if (typeof object.mode === "number" && (object.mode | 0) === object.mode)
+                            message.mode = object.mode;
+                    }
+                if (object.endsAt != null)
+                    if (!$Object.is($Number(object.endsAt), 0))
+                        message.endsAt = $Number(object.endsAt);
+                if (object.mainRoom != null)
+                    if (typeof object.mainRoom !== "string" || object.mainRoom.length)
+                        message.mainRoom = $String(object.mainRoom);
+                return message;
+            };
+
+            Breakout.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.rooms = [];
+                if (options.defaults) {
+                    object.mode = options.enums === $String ? "BREAKOUT_MODE_UNSPECIFIED" : 0;
+                    object.endsAt = 0;
+                    object.mainRoom = "";
+                }
+                if (message.rooms && message.rooms.length) {
+                    object.rooms = $Array(message.rooms.length);
+                    for (let j = 0; j < message.rooms.length; ++j)
+                        object.rooms[j] = $root.cosmo.v1.BreakoutRoom.toObject(message.rooms[j], options, _depth + 1);
+                }
+                if (message.mode != null && $Object.hasOwnProperty.call(message, "mode"))
+                    object.mode = options.enums === $String ? $root.cosmo.v1.BreakoutMode[message.mode] === $undefined ? message.mode : $root.cosmo.v1.BreakoutMode[message.mode] : message.mode;
+                if (message.endsAt != null && $Object.hasOwnProperty.call(message, "endsAt"))
+                    object.endsAt = options.json && !$isFinite(message.endsAt) ? $String(message.endsAt) : message.endsAt;
+                if (message.mainRoom != null && $Object.hasOwnProperty.call(message, "mainRoom"))
+                    object.mainRoom = message.mainRoom;
+                return object;
+            };
+
+            Breakout.prototype.toJSON = function() {
+                return Breakout.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return Breakout;
+        })();
+
+        v1.StartBreakoutRequest = (function() {
+
+            const StartBreakoutRequest = function (properties) {
+                this.assignments = {};
+                this.names = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            StartBreakoutRequest.prototype.rooms = 0;
+            StartBreakoutRequest.prototype.mode = 0;
+            StartBreakoutRequest.prototype.assignments = $util.emptyObject;
+            StartBreakoutRequest.prototype.durationSeconds = 0;
+            StartBreakoutRequest.prototype.names = $util.emptyArray;
+
+            StartBreakoutRequest.create = function(properties) {
+                return new StartBreakoutRequest(properties);
+            };
+
+            StartBreakoutRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.rooms != null && $Object.hasOwnProperty.call(message, "rooms") && message.rooms !== 0)
+                    writer.uint32(8).uint32(message.rooms);
+                if (message.mode != null && $Object.hasOwnProperty.call(message, "mode") && message.mode !== 0)
+                    writer.uint32(16).int32(message.mode);
+                if (message.assignments != null && $Object.hasOwnProperty.call(message, "assignments"))
+                    for (let keys = $Object.keys(message.assignments), i = 0; i < keys.length; ++i)
+                        writer.uint32(26).fork().uint32(10).string(keys[i]).uint32(16).uint32(message.assignments[keys[i]]).ldelim();
+                if (message.durationSeconds != null && $Object.hasOwnProperty.call(message, "durationSeconds") && message.durationSeconds !== 0)
+                    writer.uint32(32).uint32(message.durationSeconds);
+                if (message.names != null && message.names.length)
+                    for (let i = 0; i < message.names.length; ++i)
+                        writer.uint32(42).string(message.names[i]);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            StartBreakoutRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, key, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.StartBreakoutRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.rooms = value;
+                            else
+                                delete message.rooms;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.mode = value;
+                            else
+                                delete message.mode;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if (message.assignments === $util.emptyObject)
+                                message.assignments = {};
+                            let end2 = reader.size() + reader.pos;
+                            if (end2 > reader.len)
+                                throw $RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = 0;
+                            while (reader.pos < end2) {
+                                let tag2 = reader.tag();
+                                wireType = tag2 & 7;
+                                switch (tag2 >>>= 3) {
+                                case 1:
+                                    if (wireType !== 2)
+                                        break;
+                                    key = reader.stringVerify();
+                                    continue;
+                                case 2:
+                                    if (wireType !== 0)
+                                        break;
+                                    value = reader.uint32();
+                                    continue;
+                                }
+                                reader.skipType(wireType, _depth, tag2);
+                            }
+                            if (reader.pos !== end2)
+                                throw $RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.assignments, key);
+                            message.assignments[key] = value;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.durationSeconds = value;
+                            else
+                                delete message.durationSeconds;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.names && message.names.length))
+                                message.names = [];
+                            message.names.push(reader.stringVerify());
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            StartBreakoutRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.StartBreakoutRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.StartBreakoutRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.StartBreakoutRequest();
+                if (object.rooms != null)
+                    if ($Number(object.rooms) !== 0)
+                        message.rooms = object.rooms >>> 0;
+                if (object.mode !== 0 && (typeof object.mode !== "string" || $root.cosmo.v1.BreakoutMode[object.mode] !== 0))
+                    switch (object.mode) {
+                    case "BREAKOUT_MODE_UNSPECIFIED":
+                    case 0:
+                        message.mode = 0;
+                        break;
+                    case "BREAKOUT_MODE_RANDOM":
+                    case 1:
+                        message.mode = 1;
+                        break;
+                    case "BREAKOUT_MODE_MANUAL":
+                    case 2:
+                        message.mode = 2;
+                        break;
+                    case "BREAKOUT_MODE_CHOOSE":
+                    case 3:
+                        message.mode = 3;
+                        break;
+                    case "BREAKOUT_MODE_GROUP":
+                    case 4:
+                        message.mode = 4;
+                        break;
+                    default:
+                        if (typeof object.mode === "number" && (object.mode | 0) === object.mode)
+                            message.mode = object.mode;
+                    }
+                if (object.assignments) {
+                    if (!$util.isObject(object.assignments))
+                        throw $TypeError(".cosmo.v1.StartBreakoutRequest.assignments: object expected");
+                    message.assignments = {};
+                    for (let keys = $Object.keys(object.assignments), i = 0; i < keys.length; ++i) {
+                        if (keys[i] === "__proto__")
+                            $util.makeProp(message.assignments, keys[i]);
+                        message.assignments[keys[i]] = object.assignments[keys[i]] >>> 0;
+                    }
+                }
+                if (object.durationSeconds != null)
+                    if ($Number(object.durationSeconds) !== 0)
+                        message.durationSeconds = object.durationSeconds >>> 0;
+                if (object.names) {
+                    if (!$Array.isArray(object.names))
+                        throw $TypeError(".cosmo.v1.StartBreakoutRequest.names: array expected");
+                    message.names = $Array(object.names.length);
+                    for (let i = 0; i < object.names.length; ++i)
+                        message.names[i] = $String(object.names[i]);
+                }
+                return message;
+            };
+
+            StartBreakoutRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.names = [];
+                if (options.objects || options.defaults)
+                    object.assignments = {};
+                if (options.defaults) {
+                    object.rooms = 0;
+                    object.mode = options.enums === $String ? "BREAKOUT_MODE_UNSPECIFIED" : 0;
+                    object.durationSeconds = 0;
+                }
+                if (message.rooms != null && $Object.hasOwnProperty.call(message, "rooms"))
+                    object.rooms = message.rooms;
+                if (message.mode != null && $Object.hasOwnProperty.call(message, "mode"))
+                    object.mode = options.enums === $String ? $root.cosmo.v1.BreakoutMode[message.mode] === $undefined ? message.mode : $root.cosmo.v1.BreakoutMode[message.mode] : message.mode;
+                let keys2;
+                if (message.assignments && (keys2 = $Object.keys(message.assignments)).length) {
+                    object.assignments = {};
+                    for (let j = 0; j < keys2.length; ++j) {
+                        if (keys2[j] === "__proto__")
+                            $util.makeProp(object.assignments, keys2[j]);
+                        object.assignments[keys2[j]] = message.assignments[keys2[j]];
+                    }
+                }
+                if (message.durationSeconds != null && $Object.hasOwnProperty.call(message, "durationSeconds"))
+                    object.durationSeconds = message.durationSeconds;
+                if (message.names && message.names.length) {
+                    object.names = $Array(message.names.length);
+                    for (let j = 0; j < message.names.length; ++j)
+                        object.names[j] = message.names[j];
+                }
+                return object;
+            };
+
+            StartBreakoutRequest.prototype.toJSON = function() {
+                return StartBreakoutRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return StartBreakoutRequest;
+        })();
+
+        v1.ExtendBreakoutRequest = (function() {
+
+            const ExtendBreakoutRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ExtendBreakoutRequest.prototype.seconds = 0;
+
+            ExtendBreakoutRequest.create = function(properties) {
+                return new ExtendBreakoutRequest(properties);
+            };
+
+            ExtendBreakoutRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.seconds != null && $Object.hasOwnProperty.call(message, "seconds") && message.seconds !== 0)
+                    writer.uint32(8).uint32(message.seconds);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ExtendBreakoutRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.ExtendBreakoutRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.seconds = value;
+                            else
+                                delete message.seconds;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            ExtendBreakoutRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.ExtendBreakoutRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.ExtendBreakoutRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.ExtendBreakoutRequest();
+                if (object.seconds != null)
+                    if ($Number(object.seconds) !== 0)
+                        message.seconds = object.seconds >>> 0;
+                return message;
+            };
+
+            ExtendBreakoutRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.seconds = 0;
+                if (message.seconds != null && $Object.hasOwnProperty.call(message, "seconds"))
+                    object.seconds = message.seconds;
+                return object;
+            };
+
+            ExtendBreakoutRequest.prototype.toJSON = function() {
+                return ExtendBreakoutRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return ExtendBreakoutRequest;
+        })();
+
+        v1.EndBreakoutRequest = (function() {
+
+            const EndBreakoutRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            EndBreakoutRequest.create = function(properties) {
+                return new EndBreakoutRequest(properties);
+            };
+
+            EndBreakoutRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            EndBreakoutRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.EndBreakoutRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    reader.skipType(tag & 7, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            EndBreakoutRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.EndBreakoutRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.EndBreakoutRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                return new $root.cosmo.v1.EndBreakoutRequest();
+            };
+
+            EndBreakoutRequest.toObject = function () {
+                return {};
+            };
+
+            EndBreakoutRequest.prototype.toJSON = function() {
+                return EndBreakoutRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return EndBreakoutRequest;
+        })();
+
+        v1.BreakoutMessageRequest = (function() {
+
+            const BreakoutMessageRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            BreakoutMessageRequest.prototype.text = "";
+
+            BreakoutMessageRequest.create = function(properties) {
+                return new BreakoutMessageRequest(properties);
+            };
+
+            BreakoutMessageRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.text != null && $Object.hasOwnProperty.call(message, "text") && message.text !== "")
+                    writer.uint32(10).string(message.text);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            BreakoutMessageRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.BreakoutMessageRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.text = value;
+                            else
+                                delete message.text;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            BreakoutMessageRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.BreakoutMessageRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.BreakoutMessageRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.BreakoutMessageRequest();
+                if (object.text != null)
+                    if (typeof object.text !== "string" || object.text.length)
+                        message.text = $String(object.text);
+                return message;
+            };
+
+            BreakoutMessageRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.text = "";
+                if (message.text != null && $Object.hasOwnProperty.call(message, "text"))
+                    object.text = message.text;
+                return object;
+            };
+
+            BreakoutMessageRequest.prototype.toJSON = function() {
+                return BreakoutMessageRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return BreakoutMessageRequest;
+        })();
+
+        v1.ChooseBreakoutRoomRequest = (function() {
+
+            const ChooseBreakoutRoomRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ChooseBreakoutRoomRequest.prototype.roomId = "";
+
+            ChooseBreakoutRoomRequest.create = function(properties) {
+                return new ChooseBreakoutRoomRequest(properties);
+            };
+
+            ChooseBreakoutRoomRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.roomId != null && $Object.hasOwnProperty.call(message, "roomId") && message.roomId !== "")
+                    writer.uint32(10).string(message.roomId);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ChooseBreakoutRoomRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.ChooseBreakoutRoomRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.roomId = value;
+                            else
+                                delete message.roomId;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            ChooseBreakoutRoomRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.ChooseBreakoutRoomRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.ChooseBreakoutRoomRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.ChooseBreakoutRoomRequest();
+                if (object.roomId != null)
+                    if (typeof object.roomId !== "string" || object.roomId.length)
+                        message.roomId = $String(object.roomId);
+                return message;
+            };
+
+            ChooseBreakoutRoomRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.roomId = "";
+                if (message.roomId != null && $Object.hasOwnProperty.call(message, "roomId"))
+                    object.roomId = message.roomId;
+                return object;
+            };
+
+            ChooseBreakoutRoomRequest.prototype.toJSON = function() {
+                return ChooseBreakoutRoomRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return ChooseBreakoutRoomRequest;
+        })();
+
+        v1.VisitBreakoutRoomRequest = (function() {
+
+            const VisitBreakoutRoomRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            VisitBreakoutRoomRequest.prototype.roomId = "";
+
+            VisitBreakoutRoomRequest.create = function(properties) {
+                return new VisitBreakoutRoomRequest(properties);
+            };
+
+            VisitBreakoutRoomRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.roomId != null && $Object.hasOwnProperty.call(message, "roomId") && message.roomId !== "")
+                    writer.uint32(10).string(message.roomId);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            VisitBreakoutRoomRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.VisitBreakoutRoomRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.roomId = value;
+                            else
+                                delete message.roomId;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            VisitBreakoutRoomRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.VisitBreakoutRoomRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.VisitBreakoutRoomRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.VisitBreakoutRoomRequest();
+                if (object.roomId != null)
+                    if (typeof object.roomId !== "string" || object.roomId.length)
+                        message.roomId = $String(object.roomId);
+                return message;
+            };
+
+            VisitBreakoutRoomRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.roomId = "";
+                if (message.roomId != null && $Object.hasOwnProperty.call(message, "roomId"))
+                    object.roomId = message.roomId;
+                return object;
+            };
+
+            VisitBreakoutRoomRequest.prototype.toJSON = function() {
+                return VisitBreakoutRoomRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return VisitBreakoutRoomRequest;
+        })();
+
+        v1.BreakoutStarted = (function() {
+
+            const BreakoutStarted = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            BreakoutStarted.prototype.breakout = null;
+
+            BreakoutStarted.create = function(properties) {
+                return new BreakoutStarted(properties);
+            };
+
+            BreakoutStarted.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.breakout != null && $Object.hasOwnProperty.call(message, "breakout"))
+                    $root.cosmo.v1.Breakout.encode(message.breakout, writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            BreakoutStarted.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.BreakoutStarted();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.breakout = $root.cosmo.v1.Breakout.decode(reader, reader.size(), $undefined, _depth + 1, message.breakout);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            BreakoutStarted.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.BreakoutStarted)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.BreakoutStarted: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.BreakoutStarted();
+                if (object.breakout != null) {
+                    if (!$util.isObject(object.breakout))
+                        throw $TypeError(".cosmo.v1.BreakoutStarted.breakout: object expected");
+                    message.breakout = $root.cosmo.v1.Breakout.fromObject(object.breakout, _depth + 1);
+                }
+                return message;
+            };
+
+            BreakoutStarted.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.breakout = null;
+                if (message.breakout != null && $Object.hasOwnProperty.call(message, "breakout"))
+                    object.breakout = $root.cosmo.v1.Breakout.toObject(message.breakout, options, _depth + 1);
+                return object;
+            };
+
+            BreakoutStarted.prototype.toJSON = function() {
+                return BreakoutStarted.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return BreakoutStarted;
+        })();
+
+        v1.BreakoutUpdated = (function() {
+
+            const BreakoutUpdated = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            BreakoutUpdated.prototype.breakout = null;
+
+            BreakoutUpdated.create = function(properties) {
+                return new BreakoutUpdated(properties);
+            };
+
+            BreakoutUpdated.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.breakout != null && $Object.hasOwnProperty.call(message, "breakout"))
+                    $root.cosmo.v1.Breakout.encode(message.breakout, writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            BreakoutUpdated.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.BreakoutUpdated();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.breakout = $root.cosmo.v1.Breakout.decode(reader, reader.size(), $undefined, _depth + 1, message.breakout);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            BreakoutUpdated.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.BreakoutUpdated)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.BreakoutUpdated: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.BreakoutUpdated();
+                if (object.breakout != null) {
+                    if (!$util.isObject(object.breakout))
+                        throw $TypeError(".cosmo.v1.BreakoutUpdated.breakout: object expected");
+                    message.breakout = $root.cosmo.v1.Breakout.fromObject(object.breakout, _depth + 1);
+                }
+                return message;
+            };
+
+            BreakoutUpdated.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.breakout = null;
+                if (message.breakout != null && $Object.hasOwnProperty.call(message, "breakout"))
+                    object.breakout = $root.cosmo.v1.Breakout.toObject(message.breakout, options, _depth + 1);
+                return object;
+            };
+
+            BreakoutUpdated.prototype.toJSON = function() {
+                return BreakoutUpdated.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return BreakoutUpdated;
+        })();
+
+        v1.BreakoutEnded = (function() {
+
+            const BreakoutEnded = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            BreakoutEnded.create = function(properties) {
+                return new BreakoutEnded(properties);
+            };
+
+            BreakoutEnded.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            BreakoutEnded.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.BreakoutEnded();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    reader.skipType(tag & 7, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            BreakoutEnded.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.BreakoutEnded)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.BreakoutEnded: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                return new $root.cosmo.v1.BreakoutEnded();
+            };
+
+            BreakoutEnded.toObject = function () {
+                return {};
+            };
+
+            BreakoutEnded.prototype.toJSON = function() {
+                return BreakoutEnded.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return BreakoutEnded;
+        })();
+
+        v1.BreakoutMessage = (function() {
+
+            const BreakoutMessage = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            BreakoutMessage.prototype.text = "";
+            BreakoutMessage.prototype.fromName = "";
+
+            BreakoutMessage.create = function(properties) {
+                return new BreakoutMessage(properties);
+            };
+
+            BreakoutMessage.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.text != null && $Object.hasOwnProperty.call(message, "text") && message.text !== "")
+                    writer.uint32(10).string(message.text);
+                if (message.fromName != null && $Object.hasOwnProperty.call(message, "fromName") && message.fromName !== "")
+                    writer.uint32(18).string(message.fromName);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            BreakoutMessage.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.BreakoutMessage();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.text = value;
+                            else
+                                delete message.text;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.fromName = value;
+                            else
+                                delete message.fromName;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            BreakoutMessage.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.BreakoutMessage)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.BreakoutMessage: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.BreakoutMessage();
+                if (object.text != null)
+                    if (typeof object.text !== "string" || object.text.length)
+                        message.text = $String(object.text);
+                if (object.fromName != null)
+                    if (typeof object.fromName !== "string" || object.fromName.length)
+                        message.fromName = $String(object.fromName);
+                return message;
+            };
+
+            BreakoutMessage.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.text = "";
+                    object.fromName = "";
+                }
+                if (message.text != null && $Object.hasOwnProperty.call(message, "text"))
+                    object.text = message.text;
+                if (message.fromName != null && $Object.hasOwnProperty.call(message, "fromName"))
+                    object.fromName = message.fromName;
+                return object;
+            };
+
+            BreakoutMessage.prototype.toJSON = function() {
+                return BreakoutMessage.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return BreakoutMessage;
+        })();
+
+        v1.MoveTo = (function() {
+
+            const MoveTo = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            MoveTo.prototype.room = "";
+            MoveTo.prototype.token = "";
+            MoveTo.prototype.reason = "";
+            MoveTo.prototype.roomName = "";
+
+            MoveTo.create = function(properties) {
+                return new MoveTo(properties);
+            };
+
+            MoveTo.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.room != null && $Object.hasOwnProperty.call(message, "room") && message.room !== "")
+                    writer.uint32(10).string(message.room);
+                if (message.token != null && $Object.hasOwnProperty.call(message, "token") && message.token !== "")
+                    writer.uint32(18).string(message.token);
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                    writer.uint32(26).string(message.reason);
+                if (message.roomName != null && $Object.hasOwnProperty.call(message, "roomName") && message.roomName !== "")
+                    writer.uint32(34).string(message.roomName);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            MoveTo.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.MoveTo();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.room = value;
+                            else
+                                delete message.room;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.token = value;
+                            else
+                                delete message.token;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.reason = value;
+                            else
+                                delete message.reason;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.roomName = value;
+                            else
+                                delete message.roomName;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            MoveTo.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.MoveTo)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.MoveTo: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.MoveTo();
+                if (object.room != null)
+                    if (typeof object.room !== "string" || object.room.length)
+                        message.room = $String(object.room);
+                if (object.token != null)
+                    if (typeof object.token !== "string" || object.token.length)
+                        message.token = $String(object.token);
+                if (object.reason != null)
+                    if (typeof object.reason !== "string" || object.reason.length)
+                        message.reason = $String(object.reason);
+                if (object.roomName != null)
+                    if (typeof object.roomName !== "string" || object.roomName.length)
+                        message.roomName = $String(object.roomName);
+                return message;
+            };
+
+            MoveTo.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.room = "";
+                    object.token = "";
+                    object.reason = "";
+                    object.roomName = "";
+                }
+                if (message.room != null && $Object.hasOwnProperty.call(message, "room"))
+                    object.room = message.room;
+                if (message.token != null && $Object.hasOwnProperty.call(message, "token"))
+                    object.token = message.token;
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason"))
+                    object.reason = message.reason;
+                if (message.roomName != null && $Object.hasOwnProperty.call(message, "roomName"))
+                    object.roomName = message.roomName;
+                return object;
+            };
+
+            MoveTo.prototype.toJSON = function() {
+                return MoveTo.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return MoveTo;
         })();
 
         return v1;
