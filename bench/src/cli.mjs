@@ -18,6 +18,7 @@ const scenarios = {
   ding: () => import('./scenarios/ding.mjs'),
   fanout: () => import('./scenarios/fanout.mjs'),
   lecture: () => import('./scenarios/lecture.mjs'),
+  cluster: () => import('./scenarios/cluster.mjs'),
 };
 
 function printCodec({ table }) {

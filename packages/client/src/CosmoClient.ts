@@ -33,13 +33,36 @@ import {
 } from './wire.js';
 import { ExponentialBackoff } from './ReconnectPolicy.js';
 import { SignallingClient } from './SignallingClient.js';
+import {
+  Polls,
+  pollFromProto,
+  pollQuestionProblem,
+  pollQuestionToProto,
+  pollResultsFromProto,
+  preparedPollFromProto,
+  quizScoreFromProto,
+  type PollInfo,
+  type PollQuestion,
+  type PreparedPollInfo,
+} from './Polls.js';
+import { isReaction, reactionCountsFromProto, type Reaction } from './Reactions.js';
+import { waitingRoomFromProto, type WaitingRoomInfo } from './WaitingRoom.js';
+import {
+  breakoutFromProto,
+  startBreakoutToProto,
+  type BreakoutInfo,
+  type StartBreakoutOptions,
+} from './Breakout.js';
 import type {
   ConnectionState,
   CosmoClientEvents,
   CosmoClientOptions,
 } from './CosmoClientOptions.js';
 
-const FINAL_CLOSE_CODES = new Set([4001, 4002, 4003]);
+/** The close code of a waiting client a moderator refused: final, the client does not retry. */
+export const REFUSED_CLOSE_CODE = 4005;
+
+const FINAL_CLOSE_CODES = new Set([4001, 4002, 4003, REFUSED_CLOSE_CODE]);
 
 /** How long `close()` waits for the server to confirm `leave` before closing anyway. */
 const LEAVE_TIMEOUT_MS = 2000;
@@ -71,6 +94,12 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
   limits = { maxFrameBytes: DEFAULT_MAX_CLIENT_FRAME_BYTES, maxLessonBytes: 1024 * 1024 };
   /** The school features: leave, attendance, chat history, notices, handouts. */
   readonly school = new SchoolApi(this);
+  /** The lecture's polls and quizzes, their totals where this client sees them, its answers. */
+  readonly polls = new Polls();
+  /** Moderators: the classroom's waiting room (from the join, kept current by `waitingRoom`). */
+  waitingRoom: WaitingRoomInfo | undefined;
+  /** The lecture's running breakout (from the join, kept current by its events), if any. */
+  breakout: BreakoutInfo | undefined;
   #self: ParticipantSummary | undefined;
   #classroom: ClassroomSummary | undefined;
   #state: ConnectionState = 'idle';
@@ -81,6 +110,10 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
   #iceServers: RTCIceServer[] = [];
   #reconnecting = false;
   #livenessTimer: ReturnType<typeof setInterval> | undefined;
+  /** The join token in use: the embedder's, or one the server gave with a move (a breakout room). */
+  #token: string;
+  /** Moves to another classroom, one after another. */
+  #moving: Promise<void> = Promise.resolve();
   /** Between a join request and its media being loaded. */
   #joining = false;
   /** The node this client is on (a cluster may send it to another than `options.url`). */
@@ -100,6 +133,7 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
       reopen: Boolean(options.reopen),
     };
     this.#url = options.url;
+    this.#token = options.token;
   }
 
   /** The signalling URL of the node this client is on (in a cluster, maybe not `options.url`). */
@@ -137,7 +171,11 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     return this.#media?.remote ?? new Map();
   }
 
-  /** Connects and joins. Rejects with the server's error code (e.g. `NOT_AUTHORIZED`). */
+  /**
+   * Connects and joins. Rejects with the server's error code (e.g. `NOT_AUTHORIZED`). In a
+   * classroom with a waiting room it emits `waiting` and resolves once a moderator lets it in, or
+   * rejects with PERMISSION_DENIED, reason `REFUSED`, when one refuses it.
+   */
   async connect(): Promise<ParticipantSummary> {
     if (this.#state !== 'idle')
       throw new CosmoError(ErrorCode.INVALID_STATE, `cannot connect while ${this.#state}`);
@@ -293,12 +331,158 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     await this.request('subscribeCaptions', { language });
   }
 
+  // ---- polls and quizzes -------------------------------------------------------------------
+
+  /**
+   * Moderators: starts a poll or quiz, written now or prepared earlier (`{ preparedId }`). A
+   * question the server would refuse (no text, fewer than 2 options…) throws a TypeError.
+   */
+  async startPoll(question: PollQuestion | { preparedId: string }): Promise<PollInfo | undefined> {
+    if ('preparedId' in question) {
+      return this.#pollAnswered(
+        await this.request('startPoll', { preparedId: question.preparedId }),
+      );
+    }
+    const problem = pollQuestionProblem(question);
+    if (problem) throw new TypeError(problem);
+    return this.#pollAnswered(
+      await this.request('startPoll', { question: pollQuestionToProto(question) }),
+    );
+  }
+
+  /** Answers an open poll: the options chosen, or a text. A second answer replaces the first. */
+  async vote(pollId: string, answer: number[] | string): Promise<void> {
+    const choices = typeof answer === 'string' ? [] : answer;
+    const text = typeof answer === 'string' ? answer : '';
+    await this.request('vote', { pollId, choices, text });
+    this.polls.setAnswer(pollId, { choices, text });
+  }
+
+  /** Moderators: closes a poll (a quiz's students then get their scores). */
+  async closePoll(pollId: string): Promise<PollInfo | undefined> {
+    return this.#pollAnswered(await this.request('closePoll', { pollId }));
+  }
+
+  /** Moderators: shows a poll's results to the students, or hides them again. */
+  async showPollResults(pollId: string, shown = true): Promise<PollInfo | undefined> {
+    return this.#pollAnswered(await this.request('showPollResults', { pollId, shown }));
+  }
+
+  /**
+   * Moderators: keeps a question in the class's prepared list (with `id`: replaces that one).
+   * Resolves with the list as it now is.
+   */
+  async savePreparedPoll(question: PollQuestion, id = ''): Promise<PreparedPollInfo[]> {
+    const problem = pollQuestionProblem(question);
+    if (problem) throw new TypeError(problem);
+    const res = await this.request('savePreparedPoll', {
+      id,
+      question: pollQuestionToProto(question),
+    });
+    return res.body === 'preparedPolls' ? this.#preparedList(res) : this.preparedPolls();
+  }
+
+  /** Moderators: deletes a prepared question; resolves with the list as it now is. */
+  async removePreparedPoll(id: string): Promise<PreparedPollInfo[]> {
+    const res = await this.request('savePreparedPoll', { id, remove: true });
+    return res.body === 'preparedPolls' ? this.#preparedList(res) : this.preparedPolls();
+  }
+
+  /** Moderators: the class's prepared questions. */
+  async preparedPolls(): Promise<PreparedPollInfo[]> {
+    return this.#preparedList(await this.request('preparedPolls', {}));
+  }
+
+  // ---- reactions -----------------------------------------------------------------------------
+
+  /** Sends a reaction (one of REACTIONS); too many in a short time fail with RATE_LIMITED. */
+  async react(emoji: Reaction): Promise<void> {
+    if (!isReaction(emoji)) throw new TypeError(`${String(emoji)} is not one of the reactions`);
+    await this.request('react', { emoji });
+  }
+
+  // ---- the waiting room ----------------------------------------------------------------------
+
+  /**
+   * Moderators: turns the waiting room on or off; `admitRoster` lets the class's roster students
+   * straight in (unchanged when not given).
+   */
+  async setWaitingRoom(
+    enabled: boolean,
+    admitRoster = this.waitingRoom?.admitRoster ?? false,
+  ): Promise<void> {
+    const res = await this.request('setWaitingRoom', { enabled, admitRoster });
+    if (res.body === 'waitingRoom' && res.waitingRoom) {
+      this.waitingRoom = waitingRoomFromProto(res.waitingRoom);
+      this.safeEmit('waitingRoom', this.waitingRoom);
+    }
+  }
+
+  /** Moderators: lets people in from the waiting room, by identity, or everyone waiting. */
+  async admit(identities: string[] | 'all'): Promise<void> {
+    await this.request(
+      'admit',
+      identities === 'all' ? { all: true, identities: [] } : { identities },
+    );
+  }
+
+  /** Moderators: refuses someone waiting (their connection closes). */
+  async refuse(identity: string): Promise<void> {
+    await this.request('refuse', { identity });
+  }
+
+  // ---- breakout rooms ------------------------------------------------------------------------
+
+  /** Moderators: splits the main room's students into breakout rooms for `durationSeconds`. */
+  async startBreakout(options: StartBreakoutOptions): Promise<void> {
+    await this.request('startBreakout', startBreakoutToProto(options));
+  }
+
+  /** Moderators: gives the running breakout `seconds` more. */
+  async extendBreakout(seconds: number): Promise<void> {
+    if (!Number.isInteger(seconds) || seconds < 1)
+      throw new TypeError('seconds must be a whole number ≥ 1');
+    await this.request('extendBreakout', { seconds });
+  }
+
+  /** Moderators: ends the breakout now; everyone goes back to the main room. */
+  async endBreakout(): Promise<void> {
+    await this.request('endBreakout', {});
+  }
+
+  /** Moderators: a message shown in every room (and the main room). */
+  async breakoutMessage(text: string): Promise<void> {
+    if (!text.trim()) throw new TypeError('the message is empty');
+    await this.request('breakoutMessage', { text });
+  }
+
+  /** Students, in choose mode: goes to the breakout room `roomId`. */
+  async chooseBreakoutRoom(roomId: string): Promise<void> {
+    await this.request('chooseBreakoutRoom', { roomId });
+  }
+
+  /** Moderators: goes to a breakout room, or back to the main room with `''`. */
+  async visitBreakoutRoom(roomId: string): Promise<void> {
+    await this.request('visitBreakoutRoom', { roomId });
+  }
+
   /** Closes the socket as if the network dropped, to exercise resume (tests, demos). */
   dropConnectionForTesting(): void {
     this.#signalling?.close(4000, 'dropped for testing');
   }
 
   // ---- internals -----------------------------------------------------------------------------
+
+  #pollAnswered(res: ServerFrame): PollInfo | undefined {
+    if (res.body !== 'poll' || !res.poll) return undefined;
+    const poll = pollFromProto(res.poll);
+    this.polls.update(poll);
+    return poll;
+  }
+
+  #preparedList(res: ServerFrame): PreparedPollInfo[] {
+    return (res.preparedPolls?.polls ?? []).map(preparedPollFromProto);
+  }
 
   #setState(state: ConnectionState): void {
     const previous = this.#state;
@@ -349,7 +533,7 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
   /** Joins on `signalling` (following a cluster's redirects) and loads the media session. */
   async #enter(signalling: SignallingClient, redirects: number): Promise<void> {
     const res = await signalling.request('join', {
-      token: this.options.token,
+      token: this.#token,
       protocolVersion: PROTOCOL_VERSION,
       clientInfo: 'cosmo-client/0.1',
       reopen: this.options.reopen,
@@ -366,6 +550,12 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
       await this.#enter(await this.#open(join.redirectUrl), redirects + 1);
       return;
     }
+    if (join.waiting) {
+      // In the waiting room: let in, the same join is sent again and answered in full.
+      await this.#waitToBeAdmitted(signalling);
+      await this.#enter(signalling, redirects);
+      return;
+    }
     this.#sessionId = join.sessionId ?? '';
     this.#lastSeq = 0;
     this.#iceServers = (join.iceServers ?? []).map((s) => ({
@@ -379,6 +569,12 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     this.handouts = (join.handouts ?? []).map(handoutFromProto);
     this.recentChat = (join.recentChat ?? []).map(chatFromProto);
     this.lesson = join.lesson ? lessonFromProto(join.lesson) : undefined;
+    this.polls.reset(
+      (join.polls ?? []).map(pollFromProto),
+      (join.pollResults ?? []).map(pollResultsFromProto),
+    );
+    this.waitingRoom = join.waitingRoom ? waitingRoomFromProto(join.waitingRoom) : undefined;
+    this.breakout = join.breakout ? breakoutFromProto(join.breakout) : undefined;
     // An older server does not say: its defaults.
     if (join.maxFrameBytes)
       this.limits = {
@@ -397,8 +593,50 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     await this.#media.load(join.routerRtpCapabilities!);
   }
 
+  /**
+   * Waits in the classroom's waiting room for `admitted` on `signalling`; rejects when the socket
+   * closes first (REFUSED when a moderator refused this client).
+   */
+  #waitToBeAdmitted(signalling: SignallingClient): Promise<void> {
+    const previous = this.#state;
+    this.#setState('waiting');
+    this.safeEmit('waiting');
+    return new Promise<void>((resolve, reject) => {
+      const stop = () => {
+        signalling.off('event', onEvent);
+        signalling.off('closed', onClosed);
+      };
+      const onEvent = (frame: ServerFrame) => {
+        if (frame.body !== 'admitted') return;
+        stop();
+        this.#setState(previous);
+        this.safeEmit('admitted');
+        resolve();
+      };
+      const onClosed = (code: number) => {
+        stop();
+        reject(
+          code === REFUSED_CLOSE_CODE
+            ? new CosmoError(ErrorCode.PERMISSION_DENIED, 'a teacher did not let you in', {
+                reason: 'REFUSED',
+              })
+            : new CosmoError(ErrorCode.CLOSED, 'the connection closed in the waiting room'),
+        );
+      };
+      signalling.on('event', onEvent);
+      signalling.on('closed', onClosed);
+    });
+  }
+
   async #onDrop(code: number): Promise<void> {
-    if (this.#state === 'closed' || this.#state === 'connecting' || this.#reconnecting) return;
+    // While connecting or waiting to be let in, the join itself fails and says why.
+    if (
+      this.#state === 'closed' ||
+      this.#state === 'connecting' ||
+      this.#state === 'waiting' ||
+      this.#reconnecting
+    )
+      return;
     if (FINAL_CLOSE_CODES.has(code)) {
       this.#shutdown();
       return;
@@ -491,13 +729,44 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
 
   async #resume(signalling: SignallingClient): Promise<void> {
     const res = await signalling.request('resume', {
-      token: this.options.token,
+      token: this.#token,
       sessionId: this.#sessionId,
       lastSeq: this.#lastSeq,
     });
     this.#media?.setRequest(signalling.request.bind(signalling));
     await this.#media?.restartIce();
     this.safeEmit('resumed', res.resume?.replayed ?? 0);
+  }
+
+  /**
+   * Moves to another classroom of the lecture (a breakout room, or back to the main room): leaves
+   * this one and joins there with the token the server gave, on the same connection; the media
+   * starts afresh. If that join fails, the client goes back where it was.
+   */
+  async #move(move: NonNullable<ServerFrame['moveTo']>): Promise<void> {
+    const signalling = this.#signalling;
+    if (!signalling || this.#state !== 'connected' || !move.token) return;
+    const previous = this.#token;
+    await signalling.request('leave', {}).catch(() => undefined);
+    this.#media?.reset();
+    this.#token = move.token;
+    try {
+      await this.#join(signalling);
+    } catch (err) {
+      this.safeEmit('error', err as CosmoError);
+      this.#token = previous;
+      this.#media?.reset();
+      await this.#join(signalling).catch((back: unknown) => {
+        this.safeEmit('error', back as CosmoError);
+        this.#shutdown();
+      });
+      return;
+    }
+    this.safeEmit('moved', {
+      room: move.room ?? '',
+      roomName: move.roomName ?? '',
+      reason: move.reason ?? '',
+    });
   }
 
   #shutdown(): void {
@@ -650,6 +919,11 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
       case 'caption':
         this.safeEmit('caption', frame.caption);
         break;
+      case 'moveTo': {
+        const move = frame.moveTo;
+        this.#moving = this.#moving.then(() => this.#move(move)).catch(() => undefined);
+        break;
+      }
       case 'notification':
         this.safeEmit('notification', frame.notification);
         break;
@@ -662,6 +936,57 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
       case 'lessonChanged':
         this.lesson = lessonFromProto(frame.lessonChanged);
         this.safeEmit('lessonChanged', this.lesson);
+        break;
+      case 'pollStarted':
+      case 'pollClosed': {
+        const info = frame.body === 'pollStarted' ? frame.pollStarted : frame.pollClosed;
+        if (!info.poll) break;
+        const poll = pollFromProto(info.poll);
+        this.polls.update(poll);
+        this.safeEmit(frame.body, poll);
+        break;
+      }
+      case 'pollResults': {
+        const results = pollResultsFromProto(frame.pollResults);
+        this.polls.setResults(results);
+        // A student gets totals only once they are shown.
+        const poll = this.polls.get(results.pollId);
+        if (poll && !poll.resultsShown && !isModerator(this.#self?.role))
+          this.polls.update({ ...poll, resultsShown: true });
+        this.safeEmit('pollResults', results);
+        break;
+      }
+      case 'quizScore': {
+        const score = quizScoreFromProto(frame.quizScore);
+        this.polls.setScore(score);
+        this.safeEmit('quizScore', score);
+        break;
+      }
+      case 'reactions':
+        this.safeEmit('reactions', reactionCountsFromProto(frame.reactions.counts));
+        break;
+      case 'waitingRoom':
+        this.waitingRoom = waitingRoomFromProto(frame.waitingRoom);
+        this.safeEmit('waitingRoom', this.waitingRoom);
+        break;
+      case 'breakoutStarted':
+      case 'breakoutUpdated': {
+        const info =
+          frame.body === 'breakoutStarted' ? frame.breakoutStarted : frame.breakoutUpdated;
+        if (!info.breakout) break;
+        this.breakout = breakoutFromProto(info.breakout);
+        this.safeEmit(frame.body, this.breakout);
+        break;
+      }
+      case 'breakoutEnded':
+        this.breakout = undefined;
+        this.safeEmit('breakoutEnded');
+        break;
+      case 'breakoutMessage':
+        this.safeEmit('breakoutMessage', {
+          text: frame.breakoutMessage.text ?? '',
+          fromName: frame.breakoutMessage.fromName ?? '',
+        });
         break;
       case 'errorEvent':
         this.safeEmit('error', CosmoError.fromWire(frame.errorEvent.error ?? {}));

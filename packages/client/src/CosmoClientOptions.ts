@@ -13,9 +13,17 @@ import type { RemoteTrack } from './MediaSession.js';
 import type { ReconnectPolicy } from './ReconnectPolicy.js';
 import type { WebSocketConstructor } from './SignallingClient.js';
 import type { ChatMessage, HandoutInfo, LessonInfo, ReceiptInfo } from './wire.js';
+import type { PollInfo, PollResultsInfo, QuizScoreInfo } from './Polls.js';
+import type { ReactionCounts } from './Reactions.js';
+import type { WaitingRoomInfo } from './WaitingRoom.js';
+import type { BreakoutInfo, BreakoutMessageInfo } from './Breakout.js';
 
-/** Where the client is in its life. */
-export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+/**
+ * Where the client is in its life. `waiting`: in the classroom's waiting room, until a moderator
+ * lets it in (then it joins) or refuses it (then it closes).
+ */
+export type ConnectionState =
+  'idle' | 'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'closed';
 
 /** Which remote tracks the client subscribes to by itself. */
 export type AutoSubscribe = 'all' | 'audio' | 'none';
@@ -101,6 +109,36 @@ export type CosmoClientEvents = {
    * every TURN route); chat, captions and notices still work over the signalling socket.
    */
   mediaReachability: [state: MediaReachabilityState];
+  /** A poll or quiz started (`client.polls` has it). */
+  pollStarted: [poll: PollInfo];
+  /** A poll closed (a quiz's with its correct answers). */
+  pollClosed: [poll: PollInfo];
+  /** A poll's totals: live to moderators, to students when a moderator shows them. */
+  pollResults: [results: PollResultsInfo];
+  /** Students: their own result of a quiz that closed. */
+  quizScore: [score: QuizScoreInfo];
+  /** What the class reacted lately (at most twice a second). */
+  reactions: [counts: ReactionCounts];
+  /** Moderators: the waiting room changed (`client.waitingRoom` has it). */
+  waitingRoom: [room: WaitingRoomInfo];
+  /** A breakout started (`client.breakout` has it: moderators see who is in which room). */
+  breakoutStarted: [breakout: BreakoutInfo];
+  /** The breakout changed: extended, or who is where. */
+  breakoutUpdated: [breakout: BreakoutInfo];
+  /** The breakout is over (everyone in a breakout room is moved back). */
+  breakoutEnded: [];
+  /** A moderator's message to every room. */
+  breakoutMessage: [message: BreakoutMessageInfo];
+  /** This client is in the classroom's waiting room; `connect()` resolves once it is let in. */
+  waiting: [];
+  /** A moderator let this client in; it joins now. */
+  admitted: [];
+  /**
+   * The server moved this client to another classroom of the lecture and it is in: a breakout
+   * room (`reason` "breakout", or "visit" for a moderator), or back in the main room
+   * ("breakout_ended", "called_back"). Participants, producers and media are the new room's.
+   */
+  moved: [move: { room: string; roomName: string; reason: string }];
   /** Something failed that no call awaits (a background resubscribe, a failed reconnect). */
   error: [error: CosmoError];
 };

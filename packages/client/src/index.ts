@@ -1,7 +1,7 @@
 /**
  * @cosmo/client: the browser (and Node) SDK of Cosmo Classroom.
  */
-export { CosmoClient } from './CosmoClient.js';
+export { CosmoClient, REFUSED_CLOSE_CODE } from './CosmoClient.js';
 export type {
   CosmoClientOptions,
   CosmoClientEvents,
@@ -9,6 +9,28 @@ export type {
   AutoSubscribe,
 } from './CosmoClientOptions.js';
 export { SchoolApi } from './SchoolApi.js';
+export { Polls, pollQuestionProblem } from './Polls.js';
+export type {
+  PollKind,
+  PollQuestion,
+  PollInfo,
+  PollResultsInfo,
+  PollVoteInfo,
+  QuizScoreInfo,
+  PreparedPollInfo,
+  PollAnswer,
+} from './Polls.js';
+export { REACTIONS, isReaction } from './Reactions.js';
+export type { Reaction, ReactionCounts } from './Reactions.js';
+export type { WaitingRoomInfo, WaitingEntryInfo } from './WaitingRoom.js';
+export { breakoutRoomOf } from './Breakout.js';
+export type {
+  BreakoutMode,
+  BreakoutInfo,
+  BreakoutRoomInfo,
+  BreakoutMessageInfo,
+  StartBreakoutOptions,
+} from './Breakout.js';
 export type { ChatMessage, HandoutInfo, LeaveInfo, AttendanceInfo, LessonInfo } from './wire.js';
 export { layerForWidth } from './MediaSession.js';
 export type { LocalTrack, RemoteTrack } from './MediaSession.js';

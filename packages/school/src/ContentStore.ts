@@ -3,12 +3,26 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import type { HandoutContentStore } from './repositories.js';
+
+/** Refuses (TypeError) anything but a lower-case hex SHA-256. */
+export function checkContentAddress(sha256: string): void {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new TypeError('not a content address');
+}
+
+/** The SHA-256 of the file at `path`, read as a stream, never whole into memory. */
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
 
 /**
- * Files stored by the SHA-256 of their content: the same handout uploaded twice is stored once,
- * and a stored file can never change under its address.
+ * Handout files in a local folder (one server on SQLite), stored by the SHA-256 of their content:
+ * the same handout uploaded twice is stored once, and a stored file can never change under its
+ * address.
  */
-export class ContentStore {
+export class ContentStore implements HandoutContentStore {
   readonly #root: string;
 
   constructor(root: string) {
@@ -20,9 +34,7 @@ export class ContentStore {
    * returns the hex address. The file is read as a stream, never whole into memory.
    */
   async putFile(path: string): Promise<string> {
-    const hash = createHash('sha256');
-    await pipeline(createReadStream(path), hash);
-    const sha256 = hash.digest('hex');
+    const sha256 = await sha256OfFile(path);
     const target = this.#path(sha256);
     if (
       await stat(target).then(
@@ -47,7 +59,7 @@ export class ContentStore {
 
   /** The bytes at an address. */
   get(sha256: string): Promise<Buffer> {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new TypeError('not a content address');
+    checkContentAddress(sha256);
     return readFile(this.#path(sha256));
   }
 

@@ -1,6 +1,21 @@
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode, toCosmoError } from '@cosmo/core';
+import { ContentStore } from './ContentStore.js';
+import { PostgresContentStore } from './postgres/PostgresContentStore.js';
+import { PostgresDatabase } from './postgres/PostgresDatabase.js';
 import { rosterCsv, SCHOOL_STORES, tempSchool } from './testing.js';
-import type { Receipts } from './repositories.js';
+import type { HandoutContentStore, Receipts } from './repositories.js';
+
+/** A small PDF whose bytes include a zero and a backslash (bytea's text escapes). */
+function pdf(tail: string): Buffer {
+  return Buffer.concat([
+    Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n'),
+    Buffer.from([0, 0x5c, 0x78, 0xff, 0x27, 0]),
+    Buffer.from(`\n%${tail}\n%%EOF\n`),
+  ]);
+}
 
 describe.each(SCHOOL_STORES)('school rules (%s)', (store) => {
   let t: ReturnType<typeof tempSchool> | undefined;
@@ -183,4 +198,88 @@ describe.each(SCHOOL_STORES)('school rules (%s)', (store) => {
       expect.objectContaining({ code: 'PERMISSION_DENIED' }),
     );
   });
+
+  it('a handout added through one server opens through another, and a file is stored once', async () => {
+    const school = setup();
+    const file = (name: string, bytes: Buffer) => {
+      const path = join(t!.dir, name);
+      writeFileSync(path, bytes);
+      return path;
+    };
+    const notes = pdf('notes');
+    const path = file('notes.pdf', notes);
+    // The same file uploaded twice at once (a double click, or two nodes): one stored copy.
+    const [a, b] = await Promise.all([
+      school.addHandout('tanaka', '2B', 'notes.pdf', path),
+      school.addHandout('tanaka', '2B', 'notes copy.pdf', path),
+    ]);
+    expect(b.sha256).toBe(a.sha256);
+    const other = t!.otherNode();
+    expect((await other.openHandout(a.id, 's1')).bytes).toEqual(notes);
+    expect((await other.openHandout(b.id, 's2')).bytes).toEqual(notes);
+    // Both servers at once, in a cluster (with SQLite, the one server twice).
+    const quiz = pdf('quiz');
+    const quizPath = file('quiz.pdf', quiz);
+    const [c, d] = await Promise.all([
+      t!.school.addHandout('tanaka', '2B', 'quiz.pdf', quizPath),
+      other.addHandout('tanaka', '2B', 'quiz.pdf', quizPath),
+    ]);
+    expect(d.sha256).toBe(c.sha256);
+    expect((await t!.school.openHandout(d.id, 's3')).bytes).toEqual(quiz);
+    expect(storedAddresses().sort()).toEqual([a.sha256, c.sha256].sort());
+
+    // Content lost under a listed handout is the server's fault: INTERNAL to the user (as it
+    // always was with the folder), a clear ENOENT in the log, and the same with both stores.
+    removeStored(a.sha256);
+    const lost = await other.openHandout(a.id, 's1').then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(lost).toMatchObject({ code: 'ENOENT', message: expect.stringMatching(/^ENOENT: /) });
+    expect(toCosmoError(lost).code).toBe(ErrorCode.INTERNAL);
+    expect(other.repos.handouts.downloads(a.id)).toEqual([{ personId: 's1', count: 1 }]);
+    withContentStore((store) => {
+      expect(() => store.get('../../etc/passwd')).toThrow(TypeError);
+      expect(() => store.get(a.sha256.toUpperCase())).toThrow('not a content address');
+    });
+  });
+
+  /** The content store's addresses, read from where it keeps them. */
+  function storedAddresses(): string[] {
+    const url = t!.postgresUrl;
+    if (!url)
+      return readdirSync(join(t!.dir, 'handouts'), { recursive: true, encoding: 'utf8' })
+        .map((p) => p.split(/[\\/]/).pop()!)
+        .filter((name) => /^[0-9a-f]{64}$/.test(name));
+    return withDatabase(url, (db) =>
+      db
+        .query<{ sha256: string; size: number }>('SELECT sha256, size FROM handout_content')
+        .map((r) => r.sha256),
+    );
+  }
+
+  function removeStored(sha256: string): void {
+    const url = t!.postgresUrl;
+    if (!url) rmSync(join(t!.dir, 'handouts', sha256.slice(0, 2), sha256));
+    else
+      withDatabase(url, (db) =>
+        db.query('DELETE FROM handout_content WHERE sha256 = $1', [sha256]),
+      );
+  }
+
+  /** Runs `fn` with the test school's content store, as the server opens it. */
+  function withContentStore(fn: (store: HandoutContentStore) => void): void {
+    const url = t!.postgresUrl;
+    if (!url) fn(new ContentStore(join(t!.dir, 'handouts')));
+    else withDatabase(url, (db) => fn(new PostgresContentStore(db)));
+  }
 });
+
+function withDatabase<T>(url: string, fn: (db: PostgresDatabase) => T): T {
+  const db = new PostgresDatabase(url);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}

@@ -24,6 +24,7 @@ import type {
   DeliverySummary,
   EndedClassRepository,
   Handout,
+  HandoutContentStore,
   HandoutRepository,
   TranscriptLine,
   TranscriptRepository,
@@ -35,21 +36,26 @@ import type {
   Person,
   PushSubscriptionRecord,
   PushSubscriptionRepository,
+  PollRepository,
   ReceiptInput,
   Receipts,
   RecipientStatus,
   RosterRepository,
   StoredChat,
+  WaitingRoomRepository,
 } from './repositories.js';
 import { DeliveryLadder, type DeliveryLadderOptions } from './delivery/DeliveryLadder.js';
 import { checkDigestTime, nextDigestAt } from './delivery/digestTime.js';
 import { planDeliveries, type PlannedDelivery } from './delivery/planDeliveries.js';
 import { SqliteDeliveryRepository } from './sqlite/SqliteDeliveryRepository.js';
 import { SqlitePushSubscriptionRepository } from './sqlite/SqlitePushSubscriptionRepository.js';
+import { CachedContentStore } from './CachedContentStore.js';
 import { ContentStore } from './ContentStore.js';
+import { PostgresContentStore } from './postgres/PostgresContentStore.js';
 import { GroupCommit } from './GroupCommit.js';
 import { checkHandoutFile } from './handoutFiles.js';
 import { parseRosterCsv, type RowError } from './rosterCsv.js';
+import { pollsCsv } from './pollsCsv.js';
 import { SqliteHandoutRepository } from './sqlite/SqliteHandoutRepository.js';
 import { SqliteTranscriptRepository } from './sqlite/SqliteTranscriptRepository.js';
 import { formatTranscript, type TranscriptFormat } from './transcript.js';
@@ -59,8 +65,10 @@ import { postgresRepositories } from './postgres/repositories.js';
 import { SqliteAttendanceRepository } from './sqlite/SqliteAttendanceRepository.js';
 import { SqliteChatRepository } from './sqlite/SqliteChatRepository.js';
 import { SqliteEndedClassRepository } from './sqlite/SqliteEndedClassRepository.js';
+import { SqliteWaitingRoomRepository } from './sqlite/SqliteWaitingRoomRepository.js';
 import { SqliteLeaveRepository } from './sqlite/SqliteLeaveRepository.js';
 import { SqliteNoticeRepository } from './sqlite/SqliteNoticeRepository.js';
+import { SqlitePollRepository } from './sqlite/SqlitePollRepository.js';
 import { SqliteRosterRepository } from './sqlite/SqliteRosterRepository.js';
 
 /** The repositories a school runs on. */
@@ -73,8 +81,10 @@ export interface SchoolRepositories {
   handouts: HandoutRepository;
   transcripts: TranscriptRepository;
   endedClasses: EndedClassRepository;
+  waitingRooms: WaitingRoomRepository;
   pushSubscriptions: PushSubscriptionRepository;
   deliveries: DeliveryRepository;
+  polls: PollRepository;
 }
 
 /** Tunables of the school features. */
@@ -138,7 +148,7 @@ export class School extends TypedEmitter<SchoolEvents> {
   readonly options: SchoolOptions;
   /** The database connection, closed with the school. */
   readonly #db: { close(): void } | undefined;
-  readonly #content: ContentStore;
+  readonly #content: HandoutContentStore;
   #reminderTimer: ReturnType<typeof setInterval> | undefined;
   #isOnline: (personId: string) => boolean = () => false;
   #ladder: DeliveryLadder | undefined;
@@ -150,7 +160,7 @@ export class School extends TypedEmitter<SchoolEvents> {
 
   constructor(
     repos: SchoolRepositories,
-    content: ContentStore,
+    content: HandoutContentStore,
     options: Partial<SchoolOptions> = {},
     db?: { close(): void },
   ) {
@@ -175,8 +185,10 @@ export class School extends TypedEmitter<SchoolEvents> {
         handouts: new SqliteHandoutRepository(db),
         transcripts: new SqliteTranscriptRepository(db),
         endedClasses: new SqliteEndedClassRepository(db),
+        waitingRooms: new SqliteWaitingRoomRepository(db),
         pushSubscriptions: new SqlitePushSubscriptionRepository(db),
         deliveries: new SqliteDeliveryRepository(db),
+        polls: new SqlitePollRepository(db),
       },
       new ContentStore(join(dataDir, 'handouts')),
       options,
@@ -185,17 +197,22 @@ export class School extends TypedEmitter<SchoolEvents> {
   }
 
   /**
-   * Opens the school's records in PostgreSQL at `url`, shared by the servers of a cluster
-   * (migrated by the first to start). Handout files stay in the local folder `contentDir`.
+   * Opens the school's records in PostgreSQL at `url`, handout files included, shared by the
+   * servers of a cluster (migrated by the first to start).
    */
   static openPostgres(
     url: string,
-    contentDir: string,
     options: Partial<SchoolOptions> = {},
+    /** A local folder keeping copies of the handout files this node stored or read. */
+    cacheDir?: string,
   ): School {
     const db = openPostgresDatabase(url);
     try {
-      return new School(postgresRepositories(db), new ContentStore(contentDir), options, db);
+      const shared = new PostgresContentStore(db);
+      const content = cacheDir
+        ? new CachedContentStore(shared, new ContentStore(cacheDir))
+        : shared;
+      return new School(postgresRepositories(db), content, options, db);
     } catch (err) {
       db.close();
       throw err;
@@ -438,6 +455,27 @@ export class School extends TypedEmitter<SchoolEvents> {
   /** The attendance report as CSV. */
   attendanceCsv(lectureId: string, schoolId?: string): string {
     return attendanceCsv(this.attendance(lectureId, schoolId));
+  }
+
+  // ---- polls ---------------------------------------------------------------------------------
+
+  /**
+   * The poll results of a lecture room as CSV (the format: `pollsCsv`). NOT_FOUND when `room` is
+   * not a lecture, or is one of another school than `schoolId`.
+   */
+  pollResultsCsv(room: string, schoolId?: string): string {
+    const lecture = this.repos.roster.lecture(room);
+    const cls = lecture && this.repos.roster.schoolClass(lecture.classId);
+    if (!lecture || !cls || (schoolId && cls.schoolId !== schoolId))
+      throw new NotFoundError(`no lecture ${room}`);
+    const polls = this.repos.polls;
+    return pollsCsv(
+      polls.forRoom(room).map((poll) => ({
+        poll,
+        answers: poll.question.anonymous ? [] : polls.answers(poll.id),
+        totals: poll.question.anonymous ? polls.anonymousTotals(poll.id) : undefined,
+      })),
+    );
   }
 
   // ---- leave ---------------------------------------------------------------------------------

@@ -19,6 +19,13 @@ export { parseRosterCsv, ROSTER_COLUMNS, CONTACT_COLUMNS } from './rosterCsv.js'
 export type { RowError, RosterRow, RosterParse } from './rosterCsv.js';
 export { attendanceReport, attendanceCsv, DEFAULT_ATTENDANCE_POLICY } from './attendance.js';
 export type { AttendanceRow, AttendanceStatus, AttendancePolicy } from './attendance.js';
+export {
+  pollsCsv,
+  POLLS_CSV_COLUMNS,
+  isCorrectAnswer,
+  normalizeTextAnswer,
+  type PollForCsv,
+} from './pollsCsv.js';
 export type { TranscriptFormat } from './transcript.js';
 export { DeliveryLadder, DEFAULT_LADDER_OPTIONS } from './delivery/DeliveryLadder.js';
 export type { DeliveryLadderOptions, DeliveryLadderEvents } from './delivery/DeliveryLadder.js';

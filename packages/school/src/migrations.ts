@@ -210,4 +210,80 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX deliveries_due ON notice_deliveries(state, due_at);
     `,
   },
+  {
+    version: 8,
+    name: 'handout content',
+    // PostgreSQL's 8 keeps the handout files in the database, shared by a cluster's nodes; one
+    // SQLite server keeps them in its folder (ContentStore). Empty here so the numbers stay one.
+    sql: '',
+  },
+  {
+    version: 9,
+    name: 'waiting rooms',
+    // A room's waiting room as its moderators set it (issue 21): kept, so that a restart does not
+    // silently open a waiting room that its teacher closed.
+    sql: `
+      CREATE TABLE waiting_rooms (
+        room TEXT PRIMARY KEY,
+        enabled INTEGER NOT NULL,
+        admit_roster INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 10,
+    name: 'polls',
+    // Polls and quizzes of lecture rooms (issue 21). A named poll keeps who answered what
+    // (poll_answers); an anonymous one keeps who answered (poll_voters) apart from totals that
+    // name nobody (poll_tallies, poll_texts). These are WITHOUT ROWID, ordered by their keys, so
+    // not even the order of insertion ties a voter to a total.
+    sql: `
+      CREATE TABLE polls (
+        id TEXT PRIMARY KEY,
+        room TEXT NOT NULL,
+        question TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('single', 'multiple', 'text')),
+        anonymous INTEGER NOT NULL,
+        quiz INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        closed_at INTEGER,
+        results_shown INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX polls_room ON polls(room, started_at);
+      CREATE TABLE poll_answers (
+        poll_id TEXT NOT NULL REFERENCES polls(id),
+        person_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        choices TEXT NOT NULL,
+        text TEXT NOT NULL,
+        answered_at INTEGER NOT NULL,
+        PRIMARY KEY (poll_id, person_id)
+      );
+      CREATE TABLE poll_voters (
+        poll_id TEXT NOT NULL REFERENCES polls(id),
+        person_id TEXT NOT NULL,
+        PRIMARY KEY (poll_id, person_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE poll_tallies (
+        poll_id TEXT NOT NULL REFERENCES polls(id),
+        option INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (poll_id, option)
+      ) WITHOUT ROWID;
+      CREATE TABLE poll_texts (
+        poll_id TEXT NOT NULL REFERENCES polls(id),
+        text TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (poll_id, text)
+      ) WITHOUT ROWID;
+      CREATE TABLE prepared_polls (
+        id TEXT PRIMARY KEY,
+        class_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX prepared_polls_class ON prepared_polls(class_id, updated_at);
+    `,
+  },
 ];

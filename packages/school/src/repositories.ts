@@ -364,6 +364,21 @@ export interface HandoutRepository {
   downloads(handoutId: string): { personId: string; count: number }[];
 }
 
+/**
+ * Where handout files are kept, by the SHA-256 of their content: the same file uploaded twice is
+ * stored once, and stored bytes never change under their address.
+ */
+export interface HandoutContentStore {
+  /** Stores a copy of the file at `path` (the caller keeps it); returns its hex address. */
+  putFile(path: string): Promise<string>;
+  /**
+   * The bytes at an address. Throws a TypeError for a malformed address; rejects with an error
+   * whose `code` is `'ENOENT'` when nothing is stored there (a listed handout without its file is
+   * a server fault, not the asker's NOT_FOUND).
+   */
+  get(sha256: string): Promise<Buffer>;
+}
+
 /** One final caption of a lecture, in one language. */
 export interface TranscriptLine {
   room: string;
@@ -394,4 +409,112 @@ export interface EndedClassRepository {
   endedAt(room: string): number | undefined;
   markEnded(room: string, at: number): void;
   reopen(room: string): void;
+}
+
+/** A room's waiting room as its moderators set it. */
+export interface WaitingRoomSettings {
+  /** Students and observers not let in yet wait until a moderator admits them. */
+  enabled: boolean;
+  /** Students on the class's roster go straight in. */
+  admitRoster: boolean;
+}
+
+/**
+ * Each room's waiting-room settings. Kept with the school's records so that a restart does not
+ * silently open a waiting room that its teacher closed.
+ */
+export interface WaitingRoomRepository {
+  /** The settings of `room`, or undefined when nobody has set them. */
+  settings(room: string): WaitingRoomSettings | undefined;
+  save(room: string, settings: WaitingRoomSettings, at: number): void;
+}
+
+/** How a poll is answered: one option, any number of options, or a short text. */
+export type PollKindName = 'single' | 'multiple' | 'text';
+
+/** A poll or quiz as its moderator wrote it (kept as JSON). */
+export interface PollQuestionRecord {
+  question: string;
+  kind: PollKindName;
+  /** The choices of a choice poll; empty for a text poll. */
+  options: string[];
+  /** The server keeps that a person answered, never what they answered. */
+  anonymous: boolean;
+  /** A quiz: the correct options (0-based) of a choice quiz, or the accepted texts of a text quiz. */
+  correct: number[];
+  accepted: string[];
+}
+
+/** A poll of a lecture room. */
+export interface PollRecord {
+  id: string;
+  room: string;
+  question: PollQuestionRecord;
+  startedAt: number;
+  /** Null while it is open. */
+  closedAt: number | null;
+  resultsShown: boolean;
+}
+
+/** A person's answer to a named poll (anonymous polls have none). */
+export interface PollAnswerRecord {
+  pollId: string;
+  personId: string;
+  name: string;
+  /** The options chosen (0-based), or the text of a text poll. */
+  choices: number[];
+  text: string;
+  answeredAt: number;
+}
+
+/** What is kept of an anonymous poll's answers: who answered, and totals that name nobody. */
+export interface AnonymousPollTotals {
+  voters: string[];
+  /** How many chose each option, by 0-based index (options nobody chose are absent). */
+  counts: Map<number, number>;
+  /** Each distinct text answer and how many gave it, by text. */
+  texts: { text: string; count: number }[];
+}
+
+/** A question a moderator keeps for later, per class. */
+export interface PreparedPollRecord {
+  id: string;
+  classId: string;
+  question: PollQuestionRecord;
+  updatedAt: number;
+}
+
+/**
+ * Polls and quizzes of lecture rooms, and each class's prepared questions. An anonymous poll's
+ * tables never tie a person to an answer: `poll_voters` (who answered) and the totals
+ * (`poll_tallies`, `poll_texts`) share no key but the poll, and keep no order or time.
+ */
+export interface PollRepository {
+  create(poll: PollRecord): void;
+  get(id: string): PollRecord | undefined;
+  /** The polls of a room, oldest first. */
+  forRoom(room: string): PollRecord[];
+  setClosed(id: string, at: number): void;
+  setResultsShown(id: string, shown: boolean): void;
+  /** A named poll: keeps a person's answer, replacing their earlier one. */
+  saveAnswer(answer: PollAnswerRecord): void;
+  /** A named poll's answers, by person. */
+  answers(pollId: string): PollAnswerRecord[];
+  /**
+   * An anonymous poll, in one transaction: records that `personId` answered and adds the answer
+   * to the totals. False, changing nothing, when they had answered already.
+   */
+  countAnonymous(
+    pollId: string,
+    personId: string,
+    choices: readonly number[],
+    text: string,
+  ): boolean;
+  anonymousTotals(pollId: string): AnonymousPollTotals;
+  /** A class's prepared questions, oldest first. */
+  prepared(classId: string): PreparedPollRecord[];
+  /** Adds a prepared question or replaces the one with its id. */
+  savePrepared(record: PreparedPollRecord): void;
+  /** False when the class has no such question. */
+  removePrepared(classId: string, id: string): boolean;
 }

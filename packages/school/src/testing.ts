@@ -64,13 +64,18 @@ function connectForTests(url: string): PostgresDatabase {
 
 /**
  * A school on a fresh SQLite file (the default) or PostgreSQL schema; `clock.now` is the time it
- * sees. `reopen()` closes it and opens the same records again (a restart); `cleanup()` removes them.
+ * sees. `reopen()` closes it and opens the same records again (a restart); `otherNode()` opens a
+ * second school on the same PostgreSQL schema (another server of a cluster; with SQLite, which
+ * one server owns, it is `reopen()`); `cleanup()` closes them all and removes the records.
  */
 export function tempSchool(options: Partial<SchoolOptions> & { store?: SchoolStore } = {}): {
   school: School;
   dir: string;
+  /** The PostgreSQL schema's URL (undefined with SQLite). */
+  postgresUrl: string | undefined;
   clock: { now: number };
   reopen(): School;
+  otherNode(): School;
   cleanup(): void;
 } {
   const { store = 'sqlite', ...schoolOptions } = options;
@@ -79,7 +84,7 @@ export function tempSchool(options: Partial<SchoolOptions> & { store?: SchoolSto
   const pg = store === 'postgres' ? tempPostgresSchema() : undefined;
   const open = () => {
     const opts = { ...schoolOptions, now: () => clock.now };
-    return pg ? School.openPostgres(pg.url, join(dir, 'handouts'), opts) : School.open(dir, opts);
+    return pg ? School.openPostgres(pg.url, opts) : School.open(dir, opts);
   };
   let school: School;
   try {
@@ -89,18 +94,28 @@ export function tempSchool(options: Partial<SchoolOptions> & { store?: SchoolSto
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+  const others: School[] = [];
+  const reopen = () => {
+    school.close();
+    school = open();
+    return school;
+  };
   return {
     get school() {
       return school;
     },
     dir,
+    postgresUrl: pg?.url,
     clock,
-    reopen: () => {
-      school.close();
-      school = open();
-      return school;
+    reopen,
+    otherNode: () => {
+      if (!pg) return reopen();
+      const other = open();
+      others.push(other);
+      return other;
     },
     cleanup: () => {
+      for (const other of others) other.close();
       school.close();
       pg?.drop();
       rmSync(dir, { recursive: true, force: true });

@@ -19,6 +19,9 @@ import { CloseCode } from './Connection.js';
 import type { MediaWorkerPool } from './MediaWorkerPool.js';
 import { isRemote, type RemoteParticipant } from './cluster/RemoteParticipant.js';
 import { ClassroomMedia } from './rooms/ClassroomMedia.js';
+import { ClassroomReactions } from './rooms/ClassroomReactions.js';
+import { ClassroomWaitingRoom, type WaitingRoomStore } from './rooms/ClassroomWaitingRoom.js';
+import { MemoryWaitingRoomRepository } from './MemoryWaitingRoomRepository.js';
 import type { Metrics } from './metrics.js';
 import { Participant, producerInfo, type EventBody, type ParticipantInit } from './Participant.js';
 import {
@@ -46,6 +49,8 @@ export interface ClassroomContext {
    * outlives sessions, so it names people by identity, not by participant id.
    */
   storeChat?: (message: StoredChatMessage) => number;
+  /** Where the waiting room keeps its settings (in memory, for this classroom only, when unset). */
+  waitingRoom?: WaitingRoomStore;
 }
 
 /** A chat message as the history keeps it. */
@@ -74,9 +79,7 @@ export interface ClassroomLink {
 
 /** What a moderator may do to a participant of another node. */
 export type RemoteAction =
-  | { mute: { sources: MediaSource[] } }
-  | { lowerHand: true }
-  | { setPermissions: Permissions };
+  { mute: { sources: MediaSource[] } } | { lowerHand: true } | { setPermissions: Permissions };
 
 /** What the school knows of a room, given when it opens. */
 export interface ClassroomAbout {
@@ -132,6 +135,10 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   #closed = false;
   /** The other nodes' shards of this classroom (cluster mode). */
   link: ClassroomLink | undefined;
+  /** Reactions: counted per window, told to everyone, never stored. */
+  readonly reactions: ClassroomReactions;
+  /** Who waits to be let in, when a moderator turned the waiting room on. */
+  readonly waitingRoom: ClassroomWaitingRoom;
 
   private constructor(room: string, ctx: ClassroomContext, about: ClassroomAbout) {
     super();
@@ -140,6 +147,15 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     this.classId = about.classId;
     this.lectureId = about.lectureId;
     this.#ctx = ctx;
+    this.reactions = new ClassroomReactions(this);
+    this.waitingRoom = new ClassroomWaitingRoom(
+      this,
+      ctx.waitingRoom ?? { settings: new MemoryWaitingRoomRepository(), roster: undefined },
+    );
+    // A classroom that people wait in stays open for its moderators to come and let them in.
+    this.waitingRoom.on('emptied', () => {
+      if (!this.#hasOwnParticipants()) this.close();
+    });
   }
 
   /** Opens a classroom with a router on the least-loaded worker. */
@@ -270,7 +286,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
       this.#ctx.metrics.participants.dec();
       this.broadcast({ participantLeft: { participantId: participant.id, reason } });
       this.observer.safeEmit('participantLeft', participant, reason);
-      if (!this.#hasOwnParticipants()) this.close();
+      if (!this.#hasOwnParticipants() && this.waitingRoom.size === 0) this.close();
     });
     for (const old of replaces) old.close('replaced');
     if (this.#newcomers.push(participant) === 1) setImmediate(() => this.#announceNewcomers());
@@ -309,7 +325,12 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
    * Sends an event to this node's participants (those of other nodes hear it from theirs), or to
    * `only` of them.
    */
-  deliver(body: EventBody, critical = true, except?: Participant, only?: ReadonlySet<string>): void {
+  deliver(
+    body: EventBody,
+    critical = true,
+    except?: Participant,
+    only?: ReadonlySet<string>,
+  ): void {
     // Nobody hears of a participant's doings before hearing that they joined.
     this.#announceNewcomers();
     const shared = new SharedServerEvent(body);
@@ -321,6 +342,16 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   applyState(state: cosmo.v1.ClassroomState.$Properties): void {
     this.#locked = Boolean(state.locked);
     if (state.captionLanguages) this.#captionLanguages = [...state.captionLanguages];
+  }
+
+  /** Whether this classroom let `identity` in before (they joined, or a moderator admitted them). */
+  hasAdmitted(identity: string): boolean {
+    return this.#admitted.has(identity);
+  }
+
+  /** Lets a person in ahead of their join (from the waiting room): a lock does not keep them out. */
+  letIn(identity: string): void {
+    this.#admitted.add(identity);
   }
 
   /** Refuses with PERMISSION_DENIED unless `p` may do `action`. */
@@ -734,6 +765,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   end(p: Participant): void {
     this.authorize(p, 'endClass');
     this.#ended = true;
+    this.waitingRoom.close(CloseCode.CLASS_ENDED, 'class ended');
     this.safeEmit('ended', p);
     this.broadcast({ classEnded: { byParticipantId: p.id, reason: 'ended_by_teacher' } });
     // Everyone's socket closes with CLASS_ENDED, after the event (the ender's after its answer):
@@ -750,6 +782,7 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
   endHere(): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.waitingRoom.close(CloseCode.CLASS_ENDED, 'class ended');
     for (const other of [...this.participants.values()]) {
       if (isRemote(other)) continue;
       const connection = other.connection;
@@ -769,6 +802,10 @@ export class Classroom extends TypedEmitter<ClassroomEvents> {
     this.#closed = true;
     // This node's shard alone closes: the other nodes' shards go on.
     if (reason) this.deliver({ classEnded: { reason } });
+    // Without a reason the server is stopping: whoever waits comes back when it is up again.
+    if (reason) this.waitingRoom.close(CloseCode.CLASS_ENDED, reason);
+    else this.waitingRoom.close(CloseCode.GOING_AWAY, 'server shutting down');
+    this.reactions.close();
     for (const p of [...this.participants.values()]) {
       const connection = p.connection;
       p.close('class_ended');

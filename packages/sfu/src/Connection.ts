@@ -52,6 +52,8 @@ export const CloseCode = {
   REPLACED: 4003,
   /** A cluster node is draining: the client reconnects, and is sent to another node. */
   MOVED: 4004,
+  /** A moderator refused to let this waiting client in: it does not reconnect. */
+  REFUSED: 4005,
 } as const;
 
 let nextId = 1;
@@ -113,6 +115,15 @@ export class Connection {
       this.#joining--;
       this.#armJoinTimer();
     };
+  }
+
+  /**
+   * Starts the join timeout afresh: a socket let in from the waiting room has the whole time to
+   * join, however long it waited.
+   */
+  restartJoinTimeout(): void {
+    this.#idleSince = performance.now();
+    this.#armJoinTimer();
   }
 
   /** Whether the socket is closed. */

@@ -21,6 +21,8 @@ import { certificateWarning } from './transports/tlsFiles.js';
 import { MediaWorkerPool } from './MediaWorkerPool.js';
 import { Metrics } from './metrics.js';
 import type { Participant } from './Participant.js';
+import { BreakoutService } from './rooms/BreakoutService.js';
+import { PollService } from './rooms/PollService.js';
 import { ClassroomDirectory } from './rooms/ClassroomDirectory.js';
 import { Sessions } from './sessions/Sessions.js';
 import { Cluster } from './cluster/Cluster.js';
@@ -60,6 +62,8 @@ export class CosmoServer {
   readonly pool: MediaWorkerPool;
   /** Roster, attendance, leave, notices and chat history (off with `school: false`). */
   readonly school: School | undefined;
+  /** The breakouts of every main room (they outlive the main room's classroom). */
+  readonly breakouts: BreakoutService;
   /** The bound port (useful when the config asked for port 0). */
   port = 0;
 
@@ -90,7 +94,20 @@ export class CosmoServer {
     this.pool = pool;
     this.school = school;
     const { metrics } = this;
-    this.#classrooms = new ClassroomDirectory({ config, pool, metrics, logger, school });
+    this.#classrooms = new ClassroomDirectory({
+      config,
+      pool,
+      metrics,
+      logger,
+      school,
+      breakoutRooms: { refusal: (claims) => this.breakouts.refusal(claims) },
+    });
+    this.breakouts = new BreakoutService({
+      tokens,
+      classrooms: this.#classrooms,
+      logger,
+      clustered: Boolean(config.cluster),
+    });
     this.#sessions = new Sessions(config.resumeGraceMs);
     this.#captions = config.captions
       ? new CaptionService(this.#classrooms, {
@@ -105,6 +122,7 @@ export class CosmoServer {
         })
       : undefined;
     const bridge = school && new SchoolBridge(school, this.#sessions, this.#classrooms);
+    const polls = new PollService(this.#classrooms, school);
     this.#addresses = new AddressLimits(config.addressLimits);
     this.#limits = new IdentityLimits(config.identityLimits);
     this.#dispatcher = new SignallingDispatcher({
@@ -121,12 +139,16 @@ export class CosmoServer {
         sessions: this.#sessions,
         school: bridge,
         captions: this.#captions,
+        breakouts: this.breakouts,
+        polls,
         cluster: () => this.#cluster,
       }),
       sessions: this.#sessions,
       classrooms: this.#classrooms,
       school,
       captions: this.#captions,
+      breakouts: this.breakouts,
+      polls,
     });
     this.#transport = config.transport === 'uws' ? new UwsTransport() : new WsTransport();
     pool.on('workerReplaced', () => metrics.workerDeaths.inc());
@@ -183,7 +205,7 @@ export class CosmoServer {
         // A cluster's nodes share the records in PostgreSQL; one node keeps them in SQLite.
         const postgresUrl = config.cluster?.postgresUrl;
         school = postgresUrl
-          ? School.openPostgres(postgresUrl, join(config.dataDir, 'handouts'), options)
+          ? School.openPostgres(postgresUrl, options, join(config.dataDir, 'handouts'))
           : School.open(config.dataDir, options);
       }
     } catch (err) {
@@ -295,7 +317,12 @@ export class CosmoServer {
     }
     if (machineTranslator) {
       const { models, problems } = machineTranslator.report;
-      for (const problem of problems) log.error({ problem }, 'translation model skipped');
+      for (const problem of problems) {
+        // No models folder where none was configured is the usual case, not a fault.
+        if (!config.captionTranslationModels && problem.startsWith('MODEL_MISSING'))
+          log.info({ problem }, 'no machine translation models (docs/captions.md)');
+        else log.error({ problem }, 'translation model skipped');
+      }
       if (models.length > 0)
         log.info(
           { models: models.map((m) => m.name), pairs: machineTranslator.capabilities.pairs },
@@ -351,6 +378,7 @@ export class CosmoServer {
     // The other nodes drop this one at once, rather than when its heartbeat runs out.
     await this.#cluster?.close().catch(() => undefined);
     this.#sessions.close();
+    this.breakouts.close();
     this.#classrooms.closeAll();
     this.#dispatcher.closeAll();
     await this.#transport.close();

@@ -13,7 +13,7 @@ import {
   pullWhisperModel,
 } from '@cosmo/translate';
 import { loadConfig, type ConfigInput } from './config.js';
-import { drainNode, listNodes, type RegistryAddress } from './cluster/clusterAdmin.js';
+import { cancelDrain, drainNode, listNodes, type RegistryAddress } from './cluster/clusterAdmin.js';
 import { CosmoServer } from './CosmoServer.js';
 import { deploymentChecks } from './deploymentDoctor.js';
 import { TokenService, mintAdminToken, parseDuration, resolveApiSecret } from './tokens.js';
@@ -26,7 +26,9 @@ const USAGE = `usage:
   cosmo models list | pull NAME [--dir DIR]   (whisper.cpp and translation models; DIR: <dataDir>/models)
   cosmo token --admin --school SCHOOL --identity ADMIN_ID [--ttl 1h]   (admin API token)
   cosmo nodes [--config cosmo.json]            (cluster mode: the nodes, their load and state)
-  cosmo drain NODE [--config cosmo.json]       (cluster mode: move a node's people off, then stop it)
+  cosmo drain NODE [--config cosmo.json]       (cluster mode: move a node's people to the others;
+                                                waits until it serves nobody, then you stop it)
+  cosmo drain --cancel NODE                    (cluster mode: the node takes people again)
 
   cosmo serve --demo --static apps/demo/dist   (the demo app and its class API)
 
@@ -202,11 +204,15 @@ async function models(args: string[]): Promise<void> {
 }
 
 /** The cluster registry of the config, or a clear error when the config has no cluster. */
-function registryOf(args: string[]): { at: RegistryAddress; positionals: string[] } {
+function registryOf(args: string[]): {
+  at: RegistryAddress;
+  positionals: string[];
+  cancel: boolean;
+} {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { config: { type: 'string' } },
+    options: { config: { type: 'string' }, cancel: { type: 'boolean' } },
   });
   const cluster = loadConfig({ file: values.config }).cluster;
   if (!cluster)
@@ -214,13 +220,24 @@ function registryOf(args: string[]): { at: RegistryAddress; positionals: string[
       ErrorCode.INVALID_ARGUMENT,
       'no cluster configured: set cluster.redisUrl (COSMO_CLUSTER or --config; docs/cluster.md)',
     );
-  return { at: { redisUrl: cluster.redisUrl, prefix: cluster.prefix }, positionals };
+  return {
+    at: { redisUrl: cluster.redisUrl, prefix: cluster.prefix },
+    positionals,
+    cancel: Boolean(values.cancel),
+  };
 }
 
 /** `cosmo nodes`: one line per registered node. */
 async function nodes(args: string[]): Promise<void> {
-  const all = await listNodes(registryOf(args).at);
-  if (all.length === 0) console.log('no nodes registered');
+  const { at } = registryOf(args);
+  const all = await listNodes(at);
+  if (all.length === 0) {
+    console.log(
+      `no nodes registered under the prefix '${at.prefix}' (is cluster.prefix the nodes' one?)`,
+    );
+    return;
+  }
+  console.log(`${'node'.padEnd(20)} ${'state'.padEnd(9)} ${'people'.padEnd(11)} url`);
   for (const { info, alive } of all) {
     const state = alive ? info.state : 'dead';
     const beat = `${((Date.now() - info.updatedAt) / 1000).toFixed(1)} s ago`;
@@ -232,13 +249,26 @@ async function nodes(args: string[]): Promise<void> {
 
 /** `cosmo drain NODE`: waits until the node serves nobody, showing how many are left. */
 async function drain(args: string[]): Promise<void> {
-  const { at, positionals } = registryOf(args);
+  const { at, positionals, cancel } = registryOf(args);
   const [nodeId] = positionals;
-  if (!nodeId) throw new TypeError('usage: cosmo drain NODE (cosmo nodes lists them)');
+  if (!nodeId) throw new TypeError('usage: cosmo drain [--cancel] NODE (cosmo nodes lists them)');
+  if (cancel) {
+    const was = await cancelDrain(at, nodeId);
+    console.log(was ? `${nodeId} takes people again` : `${nodeId} was not draining`);
+    return;
+  }
+  // On a terminal the count is rewritten in place; in a log, a line each time it changes.
+  let shown = -1;
   await drainNode(at, nodeId, {
-    onProgress: (n) => process.stderr.write(`\rcosmo: ${nodeId} draining, ${n} participants left   `),
+    onProgress: (n) => {
+      if (process.stderr.isTTY)
+        process.stderr.write(`\rcosmo: ${nodeId} draining, ${n} participants left   `);
+      else if (n !== shown)
+        process.stderr.write(`cosmo: ${nodeId} draining, ${n} participants left\n`);
+      shown = n;
+    },
   });
-  process.stderr.write('\n');
+  if (process.stderr.isTTY) process.stderr.write('\n');
   console.log(`${nodeId} serves nobody: it can be stopped (it takes nobody new until it restarts)`);
 }
 

@@ -273,19 +273,28 @@ const ConfigFields = z
      */
     cluster: z
       .object({
-        /** The node registry and message bus (`redis://10.0.0.5:6379`). */
-        redisUrl: z.string().url(),
+        /** The node registry and message bus (`redis://10.0.0.5:6379`, `rediss://` for TLS). */
+        redisUrl: z
+          .string()
+          .url()
+          .refine((u) => /^rediss?:\/\//.test(u), 'redisUrl is redis://HOST:PORT or rediss://…'),
         /** Names in Redis start with it: clusters sharing one Redis keep apart by prefix. */
         prefix: z
           .string()
-          .regex(/^[A-Za-z0-9._-]{1,64}$/, 'prefix is 1–64 letters, digits, dots, dashes or underscores')
+          .regex(
+            /^[A-Za-z0-9._-]{1,64}$/,
+            'prefix is 1–64 letters, digits, dots, dashes or underscores',
+          )
           .default('cosmo'),
         /** The school's records, shared by every node (`postgresql://cosmo@10.0.0.6/cosmo`). */
         postgresUrl: z.string().url().optional(),
         /** This node's name in the registry; unset: `<hostname>-<port>`. */
         nodeId: z
           .string()
-          .regex(/^[A-Za-z0-9._-]{1,64}$/, 'nodeId is 1–64 letters, digits, dots, dashes or underscores')
+          .regex(
+            /^[A-Za-z0-9._-]{1,64}$/,
+            'nodeId is 1–64 letters, digits, dots, dashes or underscores',
+          )
           .optional(),
         /**
          * Where clients reach this node's signalling (`wss://node-2.school.example/ws`): where the
@@ -304,6 +313,12 @@ const ConfigFields = z
         deadAfterMs: z.number().int().min(500).default(5000),
       })
       .strict()
+      .refine((c) => c.deadAfterMs >= 2 * c.heartbeatMs, {
+        message:
+          'deadAfterMs must be at least twice heartbeatMs (and the same on every node), or the ' +
+          'others drop this node between two of its beats',
+        path: ['deadAfterMs'],
+      })
       .optional(),
     /** Serves these static files (the built demo app) on the same port. */
     staticDir: z.string().optional(),

@@ -27,6 +27,8 @@ describe('the role x action table, enforced by the server', () => {
   let target: Peer;
   let targetId: string;
   let targetProducerId: string;
+  /** An open poll the teacher started, for `vote`. */
+  let pollId: string;
   const actors = new Map<Role, Peer>();
   const chats: string[] = [];
 
@@ -43,6 +45,15 @@ describe('the role x action table, enforced by the server', () => {
     targetId = target.client.self!.id;
     targetProducerId = await target.publishTone();
     await target.client.raiseHand();
+    pollId = (
+      await teacher.client.request('startPoll', {
+        question: {
+          question: 'Ready?',
+          kind: cosmo.v1.PollKind.POLL_KIND_SINGLE,
+          options: ['Yes', 'No'],
+        },
+      })
+    ).poll!.id!;
     for (const role of ROLES) {
       actors.set(role, await joinPeer(t, 'art', `actor-${role}`, role, { autoSubscribe: 'none' }));
     }
@@ -124,6 +135,28 @@ describe('the role x action table, enforced by the server', () => {
         return r.request('setLesson', { text: 'a lesson', language: 'en' });
       case 'sendNotification':
         return r.request('sendNotification', { audience: 'class:art', title: 'x', body: 'y' });
+      case 'runPolls':
+        return r.request('startPoll', {
+          question: {
+            question: 'Q?',
+            kind: cosmo.v1.PollKind.POLL_KIND_SINGLE,
+            options: ['a', 'b'],
+          },
+        });
+      case 'vote':
+        return r.request('vote', { pollId, choices: [0] });
+      case 'react':
+        return r.request('react', { emoji: '👍' });
+      case 'manageWaitingRoom':
+        return r.request('setWaitingRoom', { enabled: true });
+      case 'runBreakout':
+        return r.request('startBreakout', {
+          rooms: 1,
+          mode: cosmo.v1.BreakoutMode.BREAKOUT_MODE_RANDOM,
+          durationSeconds: 600,
+        });
+      case 'chooseBreakoutRoom':
+        return r.request('chooseBreakoutRoom', { roomId: 'art~b1' });
     }
   }
 
@@ -164,8 +197,9 @@ describe('the role x action table, enforced by the server', () => {
         refused++;
       }
     }
-    // Students: 3 unpublished sources + 9 moderation actions; observers: all but consume.
-    expect(refused).toBe(12 + (ACTIONS.length - 1));
+    // Students: 3 unpublished sources + 12 moderation actions (running polls, the waiting room
+    // and breakouts among them); observers: all but consume.
+    expect(refused).toBe(15 + (ACTIONS.length - 1));
     // The target is untouched: still speaking, hand still up.
     const onServer = t.server.classrooms.get('art')!.participants.get(targetId)!;
     expect(onServer.producers.get(targetProducerId)?.producer.paused).toBe(false);

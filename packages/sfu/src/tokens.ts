@@ -22,6 +22,9 @@ export interface JoinClaims {
 const ISSUER = 'cosmo';
 const AUDIENCE = 'cosmo-classroom';
 
+/** How far ahead of this server's clock a token's issue time may be (the signer's clock). */
+const MAX_CLOCK_SKEW_MS = 60_000;
+
 /** Parses durations like `90s`, `30m`, `2h`, `7d` into seconds. */
 export function parseDuration(text: string): number {
   const match = /^(\d+)\s*(s|m|h|d)?$/.exec(text.trim());
@@ -98,6 +101,13 @@ export class TokenService {
     }
     if (room !== undefined && claimRoom !== room) {
       throw new CosmoError(ErrorCode.NOT_AUTHORIZED, `the join token is for another classroom`);
+    }
+    // A token "signed" in the future would outlive the end of its class (see CLASS_ENDED).
+    if (typeof iat === 'number' && iat * 1000 > Date.now() + MAX_CLOCK_SKEW_MS) {
+      throw new CosmoError(
+        ErrorCode.NOT_AUTHORIZED,
+        'the join token was issued in the future: check the clock of whoever signs it',
+      );
     }
     return {
       // Ids travel in every event: repaired like any client text (a lone surrogate has no UTF-8).

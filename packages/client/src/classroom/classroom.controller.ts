@@ -121,6 +121,8 @@ export class ClassroomController implements ReactiveController {
   /** Set when a moderator muted this participant, until they unmute. */
   mutedByModerator = false;
   ended = false;
+  /** A teacher did not let this person in from the waiting room. */
+  refused = false;
   /** Whether this participant may start the class again once it has ended (a moderator). */
   canReopen = false;
   leaveRequests: LeaveInfo[] = [];
@@ -136,6 +138,8 @@ export class ClassroomController implements ReactiveController {
   #visibleVideos = new Map<string, number>();
   /** Where and as whom it last connected (to come back after the back/forward cache). */
   #last: { url: string; token: string } | undefined;
+  /** Other controllers that follow each new client (the teaching tools). */
+  readonly #followers: ((client: CosmoClient) => void)[] = [];
 
   constructor(host: ClassroomHost) {
     this.#host = host;
@@ -146,6 +150,11 @@ export class ClassroomController implements ReactiveController {
   editLessonDraft(draft: LessonDraft): void {
     this.lessonDraft = draft;
     this.#host.requestUpdate();
+  }
+
+  /** Calls `follow` with each client this controller creates, before it connects. */
+  onClient(follow: (client: CosmoClient) => void): void {
+    this.#followers.push(follow);
   }
 
   hostConnected(): void {
@@ -208,6 +217,7 @@ export class ClassroomController implements ReactiveController {
     const client = new CosmoClient({ url, token, autoSubscribe: 'audio', reopen });
     this.client = client;
     this.ended = false;
+    this.refused = false;
     this.canReopen = isModerator(tokenRole(token));
     this.error = undefined;
     const update = () => this.#host.requestUpdate();
@@ -312,6 +322,7 @@ export class ClassroomController implements ReactiveController {
       update();
     });
     client.on('error', (err) => this.#fail(err));
+    for (const follow of this.#followers) follow(client);
     client.on('mediaReachability', (state) => {
       this.mediaReachability = state;
       if (state === 'unreachable') {
@@ -335,6 +346,7 @@ export class ClassroomController implements ReactiveController {
     } catch (err) {
       // An ended class shows as ended (with "start again" for its teacher), not as an error.
       if (err instanceof CosmoError && err.code === ErrorCode.CLASS_ENDED) this.ended = true;
+      else if (err instanceof CosmoError && err.reason === 'REFUSED') this.refused = true;
       else this.#fail(err);
     }
     update();
@@ -418,7 +430,8 @@ export class ClassroomController implements ReactiveController {
     const client = this.client;
     if (!client) return;
     this.client = undefined;
-    const wasJoined = client.state === 'connected' || client.state === 'reconnecting';
+    const wasJoined =
+      client.state === 'connected' || client.state === 'reconnecting' || client.state === 'waiting';
     await client.close();
     for (const local of client.localTracks.values()) local.track.stop();
     for (const choice of Object.values(this.chosen)) {

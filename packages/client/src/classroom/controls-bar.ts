@@ -13,6 +13,8 @@ export interface ControlsUi {
   closeTools(): void;
   /** Asks the teacher before ending the class for everyone. */
   confirmEnd(): void;
+  /** The reaction buttons, after one's own media and hand. */
+  reactions?: TemplateResult;
 }
 
 /**
@@ -93,7 +95,7 @@ export function renderControls(room: ClassroomController, t: T, ui: ControlsUi):
           : nothing
       }
     </div>
-    ${room.moderator ? renderTools(room, t, ui, joined) : nothing}
+    ${ui.reactions ?? nothing} ${room.moderator ? renderTools(room, t, ui, joined) : nothing}
     <button
       class="danger"
       ?disabled=${room.state === 'closed' || room.state === 'idle'}

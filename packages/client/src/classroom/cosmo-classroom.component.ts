@@ -9,6 +9,7 @@ import { errorText } from './error-messages.js';
 import { renderConfirmEnd, renderControls } from './controls-bar.js';
 import styles from './cosmo-classroom.styles.js';
 import prejoinStyles from './prejoin.styles.js';
+import teachingStyles from './teaching.styles.js';
 import { MediaPreviewController } from './media-preview.controller.js';
 import { renderPrejoin } from './prejoin.js';
 import { tokenClaim } from '../tokenRole.js';
@@ -16,9 +17,13 @@ import { renderCaptionsPanel, unsureHint, untranslatedTag } from './captions-pan
 import { nativeLanguageName } from './language-names.js';
 import { captionLineLength, captionLines, isWideLanguage, textWidth } from './caption-lines.js';
 import { renderClassPanel, renderHandouts, renderInbox } from './school-panel.js';
+import { TeachingController } from './teaching.controller.js';
+import { renderPollsPanel } from './polls-panel.js';
+import { renderFloatingReactions, renderReactionsBar } from './reactions.js';
+import { renderRefusedScreen, renderWaitingList, renderWaitingScreen } from './waiting-room.js';
 import './cosmo-video.js';
 
-type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
+type Tab = 'chat' | 'people' | 'polls' | 'inbox' | 'handouts' | 'class' | 'captions';
 
 /**
  * A whole virtual classroom in one tag: the teacher on stage, the class in a paged grid, chat,
@@ -31,6 +36,8 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * @event cosmo-state-change - The connection state changed; `detail: { state }`.
  * @event cosmo-chat - A chat message arrived; `detail: { message }`.
  * @event cosmo-notification - A notice arrived; `detail: { notice }`.
+ * @event cosmo-waiting - The classroom has a waiting room and this person waits in it (the element shows the waiting screen until a teacher lets them in, then `cosmo-joined`); `detail: {}`.
+ * @event cosmo-poll-started - A teacher started a poll or quiz; `detail: { poll }` (students get no correct answers before it closes).
  *
  * @csspart prejoin - The pre-join screen (with the `prejoin` attribute): preview, devices, Join.
  * @csspart prejoin-preview - One's camera preview on the pre-join screen.
@@ -52,6 +59,12 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * @csspart push - The inbox's "Notify me on this device" switch and what came of it (`data-push`: `off`, `on`, `blocked`, `unsupported`, `unavailable`, `failed`); with the `service-worker` attribute.
  * @csspart toast - A message over the classroom: an error (with what to do next), a mute, an urgent notice.
  * @csspart confirm-dialog - The question asked before the teacher ends the class for everyone.
+ * @csspart polls - The polls tab: the teacher's composer and live results, a student's poll cards.
+ * @csspart reactions - The reaction buttons in the control bar.
+ * @csspart reactions-layer - The reactions floating over the stage.
+ * @csspart reaction-counts - A moderator's counts of the reactions on screen.
+ * @csspart waiting - A student's waiting-room screen (and the screen of one not let in).
+ * @csspart waiting-list - A moderator's waiting room at the top of the people tab.
  *
  * @cssproperty --cosmo-bg - Page background.
  * @cssproperty --cosmo-surface - Panels and tiles.
@@ -72,7 +85,7 @@ type Tab = 'chat' | 'people' | 'inbox' | 'handouts' | 'class' | 'captions';
  * @cssproperty --cosmo-font - Font stack (covers Japanese and Chinese by default).
  */
 export class CosmoClassroom extends LitElement {
-  static override styles = [styles, prejoinStyles];
+  static override styles = [styles, prejoinStyles, teachingStyles];
 
   static override properties = {
     serverUrl: { attribute: 'server-url' },
@@ -104,6 +117,7 @@ export class CosmoClassroom extends LitElement {
   readonly #room = new ClassroomController(this);
   readonly #push = new NoticePushController(this);
   readonly #preview = new MediaPreviewController(this);
+  readonly #teaching = new TeachingController(this, this.#room);
   /** Whether the person pressed Join on the pre-join screen. */
   #joinPressed = false;
   readonly #tileWidths = new Map<string, number>();
@@ -271,6 +285,9 @@ export class CosmoClassroom extends LitElement {
         student: tokenClaim(this.token, 'role') === 'student',
         join: () => this.#join(),
       });
+    if (room.refused)
+      return renderRefusedScreen(t, () => void room.connect(this.serverUrl, this.token));
+    if (room.state === 'waiting') return renderWaitingScreen(t, () => void room.disconnect());
     if (room.ended) {
       // A teacher starts the class again; a student tries again once she has (an ended class
       // answers CLASS_ENDED, and this screen stays).
@@ -308,6 +325,15 @@ export class CosmoClassroom extends LitElement {
           confirmEnd: () => {
             this.renderRoot.querySelector<HTMLDialogElement>('dialog.confirm')?.showModal();
           },
+          // Observers watch; they do not react.
+          reactions:
+            room.self?.role === 'observer'
+              ? undefined
+              : renderReactionsBar(t, {
+                  enabled: room.state === 'connected',
+                  resting: this.#teaching.reactionsResting,
+                  react: (emoji) => void this.#teaching.react(emoji),
+                }),
         })}
         ${this.#renderAudio()} ${this.#renderToasts()}
       </div>
@@ -383,6 +409,19 @@ export class CosmoClassroom extends LitElement {
           : nothing
       }
       ${
+        this.#teaching.unseenPoll && this.tab !== 'polls'
+          ? html`<div part="toast" class="toast info" role="status" data-new-poll>
+              <span
+                ><b>${this.#t('newPollToast')}:</b>
+                ${room.client?.polls.get(this.#teaching.unseenPoll)?.question.question}</span
+              >
+              <button class="small" @click=${() => this.#selectTab('polls')}>
+                ${this.#t('answerNow')}
+              </button>
+            </div>`
+          : nothing
+      }
+      ${
         urgent
           ? html`<div part="toast" class="toast urgent" role="alert" data-notice=${urgent.id}>
               <span><b>${this.#t('urgentNotice')}:</b> ${urgent.title}</span>
@@ -411,6 +450,7 @@ export class CosmoClassroom extends LitElement {
       connecting: ['', 'joining'],
       connected: ['live', 'connected'],
       reconnecting: ['warn', 'reconnecting'],
+      waiting: ['', 'waitingBadge'],
       closed: ['', 'closed'],
     };
     const [cls, key] = badge[room.state] ?? ['', 'closed'];
@@ -433,9 +473,26 @@ export class CosmoClassroom extends LitElement {
           : nothing
       }
       ${room.classroom?.locked ? html`<span class="badge" role="img" aria-label=${this.#t('lock')}>${lockIcon}</span>` : nothing}
+      ${this.#renderWaitingBadge()}
       <span class="spacer"></span>
       ${this.#renderCaptionPicker()}
     </header>`;
+  }
+
+  /** Moderators: how many wait to be let in (opens the people tab, where the list is). */
+  #renderWaitingBadge(): TemplateResult | typeof nothing {
+    const waiting = this.#room.moderator
+      ? (this.#room.client?.waitingRoom?.waiting.length ?? 0)
+      : 0;
+    if (!waiting) return nothing;
+    return html`<button
+      class="badge waiting"
+      data-waiting-count=${waiting}
+      title=${this.#t('waitingRoom')}
+      @click=${() => this.#selectTab('people')}
+    >
+      ${this.#t('waitingCount').replace('{n}', String(waiting))}
+    </button>`;
   }
 
   /** Everyone in the class, oneself included (the same number in the header and the tab). */
@@ -510,6 +567,7 @@ export class CosmoClassroom extends LitElement {
           : video
       }
       ${teacher && video !== nothing ? html`<span class="name">${teacher.name}</span>` : nothing}
+      ${renderFloatingReactions((k) => this.#t(k), this.#teaching.bubbles, room.moderator)}
       ${
         caption
           ? html`<div
@@ -630,6 +688,7 @@ export class CosmoClassroom extends LitElement {
         'people',
         this.#room.self ? `${this.#t('people')} (${this.#peopleCount})` : this.#t('people'),
       ],
+      ['polls', this.#teaching.unseenPoll ? `${this.#t('polls')} •` : this.#t('polls')],
       ['inbox', unread ? `${this.#t('inbox')} (${unread})` : this.#t('inbox')],
       ['handouts', this.#t('handouts')],
       ...(this.#room.classroom?.classId
@@ -687,7 +746,9 @@ export class CosmoClassroom extends LitElement {
       case 'chat':
         return this.#renderChat();
       case 'people':
-        return this.#renderPeople();
+        return html`${renderWaitingList(this.#room, this.#teaching, t)}${this.#renderPeople()}`;
+      case 'polls':
+        return renderPollsPanel(this.#room, this.#teaching, t);
       case 'inbox':
         return html`${renderPushControl(this.#push, t)}${renderInbox(this.#room, t)}`;
       case 'captions':
@@ -703,6 +764,10 @@ export class CosmoClassroom extends LitElement {
     if (tab === 'chat') this.#chatFollows = true;
     this.tab = tab;
     if (tab === 'class') void this.#room.loadClassPanel();
+    if (tab === 'polls') {
+      this.#teaching.unseenPoll = '';
+      void this.#teaching.loadPrepared();
+    }
   }
 
   #renderChat(): TemplateResult {

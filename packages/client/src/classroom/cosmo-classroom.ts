@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../wire.js';
+import type { PollInfo } from '../Polls.js';
 import type { Notice } from './classroom.controller.js';
 import { CosmoClassroom } from './cosmo-classroom.component.js';
 
@@ -28,5 +29,7 @@ declare global {
     'cosmo-state-change': CustomEvent<{ state: string }>;
     'cosmo-chat': CustomEvent<{ message: ChatMessage }>;
     'cosmo-notification': CustomEvent<{ notice: Notice }>;
+    'cosmo-waiting': CustomEvent<Record<string, never>>;
+    'cosmo-poll-started': CustomEvent<{ poll: PollInfo }>;
   }
 }

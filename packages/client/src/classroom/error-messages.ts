@@ -86,7 +86,8 @@ export function errorMessage(language: UiLanguage, code: string): string {
 }
 
 /** The message of each refusal reason the element knows, with the reason's values in braces. */
-const reasons: Record<LessonReason, MessageKey> = {
+const reasons: Record<LessonReason | 'REFUSED', MessageKey> = {
+  REFUSED: 'refused',
   LESSON_TOO_LONG: 'lessonTextTooLong',
   LESSON_TOO_LARGE: 'lessonTooLong',
   TOO_MANY_LANGUAGES: 'tooManyLanguages',
@@ -107,7 +108,9 @@ export function reasonMessage(
   params: Readonly<Record<string, string>> = {},
 ): string | undefined {
   const key =
-    reason && Object.hasOwn(reasons, reason) ? reasons[reason as LessonReason] : undefined;
+    reason && Object.hasOwn(reasons, reason)
+      ? reasons[reason as LessonReason | 'REFUSED']
+      : undefined;
   if (!key) return undefined;
   const values: Record<string, string> = { ...params };
   if (reason === 'LESSON_TOO_LARGE') {

@@ -13,9 +13,15 @@ import { createRequire } from 'node:module';
 import { CosmoError, ErrorCode } from '@cosmo/core';
 import { migratePostgres } from './migrations.js';
 
-/** A value bound to a query parameter (an array becomes a PostgreSQL array). */
+/** A value bound to a query parameter (an array becomes a PostgreSQL array, a Buffer a bytea). */
 export type SqlValue =
-  string | number | boolean | null | undefined | readonly (string | number | boolean | null)[];
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | Buffer
+  | readonly (string | number | boolean | null)[];
 
 /** A query the server refused (its SQLSTATE in `sqlState`, e.g. `23505` for a unique key). */
 export class PostgresQueryError extends Error {
@@ -79,15 +85,23 @@ function parseBigint(text: string): number {
   return n;
 }
 
+/** A bytea column's text (hex, the session's `bytea_output`: see `#connect`) as bytes. */
+function parseBytea(text: string): Buffer {
+  if (!text.startsWith('\\x')) throw new TypeError('a bytea value must come back in hex');
+  return Buffer.from(text.slice(2), 'hex');
+}
+
 /**
  * Column values by type: libpq answers in text, and pg-native's default turns BIGINT into strings.
- * Integers and booleans become numbers and booleans; every other type stays text.
+ * Integers and booleans become numbers and booleans, bytea a Buffer; every other type stays text.
  */
 const TYPES: TypeParsers = {
   getTypeParser(oid) {
     switch (oid) {
       case 16: // bool
         return (text) => text === 't';
+      case 17: // bytea
+        return parseBytea;
       case 20: // int8
         return parseBigint;
       case 21: // int2
@@ -121,6 +135,9 @@ function arrayLiteral(values: readonly (string | number | boolean | null)[]): st
 function encode(value: SqlValue): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;
+  // libpq sends parameters as C strings: a Buffer given as is ends at its first zero byte (a
+  // bytea silently cut short), so it travels as bytea's hex text.
+  if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new TypeError(`cannot store ${value} in PostgreSQL`);
@@ -246,8 +263,9 @@ export class PostgresDatabase {
     const client = new Client({ types: TYPES });
     try {
       client.connectSync(this.#url);
-      // NOTICEs (a `CREATE … IF NOT EXISTS` that skipped) would go to stderr.
-      client.querySync('SET client_min_messages TO warning');
+      // NOTICEs (a `CREATE … IF NOT EXISTS` that skipped) would go to stderr; bytea comes back in
+      // hex whatever the database's default (see `parseBytea`).
+      client.querySync('SET client_min_messages TO warning; SET bytea_output TO hex');
     } catch (err) {
       throw new CosmoError(
         ErrorCode.UNAVAILABLE,

@@ -7,8 +7,10 @@ import type { PostgresDatabase } from './PostgresDatabase.js';
  *
  * Beyond SQLite's: `chat_room_seqs` (the next chat seq per room, a row that concurrent writers on
  * several nodes take in turn), `notice_deliveries.claimed_by` (which database session claimed a
- * row, so that a node starting up requeues only the sends of a node that died), and `COLLATE "C"`
- * on the ISO dates compared as text (byte order, as in SQLite, whatever the database's locale).
+ * row, so that a node starting up requeues only the sends of a node that died), `COLLATE "C"`
+ * on the ISO dates compared as text (byte order, as in SQLite, whatever the database's locale),
+ * and `handout_content` (the handout files, which a single SQLite server keeps in a folder, shared
+ * here by every node: see `PostgresContentStore`).
  */
 export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   {
@@ -214,6 +216,81 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
         PRIMARY KEY (notice_id, person_id, channel, round)
       );
       CREATE INDEX deliveries_due ON notice_deliveries(state, due_at);
+    `,
+  },
+  {
+    version: 8,
+    name: 'handout content',
+    sql: `
+      CREATE TABLE handout_content (
+        sha256 TEXT PRIMARY KEY,
+        bytes BYTEA NOT NULL,
+        size BIGINT,
+        created_at BIGINT
+      );
+    `,
+  },
+  {
+    version: 9,
+    name: 'waiting rooms',
+    sql: `
+      CREATE TABLE waiting_rooms (
+        room TEXT PRIMARY KEY,
+        enabled BOOLEAN NOT NULL,
+        admit_roster BOOLEAN NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 10,
+    name: 'polls',
+    sql: `
+      CREATE TABLE polls (
+        id TEXT PRIMARY KEY,
+        room TEXT NOT NULL,
+        question TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('single', 'multiple', 'text')),
+        anonymous BOOLEAN NOT NULL,
+        quiz BOOLEAN NOT NULL,
+        started_at BIGINT NOT NULL,
+        closed_at BIGINT,
+        results_shown BOOLEAN NOT NULL DEFAULT false
+      );
+      CREATE INDEX polls_room ON polls(room, started_at);
+      CREATE TABLE poll_answers (
+        poll_id TEXT NOT NULL REFERENCES polls(id),
+        person_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        choices TEXT NOT NULL,
+        text TEXT NOT NULL,
+        answered_at BIGINT NOT NULL,
+        PRIMARY KEY (poll_id, person_id)
+      );
+      CREATE TABLE poll_voters (
+        poll_id TEXT NOT NULL REFERENCES polls(id),
+        person_id TEXT NOT NULL,
+        PRIMARY KEY (poll_id, person_id)
+      );
+      CREATE TABLE poll_tallies (
+        poll_id TEXT NOT NULL REFERENCES polls(id),
+        option INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (poll_id, option)
+      );
+      CREATE TABLE poll_texts (
+        poll_id TEXT NOT NULL REFERENCES polls(id),
+        text TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (poll_id, text)
+      );
+      CREATE TABLE prepared_polls (
+        id TEXT PRIMARY KEY,
+        class_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE INDEX prepared_polls_class ON prepared_polls(class_id, updated_at);
     `,
   },
 ];

@@ -7,9 +7,11 @@ import { PostgresEndedClassRepository } from './PostgresEndedClassRepository.js'
 import { PostgresHandoutRepository } from './PostgresHandoutRepository.js';
 import { PostgresLeaveRepository } from './PostgresLeaveRepository.js';
 import { PostgresNoticeRepository } from './PostgresNoticeRepository.js';
+import { PostgresPollRepository } from './PostgresPollRepository.js';
 import { PostgresPushSubscriptionRepository } from './PostgresPushSubscriptionRepository.js';
 import { PostgresRosterRepository } from './PostgresRosterRepository.js';
 import { PostgresTranscriptRepository } from './PostgresTranscriptRepository.js';
+import { PostgresWaitingRoomRepository } from './PostgresWaitingRoomRepository.js';
 
 /** Every repository of a school, on one PostgreSQL connection. */
 export function postgresRepositories(db: PostgresDatabase): SchoolRepositories {
@@ -22,7 +24,9 @@ export function postgresRepositories(db: PostgresDatabase): SchoolRepositories {
     handouts: new PostgresHandoutRepository(db),
     transcripts: new PostgresTranscriptRepository(db),
     endedClasses: new PostgresEndedClassRepository(db),
+    waitingRooms: new PostgresWaitingRoomRepository(db),
     pushSubscriptions: new PostgresPushSubscriptionRepository(db),
     deliveries: new PostgresDeliveryRepository(db),
+    polls: new PostgresPollRepository(db),
   };
 }

@@ -51,10 +51,10 @@ export class SchoolBridge {
    */
   admitted(participant: Participant, classroom: Classroom): JoinRecords {
     const { school } = this;
-    school.recordPresence(classroom.room, participant.identity, 'join');
-    participant.once('closed', () =>
-      school.recordPresence(classroom.room, participant.identity, 'leave'),
-    );
+    // A breakout room's presence is its main room's lecture's (the lecture id is that room).
+    const room = classroom.lectureId || classroom.room;
+    school.recordPresence(room, participant.identity, 'join');
+    participant.once('closed', () => school.recordPresence(room, participant.identity, 'leave'));
     const pending = school.inboxFor(participant.identity);
     if (pending.length > 0) {
       // After the join response, which goes out when the join request completes.

@@ -9,6 +9,7 @@ import {
   type SharedServerEvent,
 } from '@cosmo/core';
 import type { Classroom, RemoteAction } from '../Classroom.js';
+import { CloseCode } from '../Connection.js';
 import type { EventBody, Participant } from '../Participant.js';
 import type { ClusterBus, ClusterInit, ClusterMessageIn } from './ClusterBus.js';
 import { MediaPipes, type PipeAddress } from './MediaPipes.js';
@@ -30,6 +31,7 @@ const RELAYED = new Set<string>([
   'activeSpeaker',
   'caption',
   'lessonChanged',
+  'reactions',
 ]);
 
 /**
@@ -143,6 +145,20 @@ export class ClassroomShard {
     void this.#bus.redis.hdel(this.#bus.keys.room(this.#room), node).catch(() => undefined);
   }
 
+  /**
+   * After Redis came back (what was said meanwhile is lost, and the others may have dropped this
+   * node): forget the mirrors and pipes, count again, and ask the other shards for their members,
+   * as when the shard opened.
+   */
+  resync(): void {
+    if (this.#closed) return;
+    for (const p of [...this.#classroom.participants.values()]) if (isRemote(p)) p.close('resync');
+    this.#offers.clear();
+    this.#pipes.reset();
+    this.#count();
+    this.#publish({ shardOpened: {} });
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -199,6 +215,14 @@ export class ClassroomShard {
   #mirror(info: cosmo.v1.ParticipantInfo.$Properties, node: string): void {
     const classroom = this.#classroom;
     if (classroom.closed || !info.id || classroom.participants.has(info.id)) return;
+    // One session per person in a classroom, across nodes as on one: the older one makes way.
+    for (const own of [...classroom.participants.values()]) {
+      if (isRemote(own) || own.identity !== info.identity) continue;
+      if (own.joinedAt > (info.joinedAt ?? 0)) continue;
+      const connection = own.connection;
+      own.close('replaced');
+      connection?.close(CloseCode.REPLACED, 'joined from another connection');
+    }
     const mirror = new RemoteParticipant(
       {
         id: info.id,

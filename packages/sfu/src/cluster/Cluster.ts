@@ -37,6 +37,9 @@ export type JoinPlacement = { serve: true } | { serve: false; url: string };
 const DRAIN_BATCH = 20;
 const DRAIN_TICK_MS = 250;
 
+/** How long a join waits for Redis to say where it goes before it is served here. */
+const PLACE_TIMEOUT_MS = 1000;
+
 /**
  * A node's part in a cluster (docs/cluster.md): it registers and beats in Redis, places joins
  * (serving them or redirecting the client to another node's URL), gives every classroom it opens a
@@ -66,6 +69,12 @@ export class Cluster {
     const settings = config.cluster;
     const nodeId = settings.nodeId ?? `${hostname()}-${ctx.port}`;
     const url = settings.url ?? defaultNodeUrl(config, ctx.port);
+    if (/^wss?:\/\/(127\.|localhost|\[::1\])/.test(url) && !settings.url)
+      logger.warn(
+        { url },
+        'cluster.url is unset and this node would be reached at a loopback address: other ' +
+          'machines cannot follow a redirect there; set cluster.url (or publicUrl)',
+      );
     const bus = await ClusterBus.connect(settings.redisUrl, settings.prefix, nodeId, logger);
     bus.on('sent', () => ctx.metrics.clusterMessages.inc({ direction: 'out' }));
     bus.on('message', () => ctx.metrics.clusterMessages.inc({ direction: 'in' }));
@@ -104,13 +113,34 @@ export class Cluster {
   }
 
   /** This node's id and state, and how many nodes are live (for /healthz). */
-  status(): { node: string; state: 'active' | 'draining'; nodes: number } {
-    return { node: this.nodeId, state: this.#registry.state, nodes: this.#registry.nodes.length };
+  status(): { node: string; state: 'active' | 'draining'; nodes: number; connected: boolean } {
+    return {
+      node: this.nodeId,
+      state: this.#registry.state,
+      nodes: this.#registry.nodes.length,
+      connected: this.#registry.connected,
+    };
   }
 
-  /** Where a join to `room` goes (see `placeJoin`). */
+  /**
+   * Where a join to `room` goes (see `placeJoin`). Without Redis (it does not answer within a
+   * second), here: better a join served without the cluster than a student refused.
+   */
   async place(room: string, redirects: number): Promise<JoinPlacement> {
-    const counts = await this.#bus.redis.hgetall(this.#bus.keys.room(room));
+    if (!this.#registry.connected) return { serve: true };
+    let timer: NodeJS.Timeout | undefined;
+    const counts = await Promise.race([
+      this.#bus.redis.hgetall(this.#bus.keys.room(room)),
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), PLACE_TIMEOUT_MS);
+      }),
+    ])
+      .catch((err: Error) => {
+        this.#ctx.logger.warn({ err: err.message, room }, 'cluster: placement unavailable');
+        return undefined;
+      })
+      .finally(() => clearTimeout(timer));
+    if (!counts) return { serve: true };
     const shards = new Map(Object.entries(counts).map(([node, n]) => [node, Number(n)]));
     const placed = placeJoin({
       here: this.nodeId,
@@ -128,6 +158,26 @@ export class Cluster {
       redirects,
     });
     return placed.serve ? placed : { serve: false, url: placed.node.url };
+  }
+
+  /**
+   * Spends one of a person's joins across the cluster (a minute's window in Redis): the per-node
+   * allowance alone would let someone hop from node to node with a fresh one each time. True
+   * when Redis does not answer (the node's own allowance still applies).
+   */
+  async spendJoin(identity: string, perMinute: number): Promise<boolean> {
+    if (!this.#registry.connected) return true;
+    const key = this.#bus.keys.joins(identity, Math.floor(Date.now() / 60_000));
+    try {
+      const [[, count]] = (await this.#bus.redis
+        .multi()
+        .incr(key)
+        .pexpire(key, 120_000)
+        .exec()) as [[unknown, number]];
+      return count <= perMinute;
+    } catch {
+      return true;
+    }
   }
 
   /** Leaves the cluster (a planned stop): the others drop this node at once. */
@@ -154,6 +204,14 @@ export class Cluster {
       for (const shard of this.#shards.values()) shard.nodeLost(node);
     });
     this.#registry.on('draining', () => this.#drain());
+    this.#registry.on('undrained', () => {
+      clearInterval(this.#drainTimer);
+      logger.warn('drain cancelled: this node takes people again');
+    });
+    this.#registry.on('reconnected', () => {
+      logger.warn('cluster registry back: every shared classroom asks the other nodes again');
+      for (const shard of this.#shards.values()) shard.resync();
+    });
     if (school) {
       // Reminders of unread notices: sent by one node (the leader), knowing who is connected
       // anywhere (on the page if so, else by push and email).

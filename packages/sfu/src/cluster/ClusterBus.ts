@@ -46,6 +46,7 @@ export class ClusterBus extends TypedEmitter<ClusterBusEvents> {
   >();
   #nextRequest = 1;
   #closed = false;
+  #publishFailureLogged = 0;
 
   private constructor(nodeId: string, keys: ClusterKeys, pub: Redis, sub: Redis, logger: Logger) {
     super();
@@ -67,15 +68,25 @@ export class ClusterBus extends TypedEmitter<ClusterBusEvents> {
     const options = { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true };
     const pub = new Redis(redisUrl, options);
     const sub = new Redis(redisUrl, options);
+    // The cause of a failed connect (ECONNREFUSED…) comes as an error event; the connect itself
+    // only says "Connection is closed". While running, an outage is logged once a minute.
+    let cause: Error | undefined;
+    let lastLogged = 0;
     for (const r of [pub, sub])
-      r.on('error', (err: Error) => logger.warn({ err: err.message }, 'cluster redis error'));
+      r.on('error', (err: Error) => {
+        cause = err;
+        if (Date.now() - lastLogged < 60_000) return;
+        lastLogged = Date.now();
+        logger.warn({ err: err.message }, 'cluster Redis connection failing (retrying)');
+      });
     try {
       await Promise.all([pub.connect(), sub.connect()]);
     } catch (err) {
       pub.disconnect();
       sub.disconnect();
-      throw new Error(
-        `cannot reach Redis at ${redactUrl(redisUrl)} (cluster.redisUrl): ${(err as Error).message}`,
+      throw new CosmoError(
+        ErrorCode.UNAVAILABLE,
+        `cannot reach Redis at ${redactUrl(redisUrl)} (cluster.redisUrl): ${(cause ?? (err as Error)).message}`,
       );
     }
     const bus = new ClusterBus(nodeId, clusterKeys(prefix), pub, sub, logger);
@@ -102,7 +113,10 @@ export class ClusterBus extends TypedEmitter<ClusterBusEvents> {
     const bytes = ClusterMessage.encode({ ...message, fromNode: this.nodeId }).finish();
     this.safeEmit('sent');
     this.#pub.publish(channel, Buffer.from(bytes)).catch((err: Error) => {
-      this.#logger.warn({ err: err.message, channel }, 'cluster publish failed');
+      // Said once a minute: an outage is already logged by the heartbeat.
+      if (Date.now() - this.#publishFailureLogged < 60_000) return;
+      this.#publishFailureLogged = Date.now();
+      this.#logger.warn({ err: err.message, channel }, 'cluster messages not sent (Redis)');
     });
   }
 

@@ -166,6 +166,14 @@ export class MediaPipes {
     }
   }
 
+  /** Closes every pipe (their producers here with them); new ones can be made. */
+  reset(): void {
+    for (const t of this.#outgoing.values()) t.close();
+    for (const t of this.#incoming.values()) void t.then((x) => x.close()).catch(() => undefined);
+    this.#outgoing.clear();
+    this.#incoming.clear();
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

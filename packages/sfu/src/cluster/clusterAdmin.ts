@@ -30,6 +30,14 @@ async function withRedis<T>(at: RegistryAddress, fn: (redis: Redis) => Promise<T
   }
 }
 
+/** Takes a node out of its drain (`cosmo drain --cancel NODE`): it takes people again. */
+export function cancelDrain(at: RegistryAddress, nodeId: string): Promise<boolean> {
+  return withRedis(
+    at,
+    async (redis) => (await redis.srem(clusterKeys(at.prefix).draining, nodeId)) === 1,
+  );
+}
+
 /** The registered nodes and whether each is alive (`cosmo nodes`). */
 export function listNodes(at: RegistryAddress): Promise<{ info: NodeInfo; alive: boolean }[]> {
   return withRedis(at, (redis) => readNodes(redis, clusterKeys(at.prefix)));
@@ -56,6 +64,15 @@ export function drainNode(
         `no live node '${nodeId}' in the cluster (live: ${known.join(', ') || 'none'})`,
       );
     }
+    const elsewhere = nodes.filter(
+      (n) => n.alive && n.info.id !== nodeId && n.info.state === 'active',
+    );
+    if (elsewhere.length === 0)
+      throw new CosmoError(
+        ErrorCode.INVALID_STATE,
+        `'${nodeId}' is the last active node: its participants would have nowhere to go ` +
+          '(start another node first)',
+      );
     await redis.sadd(keys.draining, nodeId);
     const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
     for (;;) {

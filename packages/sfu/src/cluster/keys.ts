@@ -16,6 +16,8 @@ export function clusterKeys(prefix: string) {
     online: (id: string) => `${prefix}:online:${id}`,
     /** The node that runs the cluster's once-only jobs (notice reminders), with a time to live. */
     leader: `${prefix}:leader`,
+    /** A person's joins across the cluster in one minute (a counter that expires). */
+    joins: (identity: string, minute: number) => `${prefix}:joins:${minute}:${identity}`,
     /** Channels: a node's direct messages, a room's shards, the school's events. */
     nodeChannel: (id: string) => `${prefix}:n:${id}`,
     roomChannel: (room: string) => `${prefix}:r:${room}`,

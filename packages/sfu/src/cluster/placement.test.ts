@@ -51,14 +51,39 @@ describe('placing a join in a cluster', () => {
     ).toBe('c');
   });
 
-  it('opens a shard here when every shard is full, or on the least-loaded node when this one is', () => {
+  it('opens a new shard where the classroom is not served yet: here if it can, else the least loaded', () => {
     expect(place({ shards: new Map([['b', 10]]) })).toBe('here');
+    // Everyone entering through A: once A's seats in the classroom are given, B and C take the rest.
+    expect(
+      place({ nodes: [node('a', 10), node('b', 5), node('c', 1)], shards: new Map([['a', 10]]) }),
+    ).toBe('c');
     expect(
       place({
         nodes: [node('a', 100), node('b', 40), node('c', 20)],
         shards: new Map([['b', 10]]),
       }),
     ).toBe('c');
+  });
+
+  it('goes to the least-loaded node when every node serves the classroom and all are full', () => {
+    const full = new Map([
+      ['a', 10],
+      ['b', 10],
+      ['c', 10],
+    ]);
+    expect(place({ nodes: [node('a', 30), node('b', 12), node('c', 20)], shards: full })).toBe('b');
+    expect(place({ nodes: [node('a', 12), node('b', 12), node('c', 20)], shards: full })).toBe(
+      'here',
+    );
+  });
+
+  it('keeps a join here when this node is nearly as light as the lightest (loads are a beat old)', () => {
+    const full = new Map([
+      ['a', 10],
+      ['b', 10],
+    ]);
+    expect(place({ nodes: [node('a', 11), node('b', 10)], shards: full })).toBe('here');
+    expect(place({ nodes: [node('a', 14), node('b', 10)], shards: full })).toBe('b');
   });
 
   it('sends nobody to a draining node or one at its seat limit', () => {
@@ -74,6 +99,10 @@ describe('placing a join in a cluster', () => {
   it('ignores shards of nodes that are gone, and serves a join redirected twice where it is', () => {
     expect(place({ nodes: [node('a'), node('c')], shards: new Map([['b', 1]]) })).toBe('here');
     expect(place({ shards: new Map([['b', 1]]), redirects: 2 })).toBe('here');
+    // A count the client made up does not get it onto a draining node.
+    expect(
+      place({ nodes: [node('a', 0, 'draining'), node('b')], shards: new Map(), redirects: 2 }),
+    ).toBe('b');
   });
 
   it('serves rather than refuses when no node has room', () => {

@@ -4,6 +4,8 @@ import type { School } from '@cosmo/school';
 import type { Classroom } from '../Classroom.js';
 import type { CaptionService } from '../captions/CaptionService.js';
 import type { EventBody, Participant } from '../Participant.js';
+import type { BreakoutService } from '../rooms/BreakoutService.js';
+import type { PollService } from '../rooms/PollService.js';
 
 /** What a request handler works on: a joined participant in its classroom, and the services. */
 export interface JoinedContext {
@@ -11,6 +13,9 @@ export interface JoinedContext {
   participant: Participant;
   school: School | undefined;
   captions: CaptionService | undefined;
+  breakouts: BreakoutService;
+  /** Polls and quizzes (absent: polls are off). */
+  polls?: PollService;
 }
 
 type Body<K extends ClientRequestKind> = NonNullable<cosmo.v1.ClientFrame[K]>;

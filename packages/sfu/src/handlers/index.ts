@@ -1,9 +1,13 @@
 import type { ClientRequestKind } from '@cosmo/core';
+import { breakoutHandlers } from './breakouts.js';
 import { captionHandlers } from './captions.js';
 import type { Handlers } from './context.js';
 import { mediaHandlers } from './media.js';
+import { pollHandlers } from './polls.js';
+import { reactionHandlers } from './reactions.js';
 import { roomHandlers } from './room.js';
 import { schoolHandlers } from './school.js';
+import { waitingRoomHandlers } from './waitingRoom.js';
 
 export type { Handler, Handlers, JoinedContext } from './context.js';
 
@@ -16,6 +20,10 @@ export const joinedHandlers: Handlers = {
   ...roomHandlers,
   ...captionHandlers,
   ...schoolHandlers,
+  ...reactionHandlers,
+  ...waitingRoomHandlers,
+  ...breakoutHandlers,
+  ...pollHandlers,
 };
 
 /** Every request kind a joined participant may send. */

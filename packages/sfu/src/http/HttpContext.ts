@@ -12,8 +12,8 @@ export interface HealthCounts {
   /** Participants connected to this node (not those of other nodes in its classrooms). */
   participants: number;
   workers: number;
-  /** Cluster mode: this node's id and state, and how many nodes are live. */
-  cluster?: { node: string; state: 'active' | 'draining'; nodes: number };
+  /** Cluster mode: this node's id and state, how many nodes are live, whether Redis answers. */
+  cluster?: { node: string; state: 'active' | 'draining'; nodes: number; connected: boolean };
 }
 
 /**

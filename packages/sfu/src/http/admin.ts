@@ -148,6 +148,15 @@ async function route(
       };
     return json(200, { rows: school.attendance(id, s) });
   }
+  if (method === 'GET' && (m = /^\/api\/admin\/lectures\/([^/]+)\/polls\.csv$/.exec(path))) {
+    const id = decodeURIComponent(m[1]!);
+    return {
+      status: 200,
+      contentType: 'text/csv; charset=utf-8',
+      body: school.pollResultsCsv(id, s),
+      headers: { 'content-disposition': `attachment; filename="polls-${id}.csv"` },
+    };
+  }
   if (method === 'POST' && path === '/api/admin/notices') {
     const { emailAfterSeconds, ...body } = parseJsonBody(NoticeBody, req);
     const { notice, recipients } = school.sendNotice({

@@ -7,8 +7,9 @@ export function createHealthRoute(ctx: Pick<HttpContext, 'counts'>): HttpRoute {
   return async () =>
     bodiless(async () => {
       const { rooms, participants, workers, cluster } = ctx.counts();
+      // A node cut off from Redis still serves its own participants, but not the cluster's joins.
       return jsonAnswer(200, {
-        status: 'ok',
+        status: cluster && !cluster.connected ? 'degraded' : 'ok',
         rooms,
         participants,
         workers,

@@ -1,13 +1,15 @@
 import type { Logger } from 'pino';
 import { CosmoError, ErrorCode, PermissionError, TypedEmitter } from '@cosmo/core';
-import type { EndedClassRepository, School } from '@cosmo/school';
+import type { EndedClassRepository, School, WaitingRoomRepository } from '@cosmo/school';
 import { Classroom } from '../Classroom.js';
 import type { Config } from '../config.js';
 import type { MediaWorkerPool } from '../MediaWorkerPool.js';
 import type { Metrics } from '../metrics.js';
 import { MemoryEndedClassRepository } from '../MemoryEndedClassRepository.js';
+import { MemoryWaitingRoomRepository } from '../MemoryWaitingRoomRepository.js';
 import { initialPermissions, isAllowed, refusal } from '../permissions.js';
 import type { JoinClaims } from '../tokens.js';
+import { mainRoomOf } from './breakoutPlan.js';
 
 /** What the directory needs from the server. */
 export interface ClassroomDirectoryContext {
@@ -17,6 +19,8 @@ export interface ClassroomDirectoryContext {
   logger: Logger;
   /** The school's records, when the school features are on. */
   school: School | undefined;
+  /** Refuses a join token for a breakout room that is closed (see BreakoutService.refusal). */
+  breakoutRooms?: { refusal(claims: JoinClaims): CosmoError | undefined };
 }
 
 /** Directory events, for the services that attach to every classroom. */
@@ -37,11 +41,14 @@ export class ClassroomDirectory extends TypedEmitter<ClassroomDirectoryEvents> {
   readonly #titles = new Map<string, string>();
   /** Classes a moderator ended: their earlier tokens are refused until one starts them again. */
   readonly #ended: EndedClassRepository;
+  /** Each room's waiting-room settings: they outlive its classroom (and, with a school, restarts). */
+  readonly #waitingRooms: WaitingRoomRepository;
 
   constructor(ctx: ClassroomDirectoryContext) {
     super();
     this.#ctx = ctx;
     this.#ended = ctx.school?.repos.endedClasses ?? new MemoryEndedClassRepository();
+    this.#waitingRooms = ctx.school?.repos.waitingRooms ?? new MemoryWaitingRoomRepository();
   }
 
   /** The open classrooms, by room. */
@@ -68,10 +75,22 @@ export class ClassroomDirectory extends TypedEmitter<ClassroomDirectoryEvents> {
     this.#titles.delete(room);
   }
 
-  /** The class a room belongs to: the class of its lecture, or the class it is named after. */
+  /**
+   * The class a room belongs to: the class of its lecture, or the class it is named after (a
+   * breakout room's is its main room's).
+   */
   classOf(room: string): string | undefined {
     const roster = this.#ctx.school?.repos.roster;
-    return roster?.lecture(room)?.classId ?? (roster?.schoolClass(room) ? room : undefined);
+    const home = mainRoomOf(room) ?? room;
+    return roster?.lecture(home)?.classId ?? (roster?.schoolClass(home) ? home : undefined);
+  }
+
+  /**
+   * Ends a room with nobody to end it (a breakout room whose breakout is over): its tokens signed
+   * until now are refused with CLASS_ENDED, like those of a class its teacher ended.
+   */
+  endRoom(room: string): void {
+    this.#ended.markEnded(room, Date.now());
   }
 
   /** Whether a moderator ended the class `room` (and nobody has started it again). */
@@ -90,6 +109,8 @@ export class ClassroomDirectory extends TypedEmitter<ClassroomDirectoryEvents> {
     const { room, identity, role } = claims;
     const classId = this.classOf(room);
     if (classId) this.#ctx.school?.assertMayJoin(classId, identity);
+    const closedBreakoutRoom = this.#ctx.breakoutRooms?.refusal(claims);
+    if (closedBreakoutRoom) throw closedBreakoutRoom;
     if (reopen && !isAllowed(role, initialPermissions(role, true), 'reopenClass')) {
       throw new PermissionError(refusal(role, 'reopenClass'));
     }
@@ -123,7 +144,9 @@ export class ClassroomDirectory extends TypedEmitter<ClassroomDirectoryEvents> {
 
   async #openClassroom(room: string): Promise<Classroom> {
     const { config, school, metrics } = this.#ctx;
-    const lecture = school?.repos.roster.lecture(room);
+    // A breakout room is part of its main room's lecture (attendance, the lecture's title).
+    const lectureRoom = mainRoomOf(room) ?? room;
+    const lecture = school?.repos.roster.lecture(lectureRoom);
     const classroom = await Classroom.open(
       room,
       {
@@ -135,11 +158,12 @@ export class ClassroomDirectory extends TypedEmitter<ClassroomDirectoryEvents> {
         maxParticipants: config.maxParticipants,
         consumersPerWorker: config.consumersPerWorker,
         ...(school ? { storeChat: (message) => school.storeChat(message).seq } : {}),
+        waitingRoom: { settings: this.#waitingRooms, roster: school?.repos.roster },
       },
       {
         title: this.#titles.get(room) ?? lecture?.title ?? room,
         classId: this.classOf(room) ?? '',
-        lectureId: lecture ? room : '',
+        lectureId: lecture ? lectureRoom : '',
       },
     );
     this.#open.set(room, classroom);

@@ -17,7 +17,10 @@ import { CloseCode, type Connection } from '../Connection.js';
 import type { IdentityLimits } from '../IdentityLimits.js';
 import type { EventBody } from '../Participant.js';
 import { initialPermissions } from '../permissions.js';
+import type { BreakoutService } from '../rooms/BreakoutService.js';
+import type { PollService } from '../rooms/PollService.js';
 import type { ClassroomDirectory } from '../rooms/ClassroomDirectory.js';
+import type { ClassroomWaitingRoom } from '../rooms/ClassroomWaitingRoom.js';
 import type { Sessions } from '../sessions/Sessions.js';
 import type { TokenService } from '../tokens.js';
 import { turnCredentials } from '../turn.js';
@@ -26,7 +29,7 @@ import { turnCredentials } from '../turn.js';
 export interface AdmissionContext {
   config: Pick<
     Config,
-    'iceServers' | 'turn' | 'resumeGraceMs' | 'maxFrameBytes' | 'maxLessonBytes'
+    'iceServers' | 'turn' | 'resumeGraceMs' | 'maxFrameBytes' | 'maxLessonBytes' | 'identityLimits'
   >;
   tokens: TokenService;
   limits: IdentityLimits;
@@ -34,6 +37,10 @@ export interface AdmissionContext {
   sessions: Sessions;
   school: SchoolBridge | undefined;
   captions: CaptionService | undefined;
+  /** The breakouts: a join into a main or breakout room says the one running. */
+  breakouts?: BreakoutService;
+  /** The lecture's polls, listed in the join response. */
+  polls?: PollService;
   /** This node's part in a cluster, once it has joined one. */
   cluster?: () => Cluster | undefined;
 }
@@ -47,6 +54,8 @@ export interface AdmissionContext {
  */
 export class Admission {
   readonly #ctx: AdmissionContext;
+  /** The waiting room each socket was last held in (it may have been let in since). */
+  readonly #waitingIn = new WeakMap<Connection, ClassroomWaitingRoom>();
 
   constructor(ctx: AdmissionContext) {
     this.#ctx = ctx;
@@ -73,10 +82,28 @@ export class Admission {
     if (cluster) {
       // Cluster mode: the classroom may be placed on another node; the client joins there.
       const placed = await cluster.place(claims.room, req.redirects ?? 0);
-      if (!placed.serve) return { join: { redirectUrl: placed.url, clusterUrls: cluster.urls() } };
+      if (!placed.serve) {
+        this.stopWaiting(conn);
+        return { join: { redirectUrl: placed.url, clusterUrls: cluster.urls() } };
+      }
+      const { joinsPerMinute, joinBurst } = config.identityLimits;
+      if (!(await cluster.spendJoin(claims.identity, joinsPerMinute + joinBurst)))
+        throw new CosmoError(
+          ErrorCode.RATE_LIMITED,
+          'too many joins for this person; wait a minute and try again',
+        );
     }
     const classroom = await classrooms.enter(claims, Boolean(req.reopen));
     if (conn.closed) throw new InvalidStateError('the connection closed while joining');
+    // The classroom's waiting room: the socket stays open, not joined, until a moderator lets
+    // this person in (the client joins again) or refuses them.
+    const waitingRoom = classroom.waitingRoom;
+    if (waitingRoom.mustWait(claims.identity, claims.role)) {
+      if (this.#waitingIn.get(conn) !== waitingRoom) this.stopWaiting(conn);
+      waitingRoom.hold(conn, claims.identity, claims.name);
+      this.#waitingIn.set(conn, waitingRoom);
+      return { join: { waiting: true } };
+    }
     // The same person joining again (a reload, a second tab, a rejoin after a lost session)
     // takes over the seat of the old session, which closes once the new one is in.
     const previous = [...classroom.participants.values()].filter(
@@ -93,6 +120,8 @@ export class Admission {
       },
       previous,
     );
+    // Out of the waiting room only once in: the list emptying must not close the classroom first.
+    this.stopWaiting(conn);
     for (const c of previousConnections) {
       if (c && c !== conn) c.close(CloseCode.REPLACED, 'joined from another connection');
     }
@@ -103,6 +132,8 @@ export class Admission {
     const lesson = isModerator(participant.role)
       ? this.#ctx.captions?.lessonOf(classroom.room)
       : undefined;
+    const breakout = this.#ctx.breakouts?.viewFor(classroom.room, participant.role);
+    const polls = this.#ctx.polls?.joinView(classroom, participant);
     return {
       join: {
         sessionId: participant.sessionId,
@@ -130,6 +161,11 @@ export class Admission {
         maxLessonBytes: Math.max(config.maxFrameBytes, config.maxLessonBytes),
         ...(lesson && { lesson }),
         clusterUrls: cluster?.urls() ?? [],
+        ...(breakout && { breakout }),
+        ...polls,
+        ...(isModerator(participant.role) && waitingRoom.settings.enabled
+          ? { waitingRoom: waitingRoom.view() }
+          : {}),
       },
     };
   }
@@ -143,6 +179,7 @@ export class Admission {
     requestId: number,
     req: NonNullable<ClientFrame['resume']>,
   ): Promise<null> {
+    if (this.isWaiting(conn)) throw new InvalidStateError('waiting to be let in');
     const claims = await this.#ctx.tokens.verify(req.token);
     this.#spendJoin(claims.identity);
     if (this.#ctx.cluster?.()?.draining) {
@@ -165,6 +202,25 @@ export class Admission {
     });
     for (const e of missed) conn.sendFrame(e);
     return null;
+  }
+
+  /** Whether `conn` waits in a waiting room (it may only join again, leave, or ping). */
+  isWaiting(conn: Connection): boolean {
+    return this.#waitingIn.get(conn)?.holds(conn) ?? false;
+  }
+
+  /**
+   * Takes `conn` out of the waiting room it waits in (it left, closed, or joins elsewhere);
+   * false when it was not waiting.
+   */
+  stopWaiting(conn: Connection): boolean {
+    const waitingRoom = this.#waitingIn.get(conn);
+    this.#waitingIn.delete(conn);
+    if (!waitingRoom?.holds(conn)) return false;
+    waitingRoom.release(conn);
+    // Its time to join (or to leave) starts now, however long it waited.
+    conn.restartJoinTimeout();
+    return true;
   }
 
   /** Spends a join or resume of `identity`: reconnecting in a loop is limited per person. */

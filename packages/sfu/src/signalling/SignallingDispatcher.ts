@@ -21,6 +21,8 @@ import { joinedHandlers } from '../handlers/index.js';
 import type { IdentityLimits } from '../IdentityLimits.js';
 import type { Metrics } from '../metrics.js';
 import type { EventBody, Participant } from '../Participant.js';
+import type { BreakoutService } from '../rooms/BreakoutService.js';
+import type { PollService } from '../rooms/PollService.js';
 import type { ClassroomDirectory } from '../rooms/ClassroomDirectory.js';
 import type { Sessions } from '../sessions/Sessions.js';
 import { rateLimitedAnswer } from '../http/answers.js';
@@ -47,6 +49,8 @@ export interface DispatcherContext {
   classrooms: ClassroomDirectory;
   school: School | undefined;
   captions: CaptionService | undefined;
+  breakouts: BreakoutService;
+  polls?: PollService;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -159,6 +163,7 @@ export class SignallingDispatcher {
     this.#connections.delete(conn);
     metrics.connections.dec();
     if (this.#counted.delete(conn)) addresses.closeSocket(conn.socket.remoteAddress);
+    this.#ctx.admission.stopWaiting(conn);
     if (!this.#closing) sessions.disconnected(conn);
   }
 
@@ -251,6 +256,7 @@ export class SignallingDispatcher {
       case 'resume':
         return this.#ctx.admission.resume(conn, frame.id, frame.resume);
       case 'leave': {
+        if (this.#ctx.admission.stopWaiting(conn)) return { ok: {} };
         const p = this.#joined(conn);
         conn.participant = null;
         p.close('left');
@@ -265,7 +271,14 @@ export class SignallingDispatcher {
           ((ctx: unknown, req: unknown) => EventBody | Promise<EventBody>) | undefined;
         if (!handler) throw new CosmoError(ErrorCode.UNAVAILABLE, `'${kind}' is not supported`);
         return handler(
-          { classroom, participant: p, school: this.#ctx.school, captions: this.#ctx.captions },
+          {
+            classroom,
+            participant: p,
+            school: this.#ctx.school,
+            captions: this.#ctx.captions,
+            breakouts: this.#ctx.breakouts,
+            polls: this.#ctx.polls,
+          },
           (frame as Record<string, unknown>)[kind],
         );
       }
@@ -274,7 +287,10 @@ export class SignallingDispatcher {
 
   #joined(conn: Connection): Participant {
     const p = conn.participant;
-    if (!p || p.closed) throw new InvalidStateError('join a classroom first');
+    if (!p || p.closed) {
+      if (this.#ctx.admission.isWaiting(conn)) throw new InvalidStateError('waiting to be let in');
+      throw new InvalidStateError('join a classroom first');
+    }
     return p;
   }
 }
