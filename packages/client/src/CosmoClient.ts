@@ -526,7 +526,11 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
       this.#joining = false;
     }
     this.safeEmit('joined', this.#self!);
-    await this.#media!.republish();
+    // After a move, what this room does not allow (a student's camera back in the main room) stops.
+    const may = this.#self!.permissions;
+    await this.#media!.republish((source) =>
+      source === 'microphone' ? may.speak : source === 'camera' ? may.video : may.screen,
+    );
     for (const producer of this.producers.values()) this.#autoSubscribe(producer);
   }
 

@@ -267,12 +267,19 @@ export class MediaSession {
     return ended;
   }
 
-  /** Publishes again every local track that was live before a reset. */
-  async republish(): Promise<void> {
+  /**
+   * Publishes again every local track that was live before a reset, of the sources `allowed`
+   * (after a move to another room); the others are stopped.
+   */
+  async republish(allowed: (source: MediaSource) => boolean = () => true): Promise<void> {
     const before = [...this.local.values()];
     this.local.clear();
     for (const local of before) {
       if (local.track.readyState === 'ended') continue;
+      if (!allowed(local.source)) {
+        local.track.stop();
+        continue;
+      }
       await this.publish(local.track, local.source);
       if (local.paused) await this.setPaused(local.source, true);
     }
