@@ -751,8 +751,10 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     const signalling = this.#signalling;
     if (!signalling || this.#state !== 'connected' || !move.token) return;
     const previous = this.#token;
-    await signalling.request('leave', {}).catch(() => undefined);
+    // Our transports close before the server's do: a transport the server closes under us
+    // fails, and would read as a network that blocks media.
     this.#media?.reset();
+    await signalling.request('leave', {}).catch(() => undefined);
     this.#token = move.token;
     try {
       await this.#join(signalling);

@@ -87,6 +87,7 @@ export class MediaSession {
   readonly #consumers = new Map<string, mc.Consumer>();
   #send: mc.Transport | undefined;
   #recv: mc.Transport | undefined;
+  readonly #creating = new Map<'send' | 'recv', Promise<mc.Transport>>();
   #request: RequestFn;
   readonly #options: MediaSessionOptions;
   readonly #reachability: MediaReachability;
@@ -261,6 +262,7 @@ export class MediaSession {
     this.#recv?.close();
     this.#send = undefined;
     this.#recv = undefined;
+    this.#creating.clear();
     this.#producers.clear();
     this.#consumers.clear();
     this.remote.clear();
@@ -294,9 +296,23 @@ export class MediaSession {
     this.#reachability.close();
   }
 
-  async #transport(direction: 'send' | 'recv'): Promise<mc.Transport> {
+  /**
+   * The transport of a direction, created once: calls that overlap (a camera and a microphone
+   * published together) share the one being created rather than each opening another.
+   */
+  #transport(direction: 'send' | 'recv'): Promise<mc.Transport> {
     const existing = direction === 'send' ? this.#send : this.#recv;
-    if (existing && !existing.closed) return existing;
+    if (existing && !existing.closed) return Promise.resolve(existing);
+    const pending = this.#creating.get(direction);
+    if (pending) return pending;
+    const created = this.#createTransport(direction).finally(() =>
+      this.#creating.delete(direction),
+    );
+    this.#creating.set(direction, created);
+    return created;
+  }
+
+  async #createTransport(direction: 'send' | 'recv'): Promise<mc.Transport> {
     const res = await this.#request('createTransport', {
       direction:
         direction === 'send'

@@ -22,6 +22,9 @@ export interface JoinClaims {
 const ISSUER = 'cosmo';
 const AUDIENCE = 'cosmo-classroom';
 
+/** The longest display name a token may give (longer ones are cut). */
+const MAX_NAME_CHARS = 100;
+
 /** How far ahead of this server's clock a token's issue time may be (the signer's clock). */
 const MAX_CLOCK_SKEW_MS = 60_000;
 
@@ -112,7 +115,10 @@ export class TokenService {
     return {
       // Ids travel in every event: repaired like any client text (a lone surrogate has no UTF-8).
       identity: wellFormed(sub),
-      name: wellFormed(typeof name === 'string' && name ? name : sub),
+      // Shown to everyone in lists and events: a signer's 10,000-character name is cut.
+      name: [...wellFormed(typeof name === 'string' && name ? name : sub)]
+        .slice(0, MAX_NAME_CHARS)
+        .join(''),
       room: wellFormed(claimRoom),
       role,
       ...(grants && typeof grants === 'object' ? { grants: grants as JoinClaims['grants'] } : {}),

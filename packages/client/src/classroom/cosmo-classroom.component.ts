@@ -10,6 +10,7 @@ import { renderConfirmEnd, renderControls } from './controls-bar.js';
 import styles from './cosmo-classroom.styles.js';
 import prejoinStyles from './prejoin.styles.js';
 import teachingStyles from './teaching.styles.js';
+import breakoutStyles from './breakout.styles.js';
 import { MediaPreviewController } from './media-preview.controller.js';
 import { renderPrejoin } from './prejoin.js';
 import { tokenClaim } from '../tokenRole.js';
@@ -19,6 +20,12 @@ import { captionLineLength, captionLines, isWideLanguage, textWidth } from './ca
 import { renderClassPanel, renderHandouts, renderInbox } from './school-panel.js';
 import { TeachingController } from './teaching.controller.js';
 import { renderPollsPanel } from './polls-panel.js';
+import { BreakoutController } from './breakout.controller.js';
+import {
+  renderBreakoutBanner,
+  renderBreakoutMessage,
+  renderBreakoutPanel,
+} from './breakout-panel.js';
 import { renderFloatingReactions, renderReactionsBar } from './reactions.js';
 import { renderRefusedScreen, renderWaitingList, renderWaitingScreen } from './waiting-room.js';
 import './cosmo-video.js';
@@ -38,6 +45,9 @@ type Tab = 'chat' | 'people' | 'polls' | 'inbox' | 'handouts' | 'class' | 'capti
  * @event cosmo-notification - A notice arrived; `detail: { notice }`.
  * @event cosmo-waiting - The classroom has a waiting room and this person waits in it (the element shows the waiting screen until a teacher lets them in, then `cosmo-joined`); `detail: {}`.
  * @event cosmo-poll-started - A teacher started a poll or quiz; `detail: { poll }` (students get no correct answers before it closes).
+ * @event cosmo-breakout - A teacher opened breakout rooms; `detail: { breakout }` (`{ rooms, mode, endsAt, mainRoom }`).
+ * @event cosmo-breakout-message - A teacher's message to every breakout room; `detail: { text, fromName }`.
+ * @event cosmo-moved - The server moved this person to a breakout room or back to the main room; `detail: { room, roomName, reason }` ("breakout", "visit", "breakout_ended", "called_back").
  *
  * @csspart prejoin - The pre-join screen (with the `prejoin` attribute): preview, devices, Join.
  * @csspart prejoin-preview - One's camera preview on the pre-join screen.
@@ -60,6 +70,8 @@ type Tab = 'chat' | 'people' | 'polls' | 'inbox' | 'handouts' | 'class' | 'capti
  * @csspart toast - A message over the classroom: an error (with what to do next), a mute, an urgent notice.
  * @csspart confirm-dialog - The question asked before the teacher ends the class for everyone.
  * @csspart polls - The polls tab: the teacher's composer and live results, a student's poll cards.
+ * @csspart breakout - Moderators' breakout rooms, at the top of the people tab: setting them up, then the timer, the rooms and who is in each.
+ * @csspart breakout-banner - Over the stage while breakout rooms are open: the room one is in and the time left (in choose mode, the rooms to pick).
  * @csspart reactions - The reaction buttons in the control bar.
  * @csspart reactions-layer - The reactions floating over the stage.
  * @csspart reaction-counts - A moderator's counts of the reactions on screen.
@@ -85,7 +97,7 @@ type Tab = 'chat' | 'people' | 'polls' | 'inbox' | 'handouts' | 'class' | 'capti
  * @cssproperty --cosmo-font - Font stack (covers Japanese and Chinese by default).
  */
 export class CosmoClassroom extends LitElement {
-  static override styles = [styles, prejoinStyles, teachingStyles];
+  static override styles = [styles, prejoinStyles, teachingStyles, breakoutStyles];
 
   static override properties = {
     serverUrl: { attribute: 'server-url' },
@@ -118,6 +130,7 @@ export class CosmoClassroom extends LitElement {
   readonly #push = new NoticePushController(this);
   readonly #preview = new MediaPreviewController(this);
   readonly #teaching = new TeachingController(this, this.#room);
+  readonly #breakouts = new BreakoutController(this, this.#room);
   /** Whether the person pressed Join on the pre-join screen. */
   #joinPressed = false;
   readonly #tileWidths = new Map<string, number>();
@@ -354,7 +367,10 @@ export class CosmoClassroom extends LitElement {
       room.markRead(id);
       this.#selectTab('inbox');
     };
+    const t = (key: MessageKey) => this.#t(key);
     return html`<div class="toasts">
+      ${renderBreakoutBanner(this.#room, this.#breakouts, t)}
+      ${renderBreakoutMessage(this.#breakouts, t)}
       ${
         room.error
           ? html`<div
@@ -746,7 +762,11 @@ export class CosmoClassroom extends LitElement {
       case 'chat':
         return this.#renderChat();
       case 'people':
-        return html`${renderWaitingList(this.#room, this.#teaching, t)}${this.#renderPeople()}`;
+        return html`${renderWaitingList(this.#room, this.#teaching, t)}${renderBreakoutPanel(
+          this.#room,
+          this.#breakouts,
+          t,
+        )}${this.#renderPeople()}`;
       case 'polls':
         return renderPollsPanel(this.#room, this.#teaching, t);
       case 'inbox':

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../wire.js';
 import type { PollInfo } from '../Polls.js';
+import type { BreakoutInfo, BreakoutMessageInfo } from '../Breakout.js';
 import type { Notice } from './classroom.controller.js';
 import { CosmoClassroom } from './cosmo-classroom.component.js';
 
@@ -31,5 +32,8 @@ declare global {
     'cosmo-notification': CustomEvent<{ notice: Notice }>;
     'cosmo-waiting': CustomEvent<Record<string, never>>;
     'cosmo-poll-started': CustomEvent<{ poll: PollInfo }>;
+    'cosmo-breakout': CustomEvent<{ breakout: BreakoutInfo }>;
+    'cosmo-breakout-message': CustomEvent<BreakoutMessageInfo>;
+    'cosmo-moved': CustomEvent<{ room: string; roomName: string; reason: string }>;
   }
 }

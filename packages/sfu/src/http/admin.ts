@@ -237,6 +237,11 @@ async function route(
   }
   if (method === 'POST' && path === '/api/admin/tokens') {
     const { personId, room, ttlSeconds } = parseJsonBody(TokenRequest, req);
+    if (room.includes('~'))
+      throw new CosmoError(
+        ErrorCode.INVALID_ARGUMENT,
+        'breakout rooms get their tokens from the server, when a teacher starts a breakout',
+      );
     // Only for this school's classes (a class, or a lecture of one) and this school's people.
     const person = school.repos.roster.person(personId);
     if (!person || person.schoolId !== s)

@@ -104,6 +104,19 @@ export class BreakoutService {
     const open = breakout
       ? breakout.has(claims.room) && (claims.issuedAt ?? 0) >= breakout.startedAt
       : this.#ctx.clustered;
+    // A student opens only the room the breakout gave them (a token minted elsewhere for another
+    // room does not get around the assignment); moderators visit any.
+    if (
+      open &&
+      breakout &&
+      !isModerator(claims.role) &&
+      breakout.roomOf(claims.identity)?.id !== claims.room
+    )
+      return new CosmoError(
+        ErrorCode.PERMISSION_DENIED,
+        'this is not your breakout room; your teacher assigns the rooms',
+        { reason: 'NOT_YOUR_BREAKOUT_ROOM', params: { mainRoom } },
+      );
     if (open) return undefined;
     return new CosmoError(
       ErrorCode.CLASS_ENDED,
