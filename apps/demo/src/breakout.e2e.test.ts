@@ -196,7 +196,7 @@ describe('breakout rooms in Chromium: a teacher and three students', () => {
           r.audio.includes('aiko')
         );
       },
-      30_000,
+      60_000,
     ).catch(async (err: unknown) => {
       // What each page had, to tell a missing video from a silent track.
       console.error(JSON.stringify([await received(aiko), await received(ren)]));
