@@ -221,7 +221,11 @@ describe('the role x action table, enforced by the server', () => {
     await waitFor('the student to be told they were muted', () =>
       mutedBy.includes(assistant.client.self!.id),
     );
-    expect(target.client.localTracks.get('microphone')?.paused).toBe(true);
+    // The client pauses its track when it handles the event (not necessarily in the same turn).
+    await waitFor(
+      'the student’s microphone to be paused',
+      () => target.client.localTracks.get('microphone')?.paused === true,
+    );
     const classroom = t.server.classrooms.get('art')!;
     expect(
       classroom.participants.get(targetId)!.producers.get(targetProducerId)!.producer.paused,
