@@ -41,7 +41,7 @@ export function renderBreakoutPanel(
     class="breakout"
     ?open=${Boolean(breakout) || breakouts.panelOpen}
     @toggle=${(e: Event) => {
-      if (!breakout) breakouts.panelOpen = (e.target as HTMLDetailsElement).open;
+      if (!breakout) breakouts.setPanelOpen((e.target as HTMLDetailsElement).open);
     }}
   >
     <summary>
@@ -54,7 +54,15 @@ export function renderBreakoutPanel(
           : nothing
       }
     </summary>
-    ${breakout ? renderRunning(room, breakouts, breakout, t) : renderSetup(room, breakouts, t)}
+    ${
+      // Folded, the form is not rendered at all (Chromium keeps a folded section's boxes, and
+      // the page's own layout checks then find its fields under the people list).
+      breakout
+        ? renderRunning(room, breakouts, breakout, t)
+        : breakouts.panelOpen
+          ? renderSetup(room, breakouts, t)
+          : nothing
+    }
   </details>`;
 }
 

@@ -46,6 +46,13 @@ export class BreakoutController implements ReactiveController {
   draft: BreakoutDraft = EMPTY_BREAKOUT;
   /** Whether the moderator unfolded the breakout section (it is always open while one runs). */
   panelOpen = false;
+
+  /** Unfolds or folds the setup form (rendered only while unfolded). */
+  setPanelOpen(open: boolean): void {
+    if (this.panelOpen === open) return;
+    this.panelOpen = open;
+    this.#host.requestUpdate();
+  }
   /** The moderators' last message to the rooms, until dismissed. */
   message: BreakoutMessageInfo | undefined;
   #tick: ReturnType<typeof setInterval> | undefined;
