@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { types as ms } from 'mediasoup';
 import type { Logger } from 'pino';
+import type { TranscriptLine } from '@cosmo/school';
 import type { cosmo } from '@cosmo/core';
 import {
   CosmoError,
@@ -94,6 +95,10 @@ export type ClassroomEvents = {
   producerAdded: [p: Participant, producer: ms.Producer, source: MediaSource];
   /** A moderator ended the class (its tokens stay refused until it is started again). */
   ended: [by: Participant];
+  /** A final caption line, spoken or translated (times from `startedAt`): recordings keep them. */
+  captionLine: [line: TranscriptLine];
+  /** A moderator started a poll (recordings mark a chapter). */
+  pollStarted: [question: string];
   closed: [];
 };
 

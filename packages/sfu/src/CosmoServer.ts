@@ -11,6 +11,7 @@ import {
 } from './bridge/noticeDelivery.js';
 import { CaptionService } from './captions/CaptionService.js';
 import { VoiceProfiles } from './captions/VoiceProfiles.js';
+import { RecordingService } from './recording/RecordingService.js';
 import type { Classroom } from './Classroom.js';
 import { workerCount, type Config } from './config.js';
 import { createHttpRoutes } from './http/routes.js';
@@ -64,6 +65,8 @@ export class CosmoServer {
   readonly school: School | undefined;
   /** The breakouts of every main room (they outlive the main room's classroom). */
   readonly breakouts: BreakoutService;
+  /** Lecture recordings. */
+  readonly recordings: RecordingService;
   /** The bound port (useful when the config asked for port 0). */
   port = 0;
 
@@ -123,6 +126,7 @@ export class CosmoServer {
       : undefined;
     const bridge = school && new SchoolBridge(school, this.#sessions, this.#classrooms);
     const polls = new PollService(this.#classrooms, school);
+    this.recordings = new RecordingService(this.#classrooms, { config, school, logger, metrics });
     this.#addresses = new AddressLimits(config.addressLimits);
     this.#limits = new IdentityLimits(config.identityLimits);
     this.#dispatcher = new SignallingDispatcher({
@@ -141,6 +145,7 @@ export class CosmoServer {
         captions: this.#captions,
         breakouts: this.breakouts,
         polls,
+        recordings: this.recordings,
         cluster: () => this.#cluster,
       }),
       sessions: this.#sessions,
@@ -149,6 +154,7 @@ export class CosmoServer {
       captions: this.#captions,
       breakouts: this.breakouts,
       polls,
+      recordings: this.recordings,
     });
     this.#transport = config.transport === 'uws' ? new UwsTransport() : new WsTransport();
     pool.on('workerReplaced', () => metrics.workerDeaths.inc());
@@ -271,6 +277,8 @@ export class CosmoServer {
         throw err;
       }
     }
+    // Recordings a crash or a restart interrupted are published now.
+    server.recordings.recover();
     if (school && channels) {
       // Rows a crash interrupted go again now, with links to where this server is reached.
       const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
@@ -377,6 +385,8 @@ export class CosmoServer {
     this.#closed = true;
     // The other nodes drop this one at once, rather than when its heartbeat runs out.
     await this.#cluster?.close().catch(() => undefined);
+    // Recorders close their files while the media still flows; publishing waits for the next start.
+    await this.recordings.close();
     this.#sessions.close();
     this.breakouts.close();
     this.#classrooms.closeAll();

@@ -194,6 +194,29 @@ const ConfigFields = z
     captionTranslationModels: z.string().optional(),
     /** The school features (roster, attendance, leave, notices, chat history) in <dataDir>/cosmo.db. */
     school: z.boolean().default(true),
+    /**
+     * Recording lectures (docs/recordings.md): a moderator starts it; segments are written under
+     * <dataDir>/recordings and joined into one WebM with captions when the lecture ends. Needs
+     * ffmpeg and the school records.
+     */
+    recording: z
+      .object({
+        /** Moderators may record (off: StartRecording is refused with UNAVAILABLE). */
+        enabled: z.boolean().default(true),
+        /** Published recordings are purged this many days after publishing (0: kept for ever). */
+        retentionDays: z.number().min(0).default(90),
+        /** The published video's size and rate. */
+        width: z.number().int().min(160).max(3840).default(1280),
+        height: z.number().int().min(120).max(2160).default(720),
+        fps: z.number().int().min(1).max(60).default(15),
+        videoKbps: z.number().int().min(100).max(20000).default(1200),
+        audioKbps: z.number().int().min(16).max(510).default(64),
+        /** Encoder threads while publishing (it runs at a low priority). */
+        publishThreads: z.number().int().min(1).max(16).default(2),
+        /** Keep the raw segments after publishing (for re-publishing; they take as much space again). */
+        keepSegments: z.boolean().default(false),
+      })
+      .default({}),
     /** Unread notices are pushed again this often, at most `reminderLimit` times. */
     reminderIntervalMs: z
       .number()

@@ -87,6 +87,32 @@ export class Metrics {
     help: 'mediasoup workers that died and were respawned',
     registers: [this.registry],
   });
+  readonly recordingsActive = new Gauge({
+    name: 'cosmo_recordings_active',
+    help: 'Classrooms being recorded now',
+    registers: [this.registry],
+  });
+  readonly recordingTracks = new Gauge({
+    name: 'cosmo_recording_tracks',
+    help: 'Tracks being written by recorders now',
+    registers: [this.registry],
+  });
+  readonly recordingBytes = new Counter({
+    name: 'cosmo_recording_bytes_written_total',
+    help: 'Bytes of recorded media written to disk (segments)',
+    registers: [this.registry],
+  });
+  readonly recordingFailures = new Counter({
+    name: 'cosmo_recording_failures_total',
+    help: 'Recorder and publishing failures, by stage (recorder: a writer died and was restarted; publish: a recording could not be published)',
+    labelNames: ['stage'] as const,
+    registers: [this.registry],
+  });
+  readonly recordingsPublished = new Counter({
+    name: 'cosmo_recordings_published_total',
+    help: 'Recordings published (joined into one file with captions)',
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'cosmo_process_' });

@@ -157,6 +157,8 @@ describe('the role x action table, enforced by the server', () => {
         });
       case 'chooseBreakoutRoom':
         return r.request('chooseBreakoutRoom', { roomId: 'art~b1' });
+      case 'record':
+        return r.request('startRecording', { allowDownload: true });
     }
   }
 
@@ -197,9 +199,9 @@ describe('the role x action table, enforced by the server', () => {
         refused++;
       }
     }
-    // Students: 3 unpublished sources + 12 moderation actions (running polls, the waiting room
-    // and breakouts among them); observers: all but consume.
-    expect(refused).toBe(15 + (ACTIONS.length - 1));
+    // Students: 3 unpublished sources + 13 moderation actions (running polls, the waiting room,
+    // breakouts and recording among them); observers: all but consume.
+    expect(refused).toBe(16 + (ACTIONS.length - 1));
     // The target is untouched: still speaking, hand still up.
     const onServer = t.server.classrooms.get('art')!.participants.get(targetId)!;
     expect(onServer.producers.get(targetProducerId)?.producer.paused).toBe(false);

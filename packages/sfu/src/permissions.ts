@@ -22,7 +22,8 @@ export type Action =
   | 'react'
   | 'manageWaitingRoom'
   | 'runBreakout'
-  | 'chooseBreakoutRoom';
+  | 'chooseBreakoutRoom'
+  | 'record';
 
 /** `always`: the role may; `never`: it may not; a permission name: only while it is granted. */
 export type Rule = 'always' | 'never' | keyof Permissions;
@@ -50,6 +51,7 @@ const MODERATOR: Readonly<Record<Action, Rule>> = {
   manageWaitingRoom: 'always',
   runBreakout: 'always',
   chooseBreakoutRoom: 'always',
+  record: 'always',
 };
 
 /**
@@ -81,6 +83,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, Readonly<Record<Action, Rule>>>
     manageWaitingRoom: 'never',
     runBreakout: 'never',
     chooseBreakoutRoom: 'always',
+    record: 'never',
   },
   observer: {
     consume: 'always',
@@ -104,6 +107,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, Readonly<Record<Action, Rule>>>
     manageWaitingRoom: 'never',
     runBreakout: 'never',
     chooseBreakoutRoom: 'never',
+    record: 'never',
   },
 };
 
@@ -130,6 +134,7 @@ const ACTION_WORDS: Readonly<Record<Action, string>> = {
   manageWaitingRoom: 'manage the waiting room',
   runBreakout: 'run breakout rooms',
   chooseBreakoutRoom: 'choose a breakout room',
+  record: 'start or stop recording',
 };
 
 /** A role with its article, for messages: "an assistant", "a teacher". */

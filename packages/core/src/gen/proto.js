@@ -8988,11 +8988,13 @@ export const cosmo = $root.cosmo = (() => {
             ClientFrame.prototype.breakoutMessage = null;
             ClientFrame.prototype.chooseBreakoutRoom = null;
             ClientFrame.prototype.visitBreakoutRoom = null;
+            ClientFrame.prototype.startRecording = null;
+            ClientFrame.prototype.stopRecording = null;
 
             let $oneOfFields;
 
             $Object.defineProperty(ClientFrame.prototype, "request", {
-                get: $util.oneOfGetter($oneOfFields = ["join", "leave", "resume", "ping", "ackEvents", "createTransport", "connectTransport", "restartIce", "produce", "closeProducer", "pauseProducer", "resumeProducer", "consume", "pauseConsumer", "resumeConsumer", "closeConsumer", "setPreferredLayers", "setRtpCapabilities", "sendChat", "raiseHand", "lowerHand", "chatHistory", "mute", "setPermissions", "lockRoom", "endClass", "subscribeCaptions", "setLesson", "sendNotification", "notificationReceipt", "requestLeave", "decideLeave", "listLeaveRequests", "attendanceReport", "startPoll", "vote", "closePoll", "showPollResults", "savePreparedPoll", "preparedPolls", "react", "setWaitingRoom", "admit", "refuse", "startBreakout", "extendBreakout", "endBreakout", "breakoutMessage", "chooseBreakoutRoom", "visitBreakoutRoom"]),
+                get: $util.oneOfGetter($oneOfFields = ["join", "leave", "resume", "ping", "ackEvents", "createTransport", "connectTransport", "restartIce", "produce", "closeProducer", "pauseProducer", "resumeProducer", "consume", "pauseConsumer", "resumeConsumer", "closeConsumer", "setPreferredLayers", "setRtpCapabilities", "sendChat", "raiseHand", "lowerHand", "chatHistory", "mute", "setPermissions", "lockRoom", "endClass", "subscribeCaptions", "setLesson", "sendNotification", "notificationReceipt", "requestLeave", "decideLeave", "listLeaveRequests", "attendanceReport", "startPoll", "vote", "closePoll", "showPollResults", "savePreparedPoll", "preparedPolls", "react", "setWaitingRoom", "admit", "refuse", "startBreakout", "extendBreakout", "endBreakout", "breakoutMessage", "chooseBreakoutRoom", "visitBreakoutRoom", "startRecording", "stopRecording"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -9109,6 +9111,10 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.ChooseBreakoutRoomRequest.encode(message.chooseBreakoutRoom, writer.uint32(754).fork(), _depth + 1).ldelim();
                 if (message.visitBreakoutRoom != null && $Object.hasOwnProperty.call(message, "visitBreakoutRoom"))
                     $root.cosmo.v1.VisitBreakoutRoomRequest.encode(message.visitBreakoutRoom, writer.uint32(762).fork(), _depth + 1).ldelim();
+                if (message.startRecording != null && $Object.hasOwnProperty.call(message, "startRecording"))
+                    $root.cosmo.v1.StartRecordingRequest.encode(message.startRecording, writer.uint32(770).fork(), _depth + 1).ldelim();
+                if (message.stopRecording != null && $Object.hasOwnProperty.call(message, "stopRecording"))
+                    $root.cosmo.v1.StopRecordingRequest.encode(message.stopRecording, writer.uint32(778).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -9501,6 +9507,20 @@ export const cosmo = $root.cosmo = (() => {
                             message.request = "visitBreakoutRoom";
                             continue;
                         }
+                    case 96: {
+                            if (wireType !== 2)
+                                break;
+                            message.startRecording = $root.cosmo.v1.StartRecordingRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.startRecording);
+                            message.request = "startRecording";
+                            continue;
+                        }
+                    case 97: {
+                            if (wireType !== 2)
+                                break;
+                            message.stopRecording = $root.cosmo.v1.StopRecordingRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.stopRecording);
+                            message.request = "stopRecording";
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -9781,6 +9801,16 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.ClientFrame.visitBreakoutRoom: object expected");
                     message.visitBreakoutRoom = $root.cosmo.v1.VisitBreakoutRoomRequest.fromObject(object.visitBreakoutRoom, _depth + 1);
                 }
+                if (object.startRecording != null) {
+                    if (!$util.isObject(object.startRecording))
+                        throw $TypeError(".cosmo.v1.ClientFrame.startRecording: object expected");
+                    message.startRecording = $root.cosmo.v1.StartRecordingRequest.fromObject(object.startRecording, _depth + 1);
+                }
+                if (object.stopRecording != null) {
+                    if (!$util.isObject(object.stopRecording))
+                        throw $TypeError(".cosmo.v1.ClientFrame.stopRecording: object expected");
+                    message.stopRecording = $root.cosmo.v1.StopRecordingRequest.fromObject(object.stopRecording, _depth + 1);
+                }
                 return message;
             };
 
@@ -10045,6 +10075,16 @@ export const cosmo = $root.cosmo = (() => {
                     object.visitBreakoutRoom = $root.cosmo.v1.VisitBreakoutRoomRequest.toObject(message.visitBreakoutRoom, options, _depth + 1);
                     if (options.oneofs)
                         object.request = "visitBreakoutRoom";
+                }
+                if (message.startRecording != null && $Object.hasOwnProperty.call(message, "startRecording")) {
+                    object.startRecording = $root.cosmo.v1.StartRecordingRequest.toObject(message.startRecording, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "startRecording";
+                }
+                if (message.stopRecording != null && $Object.hasOwnProperty.call(message, "stopRecording")) {
+                    object.stopRecording = $root.cosmo.v1.StopRecordingRequest.toObject(message.stopRecording, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "stopRecording";
                 }
                 return object;
             };
@@ -15084,11 +15124,12 @@ export const cosmo = $root.cosmo = (() => {
             ServerFrame.prototype.breakoutEnded = null;
             ServerFrame.prototype.breakoutMessage = null;
             ServerFrame.prototype.moveTo = null;
+            ServerFrame.prototype.recordingChanged = null;
 
             let $oneOfFields;
 
             $Object.defineProperty(ServerFrame.prototype, "body", {
-                get: $util.oneOfGetter($oneOfFields = ["error", "ok", "join", "resume", "pong", "transportCreated", "produce", "consume", "restartIce", "sendNotification", "chatHistory", "leaveRequest", "leaveRequests", "attendanceReport", "poll", "preparedPolls", "participantJoined", "participantLeft", "participantUpdated", "producerAdded", "producerRemoved", "producerPaused", "producerResumed", "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker", "chat", "handChanged", "muted", "classroomUpdated", "classEnded", "caption", "notification", "receiptSummary", "errorEvent", "mediaReset", "handoutAdded", "participantsJoined", "lessonChanged", "pollStarted", "pollClosed", "pollResults", "quizScore", "reactions", "waitingRoom", "admitted", "breakoutStarted", "breakoutUpdated", "breakoutEnded", "breakoutMessage", "moveTo"]),
+                get: $util.oneOfGetter($oneOfFields = ["error", "ok", "join", "resume", "pong", "transportCreated", "produce", "consume", "restartIce", "sendNotification", "chatHistory", "leaveRequest", "leaveRequests", "attendanceReport", "poll", "preparedPolls", "participantJoined", "participantLeft", "participantUpdated", "producerAdded", "producerRemoved", "producerPaused", "producerResumed", "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker", "chat", "handChanged", "muted", "classroomUpdated", "classEnded", "caption", "notification", "receiptSummary", "errorEvent", "mediaReset", "handoutAdded", "participantsJoined", "lessonChanged", "pollStarted", "pollClosed", "pollResults", "quizScore", "reactions", "waitingRoom", "admitted", "breakoutStarted", "breakoutUpdated", "breakoutEnded", "breakoutMessage", "moveTo", "recordingChanged"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -15213,6 +15254,8 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.BreakoutMessage.encode(message.breakoutMessage, writer.uint32(602).fork(), _depth + 1).ldelim();
                 if (message.moveTo != null && $Object.hasOwnProperty.call(message, "moveTo"))
                     $root.cosmo.v1.MoveTo.encode(message.moveTo, writer.uint32(610).fork(), _depth + 1).ldelim();
+                if (message.recordingChanged != null && $Object.hasOwnProperty.call(message, "recordingChanged"))
+                    $root.cosmo.v1.RecordingChanged.encode(message.recordingChanged, writer.uint32(618).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -15635,6 +15678,13 @@ export const cosmo = $root.cosmo = (() => {
                             message.body = "moveTo";
                             continue;
                         }
+                    case 77: {
+                            if (wireType !== 2)
+                                break;
+                            message.recordingChanged = $root.cosmo.v1.RecordingChanged.decode(reader, reader.size(), $undefined, _depth + 1, message.recordingChanged);
+                            message.body = "recordingChanged";
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -15933,6 +15983,11 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.ServerFrame.moveTo: object expected");
                     message.moveTo = $root.cosmo.v1.MoveTo.fromObject(object.moveTo, _depth + 1);
                 }
+                if (object.recordingChanged != null) {
+                    if (!$util.isObject(object.recordingChanged))
+                        throw $TypeError(".cosmo.v1.ServerFrame.recordingChanged: object expected");
+                    message.recordingChanged = $root.cosmo.v1.RecordingChanged.fromObject(object.recordingChanged, _depth + 1);
+                }
                 return message;
             };
 
@@ -16216,6 +16271,11 @@ export const cosmo = $root.cosmo = (() => {
                     object.moveTo = $root.cosmo.v1.MoveTo.toObject(message.moveTo, options, _depth + 1);
                     if (options.oneofs)
                         object.body = "moveTo";
+                }
+                if (message.recordingChanged != null && $Object.hasOwnProperty.call(message, "recordingChanged")) {
+                    object.recordingChanged = $root.cosmo.v1.RecordingChanged.toObject(message.recordingChanged, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "recordingChanged";
                 }
                 return object;
             };
@@ -16574,6 +16634,7 @@ export const cosmo = $root.cosmo = (() => {
             JoinResponse.prototype.pollResults = $util.emptyArray;
             JoinResponse.prototype.waitingRoom = null;
             JoinResponse.prototype.breakout = null;
+            JoinResponse.prototype.recording = null;
 
             let $oneOfFields;
 
@@ -16655,6 +16716,8 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.WaitingRoom.encode(message.waitingRoom, writer.uint32(162).fork(), _depth + 1).ldelim();
                 if (message.breakout != null && $Object.hasOwnProperty.call(message, "breakout"))
                     $root.cosmo.v1.Breakout.encode(message.breakout, writer.uint32(170).fork(), _depth + 1).ldelim();
+                if (message.recording != null && $Object.hasOwnProperty.call(message, "recording"))
+                    $root.cosmo.v1.RecordingState.encode(message.recording, writer.uint32(178).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -16855,6 +16918,12 @@ export const cosmo = $root.cosmo = (() => {
                             message._breakout = "breakout";
                             continue;
                         }
+                    case 22: {
+                            if (wireType !== 2)
+                                break;
+                            message.recording = $root.cosmo.v1.RecordingState.decode(reader, reader.size(), $undefined, _depth + 1, message.recording);
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -17003,6 +17072,11 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.JoinResponse.breakout: object expected");
                     message.breakout = $root.cosmo.v1.Breakout.fromObject(object.breakout, _depth + 1);
                 }
+                if (object.recording != null) {
+                    if (!$util.isObject(object.recording))
+                        throw $TypeError(".cosmo.v1.JoinResponse.recording: object expected");
+                    message.recording = $root.cosmo.v1.RecordingState.fromObject(object.recording, _depth + 1);
+                }
                 return message;
             };
 
@@ -17035,6 +17109,7 @@ export const cosmo = $root.cosmo = (() => {
                     object.maxLessonBytes = 0;
                     object.redirectUrl = "";
                     object.waiting = false;
+                    object.recording = null;
                 }
                 if (message.sessionId != null && $Object.hasOwnProperty.call(message, "sessionId"))
                     object.sessionId = message.sessionId;
@@ -17099,6 +17174,8 @@ export const cosmo = $root.cosmo = (() => {
                     object.waitingRoom = $root.cosmo.v1.WaitingRoom.toObject(message.waitingRoom, options, _depth + 1);
                 if (message.breakout != null && $Object.hasOwnProperty.call(message, "breakout"))
                     object.breakout = $root.cosmo.v1.Breakout.toObject(message.breakout, options, _depth + 1);
+                if (message.recording != null && $Object.hasOwnProperty.call(message, "recording"))
+                    object.recording = $root.cosmo.v1.RecordingState.toObject(message.recording, options, _depth + 1);
                 return object;
             };
 
@@ -27191,6 +27268,531 @@ export const cosmo = $root.cosmo = (() => {
             };
 
             return MoveTo;
+        })();
+
+        v1.RecordingState = (function() {
+
+            const RecordingState = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            RecordingState.prototype.active = false;
+            RecordingState.prototype.recordingId = "";
+            RecordingState.prototype.startedAt = 0;
+            RecordingState.prototype.allowDownload = false;
+            RecordingState.prototype.byParticipantId = "";
+
+            RecordingState.create = function(properties) {
+                return new RecordingState(properties);
+            };
+
+            RecordingState.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.active != null && $Object.hasOwnProperty.call(message, "active") && message.active !== false)
+                    writer.uint32(8).bool(message.active);
+                if (message.recordingId != null && $Object.hasOwnProperty.call(message, "recordingId") && message.recordingId !== "")
+                    writer.uint32(18).string(message.recordingId);
+                if (message.startedAt != null && $Object.hasOwnProperty.call(message, "startedAt") && !$Object.is(message.startedAt, 0))
+                    writer.uint32(25).double(message.startedAt);
+                if (message.allowDownload != null && $Object.hasOwnProperty.call(message, "allowDownload") && message.allowDownload !== false)
+                    writer.uint32(32).bool(message.allowDownload);
+                if (message.byParticipantId != null && $Object.hasOwnProperty.call(message, "byParticipantId") && message.byParticipantId !== "")
+                    writer.uint32(42).string(message.byParticipantId);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            RecordingState.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.RecordingState();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.active = value;
+                            else
+                                delete message.active;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.recordingId = value;
+                            else
+                                delete message.recordingId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.startedAt = value;
+                            else
+                                delete message.startedAt;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.allowDownload = value;
+                            else
+                                delete message.allowDownload;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.byParticipantId = value;
+                            else
+                                delete message.byParticipantId;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            RecordingState.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.RecordingState)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.RecordingState: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.RecordingState();
+                if (object.active != null)
+                    if (object.active)
+                        message.active = $Boolean(object.active);
+                if (object.recordingId != null)
+                    if (typeof object.recordingId !== "string" || object.recordingId.length)
+                        message.recordingId = $String(object.recordingId);
+                if (object.startedAt != null)
+                    if (!$Object.is($Number(object.startedAt), 0))
+                        message.startedAt = $Number(object.startedAt);
+                if (object.allowDownload != null)
+                    if (object.allowDownload)
+                        message.allowDownload = $Boolean(object.allowDownload);
+                if (object.byParticipantId != null)
+                    if (typeof object.byParticipantId !== "string" || object.byParticipantId.length)
+                        message.byParticipantId = $String(object.byParticipantId);
+                return message;
+            };
+
+            RecordingState.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.active = false;
+                    object.recordingId = "";
+                    object.startedAt = 0;
+                    object.allowDownload = false;
+                    object.byParticipantId = "";
+                }
+                if (message.active != null && $Object.hasOwnProperty.call(message, "active"))
+                    object.active = message.active;
+                if (message.recordingId != null && $Object.hasOwnProperty.call(message, "recordingId"))
+                    object.recordingId = message.recordingId;
+                if (message.startedAt != null && $Object.hasOwnProperty.call(message, "startedAt"))
+                    object.startedAt = options.json && !$isFinite(message.startedAt) ? $String(message.startedAt) : message.startedAt;
+                if (message.allowDownload != null && $Object.hasOwnProperty.call(message, "allowDownload"))
+                    object.allowDownload = message.allowDownload;
+                if (message.byParticipantId != null && $Object.hasOwnProperty.call(message, "byParticipantId"))
+                    object.byParticipantId = message.byParticipantId;
+                return object;
+            };
+
+            RecordingState.prototype.toJSON = function() {
+                return RecordingState.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return RecordingState;
+        })();
+
+        v1.StartRecordingRequest = (function() {
+
+            const StartRecordingRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            StartRecordingRequest.prototype.allowDownload = false;
+
+            StartRecordingRequest.create = function(properties) {
+                return new StartRecordingRequest(properties);
+            };
+
+            StartRecordingRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.allowDownload != null && $Object.hasOwnProperty.call(message, "allowDownload") && message.allowDownload !== false)
+                    writer.uint32(8).bool(message.allowDownload);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            StartRecordingRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.StartRecordingRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.allowDownload = value;
+                            else
+                                delete message.allowDownload;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            StartRecordingRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.StartRecordingRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.StartRecordingRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.StartRecordingRequest();
+                if (object.allowDownload != null)
+                    if (object.allowDownload)
+                        message.allowDownload = $Boolean(object.allowDownload);
+                return message;
+            };
+
+            StartRecordingRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.allowDownload = false;
+                if (message.allowDownload != null && $Object.hasOwnProperty.call(message, "allowDownload"))
+                    object.allowDownload = message.allowDownload;
+                return object;
+            };
+
+            StartRecordingRequest.prototype.toJSON = function() {
+                return StartRecordingRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return StartRecordingRequest;
+        })();
+
+        v1.StopRecordingRequest = (function() {
+
+            const StopRecordingRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            StopRecordingRequest.create = function(properties) {
+                return new StopRecordingRequest(properties);
+            };
+
+            StopRecordingRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            StopRecordingRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.StopRecordingRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    reader.skipType(tag & 7, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            StopRecordingRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.StopRecordingRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.StopRecordingRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                return new $root.cosmo.v1.StopRecordingRequest();
+            };
+
+            StopRecordingRequest.toObject = function () {
+                return {};
+            };
+
+            StopRecordingRequest.prototype.toJSON = function() {
+                return StopRecordingRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return StopRecordingRequest;
+        })();
+
+        v1.RecordingChanged = (function() {
+
+            const RecordingChanged = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            RecordingChanged.prototype.state = null;
+
+            RecordingChanged.create = function(properties) {
+                return new RecordingChanged(properties);
+            };
+
+            RecordingChanged.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.state != null && $Object.hasOwnProperty.call(message, "state"))
+                    $root.cosmo.v1.RecordingState.encode(message.state, writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            RecordingChanged.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.RecordingChanged();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.state = $root.cosmo.v1.RecordingState.decode(reader, reader.size(), $undefined, _depth + 1, message.state);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            RecordingChanged.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.RecordingChanged)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.RecordingChanged: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.RecordingChanged();
+                if (object.state != null) {
+                    if (!$util.isObject(object.state))
+                        throw $TypeError(".cosmo.v1.RecordingChanged.state: object expected");
+                    message.state = $root.cosmo.v1.RecordingState.fromObject(object.state, _depth + 1);
+                }
+                return message;
+            };
+
+            RecordingChanged.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.state = null;
+                if (message.state != null && $Object.hasOwnProperty.call(message, "state"))
+                    object.state = $root.cosmo.v1.RecordingState.toObject(message.state, options, _depth + 1);
+                return object;
+            };
+
+            RecordingChanged.prototype.toJSON = function() {
+                return RecordingChanged.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return RecordingChanged;
         })();
 
         return v1;

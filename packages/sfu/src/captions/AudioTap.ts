@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnTied } from '@cosmo/translate';
-import { createSocket } from 'node:dgram';
 import type { types as ms } from 'mediasoup';
 import { CosmoError, ErrorCode, TypedEmitter } from '@cosmo/core';
+import { freeUdpPort } from '../plainRtp.js';
 
 /** Audio tap events. */
 export type AudioTapEvents = {
@@ -10,18 +10,6 @@ export type AudioTapEvents = {
   pcm: [samples: Int16Array];
   closed: [reason: string];
 };
-
-/** A free UDP port on loopback (the OS picks it; the socket is closed again at once). */
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
 
 /**
  * Takes a speaker's Opus producer out of the router and turns it into 16 kHz mono PCM: mediasoup

@@ -112,15 +112,15 @@ export class CaptionService {
       logger,
     );
     this.#rooms.set(classroom.room, captions);
-    if (school) {
-      captions.onLine = (line) => {
-        try {
-          school.storeCaption(line);
-        } catch (err) {
-          logger.error({ err }, 'cannot store a transcript line');
-        }
-      };
-    }
+    captions.onLine = (line) => {
+      classroom.safeEmit('captionLine', line);
+      if (!school) return;
+      try {
+        school.storeCaption(line);
+      } catch (err) {
+        logger.error({ err }, 'cannot store a transcript line');
+      }
+    };
     classroom.on('producerAdded', (p, producer, source) => {
       if (source === 'microphone' && isModerator(p.role)) void captions.tapProducer(p, producer);
     });

@@ -6,6 +6,7 @@ import type { CaptionService } from '../captions/CaptionService.js';
 import type { EventBody, Participant } from '../Participant.js';
 import type { BreakoutService } from '../rooms/BreakoutService.js';
 import type { PollService } from '../rooms/PollService.js';
+import type { RecordingService } from '../recording/RecordingService.js';
 
 /** What a request handler works on: a joined participant in its classroom, and the services. */
 export interface JoinedContext {
@@ -16,6 +17,8 @@ export interface JoinedContext {
   breakouts: BreakoutService;
   /** Polls and quizzes (absent: polls are off). */
   polls?: PollService;
+  /** Lecture recordings (absent: recording is off). */
+  recordings?: RecordingService | undefined;
 }
 
 type Body<K extends ClientRequestKind> = NonNullable<cosmo.v1.ClientFrame[K]>;

@@ -5,6 +5,7 @@ import type { Handlers } from './context.js';
 import { mediaHandlers } from './media.js';
 import { pollHandlers } from './polls.js';
 import { reactionHandlers } from './reactions.js';
+import { recordingHandlers } from './recording.js';
 import { roomHandlers } from './room.js';
 import { schoolHandlers } from './school.js';
 import { waitingRoomHandlers } from './waitingRoom.js';
@@ -24,6 +25,7 @@ export const joinedHandlers: Handlers = {
   ...waitingRoomHandlers,
   ...breakoutHandlers,
   ...pollHandlers,
+  ...recordingHandlers,
 };
 
 /** Every request kind a joined participant may send. */

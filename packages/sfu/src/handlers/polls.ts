@@ -13,7 +13,9 @@ function pollsOf({ polls, classroom }: JoinedContext): ClassroomPolls {
 /** Handlers of poll requests. */
 export const pollHandlers: Handlers = {
   startPoll(ctx, req) {
-    return { poll: pollsOf(ctx).start(ctx.participant, req.question, req.preparedId ?? '') };
+    const poll = pollsOf(ctx).start(ctx.participant, req.question, req.preparedId ?? '');
+    ctx.classroom.safeEmit('pollStarted', poll.question?.question ?? '');
+    return { poll };
   },
   vote(ctx, req) {
     pollsOf(ctx).vote(ctx.participant, req.pollId ?? '', req.choices ?? [], req.text ?? '');

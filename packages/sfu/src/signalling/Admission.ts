@@ -19,6 +19,7 @@ import type { EventBody } from '../Participant.js';
 import { initialPermissions } from '../permissions.js';
 import type { BreakoutService } from '../rooms/BreakoutService.js';
 import type { PollService } from '../rooms/PollService.js';
+import type { RecordingService } from '../recording/RecordingService.js';
 import type { ClassroomDirectory } from '../rooms/ClassroomDirectory.js';
 import type { ClassroomWaitingRoom } from '../rooms/ClassroomWaitingRoom.js';
 import type { Sessions } from '../sessions/Sessions.js';
@@ -41,6 +42,8 @@ export interface AdmissionContext {
   breakouts?: BreakoutService;
   /** The lecture's polls, listed in the join response. */
   polls?: PollService;
+  /** Whether the classroom is being recorded, told on join. */
+  recordings?: RecordingService | undefined;
   /** This node's part in a cluster, once it has joined one. */
   cluster?: () => Cluster | undefined;
 }
@@ -163,6 +166,7 @@ export class Admission {
         clusterUrls: cluster?.urls() ?? [],
         ...(breakout && { breakout }),
         ...polls,
+        ...(this.#ctx.recordings && { recording: this.#ctx.recordings.state(classroom) }),
         ...(isModerator(participant.role) && waitingRoom.settings.enabled
           ? { waitingRoom: waitingRoom.view() }
           : {}),

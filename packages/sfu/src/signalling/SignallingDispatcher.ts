@@ -23,6 +23,7 @@ import type { Metrics } from '../metrics.js';
 import type { EventBody, Participant } from '../Participant.js';
 import type { BreakoutService } from '../rooms/BreakoutService.js';
 import type { PollService } from '../rooms/PollService.js';
+import type { RecordingService } from '../recording/RecordingService.js';
 import type { ClassroomDirectory } from '../rooms/ClassroomDirectory.js';
 import type { Sessions } from '../sessions/Sessions.js';
 import { rateLimitedAnswer } from '../http/answers.js';
@@ -51,6 +52,7 @@ export interface DispatcherContext {
   captions: CaptionService | undefined;
   breakouts: BreakoutService;
   polls?: PollService;
+  recordings?: RecordingService | undefined;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -278,6 +280,7 @@ export class SignallingDispatcher {
             captions: this.#ctx.captions,
             breakouts: this.#ctx.breakouts,
             polls: this.#ctx.polls,
+            recordings: this.#ctx.recordings,
           },
           (frame as Record<string, unknown>)[kind],
         );
