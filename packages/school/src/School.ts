@@ -37,6 +37,8 @@ import type {
   PushSubscriptionRecord,
   PushSubscriptionRepository,
   PollRepository,
+  RecordingRecord,
+  RecordingRepository,
   ReceiptInput,
   Receipts,
   RecipientStatus,
@@ -70,6 +72,8 @@ import { SqliteLeaveRepository } from './sqlite/SqliteLeaveRepository.js';
 import { SqliteNoticeRepository } from './sqlite/SqliteNoticeRepository.js';
 import { SqlitePollRepository } from './sqlite/SqlitePollRepository.js';
 import { SqliteRosterRepository } from './sqlite/SqliteRosterRepository.js';
+import { SqliteRecordingRepository } from './sqlite/SqliteRecordingRepository.js';
+import { SchoolRecordings, type NewRecording, type RecordingViewer } from './recordings.js';
 
 /** The repositories a school runs on. */
 export interface SchoolRepositories {
@@ -85,6 +89,7 @@ export interface SchoolRepositories {
   pushSubscriptions: PushSubscriptionRepository;
   deliveries: DeliveryRepository;
   polls: PollRepository;
+  recordings: RecordingRepository;
 }
 
 /** Tunables of the school features. */
@@ -157,6 +162,7 @@ export class School extends TypedEmitter<SchoolEvents> {
     this.#commitReceipts(inputs),
   );
   #closed = false;
+  readonly #recordings: SchoolRecordings;
 
   constructor(
     repos: SchoolRepositories,
@@ -170,6 +176,7 @@ export class School extends TypedEmitter<SchoolEvents> {
     this.options = { ...DEFAULT_SCHOOL_OPTIONS, ...options };
     checkDigestTime(this.options.digestAt, this.options.timeZone);
     this.#db = db;
+    this.#recordings = new SchoolRecordings(repos.roster, repos.recordings);
   }
 
   /** Opens the embedded SQLite school database `<dataDir>/cosmo.db`. */
@@ -189,6 +196,7 @@ export class School extends TypedEmitter<SchoolEvents> {
         pushSubscriptions: new SqlitePushSubscriptionRepository(db),
         deliveries: new SqliteDeliveryRepository(db),
         polls: new SqlitePollRepository(db),
+        recordings: new SqliteRecordingRepository(db),
       },
       new ContentStore(join(dataDir, 'handouts')),
       options,
@@ -913,6 +921,65 @@ export class School extends TypedEmitter<SchoolEvents> {
       .classMembers(handout.classId)
       .filter((p) => p.role === 'student')
       .map((p) => ({ personId: p.id, name: p.name, count: counts.get(p.id) ?? 0 }));
+  }
+
+  // ---- recordings ----------------------------------------------------------------------------
+
+  /**
+   * Keeps a new recording of `room`: its class, school and lecture from the roster (all '' for a
+   * room the roster does not know), status `recording`.
+   */
+  addRecording(input: NewRecording): RecordingRecord {
+    return this.#recordings.add(input);
+  }
+
+  /** A recording's record. */
+  recording(id: string): RecordingRecord | undefined {
+    return this.#recordings.get(id);
+  }
+
+  /** Changes a recording's given fields; returns the result (NOT_FOUND when there is none). */
+  updateRecording(id: string, patch: Partial<Omit<RecordingRecord, 'id'>>): RecordingRecord {
+    return this.#recordings.update(id, patch);
+  }
+
+  /** Recordings left recording, stopped or publishing (after a crash). */
+  unfinishedRecordings(): RecordingRecord[] {
+    return this.#recordings.unfinished();
+  }
+
+  /** Recordings due to be purged at `now`. */
+  expiredRecordings(now = this.options.now()): RecordingRecord[] {
+    return this.#recordings.expired(now);
+  }
+
+  /** Forgets a recording's record (its files are the caller's to remove). */
+  removeRecording(id: string): void {
+    this.#recordings.remove(id);
+  }
+
+  /** Every recording, newest first, or a school's. */
+  allRecordings(schoolId?: string): RecordingRecord[] {
+    return this.#recordings.all(schoolId);
+  }
+
+  /** The recordings a join token's holder may list: their class's (or their unknown room's). */
+  recordingsFor(viewer: RecordingViewer): RecordingRecord[] {
+    return this.#recordings.listFor(viewer);
+  }
+
+  /** A recording the viewer may watch; NOT_FOUND or PERMISSION_DENIED otherwise. */
+  watchableRecording(id: string, viewer: RecordingViewer): RecordingRecord {
+    return this.#recordings.watchable(id, viewer);
+  }
+
+  /**
+   * A recording whose settings the viewer may change (or which they may delete): a teacher or
+   * assistant of its class, an admin of its school, or for a room the roster does not know, a
+   * moderator's token for that room. PERMISSION_DENIED (or NOT_FOUND) otherwise.
+   */
+  assertModeratesRecording(id: string, viewer: RecordingViewer): RecordingRecord {
+    return this.#recordings.assertModerates(id, viewer);
   }
 
   /** Before a planned shutdown: lets the notice sends in progress finish and be recorded. */

@@ -26,7 +26,9 @@ export {
   normalizeTextAnswer,
   type PollForCsv,
 } from './pollsCsv.js';
-export type { TranscriptFormat } from './transcript.js';
+export { formatTranscript, type TranscriptFormat } from './transcript.js';
+export { isUnfinished as isUnfinishedRecording } from './recordings.js';
+export type { NewRecording, RecordingViewer } from './recordings.js';
 export { DeliveryLadder, DEFAULT_LADDER_OPTIONS } from './delivery/DeliveryLadder.js';
 export type { DeliveryLadderOptions, DeliveryLadderEvents } from './delivery/DeliveryLadder.js';
 export type {

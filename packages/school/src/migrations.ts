@@ -286,4 +286,39 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX prepared_polls_class ON prepared_polls(class_id, updated_at);
     `,
   },
+  {
+    version: 11,
+    name: 'recordings',
+    // Recorded lectures (issue 22): the files are under <dataDir>/recordings/<id>/; the record
+    // says whose they are (class and school from the roster when recorded, '' for a room the
+    // roster does not know), how far publishing got, and when they are purged. Caption languages
+    // and chapters are JSON text.
+    sql: `
+      CREATE TABLE recordings (
+        id TEXT PRIMARY KEY,
+        room TEXT NOT NULL,
+        class_id TEXT NOT NULL,
+        school_id TEXT NOT NULL,
+        lecture_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER NOT NULL,
+        status TEXT NOT NULL
+          CHECK (status IN ('recording', 'stopped', 'publishing', 'ready', 'failed')),
+        progress REAL NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        languages TEXT NOT NULL,
+        chapters TEXT NOT NULL,
+        allow_download INTEGER NOT NULL,
+        error TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        started_by TEXT NOT NULL
+      );
+      CREATE INDEX recordings_class ON recordings(class_id, started_at);
+      CREATE INDEX recordings_room ON recordings(room, started_at);
+      CREATE INDEX recordings_school ON recordings(school_id, started_at);
+      CREATE INDEX recordings_expires ON recordings(expires_at);
+    `,
+  },
 ];

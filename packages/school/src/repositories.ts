@@ -518,3 +518,66 @@ export interface PollRepository {
   /** False when the class has no such question. */
   removePrepared(classId: string, id: string): boolean;
 }
+
+/** Where a recording is in its life. */
+export type RecordingStatus = 'recording' | 'stopped' | 'publishing' | 'ready' | 'failed';
+
+/** A chapter of a published recording: a poll or a screen share started here. */
+export interface RecordingChapter {
+  /** Offset from the recording's start. */
+  atMs: number;
+  title: string;
+}
+
+/**
+ * A lecture's recording: one per classroom session (however often it is stopped and started),
+ * its files under `<dataDir>/recordings/<id>/`. `classId`/`schoolId` are '' for a room the roster
+ * does not know (then only tokens for `room` reach it).
+ */
+export interface RecordingRecord {
+  id: string;
+  room: string;
+  classId: string;
+  schoolId: string;
+  /** The lecture it is, '' when the room is a class's own room. */
+  lectureId: string;
+  title: string;
+  /** Unix ms: the first recorded moment, and the last (0 while recording). */
+  startedAt: number;
+  endedAt: number;
+  status: RecordingStatus;
+  /** Publishing: 0…1. */
+  progress: number;
+  /** Of the published file. */
+  durationMs: number;
+  bytes: number;
+  /** The caption languages of the published file (the spoken one first). */
+  languages: string[];
+  chapters: RecordingChapter[];
+  /** Students of the class may download the file (they may always watch it). */
+  allowDownload: boolean;
+  /** Why it failed (status `failed`), for ops; '' otherwise. */
+  error: string;
+  /** Unix ms after which it is purged; 0: kept. */
+  expiresAt: number;
+  /** Who started it (identity). */
+  startedBy: string;
+}
+
+/** Recordings of lectures. */
+export interface RecordingRepository {
+  add(recording: RecordingRecord): void;
+  get(id: string): RecordingRecord | undefined;
+  /** Changes the given fields. */
+  update(id: string, patch: Partial<Omit<RecordingRecord, 'id'>>): void;
+  /** Recordings of a class (newest first); of a room the roster does not know, by room. */
+  forClass(classId: string): RecordingRecord[];
+  forRoom(room: string): RecordingRecord[];
+  /** Every recording (newest first), or a school's. */
+  all(schoolId?: string): RecordingRecord[];
+  /** Recordings whose `expiresAt` (non-zero) is at or before `now`. */
+  expired(now: number): RecordingRecord[];
+  /** Recordings left `recording`/`stopped`/`publishing` (a crash interrupted them). */
+  unfinished(): RecordingRecord[];
+  remove(id: string): void;
+}

@@ -16,6 +16,7 @@ import { loadConfig, type ConfigInput } from './config.js';
 import { cancelDrain, drainNode, listNodes, type RegistryAddress } from './cluster/clusterAdmin.js';
 import { CosmoServer } from './CosmoServer.js';
 import { deploymentChecks } from './deploymentDoctor.js';
+import { recordingsCommand } from './recording/recordingsCli.js';
 import { TokenService, mintAdminToken, parseDuration, resolveApiSecret } from './tokens.js';
 
 const USAGE = `usage:
@@ -29,6 +30,10 @@ const USAGE = `usage:
   cosmo drain NODE [--config cosmo.json]       (cluster mode: move a node's people to the others;
                                                 waits until it serves nobody, then you stop it)
   cosmo drain --cancel NODE                    (cluster mode: the node takes people again)
+  cosmo recordings list [--json]               (recorded lectures: class, duration, status, size)
+  cosmo recordings export ID DEST              (copy a recording's video, captions, chapters to DEST)
+  cosmo recordings purge [--expired | --older-than DAYS | ID]
+                                               (remove recordings and their files; default --expired)
 
   cosmo serve --demo --static apps/demo/dist   (the demo app and its class API)
 
@@ -290,6 +295,8 @@ async function main(): Promise<void> {
       return nodes(rest);
     case 'drain':
       return drain(rest);
+    case 'recordings':
+      return recordingsCommand(rest);
     case 'doctor': {
       const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });
       const config = loadConfig({ file: values.config });

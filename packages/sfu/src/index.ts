@@ -28,3 +28,4 @@ export { DEFAULT_MEDIA_CODECS } from './mediaCodecs.js';
 export { resolveWorkerBinary } from './workerBinary.js';
 export { startEphemeralServer } from './ephemeral.js';
 export type { EphemeralServer } from './ephemeral.js';
+export type { RecordingInfo } from './http/recordingInfo.js';

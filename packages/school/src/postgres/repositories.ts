@@ -9,6 +9,7 @@ import { PostgresLeaveRepository } from './PostgresLeaveRepository.js';
 import { PostgresNoticeRepository } from './PostgresNoticeRepository.js';
 import { PostgresPollRepository } from './PostgresPollRepository.js';
 import { PostgresPushSubscriptionRepository } from './PostgresPushSubscriptionRepository.js';
+import { PostgresRecordingRepository } from './PostgresRecordingRepository.js';
 import { PostgresRosterRepository } from './PostgresRosterRepository.js';
 import { PostgresTranscriptRepository } from './PostgresTranscriptRepository.js';
 import { PostgresWaitingRoomRepository } from './PostgresWaitingRoomRepository.js';
@@ -28,5 +29,6 @@ export function postgresRepositories(db: PostgresDatabase): SchoolRepositories {
     pushSubscriptions: new PostgresPushSubscriptionRepository(db),
     deliveries: new PostgresDeliveryRepository(db),
     polls: new PostgresPollRepository(db),
+    recordings: new PostgresRecordingRepository(db),
   };
 }

@@ -21,8 +21,11 @@ export interface HealthCounts {
  * only the part of it it needs.
  */
 export interface HttpContext {
-  /** The settings the routes read: whether the demo API is on, where the app's files are. */
-  readonly config: Pick<Config, 'demo' | 'staticDir' | 'host' | 'publicUrl'>;
+  /**
+   * The settings the routes read: whether the demo API is on, where the app's files are, the
+   * data dir (recordings).
+   */
+  readonly config: Pick<Config, 'demo' | 'staticDir' | 'host' | 'publicUrl' | 'dataDir'>;
   /** Mints join tokens and checks join and admin tokens. */
   readonly tokens: TokenService;
   /** The school, or undefined when its features are off (`school: false`). */

@@ -6,6 +6,7 @@ import { createHealthRoute } from './health.js';
 import type { HttpContext } from './HttpContext.js';
 import { createMetricsRoute } from './metrics.js';
 import { createNoticeRoutes } from './notices.js';
+import { createRecordingRoutes } from './recordings.js';
 import { createStaticRoute } from './static.js';
 import type { HttpAnswer, HttpDecision, HttpRequestHead, HttpRoute } from './types.js';
 
@@ -24,6 +25,15 @@ const PREFLIGHT = {
   'access-control-allow-headers': 'authorization, content-type',
   'access-control-max-age': '86400',
 };
+
+/** Recordings' media is fetched with ranges, too. */
+const RECORDINGS_PREFLIGHT = {
+  ...PREFLIGHT,
+  'access-control-allow-methods': 'GET, HEAD, POST, DELETE',
+  'access-control-allow-headers': 'authorization, content-type, range',
+};
+const isRecordingsApi = (path: string) =>
+  path === '/api/recordings' || path.startsWith('/api/recordings/');
 
 /** Adds the CORS header to what a page-API route answers. */
 function withCors(decision: HttpDecision): HttpDecision {
@@ -45,6 +55,7 @@ export function createHttpRoutes(ctx: HttpContext): HttpRoute {
   const admin = createAdminRoutes(ctx);
   const handouts = createHandoutRoutes(ctx);
   const notices = createNoticeRoutes(ctx);
+  const recordings = createRecordingRoutes(ctx);
   const staticFiles = createStaticRoute(ctx);
 
   async function route(head: HttpRequestHead): Promise<HttpDecision> {
@@ -59,6 +70,18 @@ export function createHttpRoutes(ctx: HttpContext): HttpRoute {
         return { answer: { status: 204, contentType: 'text/plain', body: '', headers: PREFLIGHT } };
       return withCors(await notices(head));
     }
+    if (isRecordingsApi(path)) {
+      if (method === 'OPTIONS')
+        return {
+          answer: {
+            status: 204,
+            contentType: 'text/plain',
+            body: '',
+            headers: RECORDINGS_PREFLIGHT,
+          },
+        };
+      return withCors(await recordings(head));
+    }
     if (method === 'GET') return staticFiles(head);
     return { answer: textAnswer(404, 'not found') };
   }
@@ -70,6 +93,7 @@ export function createHttpRoutes(ctx: HttpContext): HttpRoute {
     const checksCredential =
       head.path.startsWith('/api/admin/') ||
       head.path.startsWith('/api/handouts') ||
+      isRecordingsApi(head.path) ||
       head.path.startsWith('/api/push/subscriptions') ||
       head.path.startsWith('/api/notices/') ||
       head.path.startsWith('/api/email/');

@@ -38,6 +38,12 @@ export interface HttpAnswer {
   contentType: string;
   body: string | Uint8Array;
   headers?: Record<string, string>;
+  /**
+   * A file the transport streams from disk instead of `body` (bytes `start`…`end`, inclusive),
+   * reading as fast as the client takes it; the transport sets its Content-Length. Only for
+   * routes that take no body (a request with one is refused before it is handled).
+   */
+  file?: { path: string; start: number; end: number };
 }
 
 /** Decides a request from its head: one route, or all of them. */

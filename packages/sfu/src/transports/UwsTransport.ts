@@ -3,6 +3,7 @@ import type uWSModule from 'uWebSockets.js';
 import { CosmoError, ErrorCode } from '@cosmo/core';
 import type { SignallingSocket, WireFormat } from '../Connection.js';
 import { clientAddress } from './clientAddress.js';
+import { fileLength, openFileBody, pipeFileToUws, type FileBody } from './fileBody.js';
 import { HttpExchange } from './HttpExchange.js';
 import { prepareUploadDir } from './RequestBody.js';
 import { checkTlsFiles } from './tlsFiles.js';
@@ -56,6 +57,23 @@ function send(res: uWSModule.HttpResponse, answer: HttpAnswer, close = false): v
     res.end(answer.body, close);
   });
 }
+
+/**
+ * Answers a HEAD request: the head of an answer whose body has `length` bytes, without the body
+ * (uWS would send it, and the client would read it as the next answer).
+ */
+function sendHead(res: uWSModule.HttpResponse, answer: HttpAnswer, length: number): void {
+  res.cork(() => {
+    writeHead(res, answer);
+    // Given a length, uWS's endWithoutBody waits for that many bytes and answers nothing more on
+    // the connection: the header is written here, and the answer ended as it is.
+    res.writeHeader('content-length', String(length));
+    res.endWithoutBody();
+  });
+}
+
+const bodyLength = (body: string | Uint8Array) =>
+  typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 
 /** uSockets' listen flag for a port no other socket may share (the typings lack this overload). */
 const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
@@ -142,12 +160,45 @@ export class UwsTransport implements SignallingTransport {
       // Once ended or aborted, uWS forbids touching `res` again.
       let finished = false;
       let paused = false;
+      /** Stops a file being streamed (the client went away). */
+      let stopFile: (() => void) | undefined;
       // Both handlers are attached here, synchronously, as uWS requires; the body waits (paused)
       // until the routes have decided on the head.
       res.onAborted(() => {
         finished = true;
+        stopFile?.();
         exchange.aborted();
       });
+      /** Streams a file answer: its head alone for HEAD, else the bytes with backpressure. */
+      const sendFile = (answer: HttpAnswer, file: FileBody) => {
+        const length = fileLength(file);
+        if (head.method === 'HEAD' || length === 0) {
+          finished = true;
+          sendHead(res, answer, length);
+          return;
+        }
+        openFileBody(file).then(
+          (stream) => {
+            if (finished) {
+              stream.destroy();
+              return;
+            }
+            stopFile = () => stream.destroy();
+            pipeFileToUws(
+              res,
+              stream,
+              length,
+              () => writeHead(res, answer),
+              () => (finished = true),
+            );
+          },
+          () => {
+            if (finished) return;
+            finished = true;
+            send(res, { status: 404, contentType: 'text/plain', body: 'the file is gone\n' });
+          },
+        );
+      };
       res.onData((chunk, isLast) => exchange.data(new Uint8Array(chunk), isLast));
       const exchange = new HttpExchange(
         head,
@@ -165,11 +216,18 @@ export class UwsTransport implements SignallingTransport {
           },
           respond: (answer, more) => {
             if (finished) return;
+            // A file answer is streamed; only bodiless routes give one, so its request has ended.
+            if (answer.file && !more) {
+              sendFile(answer, answer.file);
+              return;
+            }
             if (!more) {
               // A paused socket stays paused after the response: the next request would hang.
               if (paused) res.resume();
               finished = true;
-              send(res, answer);
+              // uWS would send a HEAD answer's body, which the client reads as the next answer.
+              if (head.method === 'HEAD') sendHead(res, answer, bodyLength(answer.body));
+              else send(res, answer);
               return;
             }
             // The answer goes out now, chunked, and the response stays open (so `res` stays

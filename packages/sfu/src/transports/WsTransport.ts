@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SignallingSocket } from '../Connection.js';
 import { clientAddress } from './clientAddress.js';
+import { sendFileOverNode } from './fileBody.js';
 import { HttpExchange } from './HttpExchange.js';
 import { prepareUploadDir } from './RequestBody.js';
 import { checkTlsFiles } from './tlsFiles.js';
@@ -78,6 +79,11 @@ export class WsTransport implements SignallingTransport {
             if (answered || res.destroyed) return;
             answered = true;
             const headers = { 'content-type': answer.contentType, ...answer.headers };
+            // A file answer is streamed; only bodiless routes give one, so its request has ended.
+            if (answer.file && !more) {
+              sendFileOverNode(req, res, answer, answer.file, headers);
+              return;
+            }
             if (!more) {
               res.writeHead(answer.status, headers);
               res.end(answer.body);
