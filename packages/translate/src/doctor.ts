@@ -24,9 +24,11 @@ export async function doctor(
   const checks: DoctorCheck[] = [];
   const ffmpeg = has('ffmpeg');
   checks.push({
-    name: 'ffmpeg (audio tap)',
+    name: 'ffmpeg (captions, recordings)',
     ok: ffmpeg,
-    detail: ffmpeg ? 'decodes Opus to 16 kHz PCM' : 'missing: apt install ffmpeg',
+    detail: ffmpeg
+      ? 'decodes Opus to 16 kHz PCM; records and publishes lectures'
+      : 'missing: apt install ffmpeg (no captions, no recordings)',
   });
   try {
     (await VoiceActivityDetector.create()).close();
