@@ -47,6 +47,7 @@ import {
 } from './Polls.js';
 import { isReaction, reactionCountsFromProto, type Reaction } from './Reactions.js';
 import { waitingRoomFromProto, type WaitingRoomInfo } from './WaitingRoom.js';
+import { Recording, recordingStateFromProto } from './Recording.js';
 import {
   breakoutFromProto,
   startBreakoutToProto,
@@ -96,6 +97,8 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
   readonly school = new SchoolApi(this);
   /** The lecture's polls and quizzes, their totals where this client sees them, its answers. */
   readonly polls = new Polls();
+  /** The lecture's recording (whether it runs; moderators start and stop it) and the class's recordings. */
+  readonly recording = new Recording(this);
   /** Moderators: the classroom's waiting room (from the join, kept current by `waitingRoom`). */
   waitingRoom: WaitingRoomInfo | undefined;
   /** The lecture's running breakout (from the join, kept current by its events), if any. */
@@ -579,6 +582,8 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
     );
     this.waitingRoom = join.waitingRoom ? waitingRoomFromProto(join.waitingRoom) : undefined;
     this.breakout = join.breakout ? breakoutFromProto(join.breakout) : undefined;
+    if (this.recording.setState(recordingStateFromProto(join.recording)))
+      this.safeEmit('recordingChanged', this.recording.state);
     // An older server does not say: its defaults.
     if (join.maxFrameBytes)
       this.limits = {
@@ -993,6 +998,10 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
           text: frame.breakoutMessage.text ?? '',
           fromName: frame.breakoutMessage.fromName ?? '',
         });
+        break;
+      case 'recordingChanged':
+        this.recording.setState(recordingStateFromProto(frame.recordingChanged.state));
+        this.safeEmit('recordingChanged', this.recording.state);
         break;
       case 'errorEvent':
         this.safeEmit('error', CosmoError.fromWire(frame.errorEvent.error ?? {}));

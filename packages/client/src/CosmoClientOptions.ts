@@ -17,6 +17,7 @@ import type { PollInfo, PollResultsInfo, QuizScoreInfo } from './Polls.js';
 import type { ReactionCounts } from './Reactions.js';
 import type { WaitingRoomInfo } from './WaitingRoom.js';
 import type { BreakoutInfo, BreakoutMessageInfo } from './Breakout.js';
+import type { RecordingStateInfo } from './Recording.js';
 
 /**
  * Where the client is in its life. `waiting`: in the classroom's waiting room, until a moderator
@@ -129,6 +130,11 @@ export type CosmoClientEvents = {
   breakoutEnded: [];
   /** A moderator's message to every room. */
   breakoutMessage: [message: BreakoutMessageInfo];
+  /**
+   * Recording started or stopped (`client.recording.state` has it); also after a join whose
+   * state differs from what the client knew.
+   */
+  recordingChanged: [state: RecordingStateInfo];
   /** This client is in the classroom's waiting room; `connect()` resolves once it is let in. */
   waiting: [];
   /** A moderator let this client in; it joins now. */

@@ -22,6 +22,10 @@ export type {
 } from './Polls.js';
 export { REACTIONS, isReaction } from './Reactions.js';
 export type { Reaction, ReactionCounts } from './Reactions.js';
+export { Recording, NOT_RECORDING } from './Recording.js';
+export type { RecordingStateInfo } from './Recording.js';
+export { RecordingsApi } from './RecordingsApi.js';
+export type { RecordingInfo, RecordingStatus, RecordingChapterInfo } from './RecordingsApi.js';
 export type { WaitingRoomInfo, WaitingEntryInfo } from './WaitingRoom.js';
 export { breakoutRoomOf } from './Breakout.js';
 export type {

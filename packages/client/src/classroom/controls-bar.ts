@@ -13,6 +13,8 @@ export interface ControlsUi {
   closeTools(): void;
   /** Asks the teacher before ending the class for everyone. */
   confirmEnd(): void;
+  /** Moderators: the Record toggle, among the class tools. */
+  record?: TemplateResult;
   /** The reaction buttons, after one's own media and hand. */
   reactions?: TemplateResult;
 }
@@ -153,6 +155,7 @@ function renderTools(
       >
         ${t(room.classroom?.locked ? 'unlock' : 'lock')}
       </button>
+      ${ui.record ?? nothing}
       <button
         class="caution"
         ?disabled=${!joined}

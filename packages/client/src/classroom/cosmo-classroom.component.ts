@@ -28,9 +28,17 @@ import {
 } from './breakout-panel.js';
 import { renderFloatingReactions, renderReactionsBar } from './reactions.js';
 import { renderRefusedScreen, renderWaitingList, renderWaitingScreen } from './waiting-room.js';
+import { RecordingsController } from './recordings.controller.js';
+import {
+  renderRecordButton,
+  renderRecordingIndicator,
+  renderRecordingsTabLabel,
+  renderRecordingsPanel,
+} from './recordings-panel.js';
+import recordingsStyles from './recordings.styles.js';
 import './cosmo-video.js';
 
-type Tab = 'chat' | 'people' | 'polls' | 'inbox' | 'handouts' | 'class' | 'captions';
+type Tab = 'chat' | 'people' | 'polls' | 'inbox' | 'handouts' | 'class' | 'captions' | 'recordings';
 
 /**
  * A whole virtual classroom in one tag: the teacher on stage, the class in a paged grid, chat,
@@ -47,6 +55,7 @@ type Tab = 'chat' | 'people' | 'polls' | 'inbox' | 'handouts' | 'class' | 'capti
  * @event cosmo-poll-started - A teacher started a poll or quiz; `detail: { poll }` (students get no correct answers before it closes).
  * @event cosmo-breakout - A teacher opened breakout rooms; `detail: { breakout }` (`{ rooms, mode, endsAt, mainRoom }`).
  * @event cosmo-breakout-message - A teacher's message to every breakout room; `detail: { text, fromName }`.
+ * @event cosmo-recording - A teacher started or stopped recording the class; `detail: { state }` (`{ active, recordingId, startedAt, allowDownload, byParticipantId }`).
  * @event cosmo-moved - The server moved this person to a breakout room or back to the main room; `detail: { room, roomName, reason }` ("breakout", "visit", "breakout_ended", "called_back").
  *
  * @csspart prejoin - The pre-join screen (with the `prejoin` attribute): preview, devices, Join.
@@ -77,6 +86,13 @@ type Tab = 'chat' | 'people' | 'polls' | 'inbox' | 'handouts' | 'class' | 'capti
  * @csspart reaction-counts - A moderator's counts of the reactions on screen.
  * @csspart waiting - A student's waiting-room screen (and the screen of one not let in).
  * @csspart waiting-list - A moderator's waiting room at the top of the people tab.
+ * @csspart recording-indicator - The header's red dot and "Recording" while the class is recorded (everyone sees it; screen readers hear when it starts and stops).
+ * @csspart recordings - The recordings tab: a teacher's Start/Stop recording and download choice, the player, the list.
+ * @csspart recording-list - The class's recordings, each `li` with `data-status` (`recording`, `stopped`, `publishing` with a progress bar, `ready`, `failed`).
+ * @csspart recording-player - The recording being watched: its video, chapters and download.
+ * @csspart recording-video - The recording's `<video>` (subtitles in each caption language, chapters).
+ * @csspart recording-chapters - The chapters of the recording being watched: click one to jump there.
+ * @csspart recording-download - The Download link (shown when the teacher allows students to download).
  *
  * @cssproperty --cosmo-bg - Page background.
  * @cssproperty --cosmo-surface - Panels and tiles.
@@ -97,7 +113,13 @@ type Tab = 'chat' | 'people' | 'polls' | 'inbox' | 'handouts' | 'class' | 'capti
  * @cssproperty --cosmo-font - Font stack (covers Japanese and Chinese by default).
  */
 export class CosmoClassroom extends LitElement {
-  static override styles = [styles, prejoinStyles, teachingStyles, breakoutStyles];
+  static override styles = [
+    styles,
+    prejoinStyles,
+    teachingStyles,
+    breakoutStyles,
+    recordingsStyles,
+  ];
 
   static override properties = {
     serverUrl: { attribute: 'server-url' },
@@ -131,6 +153,7 @@ export class CosmoClassroom extends LitElement {
   readonly #preview = new MediaPreviewController(this);
   readonly #teaching = new TeachingController(this, this.#room);
   readonly #breakouts = new BreakoutController(this, this.#room);
+  readonly #recordings = new RecordingsController(this, this.#room);
   /** Whether the person pressed Join on the pre-join screen. */
   #joinPressed = false;
   readonly #tileWidths = new Map<string, number>();
@@ -338,6 +361,7 @@ export class CosmoClassroom extends LitElement {
           confirmEnd: () => {
             this.renderRoot.querySelector<HTMLDialogElement>('dialog.confirm')?.showModal();
           },
+          record: renderRecordButton(room, this.#recordings, t),
           // Observers watch; they do not react.
           reactions:
             room.self?.role === 'observer'
@@ -475,6 +499,7 @@ export class CosmoClassroom extends LitElement {
     return html`<header part="header">
       <h1 title=${room.classroom?.title ?? ''}>${room.classroom?.title ?? ''}</h1>
       <span class="badge ${cls}" role="status" data-state=${room.state}>${this.#t(key)}</span>
+      ${renderRecordingIndicator(this.#recordings, (k) => this.#t(k))}
       ${joined ? html`<span class="badge" data-count>${peopleCount(this.#language, this.#peopleCount)}</span>` : nothing}
       ${
         hands > 0
@@ -698,7 +723,7 @@ export class CosmoClassroom extends LitElement {
 
   #renderSidebar(): TemplateResult {
     const unread = this.#room.notices.filter((n) => !n.read).length;
-    const tabs: [Tab, string][] = [
+    const tabs: [Tab, string | TemplateResult][] = [
       ['chat', this.#t('chat')],
       [
         'people',
@@ -708,12 +733,15 @@ export class CosmoClassroom extends LitElement {
       ['inbox', unread ? `${this.#t('inbox')} (${unread})` : this.#t('inbox')],
       ['handouts', this.#t('handouts')],
       ...(this.#room.classroom?.classId
-        ? ([['class', this.#t('classTab')]] as [Tab, string][])
+        ? ([['class', this.#t('classTab')]] as [Tab, string | TemplateResult][])
         : []),
       ...(this.#room.moderator || this.#room.classroom?.captionLanguages.length
-        ? ([['captions', this.#t('captions')]] as [Tab, string][])
+        ? ([['captions', this.#t('captions')]] as [Tab, string | TemplateResult][])
         : []),
+      ['recordings', this.#t('recordings')],
     ];
+    // Past six tabs the row is full: Recordings shows as an icon (still named for screen readers).
+    tabs[tabs.length - 1]![1] = renderRecordingsTabLabel(this.#t('recordings'), tabs.length > 6);
     // Arrow keys, Home and End move between tabs; Tab goes on into the panel (WAI-ARIA tabs).
     const keys = (e: KeyboardEvent) => {
       const at = tabs.findIndex(([id]) => id === this.tab);
@@ -735,7 +763,12 @@ export class CosmoClassroom extends LitElement {
       );
     };
     return html`<aside part="sidebar">
-      <div role="tablist" @keydown=${keys}>
+      <div
+        role="tablist"
+        class=${tabs.length > 6 ? 'full' : ''}
+        data-tabs=${tabs.length}
+        @keydown=${keys}
+      >
         ${tabs.map(
           ([id, label]) =>
             html`<button
@@ -777,12 +810,15 @@ export class CosmoClassroom extends LitElement {
         return renderHandouts(this.#room, t);
       case 'class':
         return renderClassPanel(this.#room, t);
+      case 'recordings':
+        return renderRecordingsPanel(this.#room, this.#recordings, t, this.#language);
     }
   }
 
   #selectTab(tab: Tab): void {
     if (tab === 'chat') this.#chatFollows = true;
     this.tab = tab;
+    this.#recordings.setOpen(tab === 'recordings');
     if (tab === 'class') void this.#room.loadClassPanel();
     if (tab === 'polls') {
       this.#teaching.unseenPoll = '';

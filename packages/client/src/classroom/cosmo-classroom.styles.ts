@@ -295,6 +295,16 @@ export default css`
     font: inherit;
     cursor: pointer;
   }
+  /* Seven tabs or more: closer together, Recordings as an icon. Eight (a class's teacher) need a
+     wider sidebar than the default to keep every label whole. */
+  [role='tablist'].full [role='tab'] {
+    padding-inline: 3px;
+  }
+  @container (min-width: 761px) {
+    .room:has([role='tablist'][data-tabs='8']) {
+      grid-template-columns: minmax(0, 1fr) max(var(--cosmo-sidebar-width), 384px);
+    }
+  }
   [role='tab'][aria-selected='true'] {
     color: var(--cosmo-fg);
     box-shadow: inset 0 -2px 0 var(--cosmo-accent);

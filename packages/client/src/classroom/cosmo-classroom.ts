@@ -1,6 +1,7 @@
 import type { ChatMessage } from '../wire.js';
 import type { PollInfo } from '../Polls.js';
 import type { BreakoutInfo, BreakoutMessageInfo } from '../Breakout.js';
+import type { RecordingStateInfo } from '../Recording.js';
 import type { Notice } from './classroom.controller.js';
 import { CosmoClassroom } from './cosmo-classroom.component.js';
 
@@ -34,6 +35,7 @@ declare global {
     'cosmo-poll-started': CustomEvent<{ poll: PollInfo }>;
     'cosmo-breakout': CustomEvent<{ breakout: BreakoutInfo }>;
     'cosmo-breakout-message': CustomEvent<BreakoutMessageInfo>;
+    'cosmo-recording': CustomEvent<{ state: RecordingStateInfo }>;
     'cosmo-moved': CustomEvent<{ room: string; roomName: string; reason: string }>;
   }
 }

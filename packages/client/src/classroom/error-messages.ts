@@ -85,9 +85,14 @@ export function errorMessage(language: UiLanguage, code: string): string {
   return catalog[code as ErrorCode] ?? catalog.INTERNAL;
 }
 
+/** Why the server would not record (UNAVAILABLE). */
+type RecordingReason = 'RECORDING_OFF' | 'FFMPEG_MISSING';
+
 /** The message of each refusal reason the element knows, with the reason's values in braces. */
-const reasons: Record<LessonReason | 'REFUSED', MessageKey> = {
+const reasons: Record<LessonReason | RecordingReason | 'REFUSED', MessageKey> = {
   REFUSED: 'refused',
+  RECORDING_OFF: 'recordingOff',
+  FFMPEG_MISSING: 'recordingNoFfmpeg',
   LESSON_TOO_LONG: 'lessonTextTooLong',
   LESSON_TOO_LARGE: 'lessonTooLong',
   TOO_MANY_LANGUAGES: 'tooManyLanguages',
@@ -108,9 +113,7 @@ export function reasonMessage(
   params: Readonly<Record<string, string>> = {},
 ): string | undefined {
   const key =
-    reason && Object.hasOwn(reasons, reason)
-      ? reasons[reason as LessonReason | 'REFUSED']
-      : undefined;
+    reason && Object.hasOwn(reasons, reason) ? reasons[reason as keyof typeof reasons] : undefined;
   if (!key) return undefined;
   const values: Record<string, string> = { ...params };
   if (reason === 'LESSON_TOO_LARGE') {

@@ -50,6 +50,42 @@ describe('UI strings', () => {
           expect(translator(lang)(key)).toMatch(/\{language\}.*\{lines\}.*\{sentences\}/);
     }
   });
+
+  it('say everything about recordings in every language', () => {
+    const keys = [
+      'recordings',
+      'recordingBadge',
+      'recordingStarted',
+      'recordingStopped',
+      'record',
+      'startRecording',
+      'stopRecording',
+      'allowDownloadNext',
+      'allowDownload',
+      'noRecordings',
+      'statusRecording',
+      'statusStopped',
+      'statusPublishing',
+      'statusFailed',
+      'download',
+      'chapters',
+      'recordingOff',
+      'recordingNoFfmpeg',
+    ] as const;
+    for (const key of keys)
+      for (const lang of ['ja', 'zh'] as const)
+        expect(translator(lang)(key), `${lang} ${key}`).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+    for (const lang of ['en', 'ja', 'zh'] as const)
+      expect(translator(lang)('statusPublishing')).toContain('{percent}');
+  });
+
+  it('say why a server will not record, not just that it is unavailable', async () => {
+    const { errorText } = await import('./error-messages.js');
+    expect(errorText('ja', { code: 'UNAVAILABLE', reason: 'FFMPEG_MISSING' })).toContain('ffmpeg');
+    expect(errorText('zh', { code: 'UNAVAILABLE', reason: 'RECORDING_OFF' })).toBe(
+      translator('zh')('recordingOff'),
+    );
+  });
 });
 
 describe('error toasts', () => {

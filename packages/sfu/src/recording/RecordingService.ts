@@ -272,6 +272,13 @@ export class RecordingService {
     } catch (err) {
       if (this.#closed) return; // Published at the next start.
       const error = toCosmoError(err);
+      if (error.reason === 'NOTHING_RECORDED') {
+        // Started and stopped with nobody sending: there is nothing to watch, so nothing is listed.
+        rmSync(files.dir, { recursive: true, force: true });
+        school.removeRecording(id);
+        this.#logger.info({ recording: id }, 'nothing was recorded; the recording is dropped');
+        return;
+      }
       this.#options.metrics.recordingFailures.inc({ stage: 'publish' });
       this.#logger.error({ err, recording: id }, 'a recording could not be published');
       school.updateRecording(id, { status: 'failed', error: error.message.slice(0, 500) });
