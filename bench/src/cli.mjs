@@ -19,6 +19,7 @@ const scenarios = {
   fanout: () => import('./scenarios/fanout.mjs'),
   lecture: () => import('./scenarios/lecture.mjs'),
   cluster: () => import('./scenarios/cluster.mjs'),
+  board: () => import('./scenarios/board.mjs'),
 };
 
 function printCodec({ table }) {

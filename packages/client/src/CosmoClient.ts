@@ -48,6 +48,7 @@ import {
 import { isReaction, reactionCountsFromProto, type Reaction } from './Reactions.js';
 import { waitingRoomFromProto, type WaitingRoomInfo } from './WaitingRoom.js';
 import { Recording, recordingStateFromProto } from './Recording.js';
+import { Board } from './Board.js';
 import {
   breakoutFromProto,
   startBreakoutToProto,
@@ -99,6 +100,8 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
   readonly polls = new Polls();
   /** The lecture's recording (whether it runs; moderators start and stop it) and the class's recordings. */
   readonly recording = new Recording(this);
+  /** The classroom's shared board: its document, kept in sync and offline, and its editing. */
+  readonly board = new Board(this);
   /** Moderators: the classroom's waiting room (from the join, kept current by `waitingRoom`). */
   waitingRoom: WaitingRoomInfo | undefined;
   /** The lecture's running breakout (from the join, kept current by its events), if any. */
@@ -1002,6 +1005,12 @@ export class CosmoClient extends TypedEmitter<CosmoClientEvents> {
       case 'recordingChanged':
         this.recording.setState(recordingStateFromProto(frame.recordingChanged.state));
         this.safeEmit('recordingChanged', this.recording.state);
+        break;
+      case 'boardEvent':
+        this.board.receive(
+          frame.boardEvent.message ?? new Uint8Array(),
+          frame.boardEvent.participantId ?? '',
+        );
         break;
       case 'errorEvent':
         this.safeEmit('error', CosmoError.fromWire(frame.errorEvent.error ?? {}));

@@ -18,6 +18,7 @@ import type { ReactionCounts } from './Reactions.js';
 import type { WaitingRoomInfo } from './WaitingRoom.js';
 import type { BreakoutInfo, BreakoutMessageInfo } from './Breakout.js';
 import type { RecordingStateInfo } from './Recording.js';
+import type { BoardCursor } from './BoardCursors.js';
 
 /**
  * Where the client is in its life. `waiting`: in the classroom's waiting room, until a moderator
@@ -135,6 +136,15 @@ export type CosmoClientEvents = {
    * state differs from what the client knew.
    */
   recordingChanged: [state: RecordingStateInfo];
+  /**
+   * The board changed (`client.board`): by this client (`local`), from the server (`remote`), or
+   * its document was replaced (`reset`: after a refused change, or in another classroom).
+   */
+  boardChanged: [origin: 'local' | 'remote' | 'reset'];
+  /** Someone's cursor on the board moved, appeared or went (`client.board.cursors`). */
+  boardCursors: [cursors: ReadonlyMap<string, BoardCursor>];
+  /** The server refused a board change; the board is rebuilt from the server's. */
+  boardError: [error: CosmoError];
   /** This client is in the classroom's waiting room; `connect()` resolves once it is let in. */
   waiting: [];
   /** A moderator let this client in; it joins now. */

@@ -104,20 +104,21 @@ export class CosmoError extends Error {
   }): CosmoError {
     const code = wire.code && isErrorCode(wire.code) ? wire.code : ErrorCode.INTERNAL;
     const message = wire.message || code;
+    const details: ErrorReason = {
+      ...(wire.reason && { reason: wire.reason }),
+      ...(wire.reason && wire.params && { params: { ...wire.params } }),
+    };
     switch (code) {
       case ErrorCode.BAD_FRAME:
         return new ProtocolError(message);
       case ErrorCode.PERMISSION_DENIED:
-        return new PermissionError(message);
+        return new PermissionError(message, details);
       case ErrorCode.NOT_FOUND:
-        return new NotFoundError(message);
+        return new NotFoundError(message, details);
       case ErrorCode.INVALID_STATE:
-        return new InvalidStateError(message);
+        return new InvalidStateError(message, details);
       default:
-        return new CosmoError(code, message, {
-          ...(wire.reason && { reason: wire.reason }),
-          ...(wire.reason && wire.params && { params: { ...wire.params } }),
-        });
+        return new CosmoError(code, message, details);
     }
   }
 }
@@ -132,24 +133,24 @@ export class ProtocolError extends CosmoError {
 
 /** The caller is not allowed to do this. */
 export class PermissionError extends CosmoError {
-  constructor(message: string) {
-    super(ErrorCode.PERMISSION_DENIED, message);
+  constructor(message: string, details?: ErrorReason) {
+    super(ErrorCode.PERMISSION_DENIED, message, details);
     this.name = 'PermissionError';
   }
 }
 
 /** A referenced object does not exist. */
 export class NotFoundError extends CosmoError {
-  constructor(message: string) {
-    super(ErrorCode.NOT_FOUND, message);
+  constructor(message: string, details?: ErrorReason) {
+    super(ErrorCode.NOT_FOUND, message, details);
     this.name = 'NotFoundError';
   }
 }
 
 /** The action does not fit the object's current state (closed, not joined, …). */
 export class InvalidStateError extends CosmoError {
-  constructor(message: string) {
-    super(ErrorCode.INVALID_STATE, message);
+  constructor(message: string, details?: ErrorReason) {
+    super(ErrorCode.INVALID_STATE, message, details);
     this.name = 'InvalidStateError';
   }
 }

@@ -69,6 +69,7 @@ export {
   mediaSourceFromProto,
   producerFromProto,
   participantFromProto,
+  permissionsFromProto,
   classroomFromProto,
 } from './types.js';
 export type {
@@ -82,3 +83,4 @@ export type {
   ClassroomSummary,
 } from './types.js';
 export * from './rtc.js';
+export * from './board.js';

@@ -107,6 +107,8 @@ export interface Permissions {
   video: boolean;
   screen: boolean;
   chat: boolean;
+  /** Drawing on the shared board. */
+  draw: boolean;
 }
 
 /** A producer (published track) as every client sees it. */
@@ -171,12 +173,7 @@ export function participantFromProto(m: cosmo.v1.ParticipantInfo.$Properties): P
     identity: m.identity ?? '',
     name: m.name ?? '',
     role: roleFromProto(m.role) ?? 'observer',
-    permissions: {
-      speak: Boolean(p.speak),
-      video: Boolean(p.video),
-      screen: Boolean(p.screen),
-      chat: Boolean(p.chat),
-    },
+    permissions: permissionsFromProto(p),
     handRaised: Boolean(m.handRaised),
     joinedAt: m.joinedAt ?? 0,
     producers: (m.producers ?? []).map(producerFromProto),
@@ -196,5 +193,18 @@ export function classroomFromProto(m: cosmo.v1.ClassroomState.$Properties): Clas
     classId: m.classId ?? '',
     lectureId: m.lectureId ?? '',
     captionLanguages: [...(m.captionLanguages ?? [])],
+  };
+}
+
+/** Rights from their wire form (a missing one is not granted). */
+export function permissionsFromProto(
+  p: cosmo.v1.Permissions.$Properties | null | undefined,
+): Permissions {
+  return {
+    speak: Boolean(p?.speak),
+    video: Boolean(p?.video),
+    screen: Boolean(p?.screen),
+    chat: Boolean(p?.chat),
+    draw: Boolean(p?.draw),
   };
 }

@@ -17,6 +17,8 @@ import {
 } from './attendance.js';
 import type {
   AttendanceRepository,
+  BoardRepository,
+  BoardUpdateRecord,
   Channel,
   ChatRepository,
   Contact,
@@ -74,6 +76,8 @@ import { SqlitePollRepository } from './sqlite/SqlitePollRepository.js';
 import { SqliteRosterRepository } from './sqlite/SqliteRosterRepository.js';
 import { SqliteRecordingRepository } from './sqlite/SqliteRecordingRepository.js';
 import { SchoolRecordings, type NewRecording, type RecordingViewer } from './recordings.js';
+import { SqliteBoardRepository } from './sqlite/SqliteBoardRepository.js';
+import { SchoolBoards } from './boards.js';
 
 /** The repositories a school runs on. */
 export interface SchoolRepositories {
@@ -90,6 +94,7 @@ export interface SchoolRepositories {
   deliveries: DeliveryRepository;
   polls: PollRepository;
   recordings: RecordingRepository;
+  boards: BoardRepository;
 }
 
 /** Tunables of the school features. */
@@ -163,6 +168,7 @@ export class School extends TypedEmitter<SchoolEvents> {
   );
   #closed = false;
   readonly #recordings: SchoolRecordings;
+  readonly #boards: SchoolBoards;
 
   constructor(
     repos: SchoolRepositories,
@@ -177,6 +183,7 @@ export class School extends TypedEmitter<SchoolEvents> {
     checkDigestTime(this.options.digestAt, this.options.timeZone);
     this.#db = db;
     this.#recordings = new SchoolRecordings(repos.roster, repos.recordings);
+    this.#boards = new SchoolBoards(repos.boards);
   }
 
   /** Opens the embedded SQLite school database `<dataDir>/cosmo.db`. */
@@ -197,6 +204,7 @@ export class School extends TypedEmitter<SchoolEvents> {
         deliveries: new SqliteDeliveryRepository(db),
         polls: new SqlitePollRepository(db),
         recordings: new SqliteRecordingRepository(db),
+        boards: new SqliteBoardRepository(db),
       },
       new ContentStore(join(dataDir, 'handouts')),
       options,
@@ -982,6 +990,55 @@ export class School extends TypedEmitter<SchoolEvents> {
     return this.#recordings.assertModerates(id, viewer);
   }
 
+  // ---- boards --------------------------------------------------------------------------------
+
+  /** A classroom board's latest snapshot and the changes after it (what a restart applies). */
+  boardLoad(room: string): {
+    snapshot: Uint8Array | undefined;
+    snapshotSeq: number;
+    updates: BoardUpdateRecord[];
+  } {
+    return this.#boards.load(room);
+  }
+
+  /**
+   * Appends a change to a room's board; resolves with its seq (1, 2, … per room) once it is on
+   * disk. Changes that arrive together are committed together, in one transaction.
+   */
+  boardAppend(
+    room: string,
+    update: Uint8Array,
+    identity: string,
+    at = this.options.now(),
+  ): Promise<number> {
+    if (this.#closed)
+      return Promise.reject(new CosmoError(ErrorCode.CLOSED, 'the school is closed'));
+    return this.#boards.append(room, update, identity, at);
+  }
+
+  /**
+   * Keeps a snapshot of a room's board as of change `uptoSeq`, replacing an older one (one older
+   * than the snapshot kept is ignored).
+   */
+  boardSnapshot(room: string, snapshot: Uint8Array, uptoSeq: number): void {
+    this.#boards.saveSnapshot(room, snapshot, uptoSeq);
+  }
+
+  /** A board's changes from `fromAt` to `toAt` (Unix ms, inclusive), in order, for a replay. */
+  boardHistory(room: string, fromAt: number, toAt: number): BoardUpdateRecord[] {
+    return this.#boards.history(room, fromAt, toAt);
+  }
+
+  /** Drops a board's changes older than `before` that its snapshot holds; returns how many. */
+  boardPrune(room: string, before: number): number {
+    return this.#boards.prune(room, before);
+  }
+
+  /** Forgets a room's board, snapshot and changes. */
+  boardClear(room: string): void {
+    this.#boards.clear(room);
+  }
+
   /** Before a planned shutdown: lets the notice sends in progress finish and be recorded. */
   async drainDeliveries(timeoutMs?: number): Promise<void> {
     await this.#ladder?.drain(timeoutMs);
@@ -991,6 +1048,7 @@ export class School extends TypedEmitter<SchoolEvents> {
   close(): void {
     if (this.#closed) return;
     this.#receipts.flush();
+    this.#boards.flush();
     this.#closed = true;
     clearInterval(this.#reminderTimer);
     this.#ladder?.close();

@@ -321,4 +321,28 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX recordings_expires ON recordings(expires_at);
     `,
   },
+  {
+    version: 12,
+    name: 'boards',
+    // Classrooms' shared whiteboards (Yjs documents): each change as it was applied, numbered per
+    // room, and the latest snapshot with the last change it holds. A restart loads the snapshot
+    // and the changes after it; a recording replays the changes by time. A change is ~2 KiB, too
+    // big for WITHOUT ROWID to pay.
+    sql: `
+      CREATE TABLE board_updates (
+        room TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        identity TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (room, seq)
+      );
+      CREATE INDEX board_updates_at ON board_updates(room, at);
+      CREATE TABLE board_snapshots (
+        room TEXT PRIMARY KEY,
+        snapshot BLOB NOT NULL,
+        upto_seq INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -581,3 +581,44 @@ export interface RecordingRepository {
   unfinished(): RecordingRecord[];
   remove(id: string): void;
 }
+
+/** One change of a classroom's board (a Yjs update), in the order the server applied it. */
+export interface BoardUpdateRecord {
+  room: string;
+  seq: number;
+  update: Uint8Array;
+  /** Who made it. */
+  identity: string;
+  /** Unix ms. */
+  at: number;
+}
+
+/**
+ * Boards of classrooms: each change appended as it is applied (acknowledged changes survive a
+ * crash), and now and then a snapshot of the whole document, so a restart loads the snapshot and
+ * the changes after it. Changes are kept after a snapshot (with their times, a recording can replay
+ * the board) until `prune`.
+ */
+export interface BoardRepository {
+  /** Appends a change; returns its sequence number (1, 2, … per room). Durable when it returns. */
+  append(room: string, update: Uint8Array, identity: string, at: number): number;
+  /**
+   * Appends changes (of one room or several) in one transaction, one disk flush; returns their
+   * sequence numbers, in order. Durable when it returns.
+   */
+  appendMany(changes: readonly Omit<BoardUpdateRecord, 'seq'>[]): number[];
+  /** The latest snapshot (a Yjs update holding the whole document) and the changes after it. */
+  load(room: string): {
+    snapshot: Uint8Array | undefined;
+    snapshotSeq: number;
+    updates: BoardUpdateRecord[];
+  };
+  /** Stores a snapshot of the document as of change `uptoSeq` (replacing the previous one). */
+  saveSnapshot(room: string, snapshot: Uint8Array, uptoSeq: number): void;
+  /** Changes between two times (Unix ms, inclusive), in order: a recording replays them. */
+  history(room: string, fromAt: number, toAt: number): BoardUpdateRecord[];
+  /** Drops changes already in the snapshot that are older than `before` (Unix ms). */
+  prune(room: string, before: number): number;
+  /** Forgets the room's board (snapshot and changes). */
+  clear(room: string): void;
+}

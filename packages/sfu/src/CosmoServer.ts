@@ -12,6 +12,7 @@ import {
 import { CaptionService } from './captions/CaptionService.js';
 import { VoiceProfiles } from './captions/VoiceProfiles.js';
 import { RecordingService } from './recording/RecordingService.js';
+import { BoardService } from './board/BoardService.js';
 import type { Classroom } from './Classroom.js';
 import { workerCount, type Config } from './config.js';
 import { createHttpRoutes } from './http/routes.js';
@@ -67,6 +68,8 @@ export class CosmoServer {
   readonly breakouts: BreakoutService;
   /** Lecture recordings. */
   readonly recordings: RecordingService;
+  /** The shared boards. */
+  readonly boards: BoardService;
   /** The bound port (useful when the config asked for port 0). */
   port = 0;
 
@@ -127,6 +130,15 @@ export class CosmoServer {
     const bridge = school && new SchoolBridge(school, this.#sessions, this.#classrooms);
     const polls = new PollService(this.#classrooms, school);
     this.recordings = new RecordingService(this.#classrooms, { config, school, logger, metrics });
+    this.boards = new BoardService(this.#classrooms, {
+      store: school && {
+        load: (room) => school.boardLoad(room),
+        append: (room, update, identity, at) => school.boardAppend(room, update, identity, at),
+        saveSnapshot: (room, snapshot, upto) => school.boardSnapshot(room, snapshot, upto),
+      },
+      limits: config.board,
+      logger,
+    });
     this.#addresses = new AddressLimits(config.addressLimits);
     this.#limits = new IdentityLimits(config.identityLimits);
     this.#dispatcher = new SignallingDispatcher({
@@ -155,6 +167,7 @@ export class CosmoServer {
       breakouts: this.breakouts,
       polls,
       recordings: this.recordings,
+      boards: this.boards,
     });
     this.#transport = config.transport === 'uws' ? new UwsTransport() : new WsTransport();
     pool.on('workerReplaced', () => metrics.workerDeaths.inc());
@@ -390,6 +403,7 @@ export class CosmoServer {
     this.#sessions.close();
     this.breakouts.close();
     this.#classrooms.closeAll();
+    this.boards.close();
     this.#dispatcher.closeAll();
     await this.#transport.close();
     this.pool.close();

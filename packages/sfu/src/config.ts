@@ -194,6 +194,30 @@ const ConfigFields = z
     captionTranslationModels: z.string().optional(),
     /** The school features (roster, attendance, leave, notices, chat history) in <dataDir>/cosmo.db. */
     school: z.boolean().default(true),
+    /** The shared board's limits (docs/board.md). */
+    board: z
+      .object({
+        /** The largest board message, in bytes (frames are also bounded by maxFrameBytes). */
+        messageBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(16 * 1024 * 1024)
+          .default(64 * 1024),
+        /** What one student may add in all, in bytes (moderators: 16 times that). */
+        studentBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(2 * 1024 * 1024),
+        /** Changes per second per person (bursts of twice that). */
+        changesPerSecond: z.number().positive().default(30),
+        /** Cursor moves relayed per second per person. */
+        cursorsPerSecond: z.number().positive().default(15),
+        /** A snapshot of the board after this many changes (and each minute, and at close). */
+        snapshotEvery: z.number().int().min(1).default(200),
+      })
+      .default({}),
     /**
      * Recording lectures (docs/recordings.md): a moderator starts it; segments are written under
      * <dataDir>/recordings and joined into one WebM with captions when the lecture ends. Needs

@@ -60,6 +60,7 @@ describe('a lecture over real WebRTC', () => {
       video: false,
       screen: false,
       chat: true,
+      draw: false,
     });
     const question = await aiko.publishTone();
     await waitFor('the teacher to hear the student', () => {

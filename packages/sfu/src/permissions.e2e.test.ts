@@ -1,9 +1,14 @@
+import * as encoding from 'lib0/encoding';
+import * as sync from 'y-protocols/sync';
+import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SignallingClient, type WebSocketConstructor } from '@cosmo/client';
 import {
+  BOARD_MESSAGE_SYNC,
   PROTOCOL_VERSION,
   ROLES,
+  boardPageKey,
   cosmo,
   mediaKindToProto,
   mediaSourceToProto,
@@ -109,7 +114,7 @@ describe('the role x action table, enforced by the server', () => {
       case 'setPermissions':
         return r.request('setPermissions', {
           participantId: targetId,
-          permissions: { speak: true, video: true, screen: true, chat: true },
+          permissions: { speak: true, video: true, screen: true, chat: true, draw: true },
         });
       case 'lockRoom':
         return r.request('lockRoom', { locked: true });
@@ -159,6 +164,8 @@ describe('the role x action table, enforced by the server', () => {
         return r.request('chooseBreakoutRoom', { roomId: 'art~b1' });
       case 'record':
         return r.request('startRecording', { allowDownload: true });
+      case 'draw':
+        return r.request('boardMessage', { message: strokeMessage(actor) });
     }
   }
 
@@ -200,8 +207,8 @@ describe('the role x action table, enforced by the server', () => {
       }
     }
     // Students: 3 unpublished sources + 13 moderation actions (running polls, the waiting room,
-    // breakouts and recording among them); observers: all but consume.
-    expect(refused).toBe(16 + (ACTIONS.length - 1));
+    // breakouts and recording among them) + drawing (not granted); observers: all but consume.
+    expect(refused).toBe(17 + (ACTIONS.length - 1));
     // The target is untouched: still speaking, hand still up.
     const onServer = t.server.classrooms.get('art')!.participants.get(targetId)!;
     expect(onServer.producers.get(targetProducerId)?.producer.paused).toBe(false);
@@ -234,3 +241,25 @@ describe('the role x action table, enforced by the server', () => {
     ).toBe(true);
   });
 });
+
+/** A board change adding one stroke on page 1 by `actor` (y-protocols update, framed). */
+function strokeMessage(actor: Peer): Uint8Array {
+  const doc = new Y.Doc();
+  let update: Uint8Array | undefined;
+  doc.on('update', (u: Uint8Array) => (update = u));
+  doc.getArray(boardPageKey('1')).push([
+    {
+      t: 'stroke',
+      id: 's',
+      by: actor.client.self?.identity ?? '',
+      at: 1,
+      color: '#000000',
+      size: 3,
+      points: [1, 1, 0.5, 2, 2, 0.5],
+    },
+  ]);
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, BOARD_MESSAGE_SYNC);
+  sync.writeUpdate(e, update!);
+  return encoding.toUint8Array(e);
+}

@@ -23,7 +23,8 @@ export type Action =
   | 'manageWaitingRoom'
   | 'runBreakout'
   | 'chooseBreakoutRoom'
-  | 'record';
+  | 'record'
+  | 'draw';
 
 /** `always`: the role may; `never`: it may not; a permission name: only while it is granted. */
 export type Rule = 'always' | 'never' | keyof Permissions;
@@ -52,6 +53,7 @@ const MODERATOR: Readonly<Record<Action, Rule>> = {
   runBreakout: 'always',
   chooseBreakoutRoom: 'always',
   record: 'always',
+  draw: 'always',
 };
 
 /**
@@ -84,6 +86,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, Readonly<Record<Action, Rule>>>
     runBreakout: 'never',
     chooseBreakoutRoom: 'always',
     record: 'never',
+    draw: 'draw',
   },
   observer: {
     consume: 'always',
@@ -108,6 +111,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, Readonly<Record<Action, Rule>>>
     runBreakout: 'never',
     chooseBreakoutRoom: 'never',
     record: 'never',
+    draw: 'never',
   },
 };
 
@@ -135,6 +139,7 @@ const ACTION_WORDS: Readonly<Record<Action, string>> = {
   runBreakout: 'run breakout rooms',
   chooseBreakoutRoom: 'choose a breakout room',
   record: 'start or stop recording',
+  draw: 'draw on the board',
 };
 
 /** A role with its article, for messages: "an assistant", "a teacher". */
@@ -178,15 +183,16 @@ export function initialPermissions(
   switch (role) {
     case 'teacher':
     case 'assistant':
-      return { speak: true, video: true, screen: true, chat: true };
+      return { speak: true, video: true, screen: true, chat: true, draw: true };
     case 'observer':
-      return { speak: false, video: false, screen: false, chat: false };
+      return { speak: false, video: false, screen: false, chat: false, draw: false };
     case 'student':
       return {
         speak: grants.speak ?? !lectureMode,
         video: grants.video ?? !lectureMode,
         screen: grants.screen ?? false,
         chat: grants.chat ?? true,
+        draw: grants.draw ?? false,
       };
   }
 }

@@ -14,7 +14,7 @@ export interface JoinClaims {
   room: string;
   role: Role;
   /** Extra rights granted up front, e.g. a student allowed to speak from the start. */
-  grants?: { speak?: boolean; video?: boolean; screen?: boolean };
+  grants?: { speak?: boolean; video?: boolean; screen?: boolean; draw?: boolean };
   /** When the token was signed (ms since the epoch, to the second); set by `verify`. */
   issuedAt?: number;
 }

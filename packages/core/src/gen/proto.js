@@ -3,7 +3,7 @@
 import $protobuf from "protobufjs/minimal.js";
 
 const $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
-const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError, $TypeError = $util.global.TypeError, $Boolean = $util.global.Boolean, $String = $util.global.String, $Number = $util.global.Number, $Array = $util.global.Array, $isFinite = $util.global.isFinite;
+const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError, $TypeError = $util.global.TypeError, $String = $util.global.String, $Array = $util.global.Array, $Boolean = $util.global.Boolean, $Number = $util.global.Number, $isFinite = $util.global.isFinite;
 
 const $root = $protobuf.roots["default"] || ($protobuf.roots["default"] = {});
 
@@ -14,6 +14,417 @@ export const cosmo = $root.cosmo = (() => {
     cosmo.v1 = (function() {
 
         const v1 = {};
+
+        v1.BoardMessageRequest = (function() {
+
+            const BoardMessageRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            BoardMessageRequest.prototype.message = $util.newBuffer([]);
+
+            BoardMessageRequest.create = function(properties) {
+                return new BoardMessageRequest(properties);
+            };
+
+            BoardMessageRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.message != null && $Object.hasOwnProperty.call(message, "message") && message.message.length)
+                    writer.uint32(10).bytes(message.message);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            BoardMessageRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.BoardMessageRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.message = value;
+                            else
+                                delete message.message;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            BoardMessageRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.BoardMessageRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.BoardMessageRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.BoardMessageRequest();
+                if (object.message != null)
+                    if (object.message.length)
+                        if (typeof object.message === "string")
+                            $util.base64.decode(object.message, message.message = $util.newBuffer($util.base64.length(object.message)), 0);
+                        else if (object.message.length >= 0)
+                            message.message = object.message;
+                return message;
+            };
+
+            BoardMessageRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    if (options.bytes === $String)
+                        object.message = "";
+                    else {
+                        object.message = [];
+                        if (options.bytes !== $Array)
+                            object.message = $util.newBuffer(object.message);
+                    }
+                if (message.message != null && $Object.hasOwnProperty.call(message, "message"))
+                    object.message = options.bytes === $String ? $util.base64.encode(message.message, 0, message.message.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.message) : message.message;
+                return object;
+            };
+
+            BoardMessageRequest.prototype.toJSON = function() {
+                return BoardMessageRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return BoardMessageRequest;
+        })();
+
+        v1.BoardReply = (function() {
+
+            const BoardReply = function (properties) {
+                this.messages = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            BoardReply.prototype.messages = $util.emptyArray;
+
+            BoardReply.create = function(properties) {
+                return new BoardReply(properties);
+            };
+
+            BoardReply.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.messages != null && message.messages.length)
+                    for (let i = 0; i < message.messages.length; ++i)
+                        writer.uint32(10).bytes(message.messages[i]);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            BoardReply.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.BoardReply();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.messages && message.messages.length))
+                                message.messages = [];
+                            message.messages.push(reader.bytes());
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            BoardReply.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.BoardReply)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.BoardReply: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.BoardReply();
+                if (object.messages) {
+                    if (!$Array.isArray(object.messages))
+                        throw $TypeError(".cosmo.v1.BoardReply.messages: array expected");
+                    message.messages = $Array(object.messages.length);
+                    for (let i = 0; i < object.messages.length; ++i)
+                        if (typeof object.messages[i] === "string")
+                            $util.base64.decode(object.messages[i], message.messages[i] = $util.newBuffer($util.base64.length(object.messages[i])), 0);
+                        else if (object.messages[i].length >= 0)
+                            message.messages[i] = object.messages[i];
+                }
+                return message;
+            };
+
+            BoardReply.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.messages = [];
+                if (message.messages && message.messages.length) {
+                    object.messages = $Array(message.messages.length);
+                    for (let j = 0; j < message.messages.length; ++j)
+                        object.messages[j] = options.bytes === $String ? $util.base64.encode(message.messages[j], 0, message.messages[j].length) : options.bytes === $Array ? $Array.prototype.slice.call(message.messages[j]) : message.messages[j];
+                }
+                return object;
+            };
+
+            BoardReply.prototype.toJSON = function() {
+                return BoardReply.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return BoardReply;
+        })();
+
+        v1.BoardEvent = (function() {
+
+            const BoardEvent = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            BoardEvent.prototype.message = $util.newBuffer([]);
+            BoardEvent.prototype.participantId = "";
+
+            BoardEvent.create = function(properties) {
+                return new BoardEvent(properties);
+            };
+
+            BoardEvent.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.message != null && $Object.hasOwnProperty.call(message, "message") && message.message.length)
+                    writer.uint32(10).bytes(message.message);
+                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId") && message.participantId !== "")
+                    writer.uint32(18).string(message.participantId);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            BoardEvent.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cosmo.v1.BoardEvent();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.message = value;
+                            else
+                                delete message.message;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.participantId = value;
+                            else
+                                delete message.participantId;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            BoardEvent.fromObject = function (object, _depth) {
+                if (object instanceof $root.cosmo.v1.BoardEvent)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".cosmo.v1.BoardEvent: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.cosmo.v1.BoardEvent();
+                if (object.message != null)
+                    if (object.message.length)
+                        if (typeof object.message === "string")
+                            $util.base64.decode(object.message, message.message = $util.newBuffer($util.base64.length(object.message)), 0);
+                        else if (object.message.length >= 0)
+                            message.message = object.message;
+                if (object.participantId != null)
+                    if (typeof object.participantId !== "string" || object.participantId.length)
+                        message.participantId = $String(object.participantId);
+                return message;
+            };
+
+            BoardEvent.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    if (options.bytes === $String)
+                        object.message = "";
+                    else {
+                        object.message = [];
+                        if (options.bytes !== $Array)
+                            object.message = $util.newBuffer(object.message);
+                    }
+                    object.participantId = "";
+                }
+                if (message.message != null && $Object.hasOwnProperty.call(message, "message"))
+                    object.message = options.bytes === $String ? $util.base64.encode(message.message, 0, message.message.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.message) : message.message;
+                if (message.participantId != null && $Object.hasOwnProperty.call(message, "participantId"))
+                    object.participantId = message.participantId;
+                return object;
+            };
+
+            BoardEvent.prototype.toJSON = function() {
+                return BoardEvent.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return BoardEvent;
+        })();
 
         v1.Role = (function() {
             const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -48,6 +459,7 @@ export const cosmo = $root.cosmo = (() => {
             Permissions.prototype.video = false;
             Permissions.prototype.screen = false;
             Permissions.prototype.chat = false;
+            Permissions.prototype.draw = false;
 
             Permissions.create = function(properties) {
                 return new Permissions(properties);
@@ -68,6 +480,8 @@ export const cosmo = $root.cosmo = (() => {
                     writer.uint32(24).bool(message.screen);
                 if (message.chat != null && $Object.hasOwnProperty.call(message, "chat") && message.chat !== false)
                     writer.uint32(32).bool(message.chat);
+                if (message.draw != null && $Object.hasOwnProperty.call(message, "draw") && message.draw !== false)
+                    writer.uint32(40).bool(message.draw);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -137,6 +551,15 @@ export const cosmo = $root.cosmo = (() => {
                                 delete message.chat;
                             continue;
                         }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.draw = value;
+                            else
+                                delete message.draw;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -176,6 +599,9 @@ export const cosmo = $root.cosmo = (() => {
                 if (object.chat != null)
                     if (object.chat)
                         message.chat = $Boolean(object.chat);
+                if (object.draw != null)
+                    if (object.draw)
+                        message.draw = $Boolean(object.draw);
                 return message;
             };
 
@@ -192,6 +618,7 @@ export const cosmo = $root.cosmo = (() => {
                     object.video = false;
                     object.screen = false;
                     object.chat = false;
+                    object.draw = false;
                 }
                 if (message.speak != null && $Object.hasOwnProperty.call(message, "speak"))
                     object.speak = message.speak;
@@ -201,6 +628,8 @@ export const cosmo = $root.cosmo = (() => {
                     object.screen = message.screen;
                 if (message.chat != null && $Object.hasOwnProperty.call(message, "chat"))
                     object.chat = message.chat;
+                if (message.draw != null && $Object.hasOwnProperty.call(message, "draw"))
+                    object.draw = message.draw;
                 return object;
             };
 
@@ -8990,11 +9419,12 @@ export const cosmo = $root.cosmo = (() => {
             ClientFrame.prototype.visitBreakoutRoom = null;
             ClientFrame.prototype.startRecording = null;
             ClientFrame.prototype.stopRecording = null;
+            ClientFrame.prototype.boardMessage = null;
 
             let $oneOfFields;
 
             $Object.defineProperty(ClientFrame.prototype, "request", {
-                get: $util.oneOfGetter($oneOfFields = ["join", "leave", "resume", "ping", "ackEvents", "createTransport", "connectTransport", "restartIce", "produce", "closeProducer", "pauseProducer", "resumeProducer", "consume", "pauseConsumer", "resumeConsumer", "closeConsumer", "setPreferredLayers", "setRtpCapabilities", "sendChat", "raiseHand", "lowerHand", "chatHistory", "mute", "setPermissions", "lockRoom", "endClass", "subscribeCaptions", "setLesson", "sendNotification", "notificationReceipt", "requestLeave", "decideLeave", "listLeaveRequests", "attendanceReport", "startPoll", "vote", "closePoll", "showPollResults", "savePreparedPoll", "preparedPolls", "react", "setWaitingRoom", "admit", "refuse", "startBreakout", "extendBreakout", "endBreakout", "breakoutMessage", "chooseBreakoutRoom", "visitBreakoutRoom", "startRecording", "stopRecording"]),
+                get: $util.oneOfGetter($oneOfFields = ["join", "leave", "resume", "ping", "ackEvents", "createTransport", "connectTransport", "restartIce", "produce", "closeProducer", "pauseProducer", "resumeProducer", "consume", "pauseConsumer", "resumeConsumer", "closeConsumer", "setPreferredLayers", "setRtpCapabilities", "sendChat", "raiseHand", "lowerHand", "chatHistory", "mute", "setPermissions", "lockRoom", "endClass", "subscribeCaptions", "setLesson", "sendNotification", "notificationReceipt", "requestLeave", "decideLeave", "listLeaveRequests", "attendanceReport", "startPoll", "vote", "closePoll", "showPollResults", "savePreparedPoll", "preparedPolls", "react", "setWaitingRoom", "admit", "refuse", "startBreakout", "extendBreakout", "endBreakout", "breakoutMessage", "chooseBreakoutRoom", "visitBreakoutRoom", "startRecording", "stopRecording", "boardMessage"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -9115,6 +9545,8 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.StartRecordingRequest.encode(message.startRecording, writer.uint32(770).fork(), _depth + 1).ldelim();
                 if (message.stopRecording != null && $Object.hasOwnProperty.call(message, "stopRecording"))
                     $root.cosmo.v1.StopRecordingRequest.encode(message.stopRecording, writer.uint32(778).fork(), _depth + 1).ldelim();
+                if (message.boardMessage != null && $Object.hasOwnProperty.call(message, "boardMessage"))
+                    $root.cosmo.v1.BoardMessageRequest.encode(message.boardMessage, writer.uint32(786).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -9521,6 +9953,13 @@ export const cosmo = $root.cosmo = (() => {
                             message.request = "stopRecording";
                             continue;
                         }
+                    case 98: {
+                            if (wireType !== 2)
+                                break;
+                            message.boardMessage = $root.cosmo.v1.BoardMessageRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.boardMessage);
+                            message.request = "boardMessage";
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -9811,6 +10250,11 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.ClientFrame.stopRecording: object expected");
                     message.stopRecording = $root.cosmo.v1.StopRecordingRequest.fromObject(object.stopRecording, _depth + 1);
                 }
+                if (object.boardMessage != null) {
+                    if (!$util.isObject(object.boardMessage))
+                        throw $TypeError(".cosmo.v1.ClientFrame.boardMessage: object expected");
+                    message.boardMessage = $root.cosmo.v1.BoardMessageRequest.fromObject(object.boardMessage, _depth + 1);
+                }
                 return message;
             };
 
@@ -10085,6 +10529,11 @@ export const cosmo = $root.cosmo = (() => {
                     object.stopRecording = $root.cosmo.v1.StopRecordingRequest.toObject(message.stopRecording, options, _depth + 1);
                     if (options.oneofs)
                         object.request = "stopRecording";
+                }
+                if (message.boardMessage != null && $Object.hasOwnProperty.call(message, "boardMessage")) {
+                    object.boardMessage = $root.cosmo.v1.BoardMessageRequest.toObject(message.boardMessage, options, _depth + 1);
+                    if (options.oneofs)
+                        object.request = "boardMessage";
                 }
                 return object;
             };
@@ -15087,6 +15536,7 @@ export const cosmo = $root.cosmo = (() => {
             ServerFrame.prototype.attendanceReport = null;
             ServerFrame.prototype.poll = null;
             ServerFrame.prototype.preparedPolls = null;
+            ServerFrame.prototype.boardReply = null;
             ServerFrame.prototype.participantJoined = null;
             ServerFrame.prototype.participantLeft = null;
             ServerFrame.prototype.participantUpdated = null;
@@ -15125,11 +15575,12 @@ export const cosmo = $root.cosmo = (() => {
             ServerFrame.prototype.breakoutMessage = null;
             ServerFrame.prototype.moveTo = null;
             ServerFrame.prototype.recordingChanged = null;
+            ServerFrame.prototype.boardEvent = null;
 
             let $oneOfFields;
 
             $Object.defineProperty(ServerFrame.prototype, "body", {
-                get: $util.oneOfGetter($oneOfFields = ["error", "ok", "join", "resume", "pong", "transportCreated", "produce", "consume", "restartIce", "sendNotification", "chatHistory", "leaveRequest", "leaveRequests", "attendanceReport", "poll", "preparedPolls", "participantJoined", "participantLeft", "participantUpdated", "producerAdded", "producerRemoved", "producerPaused", "producerResumed", "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker", "chat", "handChanged", "muted", "classroomUpdated", "classEnded", "caption", "notification", "receiptSummary", "errorEvent", "mediaReset", "handoutAdded", "participantsJoined", "lessonChanged", "pollStarted", "pollClosed", "pollResults", "quizScore", "reactions", "waitingRoom", "admitted", "breakoutStarted", "breakoutUpdated", "breakoutEnded", "breakoutMessage", "moveTo", "recordingChanged"]),
+                get: $util.oneOfGetter($oneOfFields = ["error", "ok", "join", "resume", "pong", "transportCreated", "produce", "consume", "restartIce", "sendNotification", "chatHistory", "leaveRequest", "leaveRequests", "attendanceReport", "poll", "preparedPolls", "boardReply", "participantJoined", "participantLeft", "participantUpdated", "producerAdded", "producerRemoved", "producerPaused", "producerResumed", "consumerClosed", "consumerPaused", "consumerResumed", "consumerLayersChanged", "activeSpeaker", "chat", "handChanged", "muted", "classroomUpdated", "classEnded", "caption", "notification", "receiptSummary", "errorEvent", "mediaReset", "handoutAdded", "participantsJoined", "lessonChanged", "pollStarted", "pollClosed", "pollResults", "quizScore", "reactions", "waitingRoom", "admitted", "breakoutStarted", "breakoutUpdated", "breakoutEnded", "breakoutMessage", "moveTo", "recordingChanged", "boardEvent"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -15180,6 +15631,8 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.Poll.encode(message.poll, writer.uint32(194).fork(), _depth + 1).ldelim();
                 if (message.preparedPolls != null && $Object.hasOwnProperty.call(message, "preparedPolls"))
                     $root.cosmo.v1.PreparedPollList.encode(message.preparedPolls, writer.uint32(202).fork(), _depth + 1).ldelim();
+                if (message.boardReply != null && $Object.hasOwnProperty.call(message, "boardReply"))
+                    $root.cosmo.v1.BoardReply.encode(message.boardReply, writer.uint32(210).fork(), _depth + 1).ldelim();
                 if (message.participantJoined != null && $Object.hasOwnProperty.call(message, "participantJoined"))
                     $root.cosmo.v1.ParticipantJoined.encode(message.participantJoined, writer.uint32(322).fork(), _depth + 1).ldelim();
                 if (message.participantLeft != null && $Object.hasOwnProperty.call(message, "participantLeft"))
@@ -15256,6 +15709,8 @@ export const cosmo = $root.cosmo = (() => {
                     $root.cosmo.v1.MoveTo.encode(message.moveTo, writer.uint32(610).fork(), _depth + 1).ldelim();
                 if (message.recordingChanged != null && $Object.hasOwnProperty.call(message, "recordingChanged"))
                     $root.cosmo.v1.RecordingChanged.encode(message.recordingChanged, writer.uint32(618).fork(), _depth + 1).ldelim();
+                if (message.boardEvent != null && $Object.hasOwnProperty.call(message, "boardEvent"))
+                    $root.cosmo.v1.BoardEvent.encode(message.boardEvent, writer.uint32(626).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -15417,6 +15872,13 @@ export const cosmo = $root.cosmo = (() => {
                                 break;
                             message.preparedPolls = $root.cosmo.v1.PreparedPollList.decode(reader, reader.size(), $undefined, _depth + 1, message.preparedPolls);
                             message.body = "preparedPolls";
+                            continue;
+                        }
+                    case 26: {
+                            if (wireType !== 2)
+                                break;
+                            message.boardReply = $root.cosmo.v1.BoardReply.decode(reader, reader.size(), $undefined, _depth + 1, message.boardReply);
+                            message.body = "boardReply";
                             continue;
                         }
                     case 40: {
@@ -15685,6 +16147,13 @@ export const cosmo = $root.cosmo = (() => {
                             message.body = "recordingChanged";
                             continue;
                         }
+                    case 78: {
+                            if (wireType !== 2)
+                                break;
+                            message.boardEvent = $root.cosmo.v1.BoardEvent.decode(reader, reader.size(), $undefined, _depth + 1, message.boardEvent);
+                            message.body = "boardEvent";
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -15797,6 +16266,11 @@ export const cosmo = $root.cosmo = (() => {
                     if (!$util.isObject(object.preparedPolls))
                         throw $TypeError(".cosmo.v1.ServerFrame.preparedPolls: object expected");
                     message.preparedPolls = $root.cosmo.v1.PreparedPollList.fromObject(object.preparedPolls, _depth + 1);
+                }
+                if (object.boardReply != null) {
+                    if (!$util.isObject(object.boardReply))
+                        throw $TypeError(".cosmo.v1.ServerFrame.boardReply: object expected");
+                    message.boardReply = $root.cosmo.v1.BoardReply.fromObject(object.boardReply, _depth + 1);
                 }
                 if (object.participantJoined != null) {
                     if (!$util.isObject(object.participantJoined))
@@ -15988,6 +16462,11 @@ export const cosmo = $root.cosmo = (() => {
                         throw $TypeError(".cosmo.v1.ServerFrame.recordingChanged: object expected");
                     message.recordingChanged = $root.cosmo.v1.RecordingChanged.fromObject(object.recordingChanged, _depth + 1);
                 }
+                if (object.boardEvent != null) {
+                    if (!$util.isObject(object.boardEvent))
+                        throw $TypeError(".cosmo.v1.ServerFrame.boardEvent: object expected");
+                    message.boardEvent = $root.cosmo.v1.BoardEvent.fromObject(object.boardEvent, _depth + 1);
+                }
                 return message;
             };
 
@@ -16086,6 +16565,11 @@ export const cosmo = $root.cosmo = (() => {
                     object.preparedPolls = $root.cosmo.v1.PreparedPollList.toObject(message.preparedPolls, options, _depth + 1);
                     if (options.oneofs)
                         object.body = "preparedPolls";
+                }
+                if (message.boardReply != null && $Object.hasOwnProperty.call(message, "boardReply")) {
+                    object.boardReply = $root.cosmo.v1.BoardReply.toObject(message.boardReply, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "boardReply";
                 }
                 if (message.participantJoined != null && $Object.hasOwnProperty.call(message, "participantJoined")) {
                     object.participantJoined = $root.cosmo.v1.ParticipantJoined.toObject(message.participantJoined, options, _depth + 1);
@@ -16276,6 +16760,11 @@ export const cosmo = $root.cosmo = (() => {
                     object.recordingChanged = $root.cosmo.v1.RecordingChanged.toObject(message.recordingChanged, options, _depth + 1);
                     if (options.oneofs)
                         object.body = "recordingChanged";
+                }
+                if (message.boardEvent != null && $Object.hasOwnProperty.call(message, "boardEvent")) {
+                    object.boardEvent = $root.cosmo.v1.BoardEvent.toObject(message.boardEvent, options, _depth + 1);
+                    if (options.oneofs)
+                        object.body = "boardEvent";
                 }
                 return object;
             };

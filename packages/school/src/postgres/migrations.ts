@@ -328,6 +328,32 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       CREATE INDEX recordings_expires ON recordings(expires_at);
     `,
   },
+  {
+    version: 12,
+    name: 'boards',
+    // Beyond SQLite's: `board_seqs`, the last seq given per room (never below the snapshot's), a
+    // row that concurrent writers on several nodes take in turn, as `chat_room_seqs` does.
+    sql: `
+      CREATE TABLE board_updates (
+        room TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        data BYTEA NOT NULL,
+        identity TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        PRIMARY KEY (room, seq)
+      );
+      CREATE INDEX board_updates_at ON board_updates(room, at);
+      CREATE TABLE board_snapshots (
+        room TEXT PRIMARY KEY,
+        snapshot BYTEA NOT NULL,
+        upto_seq BIGINT NOT NULL
+      );
+      CREATE TABLE board_seqs (
+        room TEXT PRIMARY KEY,
+        seq BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -1,5 +1,6 @@
 import type { SchoolRepositories } from '../School.js';
 import { PostgresAttendanceRepository } from './PostgresAttendanceRepository.js';
+import { PostgresBoardRepository } from './PostgresBoardRepository.js';
 import { PostgresChatRepository } from './PostgresChatRepository.js';
 import type { PostgresDatabase } from './PostgresDatabase.js';
 import { PostgresDeliveryRepository } from './PostgresDeliveryRepository.js';
@@ -30,5 +31,6 @@ export function postgresRepositories(db: PostgresDatabase): SchoolRepositories {
     deliveries: new PostgresDeliveryRepository(db),
     polls: new PostgresPollRepository(db),
     recordings: new PostgresRecordingRepository(db),
+    boards: new PostgresBoardRepository(db),
   };
 }

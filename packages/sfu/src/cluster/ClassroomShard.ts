@@ -7,6 +7,7 @@ import {
   type cosmo,
   type MediaSource,
   type SharedServerEvent,
+  permissionsFromProto,
 } from '@cosmo/core';
 import type { Classroom, RemoteAction } from '../Classroom.js';
 import { CloseCode } from '../Connection.js';
@@ -230,12 +231,7 @@ export class ClassroomShard {
         identity: info.identity ?? '',
         name: info.name ?? '',
         role: roleFromProto(info.role) ?? 'student',
-        permissions: {
-          speak: Boolean(info.permissions?.speak),
-          video: Boolean(info.permissions?.video),
-          screen: Boolean(info.permissions?.screen),
-          chat: Boolean(info.permissions?.chat),
-        },
+        permissions: permissionsFromProto(info.permissions),
       },
       node,
       (to, event, critical) => this.#sendTo(to, event, critical),
@@ -305,13 +301,7 @@ export class ClassroomShard {
       if (mirror) {
         mirror.setCaptionLanguage(info.captionLanguage ?? '');
         mirror.setHand(Boolean(info.handRaised));
-        if (info.permissions)
-          mirror.setPermissions({
-            speak: Boolean(info.permissions.speak),
-            video: Boolean(info.permissions.video),
-            screen: Boolean(info.permissions.screen),
-            chat: Boolean(info.permissions.chat),
-          });
+        if (info.permissions) mirror.setPermissions(permissionsFromProto(info.permissions));
       }
     }
     if (body.classroomUpdated?.classroom) classroom.applyState(body.classroomUpdated.classroom);
@@ -351,12 +341,7 @@ export class ClassroomShard {
         classroom.lowerHand(by, target, !target);
       } else if (action.setPermissions?.permissions) {
         const p = action.setPermissions.permissions;
-        classroom.setPermissions(by, target, {
-          speak: Boolean(p.speak),
-          video: Boolean(p.video),
-          screen: Boolean(p.screen),
-          chat: Boolean(p.chat),
-        });
+        classroom.setPermissions(by, target, permissionsFromProto(p));
       }
     } catch (err) {
       this.#logger.warn(

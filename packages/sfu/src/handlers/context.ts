@@ -7,6 +7,7 @@ import type { EventBody, Participant } from '../Participant.js';
 import type { BreakoutService } from '../rooms/BreakoutService.js';
 import type { PollService } from '../rooms/PollService.js';
 import type { RecordingService } from '../recording/RecordingService.js';
+import type { BoardService } from '../board/BoardService.js';
 
 /** What a request handler works on: a joined participant in its classroom, and the services. */
 export interface JoinedContext {
@@ -19,6 +20,8 @@ export interface JoinedContext {
   polls?: PollService;
   /** Lecture recordings (absent: recording is off). */
   recordings?: RecordingService | undefined;
+  /** The shared boards. */
+  boards?: BoardService | undefined;
 }
 
 type Body<K extends ClientRequestKind> = NonNullable<cosmo.v1.ClientFrame[K]>;

@@ -1,4 +1,5 @@
 import type { ClientRequestKind } from '@cosmo/core';
+import { boardHandlers } from './board.js';
 import { breakoutHandlers } from './breakouts.js';
 import { captionHandlers } from './captions.js';
 import type { Handlers } from './context.js';
@@ -26,6 +27,7 @@ export const joinedHandlers: Handlers = {
   ...breakoutHandlers,
   ...pollHandlers,
   ...recordingHandlers,
+  ...boardHandlers,
 };
 
 /** Every request kind a joined participant may send. */

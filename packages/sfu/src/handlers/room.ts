@@ -1,3 +1,4 @@
+import { permissionsFromProto } from '@cosmo/core';
 // Requests about the room: chat, hands, moderation, the end of class.
 import { OK, required, type Handlers } from './context.js';
 import { source } from './media.js';
@@ -27,12 +28,7 @@ export const roomHandlers: Handlers = {
   },
   setPermissions({ classroom, participant }, req) {
     const p = required(req.permissions, 'permissions');
-    classroom.setPermissions(participant, req.participantId ?? '', {
-      speak: Boolean(p.speak),
-      video: Boolean(p.video),
-      screen: Boolean(p.screen),
-      chat: Boolean(p.chat),
-    });
+    classroom.setPermissions(participant, req.participantId ?? '', permissionsFromProto(p));
     return OK;
   },
   lockRoom({ classroom, participant }, req) {

@@ -58,6 +58,7 @@ describe('a classroom across workers', () => {
       video: false,
       screen: false,
       chat: true,
+      draw: false,
     });
     await waitFor('the grant to reach the student', () => speaker.client.self!.permissions.speak);
     await speaker.publishTone();

@@ -24,6 +24,7 @@ import type { EventBody, Participant } from '../Participant.js';
 import type { BreakoutService } from '../rooms/BreakoutService.js';
 import type { PollService } from '../rooms/PollService.js';
 import type { RecordingService } from '../recording/RecordingService.js';
+import type { BoardService } from '../board/BoardService.js';
 import type { ClassroomDirectory } from '../rooms/ClassroomDirectory.js';
 import type { Sessions } from '../sessions/Sessions.js';
 import { rateLimitedAnswer } from '../http/answers.js';
@@ -53,6 +54,7 @@ export interface DispatcherContext {
   breakouts: BreakoutService;
   polls?: PollService;
   recordings?: RecordingService | undefined;
+  boards?: BoardService | undefined;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -281,6 +283,7 @@ export class SignallingDispatcher {
             breakouts: this.#ctx.breakouts,
             polls: this.#ctx.polls,
             recordings: this.#ctx.recordings,
+            boards: this.#ctx.boards,
           },
           (frame as Record<string, unknown>)[kind],
         );
