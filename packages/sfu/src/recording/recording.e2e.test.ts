@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NodeWebRtc } from '@cosmo/client/node';
 import { waitFor } from '@cosmo/testkit';
 import type { RecordingRecord } from '@cosmo/school';
 import { startEphemeralServer, type EphemeralServer } from '../ephemeral.js';
 import { joinPeer, type Peer } from '../testing/peers.js';
+import { quartersTrack } from '../testing/quartersTrack.js';
 import { speakSentences } from '../testing/speech.js';
 import { recordingFiles } from './files.js';
 import { blackRuns, quarterColours, soundOf, toneShare } from './recordingMedia.js';
@@ -15,33 +14,6 @@ import { readLog, type SegmentLogLine } from './recordingLogs.js';
 const installed = ['/usr/bin/ffmpeg', '/usr/bin/ffprobe', '/usr/bin/espeak-ng'].every(existsSync);
 
 const SENTENCES = ['Light travels in straight lines.', 'A mirror reflects the light.'];
-
-/** Red, green, blue and white quarters (I420), 640x360: what the recording must show. */
-function quartersTrack(): { track: MediaStreamTrack; stop(): void } {
-  const rtc = wrtc as unknown as NodeWebRtc;
-  const w = 640;
-  const h = 360;
-  const source = new rtc.nonstandard.RTCVideoSource();
-  const track = source.createTrack();
-  const data = new Uint8Array((w * h * 3) / 2);
-  // BT.601 limited range: red, green, blue, white.
-  const yuv = [
-    [81, 90, 240],
-    [145, 54, 34],
-    [41, 240, 110],
-    [235, 128, 128],
-  ] as const;
-  const quarter = (x: number, y: number) => (y < h / 2 ? 0 : 2) + (x < w / 2 ? 0 : 1);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = yuv[quarter(x, y)]![0];
-  for (let y = 0; y < h / 2; y++)
-    for (let x = 0; x < w / 2; x++) {
-      const q = yuv[quarter(x * 2, y * 2)]!;
-      data[w * h + y * (w / 2) + x] = q[1];
-      data[w * h + (w * h) / 4 + y * (w / 2) + x] = q[2];
-    }
-  const timer = setInterval(() => source.onFrame({ width: w, height: h, data }), 66);
-  return { track, stop: () => (clearInterval(timer), track.stop()) };
-}
 
 function probe(file: string): {
   durationS: number;

@@ -2,13 +2,12 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import wrtc from '@roamhq/wrtc';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Role } from '@cosmo/core';
-import type { NodeWebRtc } from '@cosmo/client/node';
 import type { RecordingStatus } from '@cosmo/school';
 import { serve, waitFor, type ServeProcess } from '@cosmo/testkit';
 import { joinPeer, type Peer } from '../testing/peers.js';
+import { quartersTrack } from '../testing/quartersTrack.js';
 import { TokenService } from '../tokens.js';
 import { recordingFiles } from './files.js';
 import { quarterColours, soundOf, toneShare } from './recordingMedia.js';
@@ -21,33 +20,6 @@ const tokens = new TokenService(secret);
 const ROOM = 'optics-crash';
 /** How long the lecture is recorded before the server is killed. */
 const RECORDED_MS = 6000;
-
-/** Red, green, blue and white quarters (I420), 640x360: what the recording must show. */
-function quartersTrack(): { track: MediaStreamTrack; stop(): void } {
-  const rtc = wrtc as unknown as NodeWebRtc;
-  const w = 640;
-  const h = 360;
-  const source = new rtc.nonstandard.RTCVideoSource();
-  const track = source.createTrack();
-  const data = new Uint8Array((w * h * 3) / 2);
-  // BT.601 limited range: red, green, blue, white.
-  const yuv = [
-    [81, 90, 240],
-    [145, 54, 34],
-    [41, 240, 110],
-    [235, 128, 128],
-  ] as const;
-  const quarter = (x: number, y: number) => (y < h / 2 ? 0 : 2) + (x < w / 2 ? 0 : 1);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = yuv[quarter(x, y)]![0];
-  for (let y = 0; y < h / 2; y++)
-    for (let x = 0; x < w / 2; x++) {
-      const q = yuv[quarter(x * 2, y * 2)]!;
-      data[w * h + y * (w / 2) + x] = q[1];
-      data[w * h + (w * h) / 4 + y * (w / 2) + x] = q[2];
-    }
-  const timer = setInterval(() => source.onFrame({ width: w, height: h, data }), 66);
-  return { track, stop: () => (clearInterval(timer), track.stop()) };
-}
 
 /** The published file's duration (s) and its streams' codecs, from ffprobe. */
 function probe(file: string): { durationS: number; codecs: string[] } {
