@@ -115,6 +115,8 @@ export class Metrics {
   });
 
   constructor() {
+    // Failures start at 0 (an alert on them sees a series, not "no data").
+    for (const stage of ['recorder', 'publish']) this.recordingFailures.inc({ stage }, 0);
     collectDefaultMetrics({ register: this.registry, prefix: 'cosmo_process_' });
   }
 }

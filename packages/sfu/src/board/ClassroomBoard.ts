@@ -67,6 +67,8 @@ const refuse = (
 interface Writer {
   changes: TokenBucket;
   cursors: TokenBucket;
+  /** Sync step 1 answers cost the whole board's encoding: few a second. */
+  syncs: TokenBucket;
   bytes: number;
 }
 
@@ -136,7 +138,15 @@ export class ClassroomBoard {
     } catch {
       throw malformed('a truncated board message');
     }
-    if (kind === sync.messageYjsSyncStep1) return this.#answerStep1(payload);
+    if (kind === sync.messageYjsSyncStep1) {
+      if (!this.#writer(p).syncs.take())
+        throw refuse(
+          ErrorCode.RATE_LIMITED,
+          'BOARD_TOO_FAST',
+          'the board was just sent to you; sync again in a moment',
+        );
+      return this.#answerStep1(payload);
+    }
     if (kind === sync.messageYjsSyncStep2 || kind === sync.messageYjsUpdate) {
       // A copy: the frame's bytes are the socket's, reused once this turn ends, and the change is
       // stored and relayed later.
@@ -349,6 +359,7 @@ export class ClassroomBoard {
   /** Relays a cursor (awareness) to everyone else, when the sender may draw and is not too fast. */
   #cursor(p: Participant, message: Uint8Array): void {
     if (message.length > 4096) throw malformed('a cursor message is small');
+    if (!readableAwareness(message)) throw malformed('not an awareness update');
     if (!isAllowed(p.role, p.permissions, 'draw')) return;
     if (!this.#writer(p).cursors.take()) return;
     this.#classroom.broadcast({ boardEvent: { message, participantId: p.id } }, p, false);
@@ -359,7 +370,12 @@ export class ClassroomBoard {
     let w = this.#writers.get(p.identity);
     if (!w) {
       const { changesPerSecond: c, cursorsPerSecond: k } = this.#limits;
-      w = { changes: new TokenBucket(c, c * 2), cursors: new TokenBucket(k, k), bytes: 0 };
+      w = {
+        changes: new TokenBucket(c, c * 2),
+        cursors: new TokenBucket(k, k),
+        syncs: new TokenBucket(1, 5),
+        bytes: 0,
+      };
       this.#writers.set(p.identity, w);
     }
     return w;
@@ -389,6 +405,30 @@ export class ClassroomBoard {
           }
         }
     }
+  }
+}
+
+/**
+ * Whether a framed awareness message holds a well-formed awareness update (y-protocols: a count,
+ * then per client its id, clock and JSON state), so what is relayed cannot break a receiver.
+ */
+function readableAwareness(message: Uint8Array): boolean {
+  try {
+    const outer = decoding.createDecoder(message);
+    decoding.readVarUint(outer);
+    const update = decoding.readVarUint8Array(outer);
+    if (decoding.hasContent(outer)) return false;
+    const d = decoding.createDecoder(update);
+    const count = decoding.readVarUint(d);
+    if (count > 16) return false;
+    for (let i = 0; i < count; i++) {
+      decoding.readVarUint(d);
+      decoding.readVarUint(d);
+      JSON.parse(decoding.readVarString(d));
+    }
+    return !decoding.hasContent(d);
+  } catch {
+    return false;
   }
 }
 

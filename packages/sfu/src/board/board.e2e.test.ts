@@ -249,6 +249,18 @@ describe('the board on the server', () => {
         .toArray()
         .map((s) => s.id),
     ).toEqual(['jp', 't1']);
+    // A change sent again adds nothing: answered, neither stored nor relayed again.
+    const again = own.updateOf((doc) =>
+      doc.getArray(boardPageKey('1')).push([stroke('li', 'twice')]),
+    );
+    await own.send(again);
+    const seq = board.seqForTesting;
+    await own.send(again);
+    expect(board.seqForTesting).toBe(seq);
+    // A cursor message that is not an awareness update is not relayed.
+    await expect(own.send(new Uint8Array([1, 5, 1, 2, 3, 4, 5]))).rejects.toMatchObject({
+      reason: 'BOARD_MALFORMED',
+    });
     await expect(student.client.request('ping', {})).resolves.toBeDefined();
   });
 });

@@ -19,7 +19,8 @@ const y = z
 const base = {
   id: z.string().min(1).max(64),
   by: z.string().min(1).max(200),
-  at: z.number().finite().nonnegative(),
+  // Unix ms, up to the year 2100.
+  at: z.number().finite().nonnegative().max(4_102_444_800_000),
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
   size: z.number().finite().min(0.5).max(200),
 };
@@ -38,7 +39,11 @@ const stroke = z
       )
       .min(3)
       .max(BOARD_LIMITS.strokePoints * 3)
-      .refine((p) => p.length % 3 === 0, 'points come as x, y, pressure triples'),
+      .refine((p) => p.length % 3 === 0, 'points come as x, y, pressure triples')
+      .refine(
+        (p) => p.every((v, i) => i % 3 !== 2 || (v >= 0 && v <= 1)),
+        'a pressure is between 0 and 1',
+      ),
   })
   .strict();
 
@@ -59,7 +64,13 @@ const text = z
     t: z.literal('text'),
     x,
     y,
-    text: z.string().min(1).max(BOARD_LIMITS.textChars),
+    // Characters as people count them (a rare hanzi or an emoji is one, not two UTF-16 units).
+    text: z
+      .string()
+      .min(1)
+      .refine((s) => [...s].length <= BOARD_LIMITS.textChars, {
+        message: `at most ${BOARD_LIMITS.textChars} characters`,
+      }),
   })
   .strict();
 
@@ -67,7 +78,8 @@ const image = z
   .object({
     ...base,
     t: z.literal('image'),
-    handoutId: z.string().min(1).max(128),
+    // A handout's id (never a URL or a path: clients fetch it from the handout API).
+    handoutId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
     x,
     y,
     w: z

@@ -62,7 +62,8 @@ export function inspectUpdate(
 
   const insertions: Insertion[] = [];
   let pending = decoded.structs.filter((s): s is Y.Item => {
-    if (s instanceof Y.Item) return true;
+    // What the document already holds (a replayed or re-sent change) adds nothing.
+    if (s instanceof Y.Item) return !holds(doc, s);
     if (s instanceof Y.GC) return false; // Content already gone: nothing to add.
     throw new UnreadableUpdate(
       'the update has gaps (it builds on changes it does not carry)',
@@ -129,6 +130,13 @@ function placeOf(
     if (inUpdate !== undefined) return inUpdate;
   }
   return undefined;
+}
+
+/** Whether the document already holds all of an item (its last clock is within its state). */
+function holds(doc: Y.Doc, item: Y.Item): boolean {
+  const structs = doc.store.clients.get(item.id.client);
+  const last = structs?.at(-1);
+  return last !== undefined && item.id.clock + item.length <= last.id.clock + last.length;
 }
 
 /** The document's item holding `id`, if the document has it. */

@@ -11,6 +11,7 @@ import type { School } from '@cosmo/school';
 import { verifyAdminToken, type AdminClaims } from '../tokens.js';
 import { parseJsonBody } from './jsonBody.js';
 import { errorAnswer, jsonAnswer as json } from './answers.js';
+import { echo } from './echo.js';
 import type { HttpContext } from './HttpContext.js';
 import type { HttpAnswer, HttpRequest, HttpRoute } from './types.js';
 
@@ -245,11 +246,11 @@ async function route(
     // Only for this school's classes (a class, or a lecture of one) and this school's people.
     const person = school.repos.roster.person(personId);
     if (!person || person.schoolId !== s)
-      throw new NotFoundError(`no person ${personId} in this school`);
+      throw new NotFoundError(`no person ${echo(personId)} in this school`);
     const classId = ctx.classOfRoom(room);
     const cls = classId ? school.repos.roster.schoolClass(classId) : undefined;
     if (!cls || cls.schoolId !== s)
-      throw new NotFoundError(`no class or lecture ${room} in this school`);
+      throw new NotFoundError(`no class or lecture ${echo(room)} in this school`);
     if (person.role !== 'admin' && !school.repos.roster.isMember(cls.id, person.id))
       throw new PermissionError(`${person.name} is not in ${cls.name}`);
     const role = isRole(person.role) ? person.role : 'observer';
@@ -259,5 +260,8 @@ async function route(
     );
     return json(201, { token, role });
   }
-  throw new CosmoError(ErrorCode.NOT_FOUND, `${method} ${path} is not part of the admin API`);
+  throw new CosmoError(
+    ErrorCode.NOT_FOUND,
+    `${echo(method)} ${echo(path)} is not part of the admin API`,
+  );
 }

@@ -1,4 +1,5 @@
 import { ErrorCode, toCosmoError } from '@cosmo/core';
+import { safeMessage } from './echo.js';
 import type { HttpAnswer, HttpDecision, HttpRequest } from './types.js';
 
 const STATUS_OF: Partial<Record<string, number>> = {
@@ -16,15 +17,19 @@ export function jsonAnswer(status: number, value: unknown): HttpAnswer {
   return { status, contentType: 'application/json', body: JSON.stringify(value) + '\n' };
 }
 
-/** An error as JSON `{ code, message }` with the matching HTTP status (500 for the unexpected). */
+/**
+ * An error as JSON `{ code, message }` with the matching HTTP status (500 for the unexpected);
+ * the message made safe to show (see `safeMessage`).
+ */
 export function errorAnswer(err: unknown): HttpAnswer {
   const e = toCosmoError(err);
-  return jsonAnswer(STATUS_OF[e.code] ?? 500, e.toWire());
+  const wire = e.toWire();
+  return jsonAnswer(STATUS_OF[e.code] ?? 500, { ...wire, message: safeMessage(wire.message) });
 }
 
 /** A refusal as JSON `{ code, message }` with a status the route chooses itself. */
 export function refusalAnswer(status: number, code: ErrorCode, message: string): HttpAnswer {
-  return jsonAnswer(status, { code, message });
+  return jsonAnswer(status, { code, message: safeMessage(message) });
 }
 
 /** The 429 for an address or person over its allowance, with when to try again. */

@@ -3,6 +3,7 @@ import { networkInterfaces } from 'node:os';
 import { z } from 'zod';
 import { ErrorCode, parseJsonWellFormed } from '@cosmo/core';
 import { jsonAnswer, refusalAnswer, textAnswer } from './answers.js';
+import { echo } from './echo.js';
 import type { HttpContext } from './HttpContext.js';
 import type { HttpAnswer, HttpRequest, HttpRoute } from './types.js';
 
@@ -126,7 +127,7 @@ export function createDemoRoutes(
     return refusalAnswer(
       405,
       ErrorCode.INVALID_ARGUMENT,
-      `${req.method} ${req.path} is not part of the demo API`,
+      `${echo(req.method)} ${echo(req.path)} is not part of the demo API`,
     );
   }
 

@@ -2,6 +2,7 @@ import { CosmoError, ErrorCode, toCosmoError } from '@cosmo/core';
 import type { School } from '@cosmo/school';
 import { verifyAdminToken } from '../tokens.js';
 import { errorAnswer, jsonAnswer } from './answers.js';
+import { echo } from './echo.js';
 import type { HttpContext } from './HttpContext.js';
 import type { HttpAnswer, HttpRequest, HttpRoute } from './types.js';
 
@@ -93,7 +94,7 @@ export function createHandoutRoutes(
       }
       throw new CosmoError(
         ErrorCode.NOT_FOUND,
-        `${head.method} ${head.path} is not part of the handout API`,
+        `${echo(head.method)} ${echo(head.path)} is not part of the handout API`,
       );
     } catch (err) {
       return { answer: answerError(err) };

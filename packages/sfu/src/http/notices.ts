@@ -4,6 +4,7 @@ import { checkPushEndpoint, type Notice, type School } from '@cosmo/school';
 import { verifyAdminToken, verifyReceiptToken } from '../tokens.js';
 import { parseJsonBody } from './jsonBody.js';
 import { errorAnswer, jsonAnswer } from './answers.js';
+import { echo } from './echo.js';
 import type { HttpContext } from './HttpContext.js';
 import type { HttpAnswer, HttpRequest, HttpRoute } from './types.js';
 
@@ -159,7 +160,10 @@ export function createNoticeRoutes(
         return jsonAnswer(200, school.deliveryReport(id, asker));
       }
     }
-    throw new CosmoError(ErrorCode.NOT_FOUND, `${method} ${path} is not part of the notice API`);
+    throw new CosmoError(
+      ErrorCode.NOT_FOUND,
+      `${echo(method)} ${echo(path)} is not part of the notice API`,
+    );
   }
 
   return async (head) => {

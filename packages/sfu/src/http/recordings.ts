@@ -9,25 +9,44 @@ import {
 } from '@cosmo/school';
 import { recordingFiles } from '../recording/files.js';
 import { verifyAdminToken } from '../tokens.js';
-import { bodiless, errorAnswer, jsonAnswer } from './answers.js';
-import { fileRangeAnswer } from './fileRange.js';
+import { bodiless, errorAnswer, jsonAnswer, refusalAnswer } from './answers.js';
+import { echo } from './echo.js';
+import { fileAnswer, type ServedFile } from './fileRange.js';
 import type { HttpContext } from './HttpContext.js';
 import { parseJsonBody } from './jsonBody.js';
 import { recordingInfo } from './recordingInfo.js';
 import type { HttpAnswer, HttpRequest, HttpRequestHead, HttpRoute } from './types.js';
 
-/** Ids and languages as they may appear in a path (and so in a folder or file name). */
-const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/**
+ * Ids and languages as they may appear in a path (and so in a folder or file name). Ids are UUIDs;
+ * at most ECHO_MAX_CHARS, so that the school's "no recording ID" never repeats more of a request.
+ */
+const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SAFE_LANGUAGE = /^[A-Za-z0-9-]{1,35}$/;
 
 const PATH =
   /^\/api\/recordings(?:\/([^/]+)(?:\/(media|settings|chapters\.vtt|captions\/([^/]+)\.vtt))?)?$/;
 
+/** The methods each kind of path takes (OPTIONS, the CORS preflight, is answered for all). */
+const METHODS = {
+  list: ['GET', 'HEAD'],
+  recording: ['GET', 'HEAD', 'DELETE'],
+  settings: ['POST'],
+  file: ['GET', 'HEAD'],
+} as const;
+
+/** Which of METHODS' kinds a recordings path is. */
+function pathKind(id: string | undefined, sub: string | undefined): keyof typeof METHODS {
+  if (id === undefined) return 'list';
+  if (sub === undefined) return 'recording';
+  return sub === 'settings' ? 'settings' : 'file';
+}
+
 const Settings = z.object({ allowDownload: z.boolean() }).strict();
 
 /** Headers a page's script may read of a media answer (another origin's fetch sees only these). */
 const MEDIA_HEADERS = {
-  'access-control-expose-headers': 'content-range, accept-ranges, content-length',
+  'access-control-expose-headers': 'content-range, accept-ranges, content-length, etag',
   'cache-control': 'private, no-cache',
   'x-content-type-options': 'nosniff',
 };
@@ -51,7 +70,8 @@ const fileTitle = (title: string) =>
  * (`GET|HEAD /api/recordings/ID/media`, `&download=1` when its teacher allows it), captions
  * (`…/captions/LANG.vtt`) and chapters (`…/chapters.vtt`); its teachers change whether students
  * may download it (`POST …/settings`) or delete it (`DELETE /api/recordings/ID`). The token comes
- * as `?token=` (a `<video>` or `<track>` sends no headers) or `Authorization: Bearer`.
+ * as `?token=` (a `<video>` or `<track>` sends no headers) or `Authorization: Bearer`. HEAD goes
+ * wherever GET does; files carry validators for conditional requests; any other method is 405.
  */
 export function createRecordingRoutes(
   ctx: Pick<HttpContext, 'school' | 'tokens' | 'logger' | 'config'>,
@@ -98,14 +118,14 @@ export function createRecordingRoutes(
     throw new CosmoError(ErrorCode.INVALID_STATE, message);
   }
 
-  /** A published file's size, or NOT_FOUND (logged: the record says it is there). */
-  async function sizeOf(path: string, what: string): Promise<number> {
-    const info = await stat(path).catch(() => undefined);
+  /** A published file's size and mtime, or NOT_FOUND (logged: the record says it is there). */
+  async function publishedFile(path: string, what: string): Promise<ServedFile> {
+    const info = await stat(path, { bigint: true }).catch(() => undefined);
     if (!info?.isFile()) {
       ctx.logger.error({ path }, `a published recording's ${what} is missing`);
       throw new NotFoundError(`this recording has no ${what} on the server`);
     }
-    return info.size;
+    return { path, size: Number(info.size), mtimeNs: info.mtimeNs };
   }
 
   async function media(
@@ -126,18 +146,22 @@ export function createRecordingRoutes(
         );
       }
     }
-    const path = recordingFiles(ctx.config.dataDir, recording.id).published;
-    const size = await sizeOf(path, 'video');
-    const disposition = `${download ? 'attachment' : 'inline'}; filename*=UTF-8''${attrChars(fileTitle(recording.title))}.webm`;
-    return fileRangeAnswer(path, size, req.headers['range'], 'video/webm', {
-      ...MEDIA_HEADERS,
-      'content-disposition': disposition,
+    const file = await publishedFile(
+      recordingFiles(ctx.config.dataDir, recording.id).published,
+      'video',
+    );
+    return fileAnswer(file, req.headers, {
+      contentType: 'video/webm',
+      headers: MEDIA_HEADERS,
+      disposition: `${download ? 'attachment' : 'inline'}; filename*=UTF-8''${attrChars(fileTitle(recording.title))}.webm`,
+      ranges: true,
     });
   }
 
   async function vtt(
     recording: RecordingRecord,
     language: string | undefined,
+    req: HttpRequest,
   ): Promise<HttpAnswer> {
     assertReady(recording);
     const files = recordingFiles(ctx.config.dataDir, recording.id);
@@ -145,19 +169,17 @@ export function createRecordingRoutes(
     if (language !== undefined) {
       if (!SAFE_LANGUAGE.test(language) || !recording.languages.includes(language))
         throw new NotFoundError(
-          `this recording has no captions in '${language}'` +
+          `this recording has no captions in '${echo(language)}'` +
             (recording.languages.length > 0 ? `; it has ${recording.languages.join(', ')}` : ''),
         );
       path = files.captions(language);
     }
-    const size = await sizeOf(path, language ? `${language} captions` : 'chapters');
-    return {
-      status: 200,
+    const file = await publishedFile(path, language ? `${language} captions` : 'chapters');
+    return fileAnswer(file, req.headers, {
       contentType: 'text/vtt; charset=utf-8',
-      body: '',
       headers: { 'cache-control': 'private, no-cache', 'x-content-type-options': 'nosniff' },
-      file: { path, start: 0, end: size - 1 },
-    };
+      ranges: false,
+    });
   }
 
   async function remove(school: School, viewer: RecordingViewer, id: string): Promise<HttpAnswer> {
@@ -182,7 +204,7 @@ export function createRecordingRoutes(
       if (!school)
         throw new CosmoError(ErrorCode.UNAVAILABLE, 'the school features are off on this server');
       const m = PATH.exec(head.path);
-      if (!m) throw new NotFoundError(`${head.path} is not part of the recordings API`);
+      if (!m) throw new NotFoundError(`${echo(head.path)} is not part of the recordings API`);
       const [, rawId, sub, rawLanguage] = m;
       let id: string | undefined;
       let language: string | undefined;
@@ -192,13 +214,24 @@ export function createRecordingRoutes(
       } catch {
         throw new NotFoundError('no such recording');
       }
-      if (id !== undefined && !SAFE_ID.test(id)) throw new NotFoundError(`no recording ${id}`);
-      const viewer = await viewerOf(head);
+      if (id !== undefined && !SAFE_ID.test(id))
+        throw new NotFoundError(`no recording ${echo(id)}`);
       const { method } = head;
-      const reading = method === 'GET' || (method === 'HEAD' && sub === 'media');
-      if (id === undefined && method === 'GET')
-        return handled(async (req) => list(school, viewer, req));
-      if (id !== undefined && sub === undefined && method === 'GET')
+      const allowed: readonly string[] = METHODS[pathKind(id, sub)];
+      // Before the token: which methods a path takes is no secret.
+      if (!allowed.includes(method)) {
+        const allow = [...allowed, 'OPTIONS'].join(', ');
+        const refusal = refusalAnswer(
+          405,
+          ErrorCode.INVALID_ARGUMENT,
+          `${echo(method)} is not allowed here: this path takes ${allow}`,
+        );
+        return { answer: { ...refusal, headers: { allow } } };
+      }
+      const viewer = await viewerOf(head);
+      const reading = method === 'GET' || method === 'HEAD';
+      if (id === undefined && reading) return handled(async (req) => list(school, viewer, req));
+      if (id !== undefined && sub === undefined && reading)
         return handled(async () =>
           jsonAnswer(200, recordingInfo(school.watchableRecording(id, viewer))),
         );
@@ -224,10 +257,11 @@ export function createRecordingRoutes(
         return handled(async (req) => {
           const recording = school.watchableRecording(id, viewer);
           if (sub === 'media') return media(school, viewer, recording, req);
-          return vtt(recording, sub === 'chapters.vtt' ? undefined : language);
+          return vtt(recording, sub === 'chapters.vtt' ? undefined : language, req);
         });
       }
-      throw new NotFoundError(`${method} ${head.path} is not part of the recordings API`);
+      // Unreachable: METHODS and the branches above agree.
+      throw new CosmoError(ErrorCode.INTERNAL, `${echo(method)} has no handler here`);
     } catch (err) {
       return { answer: answerError(err) };
     }

@@ -26,11 +26,12 @@ const PREFLIGHT = {
   'access-control-max-age': '86400',
 };
 
-/** Recordings' media is fetched with ranges, too. */
+/** Recordings' media is fetched with ranges, too, and conditionally. */
 const RECORDINGS_PREFLIGHT = {
   ...PREFLIGHT,
   'access-control-allow-methods': 'GET, HEAD, POST, DELETE',
-  'access-control-allow-headers': 'authorization, content-type, range',
+  'access-control-allow-headers':
+    'authorization, content-type, range, if-range, if-none-match, if-modified-since',
 };
 const isRecordingsApi = (path: string) =>
   path === '/api/recordings' || path.startsWith('/api/recordings/');

@@ -8,7 +8,7 @@ import type { Classroom } from '../Classroom.js';
 import type { Metrics } from '../metrics.js';
 import type { Participant } from '../Participant.js';
 import type { RecordingFiles } from './files.js';
-import { appendLog } from './recordingLogs.js';
+import { appendLog, mendLog, readLog, type SegmentLogLine } from './recordingLogs.js';
 import { TrackRecorder, containerFor } from './TrackRecorder.js';
 
 /** A writer that died is started again after this long, at most this often per minute. */
@@ -60,6 +60,10 @@ export class LectureRecording {
     this.#logger = options.logger.child({ room: classroom.room, recording: id });
     this.#metrics = options.metrics;
     mkdirSync(files.segmentsDir, { recursive: true });
+    // Going on with a recording a restart interrupted: new lines after a torn one, new segments
+    // after the old ones.
+    for (const log of [files.segmentLog, files.eventLog, files.captionLog]) mendLog(log);
+    this.#segments = Math.max(0, ...readLog<SegmentLogLine>(files.segmentLog).map((l) => l.n));
     this.#bytesTimer = setInterval(() => this.#countBytes(), BYTES_EVERY_MS);
     this.#bytesTimer.unref();
   }

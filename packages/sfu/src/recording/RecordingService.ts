@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { CosmoError, ErrorCode, InvalidStateError, toCosmoError, type cosmo } from '@cosmo/core';
 import type { RecordingRecord, School } from '@cosmo/school';
@@ -12,12 +13,18 @@ import type { ClassroomDirectory } from '../rooms/ClassroomDirectory.js';
 import { recordingFiles } from './files.js';
 import { LectureRecording } from './LectureRecording.js';
 import { publishRecording } from './publishRecording.js';
+import { appendLog, mendLog } from './recordingLogs.js';
 
 const DAY_MS = 86_400_000;
 /** Expired recordings are looked for this often. */
 const PURGE_EVERY_MS = 6 * 3_600_000;
 /** Publishing progress is written to the records at most this often. */
 const PROGRESS_EVERY_MS = 1000;
+/**
+ * A recording that was running when the server stopped goes on if its classroom opens again
+ * within this long (a deploy, a crash and restart); otherwise it is published.
+ */
+const RESUME_WITHIN_MS = 3 * 60_000;
 
 type RecordingState = cosmo.v1.RecordingState.$Properties;
 
@@ -39,6 +46,8 @@ export class RecordingService {
   readonly #logger: Logger;
   readonly #live = new Map<Classroom, { recording: LectureRecording; by: string }>();
   readonly #queue: string[] = [];
+  /** Recordings a stop of the server interrupted, by room, waiting for their classroom. */
+  readonly #interrupted = new Map<string, { record: RecordingRecord; timer: NodeJS.Timeout }>();
   #publishing: Promise<void> | undefined;
   readonly #abort = new AbortController();
   readonly #purgeTimer: ReturnType<typeof setInterval>;
@@ -53,7 +62,11 @@ export class RecordingService {
     this.#purgeTimer.unref();
   }
 
-  /** Publishes what a crash or a restart left unpublished, and purges expired recordings. */
+  /**
+   * After a start: a recording that was running when the server stopped goes on when its
+   * classroom opens again (within RESUME_WITHIN_MS), else it is published; one that was stopped
+   * or publishing is published now. Purges expired recordings.
+   */
   recover(): void {
     const school = this.#options.school;
     if (!school || !this.#options.config.recording.enabled) return;
@@ -61,6 +74,16 @@ export class RecordingService {
     for (const r of school.unfinishedRecordings()) {
       // Another node's (cluster mode): its files are there, not here.
       if (!existsSync(this.#files(r.id).dir)) continue;
+      if (r.status === 'recording' && !this.#interrupted.has(r.room)) {
+        const timer = setTimeout(() => {
+          this.#interrupted.delete(r.room);
+          this.#logger.info({ recording: r.id }, 'its lecture did not come back: publishing');
+          this.#enqueue(r.id);
+        }, RESUME_WITHIN_MS);
+        timer.unref();
+        this.#interrupted.set(r.room, { record: r, timer });
+        continue;
+      }
       this.#logger.info(
         { recording: r.id, status: r.status },
         'publishing an interrupted recording',
@@ -98,7 +121,7 @@ export class RecordingService {
       school.addRecording({
         id,
         room: classroom.room,
-        title: classroom.state().title || classroom.room,
+        title: titleOf(school, classroom),
         startedBy: p.identity,
         allowDownload,
         startedAt: Date.now(),
@@ -164,6 +187,8 @@ export class RecordingService {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#purgeTimer);
+    for (const { timer } of this.#interrupted.values()) clearTimeout(timer);
+    this.#interrupted.clear();
     this.#abort.abort();
     const live = [...this.#live.values()];
     this.#live.clear();
@@ -172,6 +197,7 @@ export class RecordingService {
   }
 
   #attach(classroom: Classroom): void {
+    this.#resume(classroom);
     const live = () => this.#live.get(classroom)?.recording;
     classroom.on('producerAdded', (p, producer, source) => {
       const recording = live();
@@ -194,7 +220,34 @@ export class RecordingService {
     classroom.once('closed', finish);
   }
 
-  /** Stops a recording for good; queues it for publishing (or leaves it for the next start). */
+  /** A classroom opens whose recording a stop of the server interrupted: it goes on. */
+  #resume(classroom: Classroom): void {
+    const waiting = this.#interrupted.get(classroom.room);
+    if (!waiting || this.#closed) return;
+    clearTimeout(waiting.timer);
+    this.#interrupted.delete(classroom.room);
+    const { record } = waiting;
+    // The stretch the stop cut short ends at the last moment written (a SIGKILL logged no end):
+    // the time the server was down is left out of the file.
+    const files = this.#files(record.id);
+    const lastWrite = lastWriteIn(files.segmentsDir);
+    mendLog(files.eventLog);
+    if (lastWrite) appendLog(files.eventLog, { type: 'off', at: Math.round(lastWrite) });
+    const recording = new LectureRecording(classroom, record.id, this.#files(record.id), {
+      allowDownload: record.allowDownload,
+      logger: this.#logger,
+      metrics: this.#options.metrics,
+    });
+    this.#live.set(classroom, { recording, by: '' });
+    recording.start();
+    this.#options.metrics.recordingsActive.inc();
+    this.#logger.info({ recording: record.id }, 'recording goes on after a restart');
+  }
+
+  /**
+   * Stops a recording for good: queued for publishing, or, when the server is stopping, left for
+   * the next start (to go on if it was recording, else to be published).
+   */
   async #end(recording: LectureRecording, publish: boolean): Promise<void> {
     const wasActive = recording.active;
     await recording.close();
@@ -202,7 +255,7 @@ export class RecordingService {
     const school = this.#options.school;
     if (!school) return;
     school.updateRecording(recording.id, {
-      status: publish ? 'publishing' : 'stopped',
+      status: publish ? 'publishing' : wasActive ? 'recording' : 'stopped',
       endedAt: Date.now(),
     });
     if (publish) this.#enqueue(recording.id);
@@ -317,6 +370,26 @@ export class RecordingService {
   #files(id: string) {
     return recordingFiles(this.#options.config.dataDir, id);
   }
+}
+
+/** When a file in `dir` was last written (Unix ms), 0 when there is none. */
+function lastWriteIn(dir: string): number {
+  try {
+    return Math.max(0, ...readdirSync(dir).map((f) => statSync(join(dir, f)).mtimeMs));
+  } catch {
+    return 0;
+  }
+}
+
+/** A recording's title: the lecture's, else the class's name, else the classroom's title. */
+function titleOf(school: School, classroom: Classroom): string {
+  const { roster } = school.repos;
+  return (
+    roster.lecture(classroom.room)?.title ||
+    roster.schoolClass(classroom.room)?.name ||
+    classroom.state().title ||
+    classroom.room
+  );
 }
 
 /** When a recording ended: its start plus what it holds, at least. */

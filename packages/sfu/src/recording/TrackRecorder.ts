@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { setPriority } from 'node:os';
 import type { types as ms } from 'mediasoup';
 import { CosmoError, ErrorCode, TypedEmitter } from '@cosmo/core';
 import { spawnTied } from '@cosmo/translate';
@@ -130,6 +129,12 @@ export class TrackRecorder extends TypedEmitter<TrackRecorderEvents> {
           // while probing is only written after it: a short probe loses little when a worker dies.
           '-analyzeduration',
           '1000000',
+          // Video is stamped with the time each frame arrives, not its RTP timestamps: when
+          // mediasoup switches simulcast layers after a pause it keeps RTP time continuous,
+          // which would squeeze the seconds in between out of the file and the picture would
+          // run ahead of the sound. (Audio keeps its RTP timestamps: sample-exact, and Opus
+          // DTX gaps stay gaps.)
+          ...(consumer.kind === 'video' ? ['-use_wallclock_as_timestamps', '1'] : []),
           '-f',
           'sdp',
           '-i',
@@ -163,12 +168,8 @@ export class TrackRecorder extends TypedEmitter<TrackRecorderEvents> {
           ErrorCode.UNAVAILABLE,
           'ffmpeg is not installed (Debian package ffmpeg): lectures cannot be recorded',
         );
-      // Recording must never slow the lecture down: the writers yield to the media workers.
-      try {
-        setPriority(ffmpeg.pid!, 5);
-      } catch {
-        // Not allowed here: it runs at the server's priority.
-      }
+      // Not niced: a writer only copies packets (little CPU), and one that falls behind under
+      // load leaves them unread in its socket, lost if it dies, and stamps video late.
       ffmpeg.stdin!.end(sdpFor(consumer, port, 'cosmo-recorder'));
       await transport.connect({ ip: '127.0.0.1', port });
       // Give ffmpeg a moment to open its socket before the first packet.

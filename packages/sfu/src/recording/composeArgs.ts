@@ -104,7 +104,7 @@ export function composeArgs(input: {
     '-deadline',
     'realtime',
     '-cpu-used',
-    '8',
+    '16',
     '-b:v',
     `${input.options.videoKbps}k`,
     '-g',

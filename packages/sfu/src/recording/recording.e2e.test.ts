@@ -217,7 +217,9 @@ describe.runIf(installed)('recorded lectures', () => {
       `recorded ${span.toFixed(1)} s; published ${file.durationS.toFixed(2)} s; outages ${writerOutage.toFixed(2)} s (writer), ${workerOutage.toFixed(2)} s (worker); black ${JSON.stringify(runs)}`,
     );
     expect(Math.abs(file.durationS - span)).toBeLessThanOrEqual(1.5);
-    expect(black).toBeLessThanOrEqual(outageS + 0.5);
+    // What a killed writer had read but not yet flushed is lost too (200 ms clusters; more when
+    // the machine is loaded and it reads late).
+    expect(black).toBeLessThanOrEqual(outageS + 1);
     // The picture is back after the outage.
     const [tl] = quarterColours(files.published, file.durationS - 1.5);
     expect(tl![0]).toBeGreaterThan(tl![1]! + 50);

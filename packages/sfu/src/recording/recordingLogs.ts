@@ -47,6 +47,16 @@ export interface CaptionLogLine {
   uncertain?: boolean;
 }
 
+/**
+ * Ends a log with a line break if its last line was torn (the server died while writing it), so
+ * the next line appended is a line of its own.
+ */
+export function mendLog(file: string): void {
+  if (!existsSync(file)) return;
+  const text = readFileSync(file);
+  if (text.length && text[text.length - 1] !== 0x0a) appendFileSync(file, '\n');
+}
+
 /** Appends one line. */
 export function appendLog(
   file: string,

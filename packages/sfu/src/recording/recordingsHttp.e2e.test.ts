@@ -12,6 +12,7 @@ import {
   readdirSync,
   readlinkSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -174,8 +175,16 @@ describe.each(['uws', 'ws'] as const)('recorded lectures over HTTP (%s)', (trans
       ['bytes=100-199', 100, 199],
       ['bytes=-50', size - 50, size - 1],
       ['bytes=0-', 0, size - 1],
-      // Several ranges: the first is served.
+      // Several ranges: the first is served, merged with those it overlaps or adjoins.
       ['bytes=10-19, 500-599', 10, 19],
+      ['bytes=0-9,20-29', 0, 9],
+      ['bytes=500-599, 10-19', 500, 599],
+      ['bytes=0-9,5-19', 0, 19],
+      ['bytes=0-9,10-19,40-49', 0, 19],
+      // Merged through another range; range-parser's own merging would put 300-309 first.
+      ['bytes=50-59,300-309,0-99', 0, 99],
+      // Ranges past the end are left out.
+      ['bytes=999999999-, 0-9', 0, 9],
     ];
     for (const [range, start, end] of cases) {
       const res = await media(s1, range);
@@ -187,10 +196,13 @@ describe.each(['uws', 'ws'] as const)('recorded lectures over HTTP (%s)', (trans
         range,
       ).toBe(true);
     }
-    const past = await media(s1, 'bytes=999999999-');
-    expect(past.status).toBe(416);
-    expect(past.headers.get('content-range')).toBe(`bytes */${size}`);
-    await past.arrayBuffer();
+    // A malformed Range, or one in another unit, is ignored.
+    for (const range of ['bytes=abc', 'bytes=-', 'items=0-9']) {
+      const res = await media(s1, range);
+      expect(res.status, range).toBe(200);
+      expect(res.headers.get('content-length'), range).toBe(String(size));
+      await res.arrayBuffer();
+    }
 
     const head = await api(`/api/recordings/rec1/media?token=${s1}`, { method: 'HEAD' });
     expect(head.status).toBe(200);
@@ -198,6 +210,166 @@ describe.each(['uws', 'ws'] as const)('recorded lectures over HTTP (%s)', (trans
     expect((await head.arrayBuffer()).byteLength).toBe(0);
     // The connection is still good after a HEAD.
     expect((await media(s1, 'bytes=0-9')).status).toBe(206);
+  });
+
+  it('answers a range past the end with 416 and a JSON error', async () => {
+    const size = webm.byteLength;
+    for (const range of ['bytes=999999999-', `bytes=${size}-${size + 10}`]) {
+      const past = await media(s1, range);
+      expect(past.status, range).toBe(416);
+      expect(past.headers.get('content-range'), range).toBe(`bytes */${size}`);
+      expect(past.headers.get('content-type'), range).toBe('application/json');
+      expect(past.headers.get('content-disposition'), range).toBeNull();
+      expect(await past.json(), range).toEqual({
+        code: 'INVALID_ARGUMENT',
+        message: `the range asks only for bytes past the end of the file (${size} bytes)`,
+      });
+    }
+  });
+
+  it('gives the video validators and answers conditional requests', async () => {
+    const files = published('cond', 'Conditional', webm);
+    const size = webm.byteLength;
+    const get = (headers: Record<string, string>, method = 'GET') =>
+      api(`/api/recordings/cond/media?token=${s1}`, { method, headers });
+    const first = await get({});
+    const etag = first.headers.get('etag')!;
+    const lastModified = first.headers.get('last-modified')!;
+    await first.arrayBuffer();
+    // Strong (If-Range needs one), quoted, and readable by a page on another origin.
+    expect(etag).toMatch(/^"[0-9a-f]+-[0-9a-f]+"$/);
+    expect(first.headers.get('access-control-expose-headers')).toContain('etag');
+    const mtime = statSync(files.published).mtimeMs;
+    expect(lastModified).toBe(new Date(mtime).toUTCString());
+    const ranged = await get({ range: 'bytes=0-9' });
+    expect(ranged.headers.get('etag')).toBe(etag);
+    expect(ranged.headers.get('last-modified')).toBe(lastModified);
+    await ranged.arrayBuffer();
+
+    // If-None-Match (the weak comparison) and If-Modified-Since: 304, no body, on GET and HEAD.
+    for (const [headers, method] of [
+      [{ 'if-none-match': etag }, 'GET'],
+      [{ 'if-none-match': etag }, 'HEAD'],
+      [{ 'if-none-match': `"nope", W/${etag}` }, 'GET'],
+      [{ 'if-none-match': '*' }, 'GET'],
+      [{ 'if-modified-since': lastModified }, 'GET'],
+      [{ 'if-none-match': etag, range: 'bytes=0-9' }, 'GET'],
+    ] as const) {
+      const what = `${method} ${JSON.stringify(headers)}`;
+      const res = await get(headers, method);
+      expect(res.status, what).toBe(304);
+      expect(res.headers.get('etag'), what).toBe(etag);
+      expect((await res.arrayBuffer()).byteLength, what).toBe(0);
+    }
+    for (const headers of [
+      { 'if-none-match': '"nope"' },
+      // If-None-Match decides alone when it is there.
+      { 'if-none-match': '"nope"', 'if-modified-since': lastModified },
+      { 'if-modified-since': new Date(mtime - 60_000).toUTCString() },
+    ] as Record<string, string>[]) {
+      const res = await get(headers);
+      expect(res.status, JSON.stringify(headers)).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer()).equals(webm)).toBe(true);
+    }
+
+    // If-Range: the range when it names this file, else the whole file (RFC 9110 §13.1.5).
+    const ifRange = async (value: string) => {
+      const res = await get({ range: 'bytes=100-199', 'if-range': value });
+      const body = Buffer.from(await res.arrayBuffer());
+      return { status: res.status, range: res.headers.get('content-range'), body };
+    };
+    for (const value of [etag, lastModified]) {
+      const got = await ifRange(value);
+      expect(got, value).toMatchObject({ status: 206, range: `bytes 100-199/${size}` });
+      expect(got.body.equals(webm.subarray(100, 200))).toBe(true);
+    }
+    for (const value of [
+      '"another-version"',
+      `W/${etag}`,
+      new Date(mtime - 60_000).toUTCString(),
+      'not a date',
+    ]) {
+      const got = await ifRange(value);
+      expect(got, value).toMatchObject({ status: 200, range: null });
+      expect(got.body.equals(webm), value).toBe(true);
+    }
+
+    // A new file is a new version: the old ETag gets it whole.
+    const changed = Buffer.concat([webm, Buffer.from('more')]);
+    writeFileSync(files.published, changed);
+    const after = await get({ range: 'bytes=0-9', 'if-range': etag });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    expect(Buffer.from(await after.arrayBuffer()).equals(changed)).toBe(true);
+    expect((await get({ 'if-none-match': etag })).status).toBe(200);
+  });
+
+  it('gives captions validators, and 304 when they are current', async () => {
+    const path = `/api/recordings/rec1/captions/ja.vtt?token=${s1}`;
+    const first = await api(path);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"/);
+    expect(first.headers.get('last-modified')).toBeTruthy();
+    await first.text();
+    const again = await api(path, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+  });
+
+  it('answers a method a path does not take with 405 and what it takes', async () => {
+    const cases: [string, string, string][] = [
+      ['PUT', '/api/recordings/rec1/media', 'GET, HEAD, OPTIONS'],
+      ['POST', '/api/recordings/rec1/media', 'GET, HEAD, OPTIONS'],
+      ['DELETE', '/api/recordings/rec1/chapters.vtt', 'GET, HEAD, OPTIONS'],
+      ['PATCH', '/api/recordings/rec1', 'GET, HEAD, DELETE, OPTIONS'],
+      ['GET', '/api/recordings/rec1/settings', 'POST, OPTIONS'],
+      ['DELETE', '/api/recordings', 'GET, HEAD, OPTIONS'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await api(`${path}?token=${teacher}`, {
+        method,
+        ...(method === 'GET' || method === 'DELETE' ? {} : { body: 'x' }),
+      });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(await res.json()).toEqual({
+        code: 'INVALID_ARGUMENT',
+        message: `${method} is not allowed here: this path takes ${allow}`,
+      });
+    }
+    // Every path that takes GET takes HEAD.
+    const head = await api(`/api/recordings/rec1?token=${s1}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('application/json');
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+  });
+
+  it('repeats little of what a request sent in its errors, and nothing unprintable', async () => {
+    const messageOf = async (path: string) => {
+      const res = await api(path);
+      expect(res.status, path.slice(0, 80)).toBe(404);
+      return ((await res.json()) as { message: string }).message;
+    };
+    const long = 'a'.repeat(10_000);
+    const sneaky = encodeURIComponent('evil\u202Etxt.exe\u0000\n\u2066x');
+    const messages = [
+      await messageOf(`/api/recordings/${long}/media?token=${s1}`),
+      await messageOf(`/api/recordings/${'b'.repeat(65)}?token=${s1}`),
+      await messageOf(`/api/recordings/${sneaky}/media?token=${s1}`),
+      await messageOf(`/api/recordings/rec1/captions/${sneaky}.vtt?token=${s1}`),
+      await messageOf(`/api/recordings/rec1/captions/${long}.vtt?token=${s1}`),
+      await messageOf(`/api/recordings/rec1/nope/${long}`),
+      await messageOf(`/api/handouts/x/${long}`),
+    ];
+    expect(messages[0]).toBe(`no recording ${'a'.repeat(63)}…`);
+    expect(messages[2]).toBe('no recording eviltxt.exex');
+    expect(messages[3]).toContain("no captions in 'eviltxt.exex'");
+    for (const message of messages) {
+      // At most 64 characters of the input (63 and an ellipsis).
+      expect(message, message).not.toMatch(/[ab]{64}/);
+      expect(message, message).not.toMatch(/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u);
+    }
   });
 
   it('streams a large file whole to a client that reads it', async () => {
@@ -338,7 +510,8 @@ describe.each(['uws', 'ws'] as const)('recorded lectures over HTTP (%s)', (trans
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(res.headers.get('access-control-allow-headers')).toContain('range');
+    for (const header of ['range', 'if-range', 'if-none-match'])
+      expect(res.headers.get('access-control-allow-headers')).toContain(header);
   });
 
   it("an admin lists the school's recordings, by class", async () => {
@@ -355,7 +528,15 @@ describe.each(['uws', 'ws'] as const)('recorded lectures over HTTP (%s)', (trans
         .map((r) => r.id)
         .sort();
     expect(await ids('')).toContain('rec1');
+    expect(await ids('&class=2B')).toContain('rec1');
     expect(await ids('&class=3A')).toEqual([]);
+    // ...and reads them, as ?token= or Bearer.
+    expect((await api(`/api/recordings/rec1?token=${admin}`)).status).toBe(200);
+    const watched = await api('/api/recordings/rec1/media', {
+      headers: { authorization: `Bearer ${admin}`, range: 'bytes=0-9' },
+    });
+    expect(watched.status).toBe(206);
+    await watched.arrayBuffer();
   });
 
   it('a teacher deletes a recording: its record and folder go', async () => {

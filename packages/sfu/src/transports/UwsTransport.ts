@@ -144,9 +144,10 @@ export class UwsTransport implements SignallingTransport {
       },
       message: (ws, message, isBinary) => {
         const data = ws.getUserData();
-        // The ArrayBuffer is neutered after this callback; handlers decode synchronously.
+        // The ArrayBuffer is neutered after this callback, and a decoded frame's bytes fields
+        // (a board change) are views into it, used when the frame's turn comes: a copy.
         if (data.state !== undefined)
-          handlers.message(data.state, new Uint8Array(message), isBinary);
+          handlers.message(data.state, new Uint8Array(message.slice(0)), isBinary);
       },
       close: (ws, code) => {
         const data = ws.getUserData();
