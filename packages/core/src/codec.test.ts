@@ -24,7 +24,13 @@ const clientKinds = clientType.oneofs['request']!.fieldsArray.map((f) => f.name)
 const serverKinds = serverType.oneofs['body']!.fieldsArray.map((f) => f.name);
 
 // Compare through the canonical object form, which fills defaults on both sides.
-const canonical = { defaults: true, arrays: true, objects: true, oneofs: true } as const;
+const canonical = {
+  defaults: true,
+  arrays: true,
+  objects: true,
+  oneofs: true,
+  bytes: String,
+} as const;
 const clientCanonical = (v: object) =>
   cosmo.v1.ClientFrame.toObject(cosmo.v1.ClientFrame.fromObject(v), canonical);
 const serverCanonical = (v: object) =>

@@ -97,7 +97,14 @@ export function decodeServerFrame(bytes: Uint8Array, options: DecodeOptions = {}
 // The JSON form: protobuf's JSON-like object mapping (enums as names), for debugging, logs and the
 // bench's baseline transport.
 
-const jsonOptions = { enums: String, oneofs: false, defaults: false, json: true } as const;
+// Bytes (board messages) as base64, as protobuf JSON writes them.
+const jsonOptions = {
+  enums: String,
+  bytes: String,
+  oneofs: false,
+  defaults: false,
+  json: true,
+} as const;
 
 /** Encodes a client frame as JSON text. */
 export function encodeClientFrameJson(frame: ClientFrameInit): string {
