@@ -17,6 +17,9 @@ const ROSTER = [
   'tokyo,Tokyo International,3A,History 3A,hana,Hana Mori,student',
 ].join('\n');
 
+/** Longer than the element waits between asking for the list while something is published (3 s). */
+const POLL_WAIT_MS = 4_500;
+
 const T0 = Date.UTC(2026, 10, 27, 9, 0, 0);
 const CAPTIONS_JA =
   'WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n今日は光学です。\n\n00:00:06.000 --> 00:00:09.000\nこんにちは、みなさん\n';
@@ -224,54 +227,202 @@ describe('recorded lectures in Chromium', () => {
     await mateo.close();
   }, 120_000);
 
-  it('the teacher records from the class tools (everyone sees it) and lets students download', async () => {
+  it('the teacher records from the class tools (everyone sees it; a late joiner is not told it started) and lets students download, without leaving the page', async () => {
     const teacher = await open('optics-1', 'tanaka', 'teacher');
-    const mateo = await open('optics-1', 'mateo', 'student');
     const indicator = (page: Page) => page.locator('cosmo-classroom [part="recording-indicator"]');
     const announced = (page: Page) =>
       page.locator('cosmo-classroom [data-recording-announcement]').textContent();
 
     await teacher.locator('cosmo-classroom [data-action="record"]').click();
-    await indicator(mateo).waitFor();
-    expect(await indicator(mateo).textContent()).toContain('Recording');
     await indicator(teacher).waitFor();
-    await mateo.screenshot({ path: join(ARTIFACTS, 'recordings-indicator-student.png') });
-    await waitFor('the start announced', async () =>
-      (await announced(mateo))!.includes('Recording started'),
-    );
     expect(
       await teacher.locator('cosmo-classroom [data-action="record"]').getAttribute('aria-pressed'),
     ).toBe('true');
+
+    // Mateo joins while it records: he sees the indicator, but nobody tells him it "started".
+    const mateo = await open('optics-1', 'mateo', 'student');
+    await indicator(mateo).waitFor();
+    expect(await indicator(mateo).textContent()).toContain('Recording');
+    await mateo.screenshot({ path: join(ARTIFACTS, 'recordings-indicator-student.png') });
+    expect((await announced(mateo))!.trim()).toBe('');
+
+    // The SDK answers stop and start with the new state; Mateo hears each change.
+    const stopped = await teacher.evaluate(() =>
+      document.querySelector('cosmo-classroom')!.client!.recording.stop(),
+    );
+    expect(stopped).toMatchObject({ active: false, recordingId: expect.any(String) });
+    expect(stopped.recordingId).not.toBe('');
+    await indicator(mateo).waitFor({ state: 'detached' });
+    await waitFor('the stop announced', async () =>
+      (await announced(mateo))!.includes('Recording stopped'),
+    );
+    const started = await teacher.evaluate(() =>
+      document.querySelector('cosmo-classroom')!.client!.recording.start(),
+    );
+    expect(started).toMatchObject({ active: true, recordingId: stopped.recordingId });
+    await indicator(mateo).waitFor();
+    await waitFor('the start announced', async () =>
+      (await announced(mateo))!.includes('Recording started'),
+    );
     await teacher.locator('cosmo-classroom [data-action="record"]').click();
     await indicator(mateo).waitFor({ state: 'detached' });
     await waitFor('the stop announced', async () =>
       (await announced(mateo))!.includes('Recording stopped'),
     );
 
-    // The teacher allows downloading the published one; Mateo then gets a Download link.
-    await teacher.getByRole('tab', { name: 'Recordings' }).click();
-    await teacher
-      .locator('cosmo-classroom [part="recording-list"]')
-      .getByRole('button', { name: /Optics: lenses \(part 1\)/ })
-      .click();
-    await teacher.getByLabel('Students may download', { exact: true }).check();
-    await waitFor('the setting saved', async () =>
-      Boolean(server.server.school!.recording('rec-optics')?.allowDownload),
-    );
+    // Mateo opens the published one: no Download yet.
+    const download = mateo.locator('cosmo-classroom [part="recording-download"]');
     await mateo.getByRole('tab', { name: 'Recordings' }).click();
     await mateo
       .locator('cosmo-classroom [part="recording-list"]')
       .getByRole('button', { name: /Optics: lenses \(part 1\)/ })
       .click();
-    const href = await mateo
-      .locator('cosmo-classroom [part="recording-download"]')
-      .getAttribute('href');
-    const file = await fetch(href!, { headers: { range: 'bytes=0-99' } });
-    expect(file.status).toBe(206);
-    expect(file.headers.get('content-disposition')).toMatch(/^attachment/);
+    await mateo.locator('cosmo-classroom [part="recording-player"]').waitFor();
+    expect(await download.count()).toBe(0);
+
+    // The teacher allows downloading it.
+    await teacher.getByRole('tab', { name: 'Recordings' }).click();
+    await teacher
+      .locator('cosmo-classroom [part="recording-list"]')
+      .getByRole('button', { name: /Optics: lenses \(part 1\)/ })
+      .click();
+    const allow = teacher.getByLabel('Students may download', { exact: true });
+    await allow.check();
+    await waitFor('the setting saved', async () =>
+      Boolean(server.server.school!.recording('rec-optics')?.allowDownload),
+    );
+
+    // Opening the tab again loads the list again: Mateo gets Download, and the file comes as a
+    // download while the classroom stays.
+    await mateo.getByRole('tab', { name: 'Chat' }).click();
+    await mateo.getByRole('tab', { name: 'Recordings' }).click();
+    await download.waitFor();
+    const classroomUrl = mateo.url();
+    const [file] = await Promise.all([mateo.waitForEvent('download'), download.click()]);
+    expect(file.suggestedFilename()).toMatch(/\.webm$/);
+    expect(await file.failure()).toBeNull();
+    expect(mateo.url()).toBe(classroomUrl);
+    expect(await connected(mateo)()).toBe(true);
+
+    // The teacher turns it off again; Mateo's list still offers Download. He is told why in the
+    // page, the list is loaded again (Download goes), and he is still in the classroom.
+    await allow.uncheck();
+    await waitFor(
+      'the setting saved',
+      async () => !server.server.school!.recording('rec-optics')?.allowDownload,
+    );
+    await download.click();
+    const refusal = mateo.locator('cosmo-classroom [data-download-refused]');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain(
+      'Your teacher has not allowed downloading this recording',
+    );
+    expect(await refusal.getAttribute('role')).toBe('alert');
+    await download.waitFor({ state: 'detached' });
+    expect(mateo.url()).toBe(classroomUrl);
+    expect(await connected(mateo)()).toBe(true);
+    await mateo.screenshot({ path: join(ARTIFACTS, 'recordings-download-refused.png') });
     await teacher.close();
     await mateo.close();
   }, 120_000);
+
+  it('once the class ends, whoever stays sees its recording published and watches it there', async () => {
+    const school = server.server.school!;
+    const now = Date.now();
+    school.addLecture({
+      id: 'history-1',
+      classId: '3A',
+      title: 'History',
+      startsAt: now - 60_000,
+      endsAt: now + 3_600_000,
+    });
+    const ito = await open('history-1', 'ito', 'teacher');
+    const hana = await open('history-1', 'hana', 'student');
+    // The lecture's recording, as the class's end leaves it: being published.
+    school.addRecording({
+      id: 'rec-meiji',
+      room: 'history-1',
+      title: 'The Meiji era',
+      startedBy: 'ito',
+      allowDownload: false,
+      startedAt: now,
+    });
+    school.updateRecording('rec-meiji', { status: 'publishing', progress: 0.1 });
+    const asked: number[] = [];
+    hana.on('request', (req) => {
+      if (new URL(req.url()).pathname === '/api/recordings') asked.push(Date.now());
+    });
+
+    if (await ito.locator('cosmo-classroom [data-action="tools"]').isVisible())
+      await ito.locator('cosmo-classroom [data-action="tools"]').click();
+    await ito.locator('cosmo-classroom [data-action="end"]').click();
+    await ito.locator('cosmo-classroom [data-action="confirm-end"]').click();
+    const item = (page: Page) =>
+      page.locator('cosmo-classroom .ended-recordings li[data-recording-id="rec-meiji"]');
+    for (const page of [ito, hana]) {
+      await page.locator('cosmo-classroom [part="reopen-button"]').waitFor();
+      await item(page).filter({ hasText: 'Publishing… 10%' }).waitFor();
+    }
+    // The ended screen asks again while it publishes: the bar moves on.
+    school.updateRecording('rec-meiji', { progress: 0.6 });
+    for (const page of [ito, hana]) await item(page).filter({ hasText: '60%' }).waitFor();
+    expect(
+      await hana.locator('cosmo-classroom .ended-recordings progress').getAttribute('value'),
+    ).toBe('60');
+
+    // As they see it in Japanese and Chinese, on a phone and a laptop: it fits, axe is happy.
+    const show = async (page: Page, lang: string, viewport: { width: number; height: number }) => {
+      await page.setViewportSize(viewport);
+      await page.evaluate((lang) => (document.querySelector('cosmo-classroom')!.lang = lang), lang);
+      await new Promise((r) => setTimeout(r, 300));
+    };
+    for (const [page, who] of [
+      [hana, 'student'],
+      [ito, 'teacher'],
+    ] as const)
+      for (const lang of ['ja', 'zh'])
+        for (const viewport of [
+          { width: 390, height: 844 },
+          { width: 1280, height: 800 },
+        ]) {
+          await show(page, lang, viewport);
+          await item(page).filter({ hasText: '60%' }).waitFor();
+          await page.screenshot({
+            path: join(ARTIFACTS, `recordings-ended-${who}-${lang}-${viewport.width}.png`),
+          });
+          expect(await layoutProblems(page), `${who} ${lang} ${viewport.width}`).toEqual([]);
+          expect(await axeViolations(page), `${who} ${lang} ${viewport.width}`).toEqual([]);
+        }
+    for (const page of [ito, hana]) await show(page, 'en', { width: 1280, height: 800 });
+
+    // Published: both see it ready and play it where they are.
+    const dir = join(server.server.config.dataDir, 'recordings', 'rec-meiji');
+    mkdirSync(dir, { recursive: true });
+    execFileSync('cp', [join(scratch, 'lecture.webm'), join(dir, 'lecture.webm')]);
+    school.updateRecording('rec-meiji', {
+      status: 'ready',
+      progress: 1,
+      endedAt: now + 12_000,
+      durationMs: 12_000,
+    });
+    for (const page of [ito, hana]) {
+      await item(page).locator('button.recording-item').click();
+      await waitFor('the video', async () => ((await player(page))?.readyState ?? 0) >= 1);
+    }
+    expect((await player(hana))!.duration).toBeGreaterThan(11);
+    // Its teacher may download it and let students do so; his student may not yet.
+    await ito.locator('cosmo-classroom [part="recording-download"]').waitFor();
+    expect(await ito.getByLabel('Students may download', { exact: true }).count()).toBe(1);
+    expect(await hana.locator('cosmo-classroom [part="recording-download"]').count()).toBe(0);
+    await hana.screenshot({ path: join(ARTIFACTS, 'recordings-ended-playing-1280.png') });
+
+    // Nothing publishes any more: the list is not asked again.
+    const before = asked.length;
+    await new Promise((r) => setTimeout(r, POLL_WAIT_MS));
+    expect(asked.length).toBe(before);
+    await ito.close();
+    await hana.close();
+  }, 180_000);
 
   for (const viewport of [
     { width: 1280, height: 800 },

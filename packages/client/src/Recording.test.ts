@@ -45,6 +45,11 @@ describe('recordings over HTTP', () => {
         if (req.headers.authorization !== 'Bearer good') {
           res.statusCode = 403;
           res.end(JSON.stringify({ code: 'PERMISSION_DENIED', message: 'not your class' }));
+        } else if (req.url?.startsWith('/prefix/api/recordings/locked/media')) {
+          res.statusCode = 403;
+          res.end(req.method === 'HEAD' ? undefined : '{"code":"PERMISSION_DENIED"}');
+        } else if (req.url === '/prefix/api/recordings/rec%201') {
+          res.end(JSON.stringify(PUBLISHED));
         } else if (req.url === '/prefix/api/recordings') {
           res.end(JSON.stringify({ recordings: [PUBLISHED, { id: 'x', status: 'weird' }] }));
         } else {
@@ -75,6 +80,25 @@ describe('recordings over HTTP', () => {
 
   it('turns a refusal into the server error code', async () => {
     const err = await new RecordingsApi(url, 'bad').list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CosmoError);
+    expect((err as CosmoError).code).toBe('PERMISSION_DENIED');
+  });
+
+  it('reads one recording as it is now', async () => {
+    expect(await new RecordingsApi(url, 'good').get('rec 1')).toEqual(PUBLISHED);
+  });
+
+  it('asks with a HEAD whether the file may be downloaded, reading a refusal from its status', async () => {
+    const api = new RecordingsApi(url, 'good');
+    await api.assertDownloadable(recordingFromJson(PUBLISHED));
+    expect(seen.at(-1)).toMatchObject({
+      method: 'HEAD',
+      url: '/prefix/api/recordings/rec%201/media?download=1',
+      auth: 'Bearer good',
+    });
+    const err = await api
+      .assertDownloadable(recordingFromJson({ id: 'locked' }))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CosmoError);
     expect((err as CosmoError).code).toBe('PERMISSION_DENIED');
   });
@@ -110,13 +134,17 @@ describe('recordings over HTTP', () => {
 });
 
 describe('the recording state', () => {
-  it('follows the join and the events, and says when it changed', () => {
+  it('follows the join and the events, and says when it changed', async () => {
     const sent: unknown[] = [];
     const host = {
       options: { url: 'ws://h/ws', token: 't' },
       request: (kind: string, body: unknown) => {
         sent.push([kind, body]);
-        return Promise.resolve({});
+        return Promise.resolve({
+          recordingChanged: {
+            state: { active: kind === 'startRecording', recordingId: 'r1', byParticipantId: 'p1' },
+          },
+        });
       },
     } as unknown as ConstructorParameters<typeof Recording>[0];
     const recording = new Recording(host);
@@ -133,8 +161,12 @@ describe('the recording state', () => {
     expect(recording.state).toEqual(on);
     expect(recording.setState(recordingStateFromProto(null))).toBe(true);
     expect(recording.state).toMatchObject({ active: false, recordingId: '' });
-    void recording.start({ allowDownload: true });
-    void recording.stop();
+    // Starting and stopping answer with the new state.
+    expect(await recording.start({ allowDownload: true })).toMatchObject({
+      active: true,
+      recordingId: 'r1',
+    });
+    expect(await recording.stop()).toMatchObject({ active: false, recordingId: 'r1' });
     expect(sent).toEqual([
       ['startRecording', { allowDownload: true }],
       ['stopRecording', {}],

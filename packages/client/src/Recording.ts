@@ -25,6 +25,7 @@ export const NOT_RECORDING: RecordingStateInfo = Object.freeze({
   byParticipantId: '',
 });
 
+/** A recording state from its protocol message (absent: not recording). */
 export function recordingStateFromProto(
   s: cosmo.v1.RecordingState.$Properties | null | undefined,
 ): RecordingStateInfo {
@@ -60,14 +61,24 @@ export class Recording extends RecordingsApi {
     return this.#state;
   }
 
-  /** Moderators: starts recording (or goes on with the lecture's recording after a stop). */
-  async start(options: { allowDownload?: boolean } = {}): Promise<void> {
-    await this.#host.request('startRecording', { allowDownload: Boolean(options.allowDownload) });
+  /**
+   * Moderators: starts recording (or goes on with the lecture's recording after a stop); resolves
+   * to the new state, as the server answered it.
+   */
+  async start(options: { allowDownload?: boolean } = {}): Promise<RecordingStateInfo> {
+    const res = await this.#host.request('startRecording', {
+      allowDownload: Boolean(options.allowDownload),
+    });
+    return recordingStateFromProto(res.recordingChanged?.state);
   }
 
-  /** Moderators: stops recording; what was recorded is published when the lecture ends. */
-  async stop(): Promise<void> {
-    await this.#host.request('stopRecording', {});
+  /**
+   * Moderators: stops recording (what was recorded is published when the lecture ends); resolves
+   * to the new state.
+   */
+  async stop(): Promise<RecordingStateInfo> {
+    const res = await this.#host.request('stopRecording', {});
+    return recordingStateFromProto(res.recordingChanged?.state);
   }
 
   /**

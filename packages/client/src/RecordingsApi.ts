@@ -36,6 +36,16 @@ export interface RecordingInfo {
   chaptersPath: string;
 }
 
+/** The code of an error answer without a body (a HEAD), by its HTTP status. */
+const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
+  401: ErrorCode.NOT_AUTHORIZED,
+  403: ErrorCode.PERMISSION_DENIED,
+  404: ErrorCode.NOT_FOUND,
+  409: ErrorCode.INVALID_STATE,
+  429: ErrorCode.RATE_LIMITED,
+  503: ErrorCode.UNAVAILABLE,
+};
+
 const STATUSES = new Set<RecordingStatus>([
   'recording',
   'stopped',
@@ -125,6 +135,22 @@ export class RecordingsApi {
     return (body.recordings ?? []).map(recordingFromJson);
   }
 
+  /** One recording of the class, as it is now (its status, progress and download setting). */
+  async get(id: string): Promise<RecordingInfo> {
+    const res = await this.#fetch(`/api/recordings/${encodeURIComponent(id)}`);
+    return recordingFromJson(await res.json());
+  }
+
+  /**
+   * Whether this viewer may download the file now, asked of the server (a `HEAD`: nothing is
+   * transferred). Resolves when allowed; a refusal is the server's CosmoError:
+   * `PERMISSION_DENIED` when the teacher does not allow it, `INVALID_STATE` until it is published.
+   */
+  async assertDownloadable(rec: RecordingInfo): Promise<void> {
+    const path = rec.mediaPath || `/api/recordings/${encodeURIComponent(rec.id)}/media`;
+    await this.#fetch(`${path}${path.includes('?') ? '&' : '?'}download=1`, { method: 'HEAD' });
+  }
+
   /** Moderators: lets the class's students download a recording, or not (they may still watch). */
   async setAllowDownload(id: string, allowed: boolean): Promise<void> {
     await this.#fetch(`/api/recordings/${encodeURIComponent(id)}/settings`, {
@@ -175,9 +201,10 @@ export class RecordingsApi {
       throw new CosmoError(ErrorCode.CLOSED, 'the server could not be reached', { cause: err });
     }
     if (res.ok) return res;
+    // A HEAD answer has no body: its status says which refusal it was.
     const wire = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
     throw CosmoError.fromWire({
-      code: wire.code ?? (res.status === 404 ? ErrorCode.NOT_FOUND : ErrorCode.INTERNAL),
+      code: wire.code ?? CODE_OF_STATUS[res.status] ?? ErrorCode.INTERNAL,
       message: wire.message ?? `HTTP ${res.status}`,
     });
   }

@@ -15,6 +15,8 @@ export interface ControlsUi {
   confirmEnd(): void;
   /** Moderators: the Record toggle, among the class tools. */
   record?: TemplateResult;
+  /** Moderators: the Board toggle (the board on stage for everyone), among the class tools. */
+  board?: TemplateResult;
   /** The reaction buttons, after one's own media and hand. */
   reactions?: TemplateResult;
 }
@@ -155,7 +157,7 @@ function renderTools(
       >
         ${t(room.classroom?.locked ? 'unlock' : 'lock')}
       </button>
-      ${ui.record ?? nothing}
+      ${ui.board ?? nothing} ${ui.record ?? nothing}
       <button
         class="caution"
         ?disabled=${!joined}

@@ -34,8 +34,12 @@ import {
   renderRecordingIndicator,
   renderRecordingsTabLabel,
   renderRecordingsPanel,
+  renderEndedRecordings,
 } from './recordings-panel.js';
 import recordingsStyles from './recordings.styles.js';
+import { BoardController } from './board.controller.js';
+import { renderBoardButton, renderBoardStage, renderDrawToggle } from './board-toolbar.js';
+import boardStyles from './board.styles.js';
 import './cosmo-video.js';
 
 type Tab = 'chat' | 'people' | 'polls' | 'inbox' | 'handouts' | 'class' | 'captions' | 'recordings';
@@ -87,12 +91,17 @@ type Tab = 'chat' | 'people' | 'polls' | 'inbox' | 'handouts' | 'class' | 'capti
  * @csspart waiting - A student's waiting-room screen (and the screen of one not let in).
  * @csspart waiting-list - A moderator's waiting room at the top of the people tab.
  * @csspart recording-indicator - The header's red dot and "Recording" while the class is recorded (everyone sees it; screen readers hear when it starts and stops).
- * @csspart recordings - The recordings tab: a teacher's Start/Stop recording and download choice, the player, the list.
+ * @csspart recordings - The recordings tab: a teacher's Start/Stop recording and download choice, the player, the list; also the ended class's screen, where the class's recordings (their publishing progress, then the player) stay in reach.
  * @csspart recording-list - The class's recordings, each `li` with `data-status` (`recording`, `stopped`, `publishing` with a progress bar, `ready`, `failed`).
  * @csspart recording-player - The recording being watched: its video, chapters and download.
  * @csspart recording-video - The recording's `<video>` (subtitles in each caption language, chapters).
  * @csspart recording-chapters - The chapters of the recording being watched: click one to jump there.
- * @csspart recording-download - The Download link (shown when the teacher allows students to download).
+ * @csspart recording-download - The Download button (shown when the teacher allows students to download): it asks the server first and says so beside it when refused; the page never navigates.
+ * @csspart board - The shared board, on the stage while a moderator has put it there (the teacher's camera then shows as a tile of the class grid); `data-page` is the page shown, `data-locked` when students may not change it.
+ * @csspart board-toolbar - The board's tools (for those who may draw), page turning and page actions (moderators), and PNG/PDF export (everyone, with the PDF's progress).
+ * @csspart board-canvas - The board's page as drawn (a canvas kept at 16:9).
+ * @csspart board-text - The text box a text is typed into on the board, where it will stand (input methods compose in it).
+ * @csspart board-cursor - Another person's cursor on the board, with their name.
  *
  * @cssproperty --cosmo-bg - Page background.
  * @cssproperty --cosmo-surface - Panels and tiles.
@@ -119,6 +128,7 @@ export class CosmoClassroom extends LitElement {
     teachingStyles,
     breakoutStyles,
     recordingsStyles,
+    boardStyles,
   ];
 
   static override properties = {
@@ -154,6 +164,7 @@ export class CosmoClassroom extends LitElement {
   readonly #teaching = new TeachingController(this, this.#room);
   readonly #breakouts = new BreakoutController(this, this.#room);
   readonly #recordings = new RecordingsController(this, this.#room);
+  readonly #board = new BoardController(this, this.#room);
   /** Whether the person pressed Join on the pre-join screen. */
   #joinPressed = false;
   readonly #tileWidths = new Map<string, number>();
@@ -328,8 +339,9 @@ export class CosmoClassroom extends LitElement {
       // A teacher starts the class again; a student tries again once she has (an ended class
       // answers CLASS_ENDED, and this screen stays).
       const reopen = room.canReopen;
-      return html`<div class="ended" role="status">
-        <p>${this.#t('classEnded')}</p>
+      // The class's recordings stay in reach, outside the status (their progress is not announced).
+      return html`<div class="ended">
+        <p role="status">${this.#t('classEnded')}</p>
         <button
           part="reopen-button"
           class="primary"
@@ -337,6 +349,7 @@ export class CosmoClassroom extends LitElement {
         >
           ${this.#t(reopen ? 'startAgain' : 'joinAgain')}
         </button>
+        ${renderEndedRecordings(room, this.#recordings, t, this.#language)}
       </div>`;
     }
     return html`
@@ -362,6 +375,7 @@ export class CosmoClassroom extends LitElement {
             this.renderRoot.querySelector<HTMLDialogElement>('dialog.confirm')?.showModal();
           },
           record: renderRecordButton(room, this.#recordings, t),
+          board: renderBoardButton(room, this.#board, t),
           // Observers watch; they do not react.
           reactions:
             room.self?.role === 'observer'
@@ -586,6 +600,7 @@ export class CosmoClassroom extends LitElement {
       }
     }
     const caption = room.caption;
+    const board = this.#board.onStage;
     if (room.state === 'closed')
       return html`<section part="stage" class="stage" aria-label=${this.#t('teacher')}>
         <div class="placeholder">
@@ -599,15 +614,21 @@ export class CosmoClassroom extends LitElement {
           </button>
         </div>
       </section>`;
-    return html`<section part="stage" class="stage" aria-label=${this.#t('teacher')}>
+    return html`<section
+      part="stage"
+      class="stage ${board ? 'board-on' : ''}"
+      aria-label=${this.#t(board ? 'board' : 'teacher')}
+    >
       ${
-        video === nothing
-          ? html`<div class="placeholder">
-              ${teacher ? teacher.name : this.#t('waitingForTeacher')}
-            </div>`
-          : video
+        board
+          ? renderBoardStage(room, this.#board, (k) => this.#t(k))
+          : video === nothing
+            ? html`<div class="placeholder">
+                ${teacher ? teacher.name : this.#t('waitingForTeacher')}
+              </div>`
+            : video
       }
-      ${teacher && video !== nothing ? html`<span class="name">${teacher.name}</span>` : nothing}
+      ${teacher && video !== nothing && !board ? html`<span class="name">${teacher.name}</span>` : nothing}
       ${renderFloatingReactions((k) => this.#t(k), this.#teaching.bubbles, room.moderator)}
       ${
         caption
@@ -649,9 +670,12 @@ export class CosmoClassroom extends LitElement {
   #renderGrid(): TemplateResult {
     const room = this.#room;
     const speaking = new Set(room.speakers);
-    const rank = (p: ParticipantSummary) => (speaking.has(p.id) ? 0 : p.handRaised ? 1 : 2);
+    // With the board on stage, the teacher's camera is the grid's first tile.
+    const board = this.#board.onStage;
+    const rank = (p: ParticipantSummary) =>
+      p.role === 'teacher' ? -1 : speaking.has(p.id) ? 0 : p.handRaised ? 1 : 2;
     const people = [room.self, ...room.others]
-      .filter((p): p is ParticipantSummary => !!p && p.role !== 'teacher')
+      .filter((p): p is ParticipantSummary => !!p && (board || p.role !== 'teacher'))
       .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
     const pages = Math.max(1, Math.ceil(people.length / this.pageSize));
     const page = Math.min(this.page, pages - 1);
@@ -910,6 +934,7 @@ export class CosmoClassroom extends LitElement {
       >
         ${this.#t(grant ? 'grantSpeech' : 'revokeSpeech')}
       </button>
+      ${renderDrawToggle(room, p, (k) => this.#t(k))}
       ${p.handRaised ? html`<button class="small" @click=${() => room.run((c) => c.lowerHand(p.id))} aria-label="${this.#t('lowerHand')} ${p.name}">${this.#t('lowerHand')}</button>` : nothing}`;
   }
 

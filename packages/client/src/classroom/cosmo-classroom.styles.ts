@@ -527,11 +527,18 @@ export default css`
     grid-area: controls;
     position: relative;
     display: flex;
-    gap: 8px 20px;
+    gap: 8px 14px;
     justify-content: center;
     align-items: center;
     flex-wrap: wrap;
     min-width: 0;
+  }
+  /* A teacher's bar (her media, reactions, six class tools, Leave) stays one row at 1280 px in
+     every UI language, the room locked or not. */
+  @container (min-width: 761px) {
+    footer button {
+      padding-inline: 12px;
+    }
   }
   footer .group {
     display: flex;

@@ -88,8 +88,21 @@ export function errorMessage(language: UiLanguage, code: string): string {
 /** Why the server would not record (UNAVAILABLE). */
 type RecordingReason = 'RECORDING_OFF' | 'FFMPEG_MISSING';
 
+/** Why the server refused a change of the board (docs/board.md). */
+type BoardReason =
+  | 'BOARD_LOCKED'
+  | 'BOARD_NOT_ALLOWED'
+  | 'BOARD_NOT_YOURS'
+  | 'BOARD_MODERATORS_ONLY'
+  | 'BOARD_CLIENT_TAKEN'
+  | 'BOARD_NO_PAGE'
+  | 'BOARD_MALFORMED'
+  | 'BOARD_OUT_OF_SYNC'
+  | 'BOARD_FULL'
+  | 'BOARD_TOO_FAST';
+
 /** The message of each refusal reason the element knows, with the reason's values in braces. */
-const reasons: Record<LessonReason | RecordingReason | 'REFUSED', MessageKey> = {
+const reasons: Record<LessonReason | RecordingReason | BoardReason | 'REFUSED', MessageKey> = {
   REFUSED: 'refused',
   RECORDING_OFF: 'recordingOff',
   FFMPEG_MISSING: 'recordingNoFfmpeg',
@@ -101,6 +114,16 @@ const reasons: Record<LessonReason | RecordingReason | 'REFUSED', MessageKey> = 
   DUPLICATE_LANGUAGE: 'duplicateLanguage',
   TRANSLATION_TOO_LONG: 'translationTooLong',
   LINES_MISMATCH: 'linesMismatch',
+  BOARD_LOCKED: 'boardErrLocked',
+  BOARD_NOT_ALLOWED: 'boardErrNotAllowed',
+  BOARD_NOT_YOURS: 'boardErrNotYours',
+  BOARD_MODERATORS_ONLY: 'boardErrModeratorsOnly',
+  BOARD_CLIENT_TAKEN: 'boardErrClientTaken',
+  BOARD_NO_PAGE: 'boardErrNoPage',
+  BOARD_MALFORMED: 'boardErrMalformed',
+  BOARD_OUT_OF_SYNC: 'boardErrOutOfSync',
+  BOARD_FULL: 'boardErrFull',
+  BOARD_TOO_FAST: 'boardErrTooFast',
 };
 
 /**

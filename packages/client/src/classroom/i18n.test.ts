@@ -88,6 +88,61 @@ describe('UI strings', () => {
   });
 });
 
+describe('the board', () => {
+  it('says every board string in every language, and each refusal of a change', async () => {
+    const { errorText } = await import('./error-messages.js');
+    const keys = [
+      'board',
+      'boardPageOf',
+      'boardTools',
+      'toolPen',
+      'toolText',
+      'toolEraser',
+      'boardColor',
+      'colorRed',
+      'boardSize',
+      'boardImage',
+      'undo',
+      'redo',
+      'boardAddPage',
+      'boardClearPage',
+      'boardLockPage',
+      'boardLocked',
+      'exportPng',
+      'exportPdf',
+      'drawPermission',
+      'boardText',
+    ] as const;
+    for (const key of keys)
+      for (const lang of ['ja', 'zh'] as const)
+        expect(translator(lang)(key), `${lang} ${key}`).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+    for (const lang of ['en', 'ja', 'zh'] as const) {
+      expect(translator(lang)('boardPageOf')).toMatch(/\{n\}.*\{total\}|\{total\}.*\{n\}/);
+      expect(translator(lang)('exportProgress')).toMatch(/\{done\}.*\{total\}/);
+    }
+    const refusals = [
+      ['PERMISSION_DENIED', 'BOARD_LOCKED'],
+      ['PERMISSION_DENIED', 'BOARD_NOT_ALLOWED'],
+      ['PERMISSION_DENIED', 'BOARD_NOT_YOURS'],
+      ['PERMISSION_DENIED', 'BOARD_MODERATORS_ONLY'],
+      ['PERMISSION_DENIED', 'BOARD_CLIENT_TAKEN'],
+      ['NOT_FOUND', 'BOARD_NO_PAGE'],
+      ['INVALID_ARGUMENT', 'BOARD_MALFORMED'],
+      ['INVALID_ARGUMENT', 'BOARD_OUT_OF_SYNC'],
+      ['INVALID_STATE', 'BOARD_FULL'],
+      ['RATE_LIMITED', 'BOARD_TOO_FAST'],
+    ] as const;
+    for (const [code, reason] of refusals) {
+      const texts = (['en', 'ja', 'zh'] as const).map((lang) => errorText(lang, { code, reason }));
+      expect(new Set(texts).size, reason).toBe(3);
+      expect(texts[0]).not.toBe(errorText('en', { code }));
+    }
+    expect(errorText('ja', { code: 'PERMISSION_DENIED', reason: 'BOARD_LOCKED' })).toContain(
+      'ロック',
+    );
+  });
+});
+
 describe('error toasts', () => {
   it('have a message in every UI language for every error code, not the server English', async () => {
     const { ErrorCode } = await import('@cosmo/core');

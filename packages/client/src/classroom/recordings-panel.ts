@@ -1,4 +1,5 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
+import { ErrorCode } from '@cosmo/core';
 import { keyed } from 'lit/directives/keyed.js';
 import type { RecordingInfo } from '../RecordingsApi.js';
 import type { ClassroomController } from './classroom.controller.js';
@@ -59,9 +60,10 @@ export function renderRecordButton(
 }
 
 /**
- * The Recordings tab: moderators' recording switch and download choice, the recording being
- * watched (video with a subtitles track per language and a chapters track, chapters to jump to,
- * Download when allowed), and the class's recordings with their state.
+ * The Recordings tab: moderators' recording switch and download choice (kept at the top of the
+ * panel as it scrolls), the recording being watched (Download and its setting above the video
+ * with a subtitles track per language and a chapters track, chapters to jump to), and the
+ * class's recordings with their state.
  */
 export function renderRecordingsPanel(
   room: ClassroomController,
@@ -69,26 +71,56 @@ export function renderRecordingsPanel(
   t: T,
   language: UiLanguage,
 ): TemplateResult {
-  const selected = rec.selected;
   return html`<section part="recordings" class="recordings">
-    ${room.moderator ? renderSetup(room, rec, t) : nothing}
-    ${
-      rec.listError
-        ? html`<p class="recordings-error" role="alert">
-            ${errorMessage(language, rec.listError)}
-            <button class="small" @click=${() => void rec.load()}>${t('refresh')}</button>
-          </p>`
-        : nothing
-    }
-    ${selected?.status === 'ready' ? keyed(selected.id, renderPlayer(room, rec, t, selected)) : nothing}
-    ${
-      rec.loaded && rec.list.length === 0 && !rec.listError
-        ? html`<p class="role" data-empty>${t('noRecordings')}</p>`
-        : html`<ul part="recording-list" class="recording-list">
-            ${rec.list.map((r) => renderItem(rec, t, language, r))}
-          </ul>`
-    }
+    ${room.moderator ? renderSetup(room, rec, t) : nothing} ${renderLibrary(room, rec, t, language)}
   </section>`;
+}
+
+/**
+ * On the ended class's screen: the class's recordings (nothing when it has none), so whoever
+ * stays sees the lecture's recording published ("Publishing… NN%") and can watch it once ready.
+ */
+export function renderEndedRecordings(
+  room: ClassroomController,
+  rec: RecordingsController,
+  t: T,
+  language: UiLanguage,
+): TemplateResult | typeof nothing {
+  if (!rec.loaded || (rec.list.length === 0 && !rec.listError)) return nothing;
+  return html`<section
+    part="recordings"
+    class="recordings ended-recordings"
+    aria-labelledby="ended-recordings-title"
+  >
+    <h2 id="ended-recordings-title">${t('recordings')}</h2>
+    ${renderLibrary(room, rec, t, language)}
+  </section>`;
+}
+
+/** What the tab and the ended screen share: an error, the player, the list. */
+function renderLibrary(
+  room: ClassroomController,
+  rec: RecordingsController,
+  t: T,
+  language: UiLanguage,
+): TemplateResult {
+  const selected = rec.selected;
+  return html`${
+    rec.listError
+      ? html`<p class="recordings-error" role="alert">
+          ${errorMessage(language, rec.listError)}
+          <button class="small" @click=${() => void rec.load()}>${t('refresh')}</button>
+        </p>`
+      : nothing
+  }
+  ${selected?.status === 'ready' ? keyed(selected.id, renderPlayer(room, rec, t, language, selected)) : nothing}
+  ${
+    rec.loaded && rec.list.length === 0 && !rec.listError
+      ? html`<p class="role" data-empty>${t('noRecordings')}</p>`
+      : html`<ul part="recording-list" class="recording-list">
+          ${rec.list.map((r) => renderItem(rec, t, language, r))}
+        </ul>`
+  }`;
 }
 
 function renderSetup(room: ClassroomController, rec: RecordingsController, t: T): TemplateResult {
@@ -159,7 +191,7 @@ function renderItem(
             @click=${(e: Event) => {
               rec.select(r.id);
               // On a phone the panel is short: the player opens at its top, in view.
-              const panel = (e.target as HTMLElement).closest('[role="tabpanel"]');
+              const panel = (e.target as HTMLElement).closest('[part="recordings"]');
               requestAnimationFrame(() =>
                 panel
                   ?.querySelector('[part="recording-player"]')
@@ -178,6 +210,7 @@ function renderPlayer(
   room: ClassroomController,
   rec: RecordingsController,
   t: T,
+  language: UiLanguage,
   r: RecordingInfo,
 ): TemplateResult {
   const api = room.client!.recording;
@@ -190,7 +223,48 @@ function renderPlayer(
     video.currentTime = atMs / 1000;
     void video.play().catch(() => undefined);
   };
+  const refused = rec.downloadError?.id === r.id ? rec.downloadError.code : '';
+  // Its teachers may always download it; students once a teacher allows it.
+  const downloadable = r.allowDownload || rec.moderator;
+  // Download and its setting come first: on a phone they stay in reach above the video.
   return html`<div part="recording-player" class="recording-player" data-recording-id=${r.id}>
+    ${
+      downloadable || rec.moderator || refused
+        ? html`<div class="player-actions">
+            ${
+              downloadable
+                ? html`<button
+                    class="small"
+                    part="recording-download"
+                    @click=${() => void rec.download(r)}
+                  >
+                    ${t('download')}
+                  </button>`
+                : nothing
+            }
+            ${
+              rec.moderator
+                ? html`<label
+                    ><input
+                      type="checkbox"
+                      name="recordingAllowDownload"
+                      .checked=${r.allowDownload}
+                      @change=${(e: Event) => void rec.setAllowDownload(r, (e.target as HTMLInputElement).checked)}
+                    />
+                    ${t('allowDownload')}</label
+                  >`
+                : nothing
+            }
+            ${
+              refused
+                ? html`<p class="recordings-error" role="alert" data-download-refused=${refused}>
+                    ${refused === ErrorCode.PERMISSION_DENIED ? t('downloadRefused') : errorMessage(language, refused)}
+                  </p>`
+                : nothing
+            }
+          </div>`
+        : nothing
+    }
     <video
       part="recording-video"
       controls
@@ -226,32 +300,5 @@ function renderPlayer(
           </ol>`
         : nothing
     }
-    <div class="player-actions">
-      ${
-        // Its teachers may always download it; students once a teacher allows it.
-        r.allowDownload || room.moderator
-          ? html`<a
-              class="small button"
-              part="recording-download"
-              href=${api.mediaUrl(r, { download: true })}
-              download
-              >${t('download')}</a
-            >`
-          : nothing
-      }
-      ${
-        room.moderator
-          ? html`<label
-              ><input
-                type="checkbox"
-                name="recordingAllowDownload"
-                .checked=${r.allowDownload}
-                @change=${(e: Event) => void rec.setAllowDownload(r, (e.target as HTMLInputElement).checked)}
-              />
-              ${t('allowDownload')}</label
-            >`
-          : nothing
-      }
-    </div>
   </div>`;
 }

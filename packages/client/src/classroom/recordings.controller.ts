@@ -6,7 +6,10 @@ import type { RecordingInfo } from '../RecordingsApi.js';
 import type { ClassroomController, ClassroomHost } from './classroom.controller.js';
 import type { MessageKey } from './i18n.js';
 
-/** How often the list is asked again while a recording is being published and the tab is open. */
+/**
+ * How often the list is asked again while a recording is being published and it is on screen
+ * (the Recordings tab, or the ended class's screen).
+ */
 export const PUBLISHING_POLL_MS = 3000;
 
 /** "0:07", "12:34", "1:02:03": a time in a recording. */
@@ -44,7 +47,9 @@ export function publishing(list: readonly RecordingInfo[]): boolean {
 /**
  * The element's recordings: whether the lecture is being recorded (with the announcement a
  * screen reader hears when that changes), the moderator's Record and its download choice, and the
- * Recordings tab's list, polled while the tab is open and something is being published.
+ * class's list, shown in the Recordings tab and on the ended class's screen (where everyone may
+ * stay to see the lecture's recording published), polled while shown and something is being
+ * published; Download asks the server first, so a refusal never leaves the classroom page.
  */
 export class RecordingsController implements ReactiveController {
   readonly #host: ClassroomHost;
@@ -60,7 +65,11 @@ export class RecordingsController implements ReactiveController {
   allowDownload = false;
   /** What the live region says: recording started or stopped. */
   announcement: MessageKey | '' = '';
+  /** Why the last Download was refused, by recording id (an error code), until it is tried again. */
+  downloadError: { id: string; code: string } | undefined;
   #open = false;
+  /** Whether the class has ended (its screen lists the recordings). */
+  #ended = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #loading: Promise<void> | undefined;
 
@@ -77,6 +86,20 @@ export class RecordingsController implements ReactiveController {
     this.#stopPolling();
   }
 
+  /** The class ended (its screen shows the recordings: load them) or is joined again. */
+  hostUpdate(): void {
+    const ended = this.#room.ended;
+    if (ended === this.#ended) return;
+    this.#ended = ended;
+    if (ended) void this.load();
+    else if (!this.#open) this.#stopPolling();
+  }
+
+  /** Whether this person moderates the class, also once it has ended (by their token). */
+  get moderator(): boolean {
+    return this.#room.moderator || (this.#room.ended && this.#room.canReopen);
+  }
+
   /** Whether the lecture is being recorded now. */
   get state(): RecordingStateInfo {
     return this.#room.client?.recording.state ?? NOT_RECORDING;
@@ -86,14 +109,14 @@ export class RecordingsController implements ReactiveController {
     return this.list.find((r) => r.id === this.selectedId);
   }
 
-  /** The Recordings tab was opened (the list loads) or left (polling stops). */
+  /** The Recordings tab was opened (the list loads, each time) or left (polling stops). */
   setOpen(open: boolean): void {
     this.#open = open;
     if (open) void this.load();
-    else this.#stopPolling();
+    else if (!this.#ended) this.#stopPolling();
   }
 
-  /** Loads the list; while the tab is open and something is publishing, again in a few seconds. */
+  /** Loads the list; while it is shown and something is publishing, again in a few seconds. */
   load(): Promise<void> {
     this.#loading ??= this.#load().finally(() => (this.#loading = undefined));
     return this.#loading;
@@ -110,14 +133,51 @@ export class RecordingsController implements ReactiveController {
       this.listError = err instanceof CosmoError ? err.code : ErrorCode.INTERNAL;
     }
     this.loaded = true;
-    if (this.#open && publishing(this.list))
+    if ((this.#open || this.#ended) && publishing(this.list))
       this.#timer = setTimeout(() => void this.load(), PUBLISHING_POLL_MS);
     this.#host.requestUpdate();
   }
 
+  /** Opens a recording in the player (or closes it); the list is asked again as it opens. */
   select(id: string): void {
     this.selectedId = this.selectedId === id ? '' : id;
+    this.downloadError = undefined;
+    if (this.selectedId) void this.load();
     this.#host.requestUpdate();
+  }
+
+  /**
+   * Downloads a recording's file without leaving the page: the server is asked first whether
+   * this person may (the teacher may have turned downloading off since the list was loaded); a
+   * refusal shows beside the button and the list is loaded again. Allowed, the file comes through
+   * a link that opens elsewhere if the browser does not take it as a download, so the classroom
+   * page never navigates.
+   */
+  async download(rec: RecordingInfo): Promise<void> {
+    const client = this.#room.client;
+    if (!client) return;
+    this.downloadError = undefined;
+    this.#host.requestUpdate();
+    try {
+      await client.recording.assertDownloadable(rec);
+    } catch (err) {
+      this.downloadError = {
+        id: rec.id,
+        code: err instanceof CosmoError ? err.code : ErrorCode.INTERNAL,
+      };
+      this.#host.requestUpdate();
+      await this.load();
+      return;
+    }
+    const link = document.createElement('a');
+    link.href = client.recording.mediaUrl(rec, { download: true });
+    link.download = '';
+    link.target = '_blank';
+    link.rel = 'noopener';
+    link.hidden = true;
+    document.body.append(link);
+    link.click();
+    link.remove();
   }
 
   setAllowDownloadNext(allowed: boolean): void {
@@ -147,13 +207,18 @@ export class RecordingsController implements ReactiveController {
     this.listError = undefined;
     this.selectedId = '';
     this.announcement = '';
+    this.downloadError = undefined;
     let wasActive = false;
+    // The state found on joining shows (the indicator) but is not announced: only changes are.
+    // The join's own `recordingChanged` comes before `joined`.
+    let joined = false;
     // Back in after a reconnect or a move: the open tab shows the list as it now is.
     client.on('joined', () => {
+      joined = true;
       if (this.#open) void this.load();
     });
     client.on('recordingChanged', (state) => {
-      if (state.active !== wasActive)
+      if (joined && state.active !== wasActive)
         this.announcement = state.active ? 'recordingStarted' : 'recordingStopped';
       wasActive = state.active;
       this.allowDownload = state.allowDownload;

@@ -41,13 +41,55 @@ export default css`
     gap: 10px;
     min-width: 0;
   }
+  /* The moderator's Start/Stop and download choice stay at the top of the scrolling panel, in
+     reach on a phone once the player opens. The panel's 8px padding is covered too. */
   .record-setup {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
-    gap: 8px 12px;
-    padding-bottom: 10px;
+    gap: 4px 12px;
+    position: sticky;
+    top: -8px;
+    z-index: 1;
+    margin: -8px -8px 0;
+    padding: 8px;
+    background: var(--cosmo-surface);
     border-bottom: 1px solid #222b37;
+  }
+  /* What is scrolled into view (the player as it opens, a focused control) stops below it. */
+  [role='tabpanel']:has(> .recordings > .record-setup) {
+    scroll-padding-top: 64px;
+  }
+  .record-setup label {
+    font-size: 13px;
+    line-height: 1.3;
+  }
+  /* The ended class's screen: its message, then the recordings, scrolling when they are long. */
+  .ended:has(.ended-recordings) {
+    grid-template-columns: minmax(0, 560px);
+    place-content: start center;
+    overflow: hidden auto;
+    padding: 24px 12px;
+    box-sizing: border-box;
+  }
+  .ended-recordings {
+    justify-self: stretch;
+    margin-top: 8px;
+    padding: 12px;
+    box-sizing: border-box;
+    border-radius: var(--cosmo-radius);
+    background: var(--cosmo-surface);
+    font-size: 14px;
+    text-align: start;
+  }
+  .ended-recordings h2 {
+    margin: 0;
+    font-size: 16px;
+  }
+  .ended-recordings ul.recording-list {
+    margin: 0;
+    padding: 0;
+    list-style: none;
   }
   .record-setup label,
   .player-actions label {
