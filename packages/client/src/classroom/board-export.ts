@@ -1,3 +1,6 @@
+// A static import: the standalone bundle is one file an embedder serves (a dynamic import would
+// split pdf-lib into a chunk beside it).
+import { PDFDocument } from 'pdf-lib';
 import { BOARD_HEIGHT, BOARD_WIDTH, type BoardShape } from '@cosmo/core';
 import { paintPage, type BoardImages } from './board-paint.js';
 
@@ -28,7 +31,6 @@ export async function boardPdf(
   progress: (done: number, total: number) => void,
   title = 'Board',
 ): Promise<Blob> {
-  const { PDFDocument } = await import('pdf-lib');
   const pdf = await PDFDocument.create();
   pdf.setTitle(title);
   pdf.setCreator('Cosmo Classroom');
