@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EphemeralServer } from '@cosmo/sfu';
 import { waitFor } from '@cosmo/testkit';
-import { ARTIFACTS, startDemo } from './browser.js';
+import { ARTIFACTS, physicsLecture, startDemo } from './browser.js';
 import { axeViolations, connected, layoutProblems } from './page-checks.js';
 
 /** Screenshots people look at for this feature (outside the repository). */
@@ -519,20 +519,7 @@ describe('a handout picture on the board in Chromium', () => {
 
   beforeAll(async () => {
     ({ server, browser, close } = await startDemo({}));
-    const roster = [
-      'school_id,school_name,class_id,class_name,person_id,person_name,role',
-      'tokyo,Tokyo International,2B,Physics 2B,tanaka,Tanaka Yui,teacher',
-      'tokyo,Tokyo International,2B,Physics 2B,aiko,Aiko Sato,student',
-    ].join('\n');
-    expect(server.server.school!.importRosterCsv(roster)).toMatchObject({ ok: true });
-    const now = Date.now();
-    server.server.school!.addLecture({
-      id: 'optics-1',
-      classId: '2B',
-      title: 'Optics',
-      startsAt: now - 60_000,
-      endsAt: now + 3_600_000,
-    });
+    expect(physicsLecture(server, 'optics-1', [['aiko', 'Aiko Sato']])).toMatchObject({ ok: true });
   }, 120_000);
 
   afterAll(() => close?.());

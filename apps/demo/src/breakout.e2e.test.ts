@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EphemeralServer } from '@cosmo/sfu';
 import { waitFor } from '@cosmo/testkit';
-import { ARTIFACTS, startDemo } from './browser.js';
+import { ARTIFACTS, physicsLecture, startDemo } from './browser.js';
 import { axeViolations, layoutProblems } from './page-checks.js';
 
 /** Screenshots people look at for this feature (outside the repository). */
@@ -92,22 +92,13 @@ describe('breakout rooms in Chromium: a teacher and three students', () => {
   beforeAll(async () => {
     ({ server, browser, close } = await startDemo({}));
     mkdirSync(SHOTS, { recursive: true });
-    const roster = [
-      'school_id,school_name,class_id,class_name,person_id,person_name,role',
-      'tokyo,Tokyo International,2B,Physics 2B,tanaka,Tanaka Yui,teacher',
-      'tokyo,Tokyo International,2B,Physics 2B,aiko,Aiko Sato,student',
-      'tokyo,Tokyo International,2B,Physics 2B,ren,Ren Ito,student',
-      'tokyo,Tokyo International,2B,Physics 2B,mei,Mei Chen,student',
-    ].join('\n');
-    expect(server.server.school!.importRosterCsv(roster)).toMatchObject({ ok: true });
-    const now = Date.now();
-    server.server.school!.addLecture({
-      id: 'optics-3',
-      classId: '2B',
-      title: 'Optics',
-      startsAt: now - 60_000,
-      endsAt: now + 3_600_000,
-    });
+    expect(
+      physicsLecture(server, 'optics-3', [
+        ['aiko', 'Aiko Sato'],
+        ['ren', 'Ren Ito'],
+        ['mei', 'Mei Chen'],
+      ]),
+    ).toMatchObject({ ok: true });
   }, 120_000);
 
   afterAll(() => close?.());

@@ -37,3 +37,33 @@ export async function startDemo(
     },
   };
 }
+
+/**
+ * Class 2B (Physics, Tokyo International) on the server's roster — its teacher Tanaka and
+ * `students` ([id, name]) — and its lecture `lectureId` ("Optics"), running now for an hour.
+ * Returns what the roster import answered.
+ */
+export function physicsLecture(
+  server: EphemeralServer,
+  lectureId: string,
+  students: [id: string, name: string][],
+): ReturnType<NonNullable<EphemeralServer['server']['school']>['importRosterCsv']> {
+  const school = server.server.school!;
+  const roster = [
+    'school_id,school_name,class_id,class_name,person_id,person_name,role',
+    'tokyo,Tokyo International,2B,Physics 2B,tanaka,Tanaka Yui,teacher',
+    ...students.map(
+      ([id, name]) => `tokyo,Tokyo International,2B,Physics 2B,${id},${name},student`,
+    ),
+  ].join('\n');
+  const imported = school.importRosterCsv(roster);
+  const now = Date.now();
+  school.addLecture({
+    id: lectureId,
+    classId: '2B',
+    title: 'Optics',
+    startsAt: now - 60_000,
+    endsAt: now + 3_600_000,
+  });
+  return imported;
+}

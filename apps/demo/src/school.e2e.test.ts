@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EphemeralServer } from '@cosmo/sfu';
-import { ARTIFACTS, startDemo } from './browser.js';
+import { ARTIFACTS, physicsLecture, startDemo } from './browser.js';
 
 const PDF = '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
 
@@ -13,21 +13,12 @@ describe('a school day in Chromium: notices, handouts, leave and attendance', ()
 
   beforeAll(async () => {
     ({ server, browser, close } = await startDemo({}));
-    const roster = [
-      'school_id,school_name,class_id,class_name,person_id,person_name,role',
-      'tokyo,Tokyo International,2B,Physics 2B,tanaka,Tanaka Yui,teacher',
-      'tokyo,Tokyo International,2B,Physics 2B,aiko,Aiko Sato,student',
-      'tokyo,Tokyo International,2B,Physics 2B,ren,Ren Ito,student',
-    ].join('\n');
-    expect(server.server.school!.importRosterCsv(roster)).toMatchObject({ ok: true });
-    const now = Date.now();
-    server.server.school!.addLecture({
-      id: 'optics-1',
-      classId: '2B',
-      title: 'Optics',
-      startsAt: now - 60_000,
-      endsAt: now + 3_600_000,
-    });
+    expect(
+      physicsLecture(server, 'optics-1', [
+        ['aiko', 'Aiko Sato'],
+        ['ren', 'Ren Ito'],
+      ]),
+    ).toMatchObject({ ok: true });
   }, 120_000);
 
   afterAll(() => close?.());
