@@ -1,40 +1,7 @@
 // The recordings of a class over HTTP: the list, their files' URLs, and their download setting.
-import { CosmoError, ErrorCode } from '@cosmo/core';
+import { CosmoError, ErrorCode, type RecordingInfo, type RecordingStatus } from '@cosmo/core';
 
-/** Where a recording is in its life: being written, waiting, being published, playable, or lost. */
-export type RecordingStatus = 'recording' | 'stopped' | 'publishing' | 'ready' | 'failed';
-
-/** A chapter of a published recording (a poll, a screen share): where it starts, and its title. */
-export interface RecordingChapterInfo {
-  atMs: number;
-  title: string;
-}
-
-/** A recorded lecture as the server lists it. */
-export interface RecordingInfo {
-  id: string;
-  title: string;
-  room: string;
-  classId: string;
-  lectureId: string;
-  /** Unix ms; `endedAt` is 0 while it records. */
-  startedAt: number;
-  endedAt: number;
-  durationMs: number;
-  status: RecordingStatus;
-  /** 0…1 while publishing. */
-  progress: number;
-  /** Caption languages of the published file, the spoken one first. */
-  languages: string[];
-  chapters: RecordingChapterInfo[];
-  /** Whether students of the class may download the file (they may always watch it). */
-  allowDownload: boolean;
-  bytes: number;
-  /** Paths on the server, without a token (the URL methods add it). */
-  mediaPath: string;
-  captionsPaths: Record<string, string>;
-  chaptersPath: string;
-}
+export type { RecordingChapterInfo, RecordingInfo, RecordingStatus } from '@cosmo/core';
 
 /** The code of an error answer without a body (a HEAD), by its HTTP status. */
 const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {

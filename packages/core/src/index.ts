@@ -84,3 +84,4 @@ export type {
 } from './types.js';
 export * from './rtc.js';
 export * from './board.js';
+export type { RecordingChapterInfo, RecordingInfo, RecordingStatus } from './recordings.js';

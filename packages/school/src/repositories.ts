@@ -1,5 +1,6 @@
 // The school's data, behind interfaces: SQLite implements them today; a server database for the
 // multi-node setup implements the same ones. Every write commits before it returns.
+import type { RecordingStatus } from '@cosmo/core';
 
 /** A role in the school's roster (classroom roles plus the school's administrators). */
 export type SchoolRole = 'teacher' | 'assistant' | 'student' | 'observer' | 'admin';
@@ -520,7 +521,7 @@ export interface PollRepository {
 }
 
 /** Where a recording is in its life. */
-export type RecordingStatus = 'recording' | 'stopped' | 'publishing' | 'ready' | 'failed';
+export type { RecordingStatus };
 
 /** A chapter of a published recording: a poll or a screen share started here. */
 export interface RecordingChapter {

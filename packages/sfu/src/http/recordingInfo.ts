@@ -1,36 +1,7 @@
-import type { RecordingChapter, RecordingRecord, RecordingStatus } from '@cosmo/school';
+import type { RecordingInfo } from '@cosmo/core';
+import type { RecordingRecord } from '@cosmo/school';
 
-/**
- * A recording as the HTTP API shows it: the record's public fields and where its files are served
- * (paths without a token: a page appends `?token=`). Never the reason it failed nor where its
- * files are on disk.
- */
-export interface RecordingInfo {
-  id: string;
-  title: string;
-  room: string;
-  classId: string;
-  lectureId: string;
-  /** Unix ms; `endedAt` is 0 while it records. */
-  startedAt: number;
-  endedAt: number;
-  durationMs: number;
-  status: RecordingStatus;
-  /** Publishing: 0…1. */
-  progress: number;
-  /** Caption languages, the spoken one first. */
-  languages: string[];
-  chapters: RecordingChapter[];
-  allowDownload: boolean;
-  /** Of the published file. */
-  bytes: number;
-  /** The published video (`GET`/`HEAD`, ranges; `&download=1` for an attachment). */
-  mediaPath: string;
-  /** WebVTT captions by language. */
-  captionsPaths: Record<string, string>;
-  /** WebVTT chapters. */
-  chaptersPath: string;
-}
+export type { RecordingInfo };
 
 /** The API's view of a recording. */
 export function recordingInfo(r: RecordingRecord): RecordingInfo {
